@@ -1,0 +1,96 @@
+"""Fixtures shared by every app's tests: a small college tree and one user per role."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from shuzhi.audit import dbguard  # noqa: E402
+
+dbguard.allow_purge()
+
+PASSWORD = "Test-pass-2026"
+START = datetime.date(2024, 1, 1)
+
+
+@dataclass
+class College:
+    committee: object
+    gb_a: object  # 党总支 A
+    gb_b: object  # 党总支 B
+    branch_a1: object
+    branch_a2: object
+    branch_b1: object
+    direct: object  # 直属党支部
+    org_dept: object  # users below
+    committee_member: object
+    gb_a_secretary: object
+    gb_b_secretary: object
+    branch_a1_secretary: object
+    branch_b1_secretary: object
+    direct_secretary: object
+    outsider: object  # an account with no position at all
+
+
+def make_user(staff_no: str, name: str, org, role: str, *, must_change: bool = False):
+    from shuzhi.orgs import services
+
+    person = services.create_person("test", name=name, staff_no=staff_no, gender="M")
+    user = person.user
+    user.set_password(PASSWORD)
+    user.must_change_password = must_change
+    user.save()
+    if org is not None:
+        services.appoint("test", person=person, organization=org, role=role, start_date=START)
+    return user
+
+
+def build_college() -> College:
+    from shuzhi.orgs import services
+    from shuzhi.orgs.models import OrgKind, PositionRole
+
+    org = services.create_organization
+    committee = org("test", name="学校党委", kind=OrgKind.COMMITTEE, parent=None)
+    gb_a = org("test", name="甲学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=committee)
+    gb_b = org("test", name="乙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=committee)
+    a1 = org("test", name="甲学院教工党支部", kind=OrgKind.BRANCH, parent=gb_a)
+    a2 = org("test", name="甲学院学生党支部", kind=OrgKind.BRANCH, parent=gb_a)
+    b1 = org("test", name="乙学院教工党支部", kind=OrgKind.BRANCH, parent=gb_b)
+    direct = org("test", name="机关直属党支部", kind=OrgKind.DIRECT_BRANCH, parent=committee)
+    from django.contrib.auth import get_user_model
+
+    outsider = get_user_model().objects.create_user("outsider", password=PASSWORD)
+    return College(
+        committee=committee, gb_a=gb_a, gb_b=gb_b, branch_a1=a1, branch_a2=a2, branch_b1=b1, direct=direct,
+        org_dept=make_user("90001", "组织部甲", committee, PositionRole.ORG_DEPT_STAFF),
+        committee_member=make_user("90002", "委员乙", committee, PositionRole.MEMBER),
+        gb_a_secretary=make_user("90003", "总支书记甲", gb_a, PositionRole.SECRETARY),
+        gb_b_secretary=make_user("90004", "总支书记乙", gb_b, PositionRole.SECRETARY),
+        branch_a1_secretary=make_user("90005", "支书甲一", a1, PositionRole.SECRETARY),
+        branch_b1_secretary=make_user("90006", "支书乙一", b1, PositionRole.SECRETARY),
+        direct_secretary=make_user("90007", "直属支书", direct, PositionRole.SECRETARY),
+        outsider=outsider,
+    )
+
+
+@pytest.fixture
+def college(db) -> College:
+    return build_college()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

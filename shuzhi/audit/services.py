@@ -1,0 +1,62 @@
+"""Recording audit events. Every service that changes state calls record() inside its transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from shuzhi.audit.models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """A JSON-able view of the named fields; foreign keys are stored as their str()."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if isinstance(value, models.Model):
+            value = str(value)
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        data[name] = value
+    return data
+
+
+def record(
+    actor: Any,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organization_id: int | None = None,
+    object_repr: str = "",
+    ip: str | None = None,
+    note: str = "",
+) -> AuditEvent:
+    is_user = actor is not None and getattr(actor, "pk", None) is not None
+    actor_name = ""
+    if is_user:
+        actor_name = f"{getattr(actor, 'display_name', '')}（{actor.get_username()}）"
+    elif isinstance(actor, str):
+        actor_name = actor
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_name=actor_name[:150],
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        organization_id=organization_id,
+        before=before,
+        after=after,
+        ip=ip,
+        note=note[:500],
+    )

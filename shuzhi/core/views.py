@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from shuzhi.orgs.access import scope_for, visible_organizations
+from shuzhi.orgs.models import Organization, Person
+
+
+@login_required
+def home(request):
+    scope = scope_for(request.user)
+    orgs = visible_organizations(request.user).filter(is_active=True)
+    context = {
+        "scope": scope,
+        "my_positions": request.user.person.positions.current().select_related("organization")
+        if hasattr(request.user, "person") else [],
+        "org_count": orgs.count(),
+        "people_count": Person.objects.filter(is_active=True).count() if scope.sees_all else None,
+        "top_orgs": orgs.exclude(kind="committee").order_by("kind", "sort_order", "name")[:8]
+        if not scope.sees_all else Organization.objects.none(),
+    }
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,159 @@
+"""Who may see and act on which organisations — decided here and nowhere else.
+
+Every view, export and API endpoint looks objects up through the get_*_for() functions below;
+an object outside the user's scope is reported as missing (404), so IDs reveal nothing.
+
+- 党委组织统战部 staff (and superusers): see and manage everything.
+- 学校党委 members: see everything, manage nothing in the tree.
+- A 党总支's leaders: see their 党总支 and its 党支部.
+- A 党支部 or 直属党支部 secretary (or other member): see their own organisation.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from shuzhi.orgs.models import Organization, OrgKind, Person, Position, PositionRole
+
+
+class Role(enum.StrEnum):
+    ORG_DEPT = "org_dept"
+    COMMITTEE = "committee"
+    GENERAL_BRANCH = "general_branch"
+    BRANCH = "branch"
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset[Role]
+    sees_all: bool
+    org_ids: frozenset[int]
+    can_manage: bool
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.roles
+
+
+_EMPTY = Scope(roles=frozenset(), sees_all=False, org_ids=frozenset(), can_manage=False)
+_CACHE_ATTR = "_shuzhi_scope"
+
+
+def scope_for(user) -> Scope:
+    """The user's roles and visible organisations, from their current positions.
+
+    Cached on the user object for the length of one request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _EMPTY
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    roles: set[Role] = set()
+    org_ids: set[int] = set()
+    if user.is_superuser:
+        roles.add(Role.ORG_DEPT)
+    positions = (
+        Position.objects.current()
+        .filter(person__user=user, person__is_active=True, organization__is_active=True)
+        .select_related("organization")
+    )
+    general_branch_ids: list[int] = []
+    for position in positions:
+        org = position.organization
+        if position.role == PositionRole.ORG_DEPT_STAFF:
+            roles.add(Role.ORG_DEPT)
+        elif org.kind == OrgKind.COMMITTEE:
+            roles.add(Role.COMMITTEE)
+        elif org.kind == OrgKind.GENERAL_BRANCH:
+            roles.add(Role.GENERAL_BRANCH)
+            general_branch_ids.append(org.pk)
+        else:
+            roles.add(Role.BRANCH)
+        org_ids.add(org.pk)
+    if general_branch_ids:
+        org_ids.update(Organization.objects.filter(parent_id__in=general_branch_ids).values_list("pk", flat=True))
+    sees_all = bool(roles & {Role.ORG_DEPT, Role.COMMITTEE})
+    scope = Scope(
+        roles=frozenset(roles), sees_all=sees_all, org_ids=frozenset(org_ids), can_manage=Role.ORG_DEPT in roles
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's own positions changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def visible_organizations(user) -> QuerySet[Organization]:
+    scope = scope_for(user)
+    qs = Organization.objects.all()
+    return qs if scope.sees_all else qs.filter(pk__in=scope.org_ids)
+
+
+def visible_people(user) -> QuerySet[Person]:
+    """People who hold or held a position in a visible organisation (everyone, for the org dept)."""
+    scope = scope_for(user)
+    if scope.sees_all:
+        return Person.objects.all()
+    return Person.objects.filter(positions__organization_id__in=scope.org_ids).distinct()
+
+
+def visible_positions(user) -> QuerySet[Position]:
+    scope = scope_for(user)
+    qs = Position.objects.all()
+    return qs if scope.sees_all else qs.filter(organization_id__in=scope.org_ids)
+
+
+def can_manage(user) -> bool:
+    """Whether the user may change the tree, people, positions and accounts."""
+    return scope_for(user).can_manage
+
+
+def can_read_audit(user) -> bool:
+    return scope_for(user).can_manage
+
+
+def require_manage(user) -> None:
+    if not can_manage(user):
+        raise PermissionDenied
+
+
+def _get(qs: QuerySet, pk: object, *, manage: bool, for_update: bool, user):
+    try:
+        pk = int(pk)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise Http404 from None
+    try:
+        obj = qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+    if manage:
+        require_manage(user)
+    if for_update:
+        obj = qs.model.objects.select_for_update().get(pk=pk)
+    return obj
+
+
+def get_organization_for(user, org_id: object, *, manage: bool = False, for_update: bool = False) -> Organization:
+    """The organisation if the user may see it (and manage it, when manage=True); else 404/403.
+
+    for_update=True must be called inside a transaction."""
+    return _get(visible_organizations(user), org_id, manage=manage, for_update=for_update, user=user)
+
+
+def get_person_for(user, person_id: object, *, manage: bool = False, for_update: bool = False) -> Person:
+    return _get(visible_people(user), person_id, manage=manage, for_update=for_update, user=user)
+
+
+def get_position_for(user, position_id: object, *, manage: bool = False, for_update: bool = False) -> Position:
+    return _get(
+        visible_positions(user).select_related("person", "organization"),
+        position_id, manage=manage, for_update=for_update, user=user,
+    )

@@ -1,0 +1,362 @@
+"""Changing the tree, people and positions. Views, the importer, the API and commands all call these.
+
+Each function runs in one transaction, checks the tree rules (shuzhi.orgs.rules), is a no-op when
+asked for the state that already holds (double submits change nothing), and writes an audit record
+for every change. Access is the caller's job: look the objects up with shuzhi.orgs.access first.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuzhi.audit.models import AuditAction
+from shuzhi.audit.services import record, snapshot
+from shuzhi.orgs import rules
+from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, Position, PositionRole
+
+ORG_FIELDS = ["name", "kind", "parent", "is_active", "sort_order"]
+PERSON_FIELDS = ["name", "staff_no", "phone", "gender", "is_party_member", "is_active"]
+POSITION_FIELDS = ["person", "organization", "role", "start_date", "end_date"]
+
+
+# --- Organisations ------------------------------------------------------------------------------
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Enter the organisation's name.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("The name can be at most 100 characters.")})
+    return name
+
+
+def _check_parent(kind: str, parent: Organization | None) -> None:
+    problem = rules.parent_problem(kind, parent.kind if parent else None)
+    if problem:
+        raise ValidationError({"parent": problem})
+    if parent is not None and not parent.is_active:
+        raise ValidationError({"parent": _("The parent organisation %(name)s is deactivated.") % {"name": parent.name}})
+
+
+def _check_name_free(name: str, exclude_pk: int | None = None) -> None:
+    clash = Organization.objects.filter(name=name)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": _("An organisation named %(name)s already exists.") % {"name": name}})
+
+
+@transaction.atomic
+def create_organization(
+    actor, *, name: str, kind: str, parent: Organization | None, sort_order: int = 0, ip: str | None = None
+) -> Organization:
+    """Create an organisation. Creating one that already exists exactly as asked returns it unchanged."""
+    name = _clean_name(name)
+    if kind not in OrgKind.values:
+        raise ValidationError({"kind": _("Choose a kind of organisation.")})
+    if parent is not None:
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+    existing = Organization.objects.filter(name=name).first()
+    if existing and existing.kind == kind and existing.parent_id == (parent.pk if parent else None) and existing.is_active:
+        return existing
+    _check_name_free(name)
+    _check_parent(kind, parent)
+    if kind == OrgKind.COMMITTEE and Organization.objects.filter(kind=OrgKind.COMMITTEE).exists():
+        raise ValidationError({"kind": _("There is already a Party committee; there can be only one.")})
+    org = Organization.objects.create(name=name, kind=kind, parent=parent, sort_order=sort_order)
+    record(actor, AuditAction.CREATE, org, after=snapshot(org, ORG_FIELDS), organization_id=org.pk, ip=ip)
+    return org
+
+
+@transaction.atomic
+def update_organization(
+    actor, org: Organization, *, name: str, sort_order: int | None = None, ip: str | None = None
+) -> Organization:
+    """Rename an organisation (and change its position among its siblings)."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    name = _clean_name(name)
+    before = snapshot(org, ORG_FIELDS)
+    if name != org.name:
+        _check_name_free(name, exclude_pk=org.pk)
+    org.name = name
+    if sort_order is not None:
+        org.sort_order = sort_order
+    after = snapshot(org, ORG_FIELDS)
+    if after != before:
+        org.save()
+        record(actor, AuditAction.UPDATE, org, before=before, after=after, organization_id=org.pk, ip=ip)
+    return org
+
+
+@transaction.atomic
+def move_organization(actor, org: Organization, new_parent: Organization, *, ip: str | None = None) -> Organization:
+    """Put an organisation under another parent, keeping the tree rules (right kinds, no cycles)."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
+    if org.parent_id == new_parent.pk:
+        return org
+    parent_of = dict(Organization.objects.values_list("pk", "parent_id"))
+    if rules.creates_cycle(org.pk, new_parent.pk, parent_of):
+        raise ValidationError({"parent": _("An organisation cannot be moved under itself or one of its own branches.")})
+    _check_parent(org.kind, new_parent)
+    before = snapshot(org, ORG_FIELDS)
+    org.parent = new_parent
+    org.save(update_fields=["parent", "updated_at"])
+    record(actor, AuditAction.UPDATE, org, before=before, after=snapshot(org, ORG_FIELDS),
+           organization_id=org.pk, ip=ip, note=_("moved"))
+    return org
+
+
+@transaction.atomic
+def deactivate_organization(
+    actor, org: Organization, *, on: datetime.date | None = None, ip: str | None = None
+) -> Organization:
+    """Deactivate instead of delete: history keeps referring to it. Its open positions end on `on`
+    (today by default). Refused while it still has active organisations under it."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if not org.is_active:
+        return org
+    if org.kind == OrgKind.COMMITTEE:
+        raise ValidationError(_("The Party committee cannot be deactivated."))
+    active_children = list(org.children.filter(is_active=True).values_list("name", flat=True)[:5])
+    if active_children:
+        raise ValidationError(
+            _("Deactivate or move the organisations under it first: %(names)s.") % {"names": "、".join(active_children)}
+        )
+    day = on or timezone.localdate()
+    for position in org.positions.filter(end_date__isnull=True).select_related("person"):
+        end_position(actor, position, max(day, position.start_date), ip=ip)
+    before = snapshot(org, ORG_FIELDS)
+    org.is_active = False
+    org.save(update_fields=["is_active", "updated_at"])
+    record(actor, AuditAction.DEACTIVATE, org, before=before, after=snapshot(org, ORG_FIELDS),
+           organization_id=org.pk, ip=ip)
+    return org
+
+
+@transaction.atomic
+def reactivate_organization(actor, org: Organization, *, ip: str | None = None) -> Organization:
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if org.is_active:
+        return org
+    if org.parent is not None and not org.parent.is_active:
+        raise ValidationError(_("Reactivate the parent organisation %(name)s first.") % {"name": org.parent.name})
+    before = snapshot(org, ORG_FIELDS)
+    org.is_active = True
+    org.save(update_fields=["is_active", "updated_at"])
+    record(actor, AuditAction.REACTIVATE, org, before=before, after=snapshot(org, ORG_FIELDS),
+           organization_id=org.pk, ip=ip)
+    return org
+
+
+# --- People -------------------------------------------------------------------------------------
+
+def _clean_person_fields(*, name: str, staff_no: str, phone: str, gender: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    name = " ".join((name or "").split())
+    staff_no = (staff_no or "").strip()
+    phone = (phone or "").strip()
+    if not name:
+        errors["name"] = _("Enter the person's name.")
+    elif len(name) > 50:
+        errors["name"] = _("The name can be at most 50 characters.")
+    if not staff_no:
+        errors["staff_no"] = _("Enter the staff number.")
+    elif len(staff_no) > 32 or not staff_no.replace("-", "").isalnum() or not staff_no.isascii():
+        errors["staff_no"] = _("A staff number is up to 32 letters, digits or hyphens.")
+    if phone and (len(phone) > 20 or not phone.replace("-", "").replace("+", "").isdigit()):
+        errors["phone"] = _("A phone number is digits, optionally with + and -.")
+    if gender not in ("", *Gender.values):
+        errors["gender"] = _("Choose male or female.")
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "staff_no": staff_no, "phone": phone, "gender": gender}
+
+
+def _ensure_account(person: Person, initial_password: str | None) -> None:
+    """Give the person a login account (username = 工号) if they have none."""
+    if person.user_id is not None:
+        return
+    User = get_user_model()
+    user = User.objects.filter(username=person.staff_no).first()
+    if user is None:
+        user = User(username=person.staff_no, must_change_password=True)
+        if initial_password:
+            user.set_password(initial_password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+
+
+@transaction.atomic
+def create_person(
+    actor, *, name: str, staff_no: str, phone: str = "", gender: str = "", is_party_member: bool = True,
+    initial_password: str | None = None, ip: str | None = None,
+) -> Person:
+    """Create a person and their login account. The account must change its password on first login.
+    Creating the same person twice (same 工号 and details) returns the existing one."""
+    fields = _clean_person_fields(name=name, staff_no=staff_no, phone=phone, gender=gender)
+    existing = Person.objects.filter(staff_no=fields["staff_no"]).first()
+    if existing is not None:
+        same = all(getattr(existing, k) == v for k, v in fields.items()) and existing.is_party_member == is_party_member
+        if same:
+            return existing
+        raise ValidationError({"staff_no": _("Staff number %(no)s is already used by %(name)s.") % {
+            "no": fields["staff_no"], "name": existing.name}})
+    if initial_password:
+        validate_password(initial_password)
+    person = Person.objects.create(is_party_member=is_party_member, **fields)
+    _ensure_account(person, initial_password)
+    record(actor, AuditAction.CREATE, person, after=snapshot(person, PERSON_FIELDS), ip=ip)
+    return person
+
+
+@transaction.atomic
+def update_person(
+    actor, person: Person, *, name: str, staff_no: str, phone: str, gender: str, is_party_member: bool,
+    ip: str | None = None,
+) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    fields = _clean_person_fields(name=name, staff_no=staff_no, phone=phone, gender=gender)
+    if fields["staff_no"] != person.staff_no and Person.objects.filter(staff_no=fields["staff_no"]).exists():
+        raise ValidationError({"staff_no": _("Staff number %(no)s is already used by someone else.") % {
+            "no": fields["staff_no"]}})
+    before = snapshot(person, PERSON_FIELDS)
+    for key, value in fields.items():
+        setattr(person, key, value)
+    person.is_party_member = is_party_member
+    after = snapshot(person, PERSON_FIELDS)
+    if after != before:
+        person.save()
+        if person.user_id and person.user.username != person.staff_no:
+            person.user.username = person.staff_no
+            person.user.save(update_fields=["username"])
+        record(actor, AuditAction.UPDATE, person, before=before, after=after, ip=ip)
+    return person
+
+
+@transaction.atomic
+def deactivate_person(actor, person: Person, *, on: datetime.date | None = None, ip: str | None = None) -> Person:
+    """A person who left: their open positions end and their account can no longer log in."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        return person
+    day = on or timezone.localdate()
+    for position in person.positions.filter(end_date__isnull=True).select_related("organization"):
+        end_position(actor, position, max(day, position.start_date), ip=ip)
+    before = snapshot(person, PERSON_FIELDS)
+    person.is_active = False
+    person.save(update_fields=["is_active", "updated_at"])
+    if person.user_id:
+        person.user.is_active = False
+        person.user.save(update_fields=["is_active"])
+    record(actor, AuditAction.DEACTIVATE, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
+    return person
+
+
+@transaction.atomic
+def reactivate_person(actor, person: Person, *, ip: str | None = None) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        return person
+    before = snapshot(person, PERSON_FIELDS)
+    person.is_active = True
+    person.save(update_fields=["is_active", "updated_at"])
+    if person.user_id:
+        person.user.is_active = True
+        person.user.save(update_fields=["is_active"])
+    record(actor, AuditAction.REACTIVATE, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
+    return person
+
+
+@transaction.atomic
+def reset_password(actor, person: Person, new_password: str, *, ip: str | None = None) -> None:
+    """Set a temporary password for the person's account; they must change it when they next log in."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    validate_password(new_password)
+    _ensure_account(person, None)
+    user = person.user
+    user.set_password(new_password)
+    user.must_change_password = True
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.save()
+    record(actor, AuditAction.PASSWORD_CHANGE, user, object_repr=str(person), ip=ip, note=_("password reset by administrator"))
+
+
+# --- Positions ----------------------------------------------------------------------------------
+
+def _check_secretary_free(
+    organization: Organization, start: datetime.date, end: datetime.date | None, exclude_pk: int | None = None
+) -> None:
+    terms = Position.objects.filter(organization=organization, role=PositionRole.SECRETARY)
+    if exclude_pk:
+        terms = terms.exclude(pk=exclude_pk)
+    clash = rules.overlapping_term(start, end, terms.values_list("start_date", "end_date"))
+    if clash:
+        holder = terms.filter(start_date=clash[0]).select_related("person").first()
+        raise ValidationError({"role": _(
+            "%(org)s already has a secretary in that period (%(name)s, from %(start)s). "
+            "End that term first; an organisation has at most one secretary at a time."
+        ) % {"org": organization.name, "name": holder.person.name if holder else "", "start": clash[0]}})
+
+
+@transaction.atomic
+def appoint(
+    actor, *, person: Person, organization: Organization, role: str, start_date: datetime.date,
+    end_date: datetime.date | None = None, ip: str | None = None,
+) -> Position:
+    """Give a person a position. The same appointment made twice returns the existing one."""
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if role not in PositionRole.values:
+        raise ValidationError({"role": _("Choose a position.")})
+    if start_date is None:
+        raise ValidationError({"start_date": _("Enter the start date.")})
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+    existing = Position.objects.filter(person=person, organization=organization, role=role, start_date=start_date).first()
+    if existing is not None and existing.end_date == end_date:
+        return existing
+    if not organization.is_active:
+        raise ValidationError({"organization": _("%(name)s is deactivated.") % {"name": organization.name}})
+    if not person.is_active:
+        raise ValidationError({"person": _("%(name)s is deactivated.") % {"name": person.name}})
+    if role == PositionRole.ORG_DEPT_STAFF and organization.kind != OrgKind.COMMITTEE:
+        raise ValidationError({"role": _("Organisation department staff belong to the Party committee.")})
+    if role == PositionRole.SECRETARY:
+        _check_secretary_free(organization, start_date, end_date)
+    position = Position.objects.create(
+        person=person, organization=organization, role=role, start_date=start_date, end_date=end_date
+    )
+    record(actor, AuditAction.CREATE, position, after=snapshot(position, POSITION_FIELDS),
+           organization_id=organization.pk, ip=ip)
+    return position
+
+
+@transaction.atomic
+def end_position(actor, position: Position, end_date: datetime.date, *, ip: str | None = None) -> Position:
+    """End a term on end_date (inclusive). Ending it on the same day again changes nothing."""
+    position = Position.objects.select_for_update().select_related("person", "organization").get(pk=position.pk)
+    if end_date is None:
+        raise ValidationError({"end_date": _("Enter the end date.")})
+    if position.end_date == end_date:
+        return position
+    if end_date < position.start_date:
+        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+    if position.role == PositionRole.SECRETARY:
+        _check_secretary_free(position.organization, position.start_date, end_date, exclude_pk=position.pk)
+    before = snapshot(position, POSITION_FIELDS)
+    position.end_date = end_date
+    position.save(update_fields=["end_date", "updated_at"])
+    record(actor, AuditAction.UPDATE, position, before=before, after=snapshot(position, POSITION_FIELDS),
+           organization_id=position.organization_id, ip=ip, note=_("term ended"))
+    return position

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from shuzhi.api.urls import api
+from shuzhi.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("shuzhi.accounts.urls")),
+    path("orgs/", include("shuzhi.orgs.urls")),
+    path("audit/", include("shuzhi.audit.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("shuzhi.core.urls")),
+]
