@@ -36,30 +36,41 @@ def log_in(request: HttpRequest, username: str, password: str):
     now = timezone.now()
     user = User.objects.filter(username=username).first()
     if user is not None and user.locked_until and user.locked_until > now:
-        record(username, AuditAction.LOGIN_FAILED, user, ip=ip, note=_("account locked"))
+        record(username, AuditAction.LOGIN_FAILED, user, object_repr=username, ip=ip, note=_("account locked"))
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise LoginRefused(_("Too many failed attempts: this account is locked for %(minutes)d more minutes.") % {
             "minutes": minutes})
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
-        with transaction.atomic():
-            if user is not None:
-                User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-                user.refresh_from_db(fields=["failed_login_count"])
-                if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
-                    User.objects.filter(pk=user.pk).update(locked_until=now + _lockout(), failed_login_count=0)
-                    record(username, AuditAction.LOCKED, user, ip=ip)
-                    record(username, AuditAction.LOGIN_FAILED, user, ip=ip)
-                    raise LoginRefused(_(
-                        "Too many failed attempts: this account is locked for %(minutes)d minutes."
-                    ) % {"minutes": settings.LOGIN_LOCKOUT_MINUTES})
-            record(username[:150], AuditAction.LOGIN_FAILED, user, object_repr=username[:150], ip=ip)
+        # Record the failure (and the lock) first; raising inside atomic() would roll them back.
+        locked = _record_failure(user, username, ip, now)
+        if locked:
+            raise LoginRefused(_(
+                "Too many failed attempts: this account is locked for %(minutes)d minutes."
+            ) % {"minutes": settings.LOGIN_LOCKOUT_MINUTES})
         raise LoginRefused(_("Wrong staff number or password."))
     with transaction.atomic():
         User.objects.filter(pk=authenticated.pk).update(failed_login_count=0, locked_until=None)
         login(request, authenticated)
         record(authenticated, AuditAction.LOGIN, authenticated, ip=ip)
     return authenticated
+
+
+@transaction.atomic
+def _record_failure(user, username: str, ip: str | None, now: datetime.datetime) -> bool:
+    """Count a failed attempt; lock the account when it reaches the limit. Returns whether it locked."""
+    User = get_user_model()
+    if user is None:
+        record(username[:150], AuditAction.LOGIN_FAILED, None, object_repr=username[:150], ip=ip)
+        return False
+    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+    user.refresh_from_db(fields=["failed_login_count"])
+    record(username, AuditAction.LOGIN_FAILED, user, object_repr=username, ip=ip)
+    if user.failed_login_count < settings.LOGIN_MAX_FAILURES:
+        return False
+    User.objects.filter(pk=user.pk).update(locked_until=now + _lockout(), failed_login_count=0)
+    record(username, AuditAction.LOCKED, user, object_repr=username, ip=ip)
+    return True
 
 
 def log_out(request: HttpRequest) -> None:

@@ -57,8 +57,8 @@ class PasswordResetForm(forms.Form):
 class AppointForm(forms.Form):
     staff_no = forms.CharField(label=_("Staff number of the person"), max_length=32)
     role = forms.ChoiceField(label=_("Position"), choices=PositionRole.choices)
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                help_text=_("Leave empty while the term is running."))
 
     def clean_staff_no(self):
@@ -78,4 +78,4 @@ class AppointForm(forms.Form):
 
 
 class EndPositionForm(forms.Form):
-    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -1,0 +1,92 @@
+"""The audit log is append-only and browsable by the org dept only."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from shuzhi.audit.models import AppendOnlyError, AuditEvent
+
+
+@pytest.fixture
+def event(college):
+    return AuditEvent.objects.latest("id")
+
+
+def test_model_refuses_updates_and_deletes(event):
+    event.note = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def _guard_on():
+    """Turn the database guard back on for this transaction (the suite turns it off to empty tables)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL shuzhi.audit_purge = 'off'")
+    else:
+        connection.connection.create_function("shuzhi_audit_purge", 0, lambda: 0)
+
+
+def _restore():
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("shuzhi_audit_purge", 0, lambda: 1)
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_auditevent SET note = 'tampered'",
+    "DELETE FROM audit_auditevent",
+])
+def test_database_refuses_raw_updates_and_deletes(event, statement):
+    try:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            _guard_on()
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+    finally:
+        _restore()
+    assert AuditEvent.objects.filter(pk=event.pk, note="").exists()
+
+
+def test_queryset_update_is_refused_by_the_database(event):
+    try:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            _guard_on()
+            AuditEvent.objects.filter(pk=event.pk).update(note="tampered")
+    finally:
+        _restore()
+
+
+def test_org_dept_browses_and_filters(college, client_for):
+    client = client_for(college.org_dept)
+    html = client.get("/audit/", {"action": "create", "object_type": "organization"}).content.decode()
+    assert "甲学院党总支" in html
+    html = client.get("/audit/", {"action": "login"}).content.decode()
+    assert "甲学院党总支" not in html
+
+
+def test_filter_by_organisation_and_date(college, client_for):
+    from django.utils import timezone
+
+    client = client_for(college.org_dept)
+    today = timezone.localdate().isoformat()
+    html = client.get("/audit/", {"organization": college.branch_b1.pk, "date_from": today, "date_to": today}).content.decode()
+    assert "乙学院教工党支部" in html and "甲学院学生党支部" not in html
+
+
+def test_changes_show_before_and_after(college, client_for):
+    from shuzhi.orgs import services
+
+    services.update_organization(college.org_dept, college.direct, name="机关第二直属党支部")
+    html = client_for(college.org_dept).get("/audit/", {"action": "update"}).content.decode()
+    assert "<del>机关直属党支部</del>" in html and "<ins>机关第二直属党支部</ins>" in html
+
+
+def test_bad_filter_values_do_not_break_the_page(college, client_for):
+    response = client_for(college.org_dept).get("/audit/", {"date_from": "not-a-date", "page": "x"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("user_attr", ["committee_member", "gb_a_secretary", "branch_a1_secretary", "outsider"])
+def test_only_the_org_dept_reads_the_audit_log(college, client_for, user_attr):
+    assert client_for(getattr(college, user_attr)).get("/audit/").status_code == 403
