@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from shuzhi.env import envbool, envint, envlist, envstr
 
@@ -117,6 +118,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # --- HTTPS and security headers ---------------------------------------------------------------
 # HTTPS defaults to on whenever DEBUG is off; `make demo` turns it off for plain http on loopback.
 HTTPS = envbool("HTTPS", not DEBUG)
+if HTTPS and not DEBUG and SECRET_KEY == _DEV_SECRET:
+    raise ImproperlyConfigured("Set SECRET_KEY in the environment: the built-in key is for local runs only.")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)

@@ -1,8 +1,13 @@
 """Settings for the test suite: the production settings with faster password hashing and
 static files served from the source tree (no collectstatic step before tests)."""
 
-from shuzhi.settings import *  # noqa: F403
-from shuzhi.settings import PASSWORD_HASHERS
+import os
+
+# Tests talk plain http to the test client and the live server.
+os.environ.setdefault("HTTPS", "0")
+
+from shuzhi.settings import *  # noqa: E402, F403
+from shuzhi.settings import PASSWORD_HASHERS  # noqa: E402
 
 HTTPS = False
 SESSION_COOKIE_SECURE = False
