@@ -22,3 +22,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A file, not SQLite's shared in-memory database: WAL mode and IMMEDIATE transactions then behave as
+# in production, and concurrent-request tests see real locking (busy timeout) instead of shared-cache
+# "table is locked" errors. pytest-django suffixes the name per xdist worker.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    # The pid keeps two test runs on one machine apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-shuzhi-{os.getpid()}.sqlite3")}  # noqa: F405
