@@ -138,3 +138,26 @@ def page_for(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# --- The yearly cycle ---------------------------------------------------------------------------
+
+@pytest.fixture
+def cycle(college):
+    """The 2026 cycle opened by the org dept, with two of last year's problems for 甲学院教工党支部."""
+    from shuzhi.cycles import services as cycle_services
+    from shuzhi.cycles.models import PriorProblemKind
+
+    result = cycle_services.open_cycle(
+        college.org_dept, year=2026, title="2026年度基层党组织书记抓党建工作述职评议考核",
+        key_items=["深化党的创新理论武装", "党支部标准化规范化建设"],
+    )
+    for kind, text in [(PriorProblemKind.NOTIFIED, "组织生活会质量不高，批评与自我批评辣味不足"),
+                       (PriorProblemKind.SELF_FOUND, "发展党员工作中对青年教师关注不够")]:
+        cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=2025, kind=kind,
+                                         text=text)
+    return result.cycle
+
+
+def review_of(cycle, org):
+    return cycle.reviews.get(organization=org)

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "shuzhi.accounts",
     "shuzhi.orgs",
     "shuzhi.audit",
+    "shuzhi.cycles",
+    "shuzhi.reports",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,10 @@ an object outside the user's scope is reported as missing (404), so IDs reveal n
 - 学校党委 members: see everything, manage nothing in the tree.
 - A 党总支's leaders: see their 党总支 and its 党支部.
 - A 党支部 or 直属党支部 secretary (or other member): see their own organisation.
+
+Reviews and duty reports are narrower than organisations: a report is read by its secretary, the
+leaders of the reviewing organisation, the org dept and the committee — nobody else; only its
+secretary edits it; the reviewer's leaders (or the org dept) accept or return it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ class Scope:
     sees_all: bool
     org_ids: frozenset[int]
     can_manage: bool
+    # Organisations where the user holds a current position themselves (not their branches).
+    position_org_ids: frozenset[int] = frozenset()
+    person_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -55,6 +62,7 @@ def scope_for(user) -> Scope:
         return cached
     roles: set[Role] = set()
     org_ids: set[int] = set()
+    position_org_ids: set[int] = set()
     if user.is_superuser:
         roles.add(Role.ORG_DEPT)
     positions = (
@@ -75,11 +83,14 @@ def scope_for(user) -> Scope:
         else:
             roles.add(Role.BRANCH)
         org_ids.add(org.pk)
+        position_org_ids.add(org.pk)
     if general_branch_ids:
         org_ids.update(Organization.objects.filter(parent_id__in=general_branch_ids).values_list("pk", flat=True))
     sees_all = bool(roles & {Role.ORG_DEPT, Role.COMMITTEE})
+    person = getattr(user, "person", None)
     scope = Scope(
-        roles=frozenset(roles), sees_all=sees_all, org_ids=frozenset(org_ids), can_manage=Role.ORG_DEPT in roles
+        roles=frozenset(roles), sees_all=sees_all, org_ids=frozenset(org_ids), can_manage=Role.ORG_DEPT in roles,
+        position_org_ids=frozenset(position_org_ids), person_id=person.pk if person and person.is_active else None,
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -157,3 +168,50 @@ def get_position_for(user, position_id: object, *, manage: bool = False, for_upd
         visible_positions(user).select_related("person", "organization"),
         position_id, manage=manage, for_update=for_update, user=user,
     )
+
+
+# --- Reviews and duty reports ---------------------------------------------------------------------
+
+def visible_reviews(user) -> QuerySet:
+    """Reviews the user may read: their own, those their organisation runs as reviewer, or all
+    (org dept and committee)."""
+    from django.db.models import Q
+
+    from shuzhi.cycles.models import Review
+
+    scope = scope_for(user)
+    qs = Review.objects.all()
+    if scope.sees_all:
+        return qs
+    mine = Q(secretary_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+    return qs.filter(mine | Q(reviewer_id__in=scope.position_org_ids))
+
+
+def get_review_for(user, review_id: object, *, for_update: bool = False):
+    """The Review if the user may read it, else 404. for_update=True must be inside a transaction."""
+    return _get(visible_reviews(user).select_related("cycle", "organization", "secretary", "reviewer"),
+                review_id, manage=False, for_update=for_update, user=user)
+
+
+def is_review_secretary(user, review) -> bool:
+    scope = scope_for(user)
+    return scope.person_id is not None and review.secretary_id == scope.person_id
+
+
+def can_decide_review(user, review) -> bool:
+    """Accept or return the report: the org dept, or a leader of the reviewing organisation
+    (for the 党委 as reviewer: committee members)."""
+    scope = scope_for(user)
+    if scope.can_manage:
+        return True
+    return review.reviewer_id in scope.position_org_ids and not is_review_secretary(user, review)
+
+
+def require_review_secretary(user, review) -> None:
+    if not is_review_secretary(user, review):
+        raise PermissionDenied
+
+
+def require_decider(user, review) -> None:
+    if not can_decide_review(user, review):
+        raise PermissionDenied

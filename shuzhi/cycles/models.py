@@ -1,0 +1,133 @@
+"""The yearly review cycle (年度述职评议考核), one Review per secretary per year, and preparation records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shuzhi.cycles.stages import Stage
+from shuzhi.orgs.models import Organization, Person
+
+
+class ReportMode(models.TextChoices):
+    ON_SITE = "on_site", _("On-site report")
+    WRITTEN = "written", _("Written report")
+    BOTH = "both", _("On-site and written")
+
+
+class ReviewCycle(models.Model):
+    """One year's duty-report review. Opened by the org dept; at most one per year."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    key_items = models.JSONField(_("key content of the year"), default=list, blank=True)
+    report_mode = models.CharField(_("default report mode"), max_length=10, choices=ReportMode.choices,
+                                   default=ReportMode.BOTH)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
+    preparation_due = models.DateField(_("preparation due"), null=True, blank=True)
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+    meeting_from = models.DateField(_("review meetings from"), null=True, blank=True)
+    meeting_to = models.DateField(_("review meetings until"), null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("review cycle")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Review(models.Model):
+    """One secretary's review in one year (述职评议考核对象, 一人一年): the spine of the cycle.
+
+    Keyed by the organisation: when the secretary changes during the year the Review moves to the
+    new secretary (SecretaryChange keeps the record) and the work done so far stays with it."""
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="reviews")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="reviews")
+    secretary = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="reviews_to_run")
+    report_mode = models.CharField(_("report mode"), max_length=10, choices=ReportMode.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
+    preparation_done_at = models.DateTimeField(_("preparation marked done"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reviewer__sort_order", "organization__sort_order", "organization__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "organization"], name="review_one_per_org_per_cycle")]
+        verbose_name = _("review")
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.organization.name} {self.secretary.name}"
+
+
+class SecretaryChange(models.Model):
+    """A Review moved from one secretary to another during the year."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="secretary_changes")
+    old_secretary = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    new_secretary = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+
+
+class PriorProblemKind(models.TextChoices):
+    NOTIFIED = "notified", _("Problem notified after last year's review")
+    SELF_FOUND = "self_found", _("Problem found by the secretary last year")
+    COMMITMENT = "commitment", _("Rectification commitment")
+
+
+class PriorProblem(models.Model):
+    """Last year's notified problems and own rectification commitments for an organisation.
+
+    For the first year the system is used they are entered or imported; later years will take them
+    from the rectification records. `year` is the year of the review they came out of."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="prior_problems")
+    year = models.PositiveIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=PriorProblemKind.choices)
+    text = models.TextField(_("problem"), max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class PreparationKind(models.TextChoices):
+    RESEARCH = "research", _("Research visit")
+    OPINION = "opinion", _("Opinion or suggestion gathered")
+    PROBLEM = "problem", _("Problem found")
+
+
+class PreparationItem(models.Model):
+    """What the secretary did before writing (述前准备): research visits (调研), opinions and suggestions
+    gathered (意见建议) and problems found (查摆问题). Feeds the report and later the rectification plan."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="preparation_items")
+    kind = models.CharField(_("kind"), max_length=20, choices=PreparationKind.choices)
+    date = models.DateField(_("date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    people = models.CharField(_("whom"), max_length=200, blank=True)  # whom visited / from whom
+    content = models.TextField(_("content"), max_length=5000)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    is_withdrawn = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(content=""), name="preparation_item_has_content"),
+        ]

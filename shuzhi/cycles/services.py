@@ -1,0 +1,293 @@
+"""Opening a year's cycle, moving it and its Reviews through the stages, and the preparation records.
+
+Every function runs in one transaction, is a no-op when the requested state already holds, and
+writes an audit record. Access is the caller's job (shuzhi.orgs.access).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuzhi.audit.models import AuditAction
+from shuzhi.audit.services import record, snapshot
+from shuzhi.cycles import stages
+from shuzhi.cycles.models import (
+    PreparationItem, PreparationKind, PriorProblem, PriorProblemKind, ReportMode, Review, ReviewCycle,
+    SecretaryChange,
+)
+from shuzhi.orgs.models import Organization, OrgKind, Person, Position, PositionRole
+
+CYCLE_FIELDS = ["year", "title", "key_items", "report_mode", "stage", "preparation_due", "report_due",
+                "meeting_from", "meeting_to"]
+MAX_KEY_ITEMS = 30
+MAX_KEY_ITEM_CHARS = 200
+
+
+def reviewer_for(org: Organization) -> Organization | None:
+    """Seed §二: the committee reviews 党总支 and 直属党支部 secretaries; a 党总支 reviews its 党支部."""
+    if org.kind in (OrgKind.GENERAL_BRANCH, OrgKind.DIRECT_BRANCH, OrgKind.BRANCH):
+        return org.parent
+    return None
+
+
+def current_secretaries(on: datetime.date | None = None) -> dict[int, Person]:
+    positions = (Position.objects.current(on).filter(role=PositionRole.SECRETARY, organization__is_active=True,
+                                                     person__is_active=True)
+                 .select_related("person"))
+    return {p.organization_id: p.person for p in positions}
+
+
+def clean_key_items(items: list[str]) -> list[str]:
+    cleaned = [" ".join(str(i).split()) for i in items]
+    cleaned = [i for i in cleaned if i]
+    if len(cleaned) > MAX_KEY_ITEMS:
+        raise ValidationError({"key_items": _("At most %(n)d key content items.") % {"n": MAX_KEY_ITEMS}})
+    for item in cleaned:
+        if len(item) > MAX_KEY_ITEM_CHARS:
+            raise ValidationError({"key_items": _("Each key content item can be at most %(n)d characters.") % {
+                "n": MAX_KEY_ITEM_CHARS}})
+    return list(dict.fromkeys(cleaned))
+
+
+@dataclass
+class OpenResult:
+    cycle: ReviewCycle
+    reviews_created: int
+    without_secretary: list[str]
+
+
+@transaction.atomic
+def open_cycle(
+    actor, *, year: int, title: str, key_items: list[str], report_mode: str = ReportMode.BOTH,
+    preparation_due: datetime.date | None = None, report_due: datetime.date | None = None,
+    meeting_from: datetime.date | None = None, meeting_to: datetime.date | None = None, ip: str | None = None,
+) -> OpenResult:
+    """Open a year's cycle and create one Review per current secretary of every active 党总支, 党支部
+    and 直属党支部. A year can be opened once; a second attempt is refused with a clear message."""
+    title = " ".join((title or "").split())
+    errors: dict[str, str] = {}
+    if not 2000 <= int(year) <= 2100:
+        errors["year"] = _("Enter a year between 2000 and 2100.")
+    if not title:
+        errors["title"] = _("Enter a title.")
+    elif len(title) > 200:
+        errors["title"] = _("The title can be at most 200 characters.")
+    if report_mode not in ReportMode.values:
+        errors["report_mode"] = _("Choose a report mode.")
+    if meeting_from and meeting_to and meeting_to < meeting_from:
+        errors["meeting_to"] = _("The end date cannot be before the start date.")
+    if errors:
+        raise ValidationError(errors)
+    key_items = clean_key_items(key_items)
+    if ReviewCycle.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("The %(year)d cycle has already been opened; a year is opened once.") % {
+            "year": year}})
+    try:
+        with transaction.atomic():
+            cycle = ReviewCycle.objects.create(
+                year=year, title=title, key_items=key_items, report_mode=report_mode,
+                preparation_due=preparation_due, report_due=report_due, meeting_from=meeting_from,
+                meeting_to=meeting_to, opened_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError:
+        # Another request opened the same year a moment ago.
+        raise ValidationError({"year": _("The %(year)d cycle has already been opened; a year is opened once.") % {
+            "year": year}}) from None
+    secretaries = current_secretaries()
+    reviewed = Organization.objects.filter(
+        is_active=True, kind__in=[OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.DIRECT_BRANCH]
+    ).select_related("parent")
+    reviews, without = [], []
+    for org in reviewed:
+        person = secretaries.get(org.pk)
+        if person is None:
+            without.append(org.name)
+            continue
+        reviews.append(Review(cycle=cycle, organization=org, secretary=person, reviewer=reviewer_for(org),
+                              report_mode=report_mode))
+    Review.objects.bulk_create(reviews)
+    record(actor, AuditAction.CREATE, cycle, after=snapshot(cycle, CYCLE_FIELDS), ip=ip,
+           note=_("%(n)d reviews created") % {"n": len(reviews)})
+    return OpenResult(cycle=cycle, reviews_created=len(reviews), without_secretary=without)
+
+
+@transaction.atomic
+def update_cycle(actor, cycle: ReviewCycle, *, title: str, key_items: list[str], preparation_due=None,
+                 report_due=None, meeting_from=None, meeting_to=None, ip: str | None = None) -> ReviewCycle:
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.stage == stages.Stage.ARCHIVED:
+        raise ValidationError(_("An archived cycle cannot be changed."))
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("Enter a title.")})
+    before = snapshot(cycle, CYCLE_FIELDS)
+    cycle.title = title[:200]
+    cycle.key_items = clean_key_items(key_items)
+    cycle.preparation_due, cycle.report_due = preparation_due, report_due
+    cycle.meeting_from, cycle.meeting_to = meeting_from, meeting_to
+    after = snapshot(cycle, CYCLE_FIELDS)
+    if after != before:
+        cycle.save()
+        record(actor, AuditAction.UPDATE, cycle, before=before, after=after, ip=ip)
+    return cycle
+
+
+@transaction.atomic
+def advance_cycle(actor, cycle: ReviewCycle, target: str, *, ip: str | None = None) -> ReviewCycle:
+    """Move the cycle one stage forward. Asking for the stage it is already in changes nothing;
+    any other jump is refused with the reason."""
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.stage == target:
+        return cycle
+    if not stages.can_move(cycle.stage, target):
+        raise ValidationError(_("A cycle moves one stage at a time: from “%(current)s” the next stage is “%(next)s”.") % {
+            "current": stages.Stage(cycle.stage).label,
+            "next": stages.Stage(stages.next_stage(cycle.stage)).label if stages.next_stage(cycle.stage) else "—"})
+    before = snapshot(cycle, ["stage"])
+    cycle.stage = target
+    cycle.save(update_fields=["stage", "updated_at"])
+    record(actor, AuditAction.UPDATE, cycle, before=before, after=snapshot(cycle, ["stage"]), ip=ip,
+           note=_("stage changed"))
+    return cycle
+
+
+@transaction.atomic
+def advance_review(actor, review: Review, target: str, *, ip: str | None = None, note: str = "") -> Review:
+    """Move one Review a stage forward (never past its cycle's stage)."""
+    review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
+    if review.stage == target:
+        return review
+    if not stages.can_move(review.stage, target):
+        raise ValidationError(_("A review moves one stage at a time: from “%(current)s” the next stage is “%(next)s”.") % {
+            "current": stages.Stage(review.stage).label,
+            "next": stages.Stage(stages.next_stage(review.stage)).label if stages.next_stage(review.stage) else "—"})
+    if stages.index(target) > stages.index(review.cycle.stage) and target != stages.Stage.REPORT:
+        raise ValidationError(_("The cycle is still in “%(stage)s”; this review cannot move ahead of it.") % {
+            "stage": stages.Stage(review.cycle.stage).label})
+    before = snapshot(review, ["stage"])
+    review.stage = target
+    review.save(update_fields=["stage", "updated_at"])
+    record(actor, AuditAction.UPDATE, review, before=before, after=snapshot(review, ["stage"]),
+           organization_id=review.organization_id, ip=ip, note=note or _("stage changed"))
+    return review
+
+
+@transaction.atomic
+def sync_secretary(organization_id: int, actor=None) -> list[Review]:
+    """After positions change: every open Review of the organisation follows its current secretary.
+    The old secretary's work stays with the Review; SecretaryChange and the audit log keep the record."""
+    secretary = current_secretaries().get(organization_id)
+    if secretary is None:
+        return []
+    moved = []
+    open_reviews = (Review.objects.select_for_update().filter(organization_id=organization_id)
+                    .exclude(cycle__stage=stages.Stage.ARCHIVED).exclude(secretary=secretary))
+    for review in open_reviews:
+        SecretaryChange.objects.create(review=review, old_secretary=review.secretary, new_secretary=secretary)
+        before = snapshot(review, ["secretary"])
+        review.secretary = secretary
+        review.save(update_fields=["secretary", "updated_at"])
+        record(actor or "system", AuditAction.UPDATE, review, before=before, after=snapshot(review, ["secretary"]),
+               organization_id=organization_id, note=_("secretary changed"))
+        moved.append(review)
+    return moved
+
+
+# --- Prior problems -------------------------------------------------------------------------------
+
+@transaction.atomic
+def add_prior_problem(actor, *, organization: Organization, year: int, kind: str, text: str,
+                      ip: str | None = None) -> PriorProblem:
+    text = (text or "").strip()
+    if kind not in PriorProblemKind.values:
+        raise ValidationError({"kind": _("Choose a kind.")})
+    if not text:
+        raise ValidationError({"text": _("Enter the problem.")})
+    if len(text) > 2000:
+        raise ValidationError({"text": _("At most %(n)d characters.") % {"n": 2000}})
+    existing = PriorProblem.objects.filter(organization=organization, year=year, kind=kind, text=text).first()
+    if existing:
+        return existing
+    problem = PriorProblem.objects.create(organization=organization, year=year, kind=kind, text=text,
+                                          created_by=actor if getattr(actor, "pk", None) else None)
+    record(actor, AuditAction.CREATE, problem, after=snapshot(problem, ["year", "kind", "text"]),
+           organization_id=organization.pk, ip=ip)
+    return problem
+
+
+def prior_problems_for(review: Review) -> list[PriorProblem]:
+    """What the secretary must answer: the organisation's problems from the previous year's review."""
+    return list(PriorProblem.objects.filter(organization_id=review.organization_id, year=review.cycle.year - 1)
+                .order_by("kind", "id"))
+
+
+# --- Preparation ----------------------------------------------------------------------------------
+
+PREPARATION_FIELDS = ["kind", "date", "place", "people", "content", "is_withdrawn"]
+
+
+def _check_preparation_open(review: Review) -> None:
+    if stages.index(review.cycle.stage) > stages.index(stages.Stage.REPORT):
+        raise ValidationError(_("The preparation and report stages of this cycle are over."))
+
+
+@transaction.atomic
+def add_preparation_item(actor, review: Review, *, kind: str, content: str, date: datetime.date | None = None,
+                         place: str = "", people: str = "", ip: str | None = None) -> PreparationItem:
+    review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
+    _check_preparation_open(review)
+    content = (content or "").strip()
+    errors = {}
+    if kind not in PreparationKind.values:
+        errors["kind"] = _("Choose a kind.")
+    if not content:
+        errors["content"] = _("Enter the content.")
+    elif len(content) > 5000:
+        errors["content"] = _("At most %(n)d characters.") % {"n": 5000}
+    if len(place) > 200:
+        errors["place"] = _("At most %(n)d characters.") % {"n": 200}
+    if len(people) > 200:
+        errors["people"] = _("At most %(n)d characters.") % {"n": 200}
+    if errors:
+        raise ValidationError(errors)
+    same = PreparationItem.objects.filter(review=review, kind=kind, date=date, place=place.strip(),
+                                          people=people.strip(), content=content, is_withdrawn=False).first()
+    if same:
+        return same
+    item = PreparationItem.objects.create(review=review, kind=kind, date=date, place=place.strip(),
+                                          people=people.strip(), content=content, author=review.secretary)
+    record(actor, AuditAction.CREATE, item, after=snapshot(item, PREPARATION_FIELDS),
+           organization_id=review.organization_id, ip=ip)
+    return item
+
+
+@transaction.atomic
+def withdraw_preparation_item(actor, item: PreparationItem, *, ip: str | None = None) -> PreparationItem:
+    item = PreparationItem.objects.select_for_update().select_related("review__cycle").get(pk=item.pk)
+    if item.is_withdrawn:
+        return item
+    _check_preparation_open(item.review)
+    before = snapshot(item, PREPARATION_FIELDS)
+    item.is_withdrawn = True
+    item.save(update_fields=["is_withdrawn", "updated_at"])
+    record(actor, AuditAction.DEACTIVATE, item, before=before, after=snapshot(item, PREPARATION_FIELDS),
+           organization_id=item.review.organization_id, ip=ip)
+    return item
+
+
+@transaction.atomic
+def mark_preparation_done(actor, review: Review, *, ip: str | None = None) -> Review:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.preparation_done_at:
+        return review
+    review.preparation_done_at = timezone.now()
+    review.save(update_fields=["preparation_done_at", "updated_at"])
+    record(actor, AuditAction.UPDATE, review, organization_id=review.organization_id, ip=ip,
+           note=_("preparation marked done"))
+    return review

@@ -1,0 +1,223 @@
+"""Writing, submitting and deciding on duty reports.
+
+Only a Review's secretary saves and submits (callers check with access.require_review_secretary);
+the reviewer's leaders or the org dept accept or return (access.require_decider). Saves carry the
+revision they were based on: a save based on an older revision is refused with EditConflict rather
+than overwriting what another tab or device saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuzhi.audit.models import AuditAction
+from shuzhi.audit.services import record
+from shuzhi.cycles import stages
+from shuzhi.cycles.models import PriorProblem, Review
+from shuzhi.cycles.services import advance_review, prior_problems_for
+from shuzhi.reports.models import (
+    MAX_ANSWER_CHARS, MAX_SECTION_CHARS, Decision, DutyReport, ReportDecision, ReportStatus, ReportVersion,
+)
+
+SECTION_LABELS = {
+    "prior_answers": "上年度述职通报问题和查摆问题整改情况",
+    "practices": "本年度亲力亲为抓基层党建的主要做法",
+    "problems": "存在的突出问题",
+    "next_steps": "下一步工作思路和改进措施",
+}
+TEXT_SECTIONS = ("practices", "problems", "next_steps")
+EDITABLE_CYCLE_STAGES = (stages.Stage.PREPARATION, stages.Stage.REPORT)
+
+
+class EditConflict(Exception):
+    """The report was saved elsewhere since this editor loaded it."""
+
+    def __init__(self, report: DutyReport):
+        self.revision = report.revision
+        self.updated_at = report.updated_at
+        editor = report.last_editor
+        self.editor_name = editor.name if editor else ""
+        super().__init__(_(
+            "This report was saved in another window or on another device (%(time)s). Your text has not been "
+            "saved over it: copy what you typed, reload the page, and merge."
+        ) % {"time": timezone.localtime(report.updated_at).strftime("%H:%M:%S")})
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    practices: str
+    problems: str
+    next_steps: str
+    prior_answers: dict[str, str]
+
+
+def get_report(review: Review) -> DutyReport:
+    report, _created = DutyReport.objects.get_or_create(review=review)
+    return report
+
+
+def why_not_editable(review: Review, report: DutyReport) -> str | None:
+    """The reason the report cannot be edited now, in Chinese, or None if it can."""
+    if report.status == ReportStatus.ACCEPTED:
+        return _("The report has been accepted and can no longer be changed.")
+    if report.status == ReportStatus.SUBMITTED:
+        return _("The report has been submitted and is waiting for the reviewer; it can be changed again if it is returned.")
+    if review.cycle.stage not in EDITABLE_CYCLE_STAGES:
+        return _("The cycle is in the “%(stage)s” stage; reports can only be written during preparation and report.") % {
+            "stage": stages.Stage(review.cycle.stage).label}
+    return None
+
+
+def _clean_content(review: Review, content: ReportContent) -> ReportContent:
+    errors: dict[str, str] = {}
+    for name in TEXT_SECTIONS:
+        text = getattr(content, name)
+        if len(text) > MAX_SECTION_CHARS:
+            errors[name] = _("“%(section)s” has %(n)d characters; the limit is %(limit)d. Your text is kept: shorten it and save again.") % {
+                "section": SECTION_LABELS[name], "n": len(text), "limit": MAX_SECTION_CHARS}
+    valid_ids = {str(p.pk) for p in prior_problems_for(review)}
+    answers: dict[str, str] = {}
+    for key, answer in (content.prior_answers or {}).items():
+        if str(key) not in valid_ids:
+            errors["prior_answers"] = _("An answer refers to a problem that is not on this report's list.")
+            continue
+        if len(answer) > MAX_ANSWER_CHARS:
+            errors["prior_answers"] = _("An answer has %(n)d characters; the limit is %(limit)d. Your text is kept: shorten it and save again.") % {
+                "n": len(answer), "limit": MAX_ANSWER_CHARS}
+        answers[str(key)] = answer
+    if errors:
+        raise ValidationError(errors)
+    return ReportContent(content.practices, content.problems, content.next_steps, answers)
+
+
+def _same_content(report: DutyReport, content: ReportContent) -> bool:
+    return (report.practices == content.practices and report.problems == content.problems
+            and report.next_steps == content.next_steps
+            and {k: v for k, v in report.prior_answers.items() if v} == {k: v for k, v in content.prior_answers.items() if v})
+
+
+@transaction.atomic
+def save_draft(actor, review: Review, content: ReportContent, *, base_revision: int) -> DutyReport:
+    """Save the working copy. Returns it with the new revision. Saving identical content changes
+    nothing (so a repeated autosave or a double click is harmless)."""
+    report = get_report(review)
+    report = DutyReport.objects.select_for_update().select_related("last_editor").get(pk=report.pk)
+    review = Review.objects.select_related("cycle").get(pk=review.pk)
+    reason = why_not_editable(review, report)
+    if reason:
+        raise ValidationError(reason)
+    content = _clean_content(review, content)
+    if _same_content(report, content):
+        return report
+    if base_revision != report.revision:
+        raise EditConflict(report)
+    report.practices, report.problems, report.next_steps = content.practices, content.problems, content.next_steps
+    report.prior_answers = content.prior_answers
+    report.revision += 1
+    report.last_editor = review.secretary
+    report.save()
+    if review.stage == stages.Stage.PREPARATION:
+        advance_review(actor, review, stages.Stage.REPORT, note=_("started writing the report"))
+    return report
+
+
+def missing_sections(review: Review, report: DutyReport) -> list[str]:
+    missing = [SECTION_LABELS[name] for name in TEXT_SECTIONS if not getattr(report, name).strip()]
+    unanswered = [p for p in prior_problems_for(review) if not report.prior_answers.get(str(p.pk), "").strip()]
+    if unanswered:
+        missing.insert(0, _("%(section)s (%(n)d problems without an answer)") % {
+            "section": SECTION_LABELS["prior_answers"], "n": len(unanswered)})
+    return missing
+
+
+def version_content(review: Review, report: DutyReport) -> dict:
+    problems = prior_problems_for(review)
+    return {
+        "practices": report.practices, "problems": report.problems, "next_steps": report.next_steps,
+        "prior_answers": [[p.text, report.prior_answers.get(str(p.pk), "")] for p in problems],
+    }
+
+
+@transaction.atomic
+def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) -> ReportVersion:
+    """Freeze the current working copy as a new version and send it to the reviewer.
+
+    Refused (nothing lost: the draft stays saved) when a section is empty. Submitting again what was
+    just submitted returns that version."""
+    report = DutyReport.objects.select_for_update().get(pk=get_report(review).pk)
+    review = Review.objects.select_related("cycle", "secretary").get(pk=review.pk)
+    latest = report.versions.order_by("-number").first()
+    if report.status == ReportStatus.SUBMITTED and latest and latest.content == version_content(review, report):
+        return latest
+    reason = why_not_editable(review, report)
+    if reason:
+        raise ValidationError(reason)
+    if base_revision != report.revision:
+        raise EditConflict(report)
+    missing = missing_sections(review, report)
+    if missing:
+        raise ValidationError(_("Fill in every section before submitting: %(sections)s. Your draft is saved.") % {
+            "sections": "；".join(missing)})
+    version = ReportVersion.objects.create(
+        report=report, number=(latest.number + 1) if latest else 1, author=review.secretary,
+        content=version_content(review, report),
+    )
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    if review.stage == stages.Stage.PREPARATION:
+        advance_review(actor, review, stages.Stage.REPORT)
+    record(actor, AuditAction.UPDATE, report, organization_id=review.organization_id, ip=ip,
+           before={"status": ReportStatus.DRAFT if not latest else ReportStatus.RETURNED},
+           after={"status": ReportStatus.SUBMITTED, "version": version.number}, note=_("report submitted"))
+    return version
+
+
+@transaction.atomic
+def decide(actor, review: Review, *, version_number: int, decision: str, comment: str = "",
+           ip: str | None = None) -> ReportDecision:
+    """Accept or return a submitted version. Deciding the same way on the same version again returns
+    the first decision; a different decision on an already decided version is refused."""
+    report = DutyReport.objects.select_for_update().get(pk=get_report(review).pk)
+    review = Review.objects.select_related("cycle").get(pk=review.pk)
+    comment = (comment or "").strip()
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Choose accept or return.")})
+    version = report.versions.filter(number=version_number).first()
+    if version is None:
+        raise ValidationError(_("There is no version %(n)d of this report.") % {"n": version_number})
+    existing = ReportDecision.objects.filter(version=version).first()
+    if existing:
+        if existing.decision == decision:
+            return existing
+        raise ValidationError(_("Version %(n)d has already been decided on.") % {"n": version_number})
+    latest = report.versions.order_by("-number").first()
+    if report.status != ReportStatus.SUBMITTED or latest.pk != version.pk:
+        raise ValidationError(_("Only the latest submitted version can be accepted or returned."))
+    if decision == Decision.RETURN and not comment:
+        raise ValidationError({"comment": _("Say what should be revised when returning a report.")})
+    if len(comment) > 5000:
+        raise ValidationError({"comment": _("At most %(n)d characters.") % {"n": 5000}})
+    result = ReportDecision.objects.create(version=version, decision=decision, comment=comment, decided_by=actor)
+    report.status = ReportStatus.ACCEPTED if decision == Decision.ACCEPT else ReportStatus.RETURNED
+    report.save(update_fields=["status", "updated_at"])
+    record(actor, AuditAction.UPDATE, report, organization_id=review.organization_id, ip=ip,
+           before={"status": ReportStatus.SUBMITTED}, after={"status": report.status, "version": version.number},
+           note=_("report accepted") if decision == Decision.ACCEPT else _("report returned"))
+    if decision == Decision.ACCEPT and stages.index(review.cycle.stage) >= stages.index(stages.Stage.MEETING):
+        advance_review(actor, review, stages.Stage.MEETING, ip=ip)
+    return result
+
+
+def prior_problem_rows(review: Review, report: DutyReport) -> list[tuple[PriorProblem, str]]:
+    return [(p, report.prior_answers.get(str(p.pk), "")) for p in prior_problems_for(review)]
+
+
+def report_date(report: DutyReport) -> datetime.date:
+    return timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
