@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("shuzhi.accounts.urls")),
     path("orgs/", include("shuzhi.orgs.urls")),
     path("audit/", include("shuzhi.audit.urls")),
+    path("cycles/", include("shuzhi.cycles.urls")),
+    path("reports/", include("shuzhi.reports.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("shuzhi.core.urls")),
