@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,9 +131,7 @@ def deactivate_organization(
         raise ValidationError(
             _("Deactivate or move the organisations under it first: %(names)s.") % {"names": "、".join(active_children)}
         )
-    day = on or timezone.localdate()
-    for position in org.positions.filter(end_date__isnull=True).select_related("person"):
-        end_position(actor, position, max(day, position.start_date), ip=ip)
+    _close_positions(actor, org.positions.all(), on or timezone.localdate(), ip=ip)
     before = snapshot(org, ORG_FIELDS)
     org.is_active = False
     org.save(update_fields=["is_active", "updated_at"])
@@ -180,19 +179,26 @@ def _clean_person_fields(*, name: str, staff_no: str, phone: str, gender: str) -
     return {"name": name, "staff_no": staff_no, "phone": phone, "gender": gender}
 
 
+def _check_username_free(staff_no: str, person: Person | None = None) -> None:
+    """A person's account is named by their 工号; never take over an account someone else has."""
+    User = get_user_model()
+    owner = User.objects.filter(username=staff_no).first()
+    if owner is not None and (person is None or owner.pk != person.user_id):
+        raise ValidationError({"staff_no": _("Staff number %(no)s is already used as a login name.") % {"no": staff_no}})
+
+
 def _ensure_account(person: Person, initial_password: str | None) -> None:
     """Give the person a login account (username = 工号) if they have none."""
     if person.user_id is not None:
         return
+    _check_username_free(person.staff_no)
     User = get_user_model()
-    user = User.objects.filter(username=person.staff_no).first()
-    if user is None:
-        user = User(username=person.staff_no, must_change_password=True)
-        if initial_password:
-            user.set_password(initial_password)
-        else:
-            user.set_unusable_password()
-        user.save()
+    user = User(username=person.staff_no, must_change_password=True)
+    if initial_password:
+        user.set_password(initial_password)
+    else:
+        user.set_unusable_password()
+    user.save()
     person.user = user
     person.save(update_fields=["user", "updated_at"])
 
@@ -214,6 +220,7 @@ def create_person(
             "no": fields["staff_no"], "name": existing.name}})
     if initial_password:
         validate_password(initial_password)
+    _check_username_free(fields["staff_no"])
     person = Person.objects.create(is_party_member=is_party_member, **fields)
     _ensure_account(person, initial_password)
     record(actor, AuditAction.CREATE, person, after=snapshot(person, PERSON_FIELDS), ip=ip)
@@ -230,6 +237,8 @@ def update_person(
     if fields["staff_no"] != person.staff_no and Person.objects.filter(staff_no=fields["staff_no"]).exists():
         raise ValidationError({"staff_no": _("Staff number %(no)s is already used by someone else.") % {
             "no": fields["staff_no"]}})
+    if fields["staff_no"] != person.staff_no:
+        _check_username_free(fields["staff_no"], person)
     before = snapshot(person, PERSON_FIELDS)
     for key, value in fields.items():
         setattr(person, key, value)
@@ -250,9 +259,7 @@ def deactivate_person(actor, person: Person, *, on: datetime.date | None = None,
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not person.is_active:
         return person
-    day = on or timezone.localdate()
-    for position in person.positions.filter(end_date__isnull=True).select_related("organization"):
-        end_position(actor, position, max(day, position.start_date), ip=ip)
+    _close_positions(actor, person.positions.all(), on or timezone.localdate(), ip=ip)
     before = snapshot(person, PERSON_FIELDS)
     person.is_active = False
     person.save(update_fields=["is_active", "updated_at"])
@@ -340,6 +347,28 @@ def appoint(
     record(actor, AuditAction.CREATE, position, after=snapshot(position, POSITION_FIELDS),
            organization_id=organization.pk, ip=ip)
     return position
+
+
+def _close_positions(actor, positions, day: datetime.date, *, ip: str | None) -> None:
+    """End every term still running after `day` on `day`; cancel terms that would only start later."""
+    for position in positions.filter(Q(end_date__isnull=True) | Q(end_date__gt=day)).select_related("person", "organization"):
+        if position.start_date > day:
+            cancel_position(actor, position, ip=ip)
+        else:
+            end_position(actor, position, day, ip=ip)
+
+
+@transaction.atomic
+def cancel_position(actor, position: Position, *, ip: str | None = None) -> None:
+    """Remove an appointment that has not started yet (it never took effect; the audit log keeps it)."""
+    position = Position.objects.select_for_update().select_related("person", "organization").get(pk=position.pk)
+    if position.start_date <= timezone.localdate():
+        raise ValidationError(_("Only an appointment that has not started yet can be cancelled; end a running term instead."))
+    before = snapshot(position, POSITION_FIELDS)
+    organization_id = position.organization_id
+    record(actor, AuditAction.DEACTIVATE, position, before=before, organization_id=organization_id, ip=ip,
+           note=_("appointment cancelled before it started"))
+    position.delete()
 
 
 @transaction.atomic

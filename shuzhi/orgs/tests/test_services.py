@@ -218,3 +218,36 @@ def test_reset_password_forces_a_change_and_unlocks(college):
     user.refresh_from_db()
     assert user.must_change_password and user.failed_login_count == 0
     assert user.check_password("Temporary-2026")
+
+
+def test_a_person_cannot_take_over_an_existing_login_account(college):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("admin", password="Admin-pass-2026")
+    with pytest.raises(ValidationError) as error:
+        services.create_person(college.org_dept, name="冒名者", staff_no="admin")
+    assert "staff_no" in error.value.error_dict
+    assert not Person.objects.filter(staff_no="admin").exists()
+
+
+def test_changing_staff_number_to_an_existing_login_name_is_refused(college):
+    person = college.branch_a1_secretary.person
+    with pytest.raises(ValidationError) as error:
+        services.update_person(college.org_dept, person, name=person.name, staff_no="outsider", phone="",
+                               gender="M", is_party_member=True)
+    assert "staff_no" in error.value.error_dict
+
+
+def test_deactivating_ends_fixed_terms_that_run_past_the_day_and_cancels_future_ones(college):
+    person = services.create_person(college.org_dept, name="任期固定", staff_no="80010")
+    running = services.appoint(college.org_dept, person=person, organization=college.branch_a2,
+                               role=PositionRole.SECRETARY, start_date=D(2024, 1, 1), end_date=D(2099, 12, 31))
+    future = services.appoint(college.org_dept, person=person, organization=college.gb_b,
+                              role=PositionRole.MEMBER, start_date=D(2099, 1, 1))
+    services.deactivate_person(college.org_dept, person, on=D(2025, 6, 30))
+    running.refresh_from_db()
+    assert running.end_date == D(2025, 6, 30)
+    assert not Position.objects.filter(pk=future.pk).exists()
+    successor = services.create_person(college.org_dept, name="继任者", staff_no="80011")
+    services.appoint(college.org_dept, person=successor, organization=college.branch_a2,
+                     role=PositionRole.SECRETARY, start_date=D(2025, 7, 1))

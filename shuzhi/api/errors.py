@@ -1,0 +1,76 @@
+"""Error responses of the JSON API.
+
+- django.core.exceptions.ValidationError from the services (tree rules, duplicate names, …) and
+  ninja's own request validation both become 422 `{"detail": [{"field": …, "message": …}]}`.
+- Http404 from shuzhi.orgs.access (outside the user's scope, or missing) becomes 404, and
+  PermissionDenied (visible but not the user's to change) becomes 403, both `{"detail": "…"}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+# The services name model fields; the API's request bodies name the ids.
+API_FIELD_NAMES = {"parent": "parent_id", "person": "person_id", "organization": "organization_id"}
+
+# Parts of a ninja error location that name the request part or the view argument, not a field.
+_LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload", "filters", "page"}
+
+
+def field_errors(error: DjangoValidationError, default_field: str | None = None) -> list[dict[str, str | None]]:
+    """[{"field": …, "message": …}] for a Django ValidationError, messages already translated."""
+    if hasattr(error, "error_dict"):
+        items: list[dict[str, str | None]] = []
+        for field, messages in error.message_dict.items():
+            name = default_field if field == NON_FIELD_ERRORS else API_FIELD_NAMES.get(field, field)
+            items.extend({"field": name, "message": message} for message in messages)
+        return items
+    return [{"field": default_field, "message": message} for message in error.messages]
+
+
+@contextmanager
+def errors_about(field: str) -> Iterator[None]:
+    """Attribute a ValidationError that names no field (e.g. from validate_password) to `field`."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise DjangoValidationError({field: error.error_list}) from error
+
+
+def _location_to_field(loc: object) -> str | None:
+    parts = [str(part) for part in (loc if isinstance(loc, (list, tuple)) else [loc])]
+    while parts and parts[0] in _LOCATION_PREFIXES:
+        parts.pop(0)
+    return ".".join(parts) or None
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers on the api object."""
+
+    def validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return api.create_response(request, {"detail": field_errors(exc)}, status=422)
+
+    def request_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        detail = [{"field": _location_to_field(e.get("loc")), "message": str(e.get("msg", ""))} for e in exc.errors]
+        return api.create_response(request, {"detail": detail}, status=422)
+
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, {"detail": _("You are not allowed to do that.")}, status=403)
+
+    api.add_exception_handler(DjangoValidationError, validation_error)
+    api.add_exception_handler(NinjaValidationError, request_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, forbidden)
