@@ -161,3 +161,32 @@ def cycle(college):
 
 def review_of(cycle, org):
     return cycle.reviews.get(organization=org)
+
+
+# --- Review meetings and the vote ---------------------------------------------------------------
+
+@pytest.fixture
+def meeting(college, cycle):
+    """The committee's review meeting with 甲学院党总支, 乙学院党总支 and 机关直属党支部 on the agenda."""
+    from django.utils import timezone
+
+    from shuzhi.meetings import services as meeting_services
+
+    agenda = [(review_of(cycle, org), "on_site") for org in (college.gb_a, college.gb_b, college.direct)]
+    return meeting_services.schedule_meeting(
+        college.org_dept, cycle=cycle, reviewer=college.committee, title="2026年度述职评议会（党委扩大会议）",
+        starts_at=timezone.now(), place="行政楼第一会议室", expected_attendees=60, agenda=agenda,
+    )
+
+
+@pytest.fixture
+def survey(college, meeting):
+    """The meeting's survey, open, with 10 phone codes issued (plain codes on survey.test_codes)."""
+    from shuzhi.voting import services as voting_services
+
+    survey = voting_services.create_survey(college.org_dept, meeting)
+    codes = voting_services.issue_codes(college.org_dept, survey, 10)
+    voting_services.open_survey(college.org_dept, survey)
+    survey.refresh_from_db()
+    survey.test_codes = codes
+    return survey

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "shuzhi.audit",
     "shuzhi.cycles",
     "shuzhi.reports",
+    "shuzhi.meetings",
+    "shuzhi.voting",
 ]
 
 MIDDLEWARE = [

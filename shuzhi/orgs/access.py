@@ -215,3 +215,37 @@ def require_review_secretary(user, review) -> None:
 def require_decider(user, review) -> None:
     if not can_decide_review(user, review):
         raise PermissionDenied
+
+
+# --- Review meetings and their votes --------------------------------------------------------------
+
+def visible_meetings(user) -> QuerySet:
+    """Meetings the user may see: all for the org dept and committee; a 党总支's leaders, their own."""
+    from shuzhi.meetings.models import Meeting
+
+    scope = scope_for(user)
+    if scope.sees_all:
+        return Meeting.objects.all()
+    return Meeting.objects.filter(reviewer_id__in=scope.position_org_ids)
+
+
+def get_meeting_for(user, meeting_id: object, *, for_update: bool = False):
+    return _get(visible_meetings(user).select_related("cycle", "reviewer"), meeting_id, manage=False,
+                for_update=for_update, user=user)
+
+
+def can_run_meeting(user, meeting) -> bool:
+    """Schedule, change the agenda, issue codes, open and close the vote: the org dept, or the
+    reviewing organisation's leaders (for the 党委: committee members)."""
+    scope = scope_for(user)
+    return scope.can_manage or meeting.reviewer_id in scope.position_org_ids
+
+
+def can_comment(user, meeting) -> bool:
+    """Comments come from the reviewing organisation's leadership (and the org dept records them)."""
+    return can_run_meeting(user, meeting)
+
+
+def require_run_meeting(user, meeting) -> None:
+    if not can_run_meeting(user, meeting):
+        raise PermissionDenied

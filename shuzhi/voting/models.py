@@ -1,0 +1,142 @@
+"""The anonymous satisfaction survey (满意度测评, seed 四（二）3).
+
+Anonymity is a property of the schema, checked by tests:
+- A Ballot holds no code, no user, no IP address and no time; its primary key is a random UUID,
+  and on SQLite the table is WITHOUT ROWID, so neither key nor storage order follows submission.
+- A BallotCode knows its category and whether it was used — not when, and not by which ballot; its
+  plain text is erased when it is used (only its keyed hash stays, to refuse a second use).
+- On PostgreSQL, where every row carries the id of the transaction that wrote it, closing the vote
+  rewrites the codes and the ballots (in random order) in one transaction, so afterwards no stored
+  value links a ballot to a code (see services.close_survey).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shuzhi.meetings.models import Meeting
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Not yet open")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Survey(models.Model):
+    """The satisfaction survey of one meeting (or a rehearsal of it, which never counts)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="surveys")
+    is_rehearsal = models.BooleanField(_("rehearsal"), default=False)
+    status = models.CharField(max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    # The ballot form: {"options": [{"key": "s", "label": "满意", "value": 100}, ...],
+    #                   "items": [{"key": "...", "label": "...", "options": [...]}, ...]}
+    form = models.JSONField()
+    # The presenters on the ballot, fixed when the survey opens: [{"review": id, "name": ..., "org": ...}, ...]
+    presenters = models.JSONField(default=list)
+    paper_double_entry = models.BooleanField(_("paper ballots entered twice by two clerks"), default=False)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    seal_digest = models.CharField(max_length=64, blank=True)
+    seal = models.JSONField(null=True, blank=True)  # {"ballots": {receipt: sha256}, "count": n, "algorithm": ...}
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting"], condition=Q(is_rehearsal=False), name="survey_one_real_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {'模拟测评' if self.is_rehearsal else '满意度测评'}"
+
+
+class VoterCategory(models.Model):
+    """A group of voters (评议人员类别) with its weight in the score, e.g. 校领导 30%."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="categories")
+    name = models.CharField(_("category"), max_length=50)
+    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2, default=100)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "name"], name="category_name_unique_in_survey")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CodeStatus(models.TextChoices):
+    UNUSED = "unused", _("Unused")
+    USED = "used", _("Used")
+
+
+class BallotCode(models.Model):
+    """A one-time ballot code (测评码). Looked up by its keyed hash; the plain text is kept only while
+    unused (to print the cards) and erased on use. No time of use is stored."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="codes")
+    category = models.ForeignKey(VoterCategory, on_delete=models.PROTECT, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    code = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=10, choices=CodeStatus.choices, default=CodeStatus.UNUSED)
+    is_paper = models.BooleanField(default=False)
+    batch = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["survey", "status"], name="ballotcode_survey_status")]
+
+
+def new_ballot_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class Ballot(models.Model):
+    """One anonymous ballot. See the module docstring for what it deliberately does not hold."""
+
+    id = models.UUIDField(primary_key=True, default=new_ballot_id, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="ballots")
+    category = models.ForeignKey(VoterCategory, on_delete=models.PROTECT, related_name="ballots")
+    receipt = models.CharField(max_length=16)
+    # {"<review id>": "<option key>"}; items: {"<review id>": {"<item key>": "<option key>"}}
+    ratings = models.JSONField(default=dict)
+    item_ratings = models.JSONField(default=dict)
+    suggestions = models.JSONField(default=dict)  # {"<review id>": "text"}
+    overall_suggestion = models.TextField(blank=True)
+    is_paper = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "receipt"], name="ballot_receipt_unique")]
+
+
+class PaperEntry(models.Model):
+    """A clerk's entry of one paper ballot, kept only until it is counted: with two-clerk entry the
+    two entries must agree first; once the ballot is counted the entries are deleted, so the code
+    and the marks do not stay linked in the database."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="paper_entries")
+    code_hash = models.CharField(max_length=64)
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code_hash", "clerk"], name="paper_entry_once_per_clerk")]
+
+
+class GuessThrottle(models.Model):
+    """Failed code attempts per client address and minute, to slow down code guessing. Holds no
+    ballot and is never joined with ballots; old rows are purged."""
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="guess_throttle_key_window")]

@@ -1,0 +1,390 @@
+"""Running a satisfaction survey: set-up, issuing codes, casting ballots, paper entry, closing.
+
+cast_ballot is the hot path of the whole product (a room of hundreds voting within minutes): one
+conditional UPDATE of the code and one INSERT of the ballot, in one short transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuzhi.audit.models import AuditAction
+from shuzhi.audit.services import record
+from shuzhi.meetings.models import Meeting
+from shuzhi.voting import codes as codelib
+from shuzhi.voting.models import (
+    Ballot, BallotCode, CodeStatus, GuessThrottle, PaperEntry, Survey, SurveyStatus, VoterCategory,
+)
+from shuzhi.voting.tally import DEFAULT_OPTIONS, BallotData, PresenterResult, tally
+
+MAX_CODES_PER_ISSUE = 2000
+MAX_SUGGESTION_CHARS = 1000
+GUESS_LIMIT_PER_MINUTE = 20
+
+
+class BallotRefused(Exception):
+    """A ballot that is not counted, with the Chinese message to show the voter."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def default_form() -> dict:
+    return {"options": [dict(o) for o in DEFAULT_OPTIONS], "items": []}
+
+
+# --- Set-up ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_survey(actor, meeting: Meeting, *, rehearsal: bool = False, form: dict | None = None,
+                  ip: str | None = None) -> Survey:
+    """The meeting's survey (one real one; any number of rehearsals), with one default voter category."""
+    if not rehearsal:
+        existing = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
+        if existing:
+            return existing
+    survey = Survey.objects.create(meeting=meeting, is_rehearsal=rehearsal, form=form or default_form(),
+                                   created_by=actor if getattr(actor, "pk", None) else None)
+    VoterCategory.objects.create(survey=survey, name="参会人员", weight=Decimal(100))
+    record(actor, AuditAction.CREATE, survey, organization_id=meeting.reviewer_id, ip=ip,
+           note=_("rehearsal survey") if rehearsal else "")
+    return survey
+
+
+def presenters_of(meeting: Meeting) -> list[dict]:
+    return [{"review": item.review_id, "name": item.review.secretary.name, "org": item.review.organization.name}
+            for item in meeting.agenda.select_related("review__secretary", "review__organization")]
+
+
+@transaction.atomic
+def issue_codes(actor, survey: Survey, count: int, *, category: VoterCategory | None = None, paper: bool = False,
+                ip: str | None = None) -> list[str]:
+    """Create `count` new one-time codes and return their plain text (for printing)."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == SurveyStatus.CLOSED:
+        raise ValidationError(_("The vote is closed; no more codes can be issued."))
+    if not 1 <= count <= MAX_CODES_PER_ISSUE:
+        raise ValidationError({"count": _("Issue between 1 and %(n)d codes at a time.") % {"n": MAX_CODES_PER_ISSUE}})
+    category = category or survey.categories.first()
+    if category.survey_id != survey.pk:
+        raise ValidationError({"category": _("That voter category belongs to another survey.")})
+    batch = (BallotCode.objects.filter(survey=survey).order_by("-batch").values_list("batch", flat=True).first() or 0) + 1
+    plain = [codelib.new_code() for _ in range(count)]
+    BallotCode.objects.bulk_create([
+        BallotCode(survey=survey, category=category, code_hash=codelib.code_hash(c), code=c, is_paper=paper, batch=batch)
+        for c in plain
+    ])
+    record(actor, AuditAction.CREATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+           note=_("%(n)d codes issued (batch %(batch)d, %(category)s)") % {"n": count, "batch": batch, "category": category.name})
+    return plain
+
+
+@transaction.atomic
+def open_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
+    """Open the vote: the ballot's presenters are fixed from the meeting's agenda at this moment."""
+    survey = Survey.objects.select_for_update().select_related("meeting").get(pk=survey.pk)
+    if survey.status == SurveyStatus.OPEN:
+        return survey
+    if survey.status == SurveyStatus.CLOSED:
+        raise ValidationError(_("A closed vote cannot be opened again."))
+    presenters = presenters_of(survey.meeting)
+    if not presenters:
+        raise ValidationError(_("Put at least one presenter on the agenda before opening the vote."))
+    survey.presenters = presenters
+    survey.status = SurveyStatus.OPEN
+    survey.opened_at = timezone.now()
+    survey.save(update_fields=["presenters", "status", "opened_at"])
+    record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+           before={"status": SurveyStatus.DRAFT}, after={"status": SurveyStatus.OPEN}, note=_("vote opened"))
+    return survey
+
+
+# --- Casting --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BallotInput:
+    ratings: dict[str, str]
+    item_ratings: dict[str, dict[str, str]]
+    suggestions: dict[str, str]
+    overall_suggestion: str = ""
+
+
+def clean_ballot(survey: Survey, data: BallotInput) -> BallotInput:
+    """Keep only known presenters, options and items; limit text. Raises ValidationError for junk."""
+    presenter_ids = {str(p["review"]) for p in survey.presenters}
+    option_keys = {o["key"] for o in survey.form["options"]}
+    items = {i["key"]: {o["key"] for o in i.get("options", survey.form["options"])} for i in survey.form.get("items", [])}
+    ratings: dict[str, str] = {}
+    for review, option in (data.ratings or {}).items():
+        if str(review) not in presenter_ids or option not in option_keys:
+            raise ValidationError(_("The ballot contains a rating that is not on this ballot form."))
+        ratings[str(review)] = option
+    item_ratings: dict[str, dict[str, str]] = {}
+    for review, marks in (data.item_ratings or {}).items():
+        if str(review) not in presenter_ids:
+            raise ValidationError(_("The ballot contains a rating that is not on this ballot form."))
+        cleaned = {}
+        for key, option in marks.items():
+            if key not in items or option not in items[key]:
+                raise ValidationError(_("The ballot contains a rating that is not on this ballot form."))
+            cleaned[key] = option
+        if cleaned:
+            item_ratings[str(review)] = cleaned
+    suggestions = {}
+    for review, text in (data.suggestions or {}).items():
+        text = (text or "").strip()
+        if str(review) not in presenter_ids:
+            raise ValidationError(_("The ballot contains a rating that is not on this ballot form."))
+        if len(text) > MAX_SUGGESTION_CHARS:
+            raise ValidationError(_("A suggestion can be at most %(n)d characters.") % {"n": MAX_SUGGESTION_CHARS})
+        if text:
+            suggestions[str(review)] = text
+    overall = (data.overall_suggestion or "").strip()
+    if len(overall) > MAX_SUGGESTION_CHARS * 2:
+        raise ValidationError(_("A suggestion can be at most %(n)d characters.") % {"n": MAX_SUGGESTION_CHARS * 2})
+    return BallotInput(ratings, item_ratings, suggestions, overall)
+
+
+def _refusal_for_unusable_code(survey: Survey, code_hash: str) -> BallotRefused:
+    code = BallotCode.objects.filter(code_hash=code_hash).select_related("survey").first()
+    if code is None:
+        return BallotRefused(_("This code is not valid. Check the code on your card and type it again."), "unknown")
+    if code.survey_id != survey.pk:
+        if code.survey.is_rehearsal != survey.is_rehearsal:
+            return BallotRefused(_("This code belongs to a rehearsal, not to this vote (or the other way round)."), "rehearsal")
+        return BallotRefused(_("This code belongs to another meeting's vote."), "other_meeting")
+    return BallotRefused(_("This code has already been used: each code votes once."), "used")
+
+
+def cast_ballot(survey_id: int, typed_code: str, data: BallotInput) -> str:
+    """Count one ballot for one unused code, exactly once. Returns the voter's receipt code.
+
+    Raises BallotRefused (with the message for the voter) for an unknown, used, other-meeting or
+    rehearsal code and when the vote is not open; ValidationError for a malformed ballot."""
+    code = codelib.normalize(typed_code)
+    if not codelib.looks_valid(code):
+        raise BallotRefused(_("This code is not valid. Check the code on your card and type it again."), "unknown")
+    hashed = codelib.code_hash(code)
+    survey = Survey.objects.get(pk=survey_id)
+    data = clean_ballot(survey, data)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                # Re-read the status inside the transaction: a vote closed a moment ago takes nothing more.
+                status = Survey.objects.filter(pk=survey_id).values_list("status", flat=True).first()
+                if status != SurveyStatus.OPEN:
+                    raise BallotRefused(_("Voting is closed.") if status == SurveyStatus.CLOSED
+                                        else _("Voting has not started yet."), "not_open")
+                row = (BallotCode.objects.filter(code_hash=hashed, survey_id=survey_id, status=CodeStatus.UNUSED)
+                       .values_list("pk", "category_id").first())
+                if row is None:
+                    raise _refusal_for_unusable_code(survey, hashed)
+                claimed = BallotCode.objects.filter(pk=row[0], status=CodeStatus.UNUSED).update(
+                    status=CodeStatus.USED, code="")
+                if claimed != 1:  # another request used it between our read and our update
+                    raise BallotRefused(_("This code has already been used: each code votes once."), "used")
+                receipt = codelib.new_receipt()
+                Ballot.objects.create(
+                    survey_id=survey_id, category_id=row[1], receipt=receipt, ratings=data.ratings,
+                    item_ratings=data.item_ratings, suggestions=data.suggestions,
+                    overall_suggestion=data.overall_suggestion,
+                )
+                return receipt
+        except IntegrityError:
+            continue  # a receipt collision (1 in 2**39): draw another
+    raise BallotRefused(_("The ballot could not be saved. Please submit it again."), "error")
+
+
+def throttle_key(client_address: str) -> str:
+    return codelib.code_hash("throttle:" + (client_address or "unknown"))
+
+
+def too_many_guesses(client_address: str) -> bool:
+    window = int(time.time() // 60)
+    failures = GuessThrottle.objects.filter(key=throttle_key(client_address), window=window).values_list(
+        "failures", flat=True).first() or 0
+    return failures >= GUESS_LIMIT_PER_MINUTE
+
+
+def note_failed_guess(client_address: str) -> None:
+    from django.db.models import F
+
+    window = int(time.time() // 60)
+    key = throttle_key(client_address)
+    with transaction.atomic():
+        updated = GuessThrottle.objects.filter(key=key, window=window).update(failures=F("failures") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    GuessThrottle.objects.create(key=key, window=window, failures=1)
+            except IntegrityError:
+                GuessThrottle.objects.filter(key=key, window=window).update(failures=F("failures") + 1)
+        GuessThrottle.objects.filter(window__lt=window - 60).delete()
+
+
+# --- Paper ballots -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaperResult:
+    counted: bool
+    receipt: str = ""
+    mismatch: bool = False
+    waiting_for_second_clerk: bool = False
+
+
+def _paper_content(data: BallotInput) -> dict:
+    return {"ratings": data.ratings, "item_ratings": data.item_ratings, "suggestions": data.suggestions,
+            "overall_suggestion": data.overall_suggestion}
+
+
+@transaction.atomic
+def enter_paper_ballot(clerk, survey: Survey, typed_code: str, data: BallotInput) -> PaperResult:
+    """A clerk types in one paper ballot, identified by the code printed on it.
+
+    With two-clerk entry the first entry waits; the second is compared with it: equal → counted (and
+    both entries deleted), different → flagged, nothing counted until one entry is withdrawn and redone."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    code = codelib.normalize(typed_code)
+    hashed = codelib.code_hash(code)
+    if survey.status != SurveyStatus.OPEN:
+        raise ValidationError(_("Paper ballots can be entered only while the vote is open."))
+    row = BallotCode.objects.filter(code_hash=hashed).first()
+    if row is None or row.survey_id != survey.pk:
+        raise ValidationError({"code": str(_refusal_for_unusable_code(survey, hashed))})
+    if not row.is_paper:
+        raise ValidationError({"code": _("This code was issued for phone voting, not for a paper ballot.")})
+    if row.status != CodeStatus.UNUSED:
+        raise ValidationError({"code": _("This code has already been used: each code votes once.")})
+    data = clean_ballot(survey, data)
+    if not survey.paper_double_entry:
+        receipt = cast_ballot(survey.pk, code, data)
+        Ballot.objects.filter(survey=survey, receipt=receipt).update(is_paper=True)
+        return PaperResult(counted=True, receipt=receipt)
+    content = _paper_content(data)
+    if PaperEntry.objects.filter(code_hash=hashed, clerk=clerk).exists():
+        raise ValidationError({"code": _("You have already entered this ballot; a second clerk must enter it to check.")})
+    other = PaperEntry.objects.filter(code_hash=hashed, survey=survey).exclude(clerk=clerk).first()
+    if other is None:
+        PaperEntry.objects.create(survey=survey, code_hash=hashed, clerk=clerk, content=content)
+        return PaperResult(counted=False, waiting_for_second_clerk=True)
+    if other.content != content:
+        PaperEntry.objects.create(survey=survey, code_hash=hashed, clerk=clerk, content=content)
+        return PaperResult(counted=False, mismatch=True)
+    receipt = cast_ballot(survey.pk, code, data)
+    Ballot.objects.filter(survey=survey, receipt=receipt).update(is_paper=True)
+    PaperEntry.objects.filter(code_hash=hashed).delete()
+    return PaperResult(counted=True, receipt=receipt)
+
+
+def paper_mismatches(survey: Survey) -> list[list[PaperEntry]]:
+    """Paper ballots whose two entries disagree (to be redone before they count)."""
+    groups: dict[str, list[PaperEntry]] = {}
+    for entry in PaperEntry.objects.filter(survey=survey).select_related("clerk").order_by("code_hash", "created_at"):
+        groups.setdefault(entry.code_hash, []).append(entry)
+    return [entries for entries in groups.values() if len(entries) > 1]
+
+
+@transaction.atomic
+def withdraw_paper_entry(actor, entry: PaperEntry) -> None:
+    """Remove a wrong entry of an uncounted paper ballot so it can be entered again."""
+    PaperEntry.objects.filter(pk=entry.pk).delete()
+
+
+# --- Closing and results --------------------------------------------------------------------------
+
+def ballot_digest(ballot: Ballot) -> str:
+    import hashlib
+    import json
+
+    payload = json.dumps({
+        "receipt": ballot.receipt, "category": ballot.category_id, "ratings": ballot.ratings,
+        "item_ratings": ballot.item_ratings, "suggestions": ballot.suggestions,
+        "overall_suggestion": ballot.overall_suggestion, "paper": ballot.is_paper,
+    }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def seal_of(ballots: list[Ballot]) -> tuple[str, dict[str, str]]:
+    import hashlib
+
+    per_ballot = {b.receipt: ballot_digest(b) for b in ballots}
+    top = hashlib.sha256("\n".join(f"{r}:{d}" for r, d in sorted(per_ballot.items())).encode()).hexdigest()
+    return top, per_ballot
+
+
+@transaction.atomic
+def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
+    """Close the vote: no ballot is taken after this, and the result never changes. Seals the ballots
+    (a digest over every ballot) and, on PostgreSQL, rewrites codes and ballots in one transaction and
+    in random order so no stored transaction id or row position links a ballot to its code."""
+    survey = Survey.objects.select_for_update().select_related("meeting").get(pk=survey.pk)
+    if survey.status == SurveyStatus.CLOSED:
+        return survey
+    if survey.status != SurveyStatus.OPEN:
+        raise ValidationError(_("The vote has not been opened."))
+    survey.status = SurveyStatus.CLOSED
+    survey.closed_at = timezone.now()
+    survey.save(update_fields=["status", "closed_at"])
+    if connection.vendor == "postgresql":
+        _rewrite_unlinkable(survey.pk)
+    ballots = list(Ballot.objects.filter(survey=survey))
+    digest, per_ballot = seal_of(ballots)
+    survey.seal_digest = digest
+    survey.seal = {"algorithm": "sha256", "count": len(ballots), "ballots": per_ballot}
+    survey.save(update_fields=["seal_digest", "seal"])
+    PaperEntry.objects.filter(survey=survey).delete()
+    record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+           before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(ballots),
+                                                        "seal": digest}, note=_("vote closed"))
+    return survey
+
+
+def _rewrite_unlinkable(survey_id: int) -> None:
+    """PostgreSQL keeps, on every row, the id of the transaction that wrote it (xmin), and new rows go
+    to the end of the table. Rewriting both tables here gives every code and every ballot of the
+    survey this one transaction's id and a random physical order."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS shuzhi_ballot_shuffle")
+        cursor.execute("CREATE TEMP TABLE shuzhi_ballot_shuffle ON COMMIT DROP AS "
+                       "SELECT * FROM voting_ballot WHERE survey_id = %s ORDER BY random()", [survey_id])
+        cursor.execute("DELETE FROM voting_ballot WHERE survey_id = %s", [survey_id])
+        cursor.execute("INSERT INTO voting_ballot SELECT * FROM shuzhi_ballot_shuffle")
+        cursor.execute("UPDATE voting_ballotcode SET status = status WHERE survey_id = %s", [survey_id])
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    presenters: list[PresenterResult]
+    ballots: int
+    codes_issued: int
+
+
+def results(survey: Survey) -> SurveyResults:
+    """The tally of a closed survey (callers must not show it while the vote is open)."""
+    categories = [(c.pk, c.name, c.weight) for c in survey.categories.all()]
+    rows = Ballot.objects.filter(survey=survey).values_list("category_id", "ratings", "item_ratings", "suggestions")
+    ballots = [BallotData(c, r, i, s) for c, r, i, s in rows]
+    return SurveyResults(
+        survey=survey,
+        presenters=tally(survey.presenters, survey.form["options"], categories, ballots, survey.form.get("items", [])),
+        ballots=len(ballots), codes_issued=BallotCode.objects.filter(survey=survey).count(),
+    )
+
+
+def turnout(survey: Survey) -> tuple[int, int]:
+    """(ballots received, codes issued) — safe to show while the vote is open."""
+    return Ballot.objects.filter(survey=survey).count(), BallotCode.objects.filter(survey=survey).count()
+
+
+def receipts(survey: Survey) -> list[str]:
+    """Every receipt code, sorted, for voters to check their ballot was counted (after closing only)."""
+    return sorted(Ballot.objects.filter(survey=survey).values_list("receipt", flat=True))

@@ -1,0 +1,114 @@
+"""Counting a closed survey: pure functions over plain data, so they can be property-tested."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+DEFAULT_OPTIONS = [
+    {"key": "satisfied", "label": "满意", "value": 100, "satisfied": True},
+    {"key": "basic", "label": "基本满意", "value": 60, "satisfied": True},
+    {"key": "unsatisfied", "label": "不满意", "value": 0, "satisfied": False},
+]
+
+
+@dataclass(frozen=True)
+class BallotData:
+    category_id: int
+    ratings: Mapping[str, str]  # review id -> option key
+    item_ratings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    suggestions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CategoryResult:
+    category_id: int
+    name: str
+    weight: Decimal
+    counts: dict[str, int]
+    rated: int
+    mean: float | None  # mean option value among ballots of this category that rated the presenter
+
+
+@dataclass
+class PresenterResult:
+    review_id: int
+    name: str
+    organization: str
+    counts: dict[str, int]  # option key -> ballots
+    rated: int
+    not_rated: int
+    satisfaction_rate: float | None  # share of ratings that count as satisfied
+    score: float | None  # weighted over categories (see formula)
+    by_category: list[CategoryResult]
+    item_counts: dict[str, dict[str, int]]  # item key -> option key -> ballots
+    suggestions: list[str]
+
+
+FORMULA = ("score = Σ(weight of category × mean value given by that category) ÷ Σ(weights of categories that "
+           "rated the presenter); mean value = Σ(option value × ballots) ÷ ballots that rated the presenter")
+
+
+def tally(
+    presenters: Sequence[Mapping],
+    options: Sequence[Mapping],
+    categories: Sequence[tuple[int, str, Decimal]],
+    ballots: Iterable[BallotData],
+    items: Sequence[Mapping] = (),
+) -> list[PresenterResult]:
+    """Count every valid ballot once per presenter. Ratings with unknown keys are ignored."""
+    values = {o["key"]: float(o["value"]) for o in options}
+    satisfied = {o["key"] for o in options if o.get("satisfied")}
+    option_keys = [o["key"] for o in options]
+    review_ids = [str(p["review"]) for p in presenters]
+    # counts[review][category][option]
+    counts: dict[str, dict[int, dict[str, int]]] = {r: {c[0]: dict.fromkeys(option_keys, 0) for c in categories}
+                                                    for r in review_ids}
+    item_counts: dict[str, dict[str, dict[str, int]]] = {
+        r: {i["key"]: {o["key"]: 0 for o in i.get("options", options)} for i in items} for r in review_ids}
+    suggestions: dict[str, list[str]] = {r: [] for r in review_ids}
+    total = 0
+    for ballot in ballots:
+        total += 1
+        for review, option in ballot.ratings.items():
+            per_category = counts.get(review)
+            if per_category is None or option not in values:
+                continue
+            bucket = per_category.get(ballot.category_id)
+            if bucket is not None:
+                bucket[option] += 1
+        for review, marks in ballot.item_ratings.items():
+            per_item = item_counts.get(review)
+            if per_item is None:
+                continue
+            for item_key, option in marks.items():
+                if item_key in per_item and option in per_item[item_key]:
+                    per_item[item_key][option] += 1
+        for review, text in ballot.suggestions.items():
+            if review in suggestions and text.strip():
+                suggestions[review].append(text.strip())
+    results = []
+    for presenter in presenters:
+        review = str(presenter["review"])
+        by_category, weighted_sum, weight_sum = [], 0.0, 0.0
+        merged = dict.fromkeys(option_keys, 0)
+        for category_id, name, weight in categories:
+            bucket = counts[review][category_id]
+            rated = sum(bucket.values())
+            mean = (sum(values[k] * n for k, n in bucket.items()) / rated) if rated else None
+            by_category.append(CategoryResult(category_id, name, weight, dict(bucket), rated, mean))
+            if mean is not None:
+                weighted_sum += float(weight) * mean
+                weight_sum += float(weight)
+            for k, n in bucket.items():
+                merged[k] += n
+        rated = sum(merged.values())
+        results.append(PresenterResult(
+            review_id=int(review), name=presenter.get("name", ""), organization=presenter.get("org", ""),
+            counts=merged, rated=rated, not_rated=total - rated,
+            satisfaction_rate=(sum(merged[k] for k in satisfied) / rated) if rated else None,
+            score=(weighted_sum / weight_sum) if weight_sum else None,
+            by_category=by_category, item_counts=item_counts[review], suggestions=suggestions[review],
+        ))
+    return results

@@ -1,0 +1,119 @@
+"""One ballot per code, counted exactly once; every refusal explained."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from shuzhi.voting import codes as codelib
+from shuzhi.voting import services
+from shuzhi.voting.models import Ballot, BallotCode, CodeStatus
+from shuzhi.voting.services import BallotInput, BallotRefused
+
+
+def full_ballot(survey, option="satisfied"):
+    return BallotInput({str(p["review"]): option for p in survey.presenters}, {}, {}, "")
+
+
+def test_a_code_votes_once_and_gets_a_receipt(survey):
+    receipt = services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey))
+    assert len(receipt) == codelib.RECEIPT_LENGTH
+    assert Ballot.objects.filter(survey=survey).count() == 1
+    code = BallotCode.objects.get(code_hash=codelib.code_hash(survey.test_codes[0]))
+    assert code.status == CodeStatus.USED and code.code == ""  # plain text erased on use
+
+
+def test_second_use_of_a_code_is_refused(survey):
+    services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey))
+    with pytest.raises(BallotRefused) as refused:
+        services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey, "basic"))
+    assert refused.value.reason == "used" and "已" in str(refused.value)
+    assert Ballot.objects.filter(survey=survey).count() == 1
+
+
+def test_typing_is_forgiving_about_case_spaces_and_hyphens(survey):
+    typed = codelib.format_code(survey.test_codes[1]).lower().replace("-", " - ")
+    assert services.cast_ballot(survey.pk, typed, full_ballot(survey))
+
+
+@pytest.mark.parametrize("typed", ["", "ABC", "0000000000000", "ZZZZZZZZZZZZZ"])
+def test_unknown_codes_are_refused(survey, typed):
+    with pytest.raises(BallotRefused) as refused:
+        services.cast_ballot(survey.pk, typed, full_ballot(survey))
+    assert refused.value.reason == "unknown"
+
+
+def test_code_of_another_meeting_is_refused(college, cycle, survey):
+    from django.utils import timezone
+
+    from conftest import review_of
+    from shuzhi.meetings import services as meeting_services
+
+    other_meeting = meeting_services.schedule_meeting(
+        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会", starts_at=timezone.now(),
+        place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+    other = services.create_survey(college.org_dept, other_meeting)
+    other_codes = services.issue_codes(college.org_dept, other, 2)
+    services.open_survey(college.org_dept, other)
+    with pytest.raises(BallotRefused) as refused:
+        services.cast_ballot(survey.pk, other_codes[0], full_ballot(survey))
+    assert refused.value.reason == "other_meeting"
+    assert BallotCode.objects.get(code_hash=codelib.code_hash(other_codes[0])).status == CodeStatus.UNUSED
+
+
+def test_rehearsal_code_is_refused_on_the_real_vote(college, meeting, survey):
+    rehearsal = services.create_survey(college.org_dept, meeting, rehearsal=True)
+    codes = services.issue_codes(college.org_dept, rehearsal, 1)
+    with pytest.raises(BallotRefused) as refused:
+        services.cast_ballot(survey.pk, codes[0], full_ballot(survey))
+    assert refused.value.reason == "rehearsal"
+
+
+def test_vote_after_closing_is_refused_and_result_does_not_change(college, survey):
+    services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey))
+    services.close_survey(college.org_dept, survey)
+    before = services.results(survey).presenters[0].counts
+    with pytest.raises(BallotRefused) as refused:
+        services.cast_ballot(survey.pk, survey.test_codes[1], full_ballot(survey))
+    assert refused.value.reason == "not_open"
+    assert services.results(survey).presenters[0].counts == before
+
+
+def test_vote_before_opening_is_refused(college, meeting):
+    draft = services.create_survey(college.org_dept, meeting)
+    codes = services.issue_codes(college.org_dept, draft, 1)
+    with pytest.raises(BallotRefused) as refused:
+        services.cast_ballot(draft.pk, codes[0], BallotInput({}, {}, {}))
+    assert refused.value.reason == "not_open"
+
+
+def test_forged_presenter_or_option_is_refused_and_the_code_stays_unused(survey):
+    with pytest.raises(ValidationError):
+        services.cast_ballot(survey.pk, survey.test_codes[0], BallotInput({"999999": "satisfied"}, {}, {}))
+    with pytest.raises(ValidationError):
+        services.cast_ballot(survey.pk, survey.test_codes[0],
+                             BallotInput({str(survey.presenters[0]["review"]): "excellent"}, {}, {}))
+    assert BallotCode.objects.get(code_hash=codelib.code_hash(survey.test_codes[0])).status == CodeStatus.UNUSED
+
+
+def test_partial_ballot_and_suggestions_are_kept(survey):
+    first = str(survey.presenters[0]["review"])
+    services.cast_ballot(survey.pk, survey.test_codes[0],
+                         BallotInput({first: "basic"}, {}, {first: "<script>alert(1)</script>多下基层"}, "整体很好"))
+    ballot = Ballot.objects.get(survey=survey)
+    assert ballot.ratings == {first: "basic"}
+    assert ballot.suggestions[first] == "<script>alert(1)</script>多下基层"
+
+
+def test_codes_have_at_least_64_bits_and_no_look_alike_characters(survey):
+    assert codelib.BITS_PER_CODE >= 64
+    for ch in "01OIL":
+        assert ch not in codelib.ALPHABET
+    assert all(codelib.looks_valid(c) for c in survey.test_codes)
+    assert len(set(survey.test_codes)) == len(survey.test_codes)
+
+
+def test_guessing_is_throttled(db):
+    for _ in range(services.GUESS_LIMIT_PER_MINUTE):
+        assert not services.too_many_guesses("10.0.0.9")
+        services.note_failed_guess("10.0.0.9")
+    assert services.too_many_guesses("10.0.0.9")
+    assert not services.too_many_guesses("10.0.0.10")
