@@ -30,6 +30,9 @@ class ReviewCycle(models.Model):
     report_due = models.DateField(_("report due"), null=True, blank=True)
     meeting_from = models.DateField(_("review meetings from"), null=True, blank=True)
     meeting_to = models.DateField(_("review meetings until"), null=True, blank=True)
+    # The satisfaction-survey ballot form for this year's meetings (see shuzhi.voting.ballotform);
+    # empty means the default (满意 / 基本满意 / 不满意).
+    ballot_form = models.JSONField(_("ballot form"), default=dict, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

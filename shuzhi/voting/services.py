@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record
 from shuzhi.meetings.models import Meeting
+from shuzhi.voting import ballotform
 from shuzhi.voting import codes as codelib
 from shuzhi.voting.models import (
     Ballot, BallotCode, CodeStatus, GuessThrottle, PaperEntry, Survey, SurveyStatus, VoterCategory,
 )
-from shuzhi.voting.tally import DEFAULT_OPTIONS, BallotData, PresenterResult, tally
+from shuzhi.voting.tally import BallotData, PresenterResult, tally
 
 MAX_CODES_PER_ISSUE = 2000
 MAX_SUGGESTION_CHARS = 1000
@@ -37,8 +38,10 @@ class BallotRefused(Exception):
         self.reason = reason
 
 
-def default_form() -> dict:
-    return {"options": [dict(o) for o in DEFAULT_OPTIONS], "items": []}
+def form_for_meeting(meeting: Meeting) -> dict:
+    """The cycle's ballot form (validated), or the default one."""
+    configured = meeting.cycle.ballot_form
+    return ballotform.parse_form(configured) if configured else ballotform.default_form()
 
 
 # --- Set-up ---------------------------------------------------------------------------------------
@@ -51,7 +54,8 @@ def create_survey(actor, meeting: Meeting, *, rehearsal: bool = False, form: dic
         existing = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
         if existing:
             return existing
-    survey = Survey.objects.create(meeting=meeting, is_rehearsal=rehearsal, form=form or default_form(),
+    survey = Survey.objects.create(meeting=meeting, is_rehearsal=rehearsal,
+                                   form=ballotform.parse_form(form) if form else form_for_meeting(meeting),
                                    created_by=actor if getattr(actor, "pk", None) else None)
     VoterCategory.objects.create(survey=survey, name="参会人员", weight=Decimal(100))
     record(actor, AuditAction.CREATE, survey, organization_id=meeting.reviewer_id, ip=ip,
@@ -300,24 +304,37 @@ def withdraw_paper_entry(actor, entry: PaperEntry) -> None:
 
 # --- Closing and results --------------------------------------------------------------------------
 
-def ballot_digest(ballot: Ballot) -> str:
-    import hashlib
+def ballot_payload(ballot: Ballot, category_names: dict[int, str]) -> str:
+    """The canonical text of one ballot that the seal hashes (and the archive prints, so anyone can
+    hash it again): receipt, voter category, ratings, item ratings, suggestions, paper or phone."""
     import json
 
-    payload = json.dumps({
-        "receipt": ballot.receipt, "category": ballot.category_id, "ratings": ballot.ratings,
-        "item_ratings": ballot.item_ratings, "suggestions": ballot.suggestions,
+    return json.dumps({
+        "receipt": ballot.receipt, "category": category_names.get(ballot.category_id, ""),
+        "ratings": ballot.ratings, "item_ratings": ballot.item_ratings, "suggestions": ballot.suggestions,
         "overall_suggestion": ballot.overall_suggestion, "paper": ballot.is_paper,
     }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def seal_of(ballots: list[Ballot]) -> tuple[str, dict[str, str]]:
+def digest(text: str) -> str:
     import hashlib
 
-    per_ballot = {b.receipt: ballot_digest(b) for b in ballots}
-    top = hashlib.sha256("\n".join(f"{r}:{d}" for r, d in sorted(per_ballot.items())).encode()).hexdigest()
-    return top, per_ballot
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seal_digest_of(per_ballot: dict[str, str]) -> str:
+    """The seal: SHA-256 over the lines "receipt:ballot digest", sorted by receipt, joined by newlines."""
+    return digest("\n".join(f"{r}:{d}" for r, d in sorted(per_ballot.items())))
+
+
+def _category_names(survey: Survey) -> dict[int, str]:
+    return dict(survey.categories.values_list("pk", "name"))
+
+
+def seal_of(survey: Survey) -> tuple[str, dict[str, str]]:
+    names = _category_names(survey)
+    per_ballot = {b.receipt: digest(ballot_payload(b, names)) for b in Ballot.objects.filter(survey=survey)}
+    return seal_digest_of(per_ballot), per_ballot
 
 
 @transaction.atomic
@@ -335,15 +352,14 @@ def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.save(update_fields=["status", "closed_at"])
     if connection.vendor == "postgresql":
         _rewrite_unlinkable(survey.pk)
-    ballots = list(Ballot.objects.filter(survey=survey))
-    digest, per_ballot = seal_of(ballots)
-    survey.seal_digest = digest
-    survey.seal = {"algorithm": "sha256", "count": len(ballots), "ballots": per_ballot}
+    top, per_ballot = seal_of(survey)
+    survey.seal_digest = top
+    survey.seal = {"algorithm": "sha256", "count": len(per_ballot), "ballots": per_ballot}
     survey.save(update_fields=["seal_digest", "seal"])
     PaperEntry.objects.filter(survey=survey).delete()
     record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
-           before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(ballots),
-                                                        "seal": digest}, note=_("vote closed"))
+           before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(per_ballot),
+                                                        "seal": top}, note=_("vote closed"))
     return survey
 
 
@@ -364,19 +380,42 @@ def _rewrite_unlinkable(survey_id: int) -> None:
 class SurveyResults:
     survey: Survey
     presenters: list[PresenterResult]
-    ballots: int
+    ballots: int  # every ballot received
+    valid: int
+    void: dict[str, int]  # reason -> ballots
+    flagged: dict[str, int]
+    flagged_presenters: list[PresenterResult]  # the flagged ballots' own tally, shown separately
     codes_issued: int
 
 
 def results(survey: Survey) -> SurveyResults:
-    """The tally of a closed survey (callers must not show it while the vote is open)."""
+    """The tally of a closed survey (callers must not show it while the vote is open). Ballots are
+    classified by the form's valid-ballot rules first; void and flagged ones are counted separately."""
     categories = [(c.pk, c.name, c.weight) for c in survey.categories.all()]
     rows = Ballot.objects.filter(survey=survey).values_list("category_id", "ratings", "item_ratings", "suggestions")
-    ballots = [BallotData(c, r, i, s) for c, r, i, s in rows]
+    presenter_count = len(survey.presenters)
+    valid, flagged_ballots = [], []
+    void: dict[str, int] = {}
+    flagged: dict[str, int] = {}
+    total = 0
+    for category_id, ratings, item_ratings, suggestions in rows:
+        total += 1
+        verdict, reason = ballotform.classify(ratings, survey.form, presenter_count)
+        data = BallotData(category_id, ratings, item_ratings, suggestions)
+        if verdict == "valid":
+            valid.append(data)
+        elif verdict == "void":
+            void[reason] = void.get(reason, 0) + 1
+        else:
+            flagged[reason] = flagged.get(reason, 0) + 1
+            flagged_ballots.append(data)
+    options, items = survey.form["options"], survey.form.get("items", [])
     return SurveyResults(
         survey=survey,
-        presenters=tally(survey.presenters, survey.form["options"], categories, ballots, survey.form.get("items", [])),
-        ballots=len(ballots), codes_issued=BallotCode.objects.filter(survey=survey).count(),
+        presenters=tally(survey.presenters, options, categories, valid, items),
+        ballots=total, valid=len(valid), void=void, flagged=flagged,
+        flagged_presenters=tally(survey.presenters, options, categories, flagged_ballots, items) if flagged_ballots else [],
+        codes_issued=BallotCode.objects.filter(survey=survey).count(),
     )
 
 
@@ -388,3 +427,159 @@ def turnout(survey: Survey) -> tuple[int, int]:
 def receipts(survey: Survey) -> list[str]:
     """Every receipt code, sorted, for voters to check their ballot was counted (after closing only)."""
     return sorted(Ballot.objects.filter(survey=survey).values_list("receipt", flat=True))
+
+
+# --- Voter categories, the ballot form, rehearsals --------------------------------------------------
+
+def _has_ballots(survey: Survey) -> bool:
+    return Ballot.objects.filter(survey=survey).exists() or survey.status == SurveyStatus.CLOSED
+
+
+@transaction.atomic
+def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]], *, ip: str | None = None) -> list[VoterCategory]:
+    """Set the voter categories (评议人员类别) and their weights, which must add up to 100%.
+
+    Before any code is issued the list can change freely; afterwards only the weights of the existing
+    categories, and only until the first ballot arrives."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if _has_ballots(survey):
+        raise ValidationError(_("Ballots have arrived; the voter categories can no longer change."))
+    cleaned: list[tuple[str, Decimal]] = []
+    for name, weight in categories:
+        name = " ".join(str(name or "").split())
+        if not name or len(name) > 50:
+            raise ValidationError({"categories": _("Every category needs a name of at most 50 characters.")})
+        try:
+            weight = Decimal(str(weight)).quantize(Decimal("0.01"))
+        except Exception:  # noqa: BLE001 - any unparsable weight gets the same message
+            raise ValidationError({"categories": _("The weight of %(name)s must be a number.") % {"name": name}}) from None
+        if not Decimal(0) < weight <= Decimal(100):
+            raise ValidationError({"categories": _("The weight of %(name)s must be above 0 and at most 100.") % {"name": name}})
+        cleaned.append((name, weight))
+    if not 1 <= len(cleaned) <= 10:
+        raise ValidationError({"categories": _("Between 1 and 10 voter categories.")})
+    if len({n for n, _w in cleaned}) != len(cleaned):
+        raise ValidationError({"categories": _("Two categories have the same name.")})
+    total = sum(w for _n, w in cleaned)
+    if total != Decimal(100):
+        raise ValidationError({"categories": _("The weights add up to %(total)s%%; they must add up to 100%%.") % {
+            "total": total.normalize()}})
+    existing = list(survey.categories.all())
+    before = [(c.name, str(c.weight)) for c in existing]
+    if BallotCode.objects.filter(survey=survey).exists():
+        by_name = {c.name: c for c in existing}
+        if set(by_name) != {n for n, _w in cleaned}:
+            raise ValidationError({"categories": _("Codes have been issued; only the weights can change now.")})
+        for position, (name, weight) in enumerate(cleaned):
+            VoterCategory.objects.filter(pk=by_name[name].pk).update(weight=weight, position=position)
+    else:
+        survey.categories.all().delete()
+        VoterCategory.objects.bulk_create([VoterCategory(survey=survey, name=n, weight=w, position=i)
+                                           for i, (n, w) in enumerate(cleaned)])
+    after = [(n, str(w)) for n, w in cleaned]
+    if after != before:
+        record(actor, AuditAction.UPDATE, survey, before={"categories": before}, after={"categories": after},
+               organization_id=survey.meeting.reviewer_id, ip=ip, note=_("voter categories"))
+    return list(survey.categories.all())
+
+
+@transaction.atomic
+def set_survey_form(actor, survey: Survey, form: dict, *, ip: str | None = None) -> Survey:
+    """Change the ballot form of a survey; refused once the first ballot has arrived."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if _has_ballots(survey):
+        raise ValidationError(_("Ballots have arrived; the ballot form can no longer change."))
+    cleaned = ballotform.parse_form(form)
+    if cleaned != survey.form:
+        before = survey.form
+        survey.form = cleaned
+        survey.save(update_fields=["form"])
+        record(actor, AuditAction.UPDATE, survey, before={"form": before}, after={"form": cleaned},
+               organization_id=survey.meeting.reviewer_id, ip=ip, note=_("ballot form"))
+    return survey
+
+
+@transaction.atomic
+def set_cycle_ballot_form(actor, cycle, form: dict, *, ip: str | None = None):
+    """The default ballot form for the cycle's surveys (copied into each survey when it is created)."""
+    from shuzhi.cycles.models import ReviewCycle
+
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    cleaned = ballotform.parse_form(form)
+    if cleaned != cycle.ballot_form:
+        before = cycle.ballot_form
+        cycle.ballot_form = cleaned
+        cycle.save(update_fields=["ballot_form", "updated_at"])
+        record(actor, AuditAction.UPDATE, cycle, before={"ballot_form": before}, after={"ballot_form": cleaned},
+               ip=ip, note=_("ballot form"))
+    return cycle
+
+
+@transaction.atomic
+def wipe_rehearsal(actor, survey: Survey, *, ip: str | None = None) -> None:
+    """Delete a rehearsal (模拟测评) with its codes and ballots. Refused for a real vote, always."""
+    survey = Survey.objects.select_for_update().select_related("meeting").get(pk=survey.pk)
+    if not survey.is_rehearsal:
+        raise ValidationError(_("Only a rehearsal can be wiped; a real vote is kept for ever."))
+    counts = {"ballots": survey.ballots.count(), "codes": survey.codes.count()}
+    Ballot.objects.filter(survey=survey, survey__is_rehearsal=True).delete()
+    PaperEntry.objects.filter(survey=survey).delete()
+    BallotCode.objects.filter(survey=survey, survey__is_rehearsal=True).delete()
+    VoterCategory.objects.filter(survey=survey).delete()
+    record(actor, AuditAction.DEACTIVATE, survey, before=counts, organization_id=survey.meeting.reviewer_id, ip=ip,
+           note=_("rehearsal wiped"))
+    Survey.objects.filter(pk=survey.pk, is_rehearsal=True).delete()
+
+
+# --- Verifying the seal ---------------------------------------------------------------------------
+
+@dataclass
+class SealCheck:
+    ok: bool
+    sealed: bool
+    digest_matches: bool  # the stored per-ballot list still gives the sealed digest
+    changed: list[str]  # receipts whose ballot differs from what was sealed
+    missing: list[str]  # sealed receipts no longer in the database
+    extra: list[str]  # ballots in the database that were not sealed
+    count: int
+
+
+def verify_seal(survey: Survey) -> SealCheck:
+    """Compare the stored ballots with the seal made when the vote closed, naming every difference."""
+    if not survey.seal_digest or not survey.seal:
+        return SealCheck(False, False, False, [], [], [], 0)
+    sealed: dict[str, str] = survey.seal.get("ballots", {})
+    recomputed_top = seal_digest_of(sealed)
+    _top, current = seal_of(survey)
+    changed = sorted(r for r, d in current.items() if r in sealed and sealed[r] != d)
+    missing = sorted(set(sealed) - set(current))
+    extra = sorted(set(current) - set(sealed))
+    digest_matches = recomputed_top == survey.seal_digest
+    ok = digest_matches and not changed and not missing and not extra
+    return SealCheck(ok, True, digest_matches, changed, missing, extra, len(current))
+
+
+def archive_rows(survey: Survey) -> tuple[list[str], list[list[str]]]:
+    """The sealed ballots as an anonymous table (原始测评票存档): one row per ballot, in receipt order,
+    with each ballot's digest, so anyone can recount and re-verify."""
+    categories = {c.pk: c.name for c in survey.categories.all()}
+    labels = {o["key"]: o["label"] for o in survey.form["options"]}
+    headers = ["回执码", "评议人员类别", "票面来源"]
+    presenters = survey.presenters
+    headers += [f"{p['org']} {p['name']}" for p in presenters]
+    for item in survey.form.get("items", []):
+        headers += [f"{p['name']}·{item['label']}" for p in presenters]
+    headers += [f"{p['name']}·意见建议" for p in presenters] + ["总体意见建议", "票面数据(JSON)", "单票摘要(SHA-256)"]
+    item_labels = {i["key"]: {o["key"]: o["label"] for o in i["options"]} for i in survey.form.get("items", [])}
+    rows = []
+    for ballot in sorted(Ballot.objects.filter(survey=survey), key=lambda b: b.receipt):
+        row = [ballot.receipt, categories.get(ballot.category_id, ""), "纸质" if ballot.is_paper else "手机"]
+        row += [labels.get(ballot.ratings.get(str(p["review"]), ""), "") for p in presenters]
+        for item in survey.form.get("items", []):
+            row += [item_labels[item["key"]].get(ballot.item_ratings.get(str(p["review"]), {}).get(item["key"], ""), "")
+                    for p in presenters]
+        row += [ballot.suggestions.get(str(p["review"]), "") for p in presenters]
+        payload = ballot_payload(ballot, categories)
+        row += [ballot.overall_suggestion, payload, digest(payload)]
+        rows.append(row)
+    return headers, rows
