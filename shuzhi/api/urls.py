@@ -10,6 +10,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from shuzhi.api import errors
+from shuzhi.api.cycles import router as cycles_router
+from shuzhi.api.meetings import router as meetings_router
 from shuzhi.api.me import router as me_router
 from shuzhi.api.orgs import router as orgs_router
 from shuzhi.api.people import router as people_router
@@ -38,3 +40,5 @@ api.add_router("/", me_router)
 api.add_router("/", orgs_router)
 api.add_router("/", people_router)
 api.add_router("/", positions_router)
+api.add_router("/", cycles_router)
+api.add_router("/", meetings_router)

@@ -1,0 +1,287 @@
+"""API endpoints for the yearly cycle, its Reviews, preparation records and duty reports."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from shuzhi.api.schemas import READ_ERRORS, WRITE_ERRORS
+from shuzhi.audit.services import client_ip
+from shuzhi.cycles import services as cycle_services
+from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
+from shuzhi.orgs import access
+from shuzhi.reports import services as report_services
+from shuzhi.reports.models import DutyReport
+from shuzhi.reports.services import ReportContent
+
+router = Router(tags=["cycles"])
+
+
+class CycleOut(Schema):
+    id: int
+    year: int
+    title: str
+    stage: str = Field(description="preparation, report, meeting, evaluation, decision, feedback, rectification, archived")
+    key_items: list[str]
+    report_mode: str
+    preparation_due: datetime.date | None
+    report_due: datetime.date | None
+    meeting_from: datetime.date | None
+    meeting_to: datetime.date | None
+
+
+class CycleOpenIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    title: str = Field(max_length=200)
+    key_items: list[str] = Field(default_factory=list, description="The year's key content items (年度重点内容).")
+    report_mode: str = "both"
+    preparation_due: datetime.date | None = None
+    report_due: datetime.date | None = None
+    meeting_from: datetime.date | None = None
+    meeting_to: datetime.date | None = None
+
+
+class CycleOpenOut(Schema):
+    cycle: CycleOut
+    reviews_created: int
+    without_secretary: list[str] = Field(description="Organisations skipped because they have no current secretary.")
+
+
+class StageIn(Schema):
+    stage: str = Field(description="The next stage; any other jump is refused (422).")
+
+
+class ReviewOut(Schema):
+    id: int
+    cycle_id: int
+    organization_id: int
+    organization: str
+    secretary_id: int
+    secretary: str
+    reviewer_id: int
+    reviewer: str
+    report_mode: str
+    stage: str
+    preparation_done: bool
+    report_status: str = Field(description="none, draft, submitted, returned or accepted")
+
+
+class PreparationIn(Schema):
+    kind: str = Field(description="research (调研), opinion (意见建议) or problem (查摆问题)")
+    content: str = Field(max_length=5000)
+    date: datetime.date | None = None
+    place: str = Field("", max_length=200)
+    people: str = Field("", max_length=200, description="Whom visited, or from whom the opinion came.")
+
+
+class PreparationOut(Schema):
+    id: int
+    kind: str
+    content: str
+    date: datetime.date | None
+    place: str
+    people: str
+    withdrawn: bool
+
+
+class ReportOut(Schema):
+    review_id: int
+    status: str
+    revision: int = Field(description="Send it back as base_revision when saving; a stale one answers 409.")
+    practices: str
+    problems: str
+    next_steps: str
+    prior_answers: dict[str, str] = Field(description="Prior problem id → answer.")
+    prior_problems: list[dict] = Field(description="[{id, kind, text}] last year's problems to answer.")
+    editable: bool
+    not_editable_reason: str | None
+    versions: list[int]
+
+
+class ReportSaveIn(Schema):
+    base_revision: int
+    practices: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    prior_answers: dict[str, str] = Field(default_factory=dict)
+
+
+class SubmitIn(Schema):
+    base_revision: int
+
+
+class DecideIn(Schema):
+    version: int
+    decision: str = Field(description="accept or return")
+    comment: str = ""
+
+
+class ConflictOut(Schema):
+    detail: str
+    revision: int
+
+
+def _cycle_out(cycle: ReviewCycle) -> CycleOut:
+    return CycleOut(id=cycle.pk, year=cycle.year, title=cycle.title, stage=cycle.stage, key_items=cycle.key_items,
+                    report_mode=cycle.report_mode, preparation_due=cycle.preparation_due, report_due=cycle.report_due,
+                    meeting_from=cycle.meeting_from, meeting_to=cycle.meeting_to)
+
+
+def _review_out(review: Review, statuses: dict[int, str]) -> ReviewOut:
+    return ReviewOut(
+        id=review.pk, cycle_id=review.cycle_id, organization_id=review.organization_id,
+        organization=review.organization.name, secretary_id=review.secretary_id, secretary=review.secretary.name,
+        reviewer_id=review.reviewer_id, reviewer=review.reviewer.name, report_mode=review.report_mode,
+        stage=review.stage, preparation_done=review.preparation_done_at is not None,
+        report_status=statuses.get(review.pk, "none"),
+    )
+
+
+def _visible_cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
+    """Cycles are not secret (dates, key content); every signed-in user with a role may read them."""
+    if access.scope_for(request.user).is_anonymous:
+        from django.http import Http404
+
+        raise Http404
+    return get_object_or_404(ReviewCycle, pk=cycle_id)
+
+
+@router.get("/cycles", response={200: list[CycleOut], **READ_ERRORS}, summary="List the yearly cycles")
+def list_cycles(request: HttpRequest) -> list[CycleOut]:
+    if access.scope_for(request.user).is_anonymous:
+        return []
+    return [_cycle_out(c) for c in ReviewCycle.objects.order_by("-year")]
+
+
+@router.post("/cycles", response={201: CycleOpenOut, **WRITE_ERRORS},
+             summary="Open a year's cycle (organisation department only); creates one Review per secretary")
+def open_cycle(request: HttpRequest, payload: CycleOpenIn) -> Status:
+    access.require_manage(request.user)
+    result = cycle_services.open_cycle(request.user, ip=client_ip(request), **payload.dict())
+    return Status(201, CycleOpenOut(cycle=_cycle_out(result.cycle), reviews_created=result.reviews_created,
+                                    without_secretary=result.without_secretary))
+
+
+@router.get("/cycles/{cycle_id}", response={200: CycleOut, **READ_ERRORS})
+def get_cycle(request: HttpRequest, cycle_id: int) -> CycleOut:
+    return _cycle_out(_visible_cycle(request, cycle_id))
+
+
+@router.post("/cycles/{cycle_id}/stage", response={200: CycleOut, **WRITE_ERRORS},
+             summary="Move the cycle to its next stage (organisation department only)")
+def advance_cycle(request: HttpRequest, cycle_id: int, payload: StageIn) -> CycleOut:
+    access.require_manage(request.user)
+    cycle = _visible_cycle(request, cycle_id)
+    return _cycle_out(cycle_services.advance_cycle(request.user, cycle, payload.stage, ip=client_ip(request)))
+
+
+@router.get("/cycles/{cycle_id}/reviews", response={200: list[ReviewOut], **READ_ERRORS},
+            summary="The Reviews of a cycle that the user may see (the progress board)")
+def list_reviews(request: HttpRequest, cycle_id: int) -> list[ReviewOut]:
+    cycle = _visible_cycle(request, cycle_id)
+    reviews = list(access.visible_reviews(request.user).filter(cycle=cycle)
+                   .select_related("organization", "secretary", "reviewer"))
+    statuses = dict(DutyReport.objects.filter(review__in=reviews).values_list("review_id", "status"))
+    return [_review_out(r, statuses) for r in reviews]
+
+
+@router.get("/reviews/{review_id}", response={200: ReviewOut, **READ_ERRORS})
+def get_review(request: HttpRequest, review_id: int) -> ReviewOut:
+    review = access.get_review_for(request.user, review_id)
+    statuses = dict(DutyReport.objects.filter(review=review).values_list("review_id", "status"))
+    return _review_out(review, statuses)
+
+
+@router.get("/reviews/{review_id}/preparation", response={200: list[PreparationOut], **READ_ERRORS})
+def list_preparation(request: HttpRequest, review_id: int) -> list[PreparationOut]:
+    review = access.get_review_for(request.user, review_id)
+    return [PreparationOut(id=i.pk, kind=i.kind, content=i.content, date=i.date, place=i.place, people=i.people,
+                           withdrawn=i.is_withdrawn) for i in review.preparation_items.all()]
+
+
+@router.post("/reviews/{review_id}/preparation", response={201: PreparationOut, **WRITE_ERRORS},
+             summary="Record a research visit, an opinion gathered or a problem found (the review's secretary only)")
+def add_preparation(request: HttpRequest, review_id: int, payload: PreparationIn) -> Status:
+    review = access.get_review_for(request.user, review_id)
+    access.require_review_secretary(request.user, review)
+    item = cycle_services.add_preparation_item(request.user, review, ip=client_ip(request), **payload.dict())
+    return Status(201, PreparationOut(id=item.pk, kind=item.kind, content=item.content, date=item.date,
+                                      place=item.place, people=item.people, withdrawn=item.is_withdrawn))
+
+
+@router.post("/reviews/{review_id}/preparation/{item_id}/withdraw", response={200: PreparationOut, **WRITE_ERRORS})
+def withdraw_preparation(request: HttpRequest, review_id: int, item_id: int) -> PreparationOut:
+    review = access.get_review_for(request.user, review_id)
+    access.require_review_secretary(request.user, review)
+    item = get_object_or_404(PreparationItem, pk=item_id, review=review)
+    item = cycle_services.withdraw_preparation_item(request.user, item, ip=client_ip(request))
+    return PreparationOut(id=item.pk, kind=item.kind, content=item.content, date=item.date, place=item.place,
+                          people=item.people, withdrawn=item.is_withdrawn)
+
+
+def _report_out(request: HttpRequest, review: Review) -> ReportOut:
+    report = report_services.get_report(review)
+    reason = report_services.why_not_editable(review, report)
+    is_secretary = access.is_review_secretary(request.user, review)
+    return ReportOut(
+        review_id=review.pk, status=report.status, revision=report.revision, practices=report.practices,
+        problems=report.problems, next_steps=report.next_steps, prior_answers=report.prior_answers,
+        prior_problems=[{"id": p.pk, "kind": p.kind, "text": p.text} for p in cycle_services.prior_problems_for(review)],
+        editable=is_secretary and reason is None, not_editable_reason=reason if is_secretary else None,
+        versions=list(report.versions.values_list("number", flat=True)),
+    )
+
+
+@router.get("/reviews/{review_id}/report", response={200: ReportOut, **READ_ERRORS},
+            summary="The duty report (its secretary, the reviewer's leaders, the org dept and the committee only)")
+def get_report(request: HttpRequest, review_id: int) -> ReportOut:
+    return _report_out(request, access.get_review_for(request.user, review_id))
+
+
+@router.put("/reviews/{review_id}/report", response={200: ReportOut, 409: ConflictOut, **WRITE_ERRORS},
+            summary="Save the draft; a stale base_revision answers 409 and nothing is overwritten")
+def save_report(request: HttpRequest, review_id: int, payload: ReportSaveIn):
+    review = access.get_review_for(request.user, review_id)
+    access.require_review_secretary(request.user, review)
+    content = ReportContent(payload.practices, payload.problems, payload.next_steps, payload.prior_answers)
+    try:
+        report_services.save_draft(request.user, review, content, base_revision=payload.base_revision)
+    except report_services.EditConflict as conflict:
+        return Status(409, ConflictOut(detail=str(conflict), revision=conflict.revision))
+    return _report_out(request, review)
+
+
+@router.post("/reviews/{review_id}/report/submit", response={200: ReportOut, 409: ConflictOut, **WRITE_ERRORS})
+def submit_report(request: HttpRequest, review_id: int, payload: SubmitIn):
+    review = access.get_review_for(request.user, review_id)
+    access.require_review_secretary(request.user, review)
+    try:
+        report_services.submit(request.user, review, base_revision=payload.base_revision, ip=client_ip(request))
+    except report_services.EditConflict as conflict:
+        return Status(409, ConflictOut(detail=str(conflict), revision=conflict.revision))
+    return _report_out(request, review)
+
+
+@router.post("/reviews/{review_id}/report/decision", response={200: ReportOut, **WRITE_ERRORS},
+             summary="Accept or return the latest submitted version (the reviewer's leaders or the org dept)")
+def decide_report(request: HttpRequest, review_id: int, payload: DecideIn) -> ReportOut:
+    review = access.get_review_for(request.user, review_id)
+    access.require_decider(request.user, review)
+    report_services.decide(request.user, review, version_number=payload.version, decision=payload.decision,
+                           comment=payload.comment, ip=client_ip(request))
+    return _report_out(request, review)
+
+
+@router.get("/reviews/{review_id}/report/versions/{number}", response={200: dict, **READ_ERRORS},
+            summary="One submitted version, frozen, with its decision")
+def get_version(request: HttpRequest, review_id: int, number: int) -> dict:
+    review = access.get_review_for(request.user, review_id)
+    version = get_object_or_404(report_services.get_report(review).versions.select_related("decision"), number=number)
+    decision = getattr(version, "decision", None)
+    return {"number": version.number, "submitted_at": version.submitted_at.isoformat(), "content": version.content,
+            "decision": {"decision": decision.decision, "comment": decision.comment,
+                         "decided_at": decision.decided_at.isoformat()} if decision else None}

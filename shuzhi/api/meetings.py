@@ -1,0 +1,257 @@
+"""API endpoints for review meetings, their agenda and comments, the vote's codes and results.
+
+The anonymous ballot itself is not here: it is its own public form at /v/."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from shuzhi.api.schemas import READ_ERRORS, WRITE_ERRORS
+from shuzhi.audit.services import client_ip
+from shuzhi.cycles.models import ReviewCycle
+from shuzhi.meetings import services as meeting_services
+from shuzhi.meetings.models import Meeting
+from shuzhi.orgs import access
+from shuzhi.voting import services as voting
+from shuzhi.voting.models import Survey, SurveyStatus
+
+router = Router(tags=["meetings"])
+
+
+class AgendaItemIn(Schema):
+    review_id: int
+    mode: str = Field("on_site", description="on_site (现场述职) or written (书面述职)")
+
+
+class MeetingIn(Schema):
+    cycle_id: int
+    reviewer_id: int = Field(description="The Party committee or a general branch.")
+    title: str = Field(max_length=200)
+    starts_at: datetime.datetime
+    place: str = Field(max_length=200)
+    expected_attendees: int = Field(0, ge=0)
+    comment_mode: str = Field("one_by_one", description="one_by_one (一述一评) or collective (集中点评)")
+    agenda: list[AgendaItemIn] = Field(default_factory=list, description="Presenters in order.")
+
+
+class AgendaItemOut(Schema):
+    position: int
+    review_id: int
+    organization: str
+    secretary: str
+    mode: str
+
+
+class MeetingOut(Schema):
+    id: int
+    cycle_id: int
+    reviewer_id: int
+    kind: str
+    title: str
+    starts_at: datetime.datetime
+    place: str
+    expected_attendees: int
+    comment_mode: str
+    agenda: list[AgendaItemOut]
+
+
+class CommentIn(Schema):
+    review_id: int | None = Field(None, description="The presenter; null for a collective comment (集中点评).")
+    problems: str = Field(max_length=5000)
+    direction: str = Field("", max_length=5000)
+    author_role: str = Field("", max_length=100)
+
+
+class CommentOut(Schema):
+    id: int
+    review_id: int | None
+    author: str
+    author_role: str
+    problems: str
+    direction: str
+    created_at: datetime.datetime
+
+
+class SurveyOut(Schema):
+    id: int
+    meeting_id: int
+    rehearsal: bool
+    status: str
+    ballots: int
+    codes_issued: int
+    seal_digest: str
+
+
+class CodesIn(Schema):
+    count: int = Field(ge=1, le=voting.MAX_CODES_PER_ISSUE)
+    category_id: int | None = None
+    paper: bool = False
+
+
+class CodesOut(Schema):
+    codes: list[str] = Field(description="The new one-time codes, in plain text (shown once; print them).")
+
+
+class PresenterResultOut(Schema):
+    review_id: int
+    name: str
+    organization: str
+    counts: dict[str, int]
+    rated: int
+    satisfaction_rate: float | None
+    score: float | None
+    suggestions: list[str]
+
+
+class ResultsOut(Schema):
+    survey: SurveyOut
+    valid: int
+    void: dict[str, int]
+    flagged: dict[str, int]
+    presenters: list[PresenterResultOut]
+    receipts: list[str]
+
+
+def _meeting_out(meeting: Meeting) -> MeetingOut:
+    agenda = [AgendaItemOut(position=i.position, review_id=i.review_id, organization=i.review.organization.name,
+                            secretary=i.review.secretary.name, mode=i.mode)
+              for i in meeting.agenda.select_related("review__organization", "review__secretary")]
+    return MeetingOut(id=meeting.pk, cycle_id=meeting.cycle_id, reviewer_id=meeting.reviewer_id, kind=meeting.kind,
+                      title=meeting.title, starts_at=meeting.starts_at, place=meeting.place,
+                      expected_attendees=meeting.expected_attendees, comment_mode=meeting.comment_mode, agenda=agenda)
+
+
+def _survey_out(survey: Survey) -> SurveyOut:
+    ballots, codes = voting.turnout(survey)
+    return SurveyOut(id=survey.pk, meeting_id=survey.meeting_id, rehearsal=survey.is_rehearsal, status=survey.status,
+                     ballots=ballots, codes_issued=codes, seal_digest=survey.seal_digest)
+
+
+def _agenda(request: HttpRequest, items: list[AgendaItemIn]):
+    return [(access.get_review_for(request.user, item.review_id), item.mode) for item in items]
+
+
+@router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS})
+def list_meetings(request: HttpRequest) -> list[MeetingOut]:
+    return [_meeting_out(m) for m in access.visible_meetings(request.user).order_by("starts_at")]
+
+
+@router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS},
+             summary="Schedule a review meeting (the org dept, or the reviewing general branch's leaders)")
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
+    reviewer = access.get_organization_for(request.user, payload.reviewer_id)
+    cycle = get_object_or_404(ReviewCycle, pk=payload.cycle_id)
+    probe = Meeting(reviewer=reviewer)
+    access.require_run_meeting(request.user, probe)
+    meeting = meeting_services.schedule_meeting(
+        request.user, cycle=cycle, reviewer=reviewer, title=payload.title, starts_at=payload.starts_at,
+        place=payload.place, expected_attendees=payload.expected_attendees, comment_mode=payload.comment_mode,
+        agenda=_agenda(request, payload.agenda), ip=client_ip(request))
+    return Status(201, _meeting_out(meeting))
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
+def get_meeting(request: HttpRequest, meeting_id: int) -> MeetingOut:
+    return _meeting_out(access.get_meeting_for(request.user, meeting_id))
+
+
+@router.put("/meetings/{meeting_id}/agenda", response={200: MeetingOut, **WRITE_ERRORS},
+            summary="Replace the agenda (presenters in order); refused once the vote opened")
+def set_agenda(request: HttpRequest, meeting_id: int, payload: list[AgendaItemIn]) -> MeetingOut:
+    meeting = access.get_meeting_for(request.user, meeting_id)
+    access.require_run_meeting(request.user, meeting)
+    meeting_services.set_agenda(request.user, meeting, _agenda(request, payload), ip=client_ip(request))
+    return _meeting_out(meeting)
+
+
+@router.get("/meetings/{meeting_id}/comments", response={200: list[CommentOut], **READ_ERRORS})
+def list_comments(request: HttpRequest, meeting_id: int) -> list[CommentOut]:
+    meeting = access.get_meeting_for(request.user, meeting_id)
+    return [CommentOut(id=c.pk, review_id=c.review_id, author=c.author_name, author_role=c.author_role,
+                       problems=c.problems, direction=c.direction, created_at=c.created_at)
+            for c in meeting.comments.all()]
+
+
+@router.post("/meetings/{meeting_id}/comments", response={201: CommentOut, **WRITE_ERRORS},
+             summary="Record a comment (点评) on a presenter, or a collective one")
+def add_comment(request: HttpRequest, meeting_id: int, payload: CommentIn) -> Status:
+    meeting = access.get_meeting_for(request.user, meeting_id)
+    if not access.can_comment(request.user, meeting):
+        access.require_run_meeting(request.user, meeting)
+    review = access.get_review_for(request.user, payload.review_id) if payload.review_id else None
+    comment = meeting_services.add_comment(request.user, meeting, review=review, problems=payload.problems,
+                                           direction=payload.direction, author_role=payload.author_role,
+                                           ip=client_ip(request))
+    return Status(201, CommentOut(id=comment.pk, review_id=comment.review_id, author=comment.author_name,
+                                  author_role=comment.author_role, problems=comment.problems,
+                                  direction=comment.direction, created_at=comment.created_at))
+
+
+def _survey(request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool = False) -> Survey:
+    meeting = access.get_meeting_for(request.user, meeting_id)
+    if run:
+        access.require_run_meeting(request.user, meeting)
+    return get_object_or_404(Survey, pk=survey_id, meeting=meeting)
+
+
+@router.get("/meetings/{meeting_id}/surveys", response={200: list[SurveyOut], **READ_ERRORS})
+def list_surveys(request: HttpRequest, meeting_id: int) -> list[SurveyOut]:
+    meeting = access.get_meeting_for(request.user, meeting_id)
+    return [_survey_out(s) for s in meeting.surveys.order_by("pk")]
+
+
+@router.post("/meetings/{meeting_id}/surveys", response={201: SurveyOut, **WRITE_ERRORS},
+             summary="Create the meeting's satisfaction survey (or a rehearsal with ?rehearsal=true)")
+def create_survey(request: HttpRequest, meeting_id: int, rehearsal: bool = False) -> Status:
+    meeting = access.get_meeting_for(request.user, meeting_id)
+    access.require_run_meeting(request.user, meeting)
+    return Status(201, _survey_out(voting.create_survey(request.user, meeting, rehearsal=rehearsal,
+                                                        ip=client_ip(request))))
+
+
+@router.post("/meetings/{meeting_id}/surveys/{survey_id}/codes", response={201: CodesOut, **WRITE_ERRORS},
+             summary="Issue one-time ballot codes")
+def issue_codes(request: HttpRequest, meeting_id: int, survey_id: int, payload: CodesIn) -> Status:
+    survey = _survey(request, meeting_id, survey_id, run=True)
+    category = survey.categories.filter(pk=payload.category_id).first() if payload.category_id else None
+    if payload.category_id and category is None:
+        raise ValidationError({"category_id": _("That voter category belongs to another survey.")})
+    codes = voting.issue_codes(request.user, survey, payload.count, category=category, paper=payload.paper,
+                               ip=client_ip(request))
+    return Status(201, CodesOut(codes=codes))
+
+
+@router.post("/meetings/{meeting_id}/surveys/{survey_id}/open", response={200: SurveyOut, **WRITE_ERRORS})
+def open_survey(request: HttpRequest, meeting_id: int, survey_id: int) -> SurveyOut:
+    survey = _survey(request, meeting_id, survey_id, run=True)
+    return _survey_out(voting.open_survey(request.user, survey, ip=client_ip(request)))
+
+
+@router.post("/meetings/{meeting_id}/surveys/{survey_id}/close", response={200: SurveyOut, **WRITE_ERRORS},
+             summary="Close the vote and seal the ballots; nothing changes afterwards")
+def close_survey(request: HttpRequest, meeting_id: int, survey_id: int) -> SurveyOut:
+    survey = _survey(request, meeting_id, survey_id, run=True)
+    return _survey_out(voting.close_survey(request.user, survey, ip=client_ip(request)))
+
+
+@router.get("/meetings/{meeting_id}/surveys/{survey_id}/results", response={200: ResultsOut, **WRITE_ERRORS},
+            summary="Results per presenter; refused (422) while the vote is open")
+def get_results(request: HttpRequest, meeting_id: int, survey_id: int) -> ResultsOut:
+    survey = _survey(request, meeting_id, survey_id)
+    if survey.status != SurveyStatus.CLOSED:
+        raise ValidationError(_("Results are shown only after the vote is closed."))
+    result = voting.results(survey)
+    return ResultsOut(
+        survey=_survey_out(survey), valid=result.valid, void=result.void, flagged=result.flagged,
+        presenters=[PresenterResultOut(review_id=p.review_id, name=p.name, organization=p.organization,
+                                       counts=p.counts, rated=p.rated, satisfaction_rate=p.satisfaction_rate,
+                                       score=p.score, suggestions=p.suggestions) for p in result.presenters],
+        receipts=voting.receipts(survey),
+    )

@@ -1,0 +1,65 @@
+"""The API for meetings, comments, codes and results."""
+
+from django.utils import timezone
+
+from conftest import review_of
+from shuzhi.api.tests.helpers import post
+from shuzhi.meetings.models import Comment, Meeting
+from shuzhi.voting import services as voting
+from shuzhi.voting.models import BallotCode
+from shuzhi.voting.services import BallotInput
+
+
+def test_general_branch_schedules_its_own_meeting(college, cycle, client_for):
+    review = review_of(cycle, college.branch_a1)
+    response = post(client_for(college.gb_a_secretary), "/api/meetings", {
+        "cycle_id": cycle.pk, "reviewer_id": college.gb_a.pk, "title": "甲学院党总支委员会扩大会议",
+        "starts_at": timezone.now().isoformat(), "place": "会议室", "agenda": [{"review_id": review.pk}]})
+    assert response.status_code == 201, response.content
+    assert response.json()["kind"] == "general_branch_enlarged"
+
+
+def test_general_branch_cannot_schedule_for_another(college, cycle, client_for):
+    response = post(client_for(college.gb_a_secretary), "/api/meetings", {
+        "cycle_id": cycle.pk, "reviewer_id": college.gb_b.pk, "title": "越权", "starts_at": timezone.now().isoformat(),
+        "place": "x"})
+    assert response.status_code == 404 and not Meeting.objects.exists()
+
+
+def test_meetings_are_scoped(college, meeting, client_for):
+    assert client_for(college.gb_a_secretary).get(f"/api/meetings/{meeting.pk}").status_code == 404
+    assert client_for(college.committee_member).get(f"/api/meetings/{meeting.pk}").status_code == 200
+
+
+def test_comment_through_the_api(college, cycle, meeting, client_for):
+    review = review_of(cycle, college.gb_a)
+    response = post(client_for(college.committee_member), f"/api/meetings/{meeting.pk}/comments",
+                    {"review_id": review.pk, "problems": "基层调研不够", "direction": "多听群众说"})
+    assert response.status_code == 201 and Comment.objects.get().review == review
+
+
+def test_codes_open_close_and_results(college, meeting, client_for):
+    client = client_for(college.org_dept)
+    survey_id = post(client, f"/api/meetings/{meeting.pk}/surveys").json()["id"]
+    codes = post(client, f"/api/meetings/{meeting.pk}/surveys/{survey_id}/codes", {"count": 3}).json()["codes"]
+    assert len(codes) == 3 and BallotCode.objects.filter(survey_id=survey_id).count() == 3
+    post(client, f"/api/meetings/{meeting.pk}/surveys/{survey_id}/open")
+    hidden = client.get(f"/api/meetings/{meeting.pk}/surveys/{survey_id}/results")
+    assert hidden.status_code == 422  # no numbers while the vote is open
+    from shuzhi.voting.models import Survey
+
+    survey = Survey.objects.get(pk=survey_id)
+    receipt = voting.cast_ballot(survey_id, codes[0], BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {}))
+    post(client, f"/api/meetings/{meeting.pk}/surveys/{survey_id}/close")
+    results = client.get(f"/api/meetings/{meeting.pk}/surveys/{survey_id}/results").json()
+    assert results["presenters"][0]["counts"]["satisfied"] == 1 and receipt in results["receipts"]
+
+
+def test_other_organisation_cannot_issue_codes_by_changing_ids(college, meeting, client_for):
+    survey = voting.create_survey(college.org_dept, meeting)
+    response = post(client_for(college.gb_a_secretary), f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/codes",
+                    {"count": 5})
+    assert response.status_code == 404 and not BallotCode.objects.exists()
+    response = post(client_for(college.committee_member), f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/codes",
+                    {"count": 5})
+    assert response.status_code == 201  # committee members run the committee's meeting
