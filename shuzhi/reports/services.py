@@ -107,7 +107,7 @@ def save_draft(actor, review: Review, content: ReportContent, *, base_revision: 
     """Save the working copy. Returns it with the new revision. Saving identical content changes
     nothing (so a repeated autosave or a double click is harmless)."""
     report = get_report(review)
-    report = DutyReport.objects.select_for_update().select_related("last_editor").get(pk=report.pk)
+    report = DutyReport.objects.select_for_update().get(pk=report.pk)
     review = Review.objects.select_related("cycle").get(pk=review.pk)
     reason = why_not_editable(review, report)
     if reason:
