@@ -87,7 +87,7 @@ def test_submit_return_resubmit_accept(college, review):
     assert report.status == ReportStatus.ACCEPTED
     with pytest.raises(ValidationError) as error:
         services.save_draft(secretary, review, full_content(review, "再改"), base_revision=report.revision)
-    assert "已通过" in str(error.value) or "accepted" in str(error.value)
+    assert "审核通过" in str(error.value)
     notes = list(AuditEvent.objects.filter(object_type="dutyreport").values_list("note", flat=True))
     assert len(notes) == 4
 
