@@ -52,6 +52,17 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._build()
             self.stdout.write("已载入演示学院：周口职业技术学院")
+        from shuzhi.cycles.models import ReviewCycle
+
+        if not ReviewCycle.objects.exists():
+            from shuzhi.orgs.management.commands import demo_cycle
+
+            with transaction.atomic():
+                codes = demo_cycle.build()
+            self.stdout.write("已启动 2026 年度述职评议考核，并安排党委扩大会议、开启满意度测评。")
+            self.stdout.write("可在手机上试投票（每个测评码限投一次）：")
+            for code in codes:
+                self.stdout.write(f"  http://127.0.0.1:8000/v/{code}/")
         self._set_demo_passwords()
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for staff_no, label in DEMO_LOGINS:
