@@ -1,0 +1,94 @@
+"""The duty report (述职报告) as a GB/T 9704-style .docx — a pure function of its content, no models.
+
+Layout: title (方正小标宋简体 二号); a centred 楷体 line “{organization}书记　{secretary}” (an ideographic
+space between office and name, which stays visible in a CJK font); the four sections of 周职党〔2024〕45号
+§四(二)2 as level-1 headings; under the first, every notified or self-identified problem of last year as
+a level-2 heading “（一）问题：……” followed by the answer, or “无。” when there were none. A problem that
+carries its own label (“上年度述职通报问题：…”, “本人查摆问题：…”) keeps that label instead of “问题：”.
+Then the secretary's name and the date as signature block. Each section's text becomes one paragraph per
+non-blank line. Empty sections and empty answers render as nothing under their heading: the export
+shows what was written, the quality check elsewhere says what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from shuzhi.core.officedoc import OfficialDocument, chinese_numeral, split_paragraphs
+
+SECTION_PRIOR = "一、上年度述职通报问题和查摆问题整改情况"
+SECTION_PRACTICES = "二、本年度亲力亲为抓基层党建的主要做法"
+SECTION_PROBLEMS = "三、存在的突出问题"
+SECTION_NEXT_STEPS = "四、下一步工作思路和改进措施"
+SECTIONS = (SECTION_PRIOR, SECTION_PRACTICES, SECTION_PROBLEMS, SECTION_NEXT_STEPS)
+NO_PRIOR_PROBLEMS = "无。"
+
+# “问题：…”, “上年度述职通报问题：…”, “本人查摆问题：…” — a short label ending in 问题 and a colon.
+_LABELLED_PROBLEM = re.compile(r"^([^：:。，,；;]{0,16}问题)\s*[：:]\s*")
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    year: int
+    organization: str  # e.g. 信息工程学院教工第一党支部
+    secretary: str  # name
+    title: str  # e.g. "2026年度抓基层党建工作述职报告"
+    prior_answers: tuple[tuple[str, str], ...]  # (problem, answer)
+    practices: str
+    problems: str
+    next_steps: str
+    date: datetime.date
+
+
+def default_title(year: int) -> str:
+    return f"{year}年度抓基层党建工作述职报告"
+
+
+def byline(doc: ReportDocument) -> str:
+    """“信息工程学院教工第一党支部书记　张明” (ideographic space between office and name)."""
+    office = " ".join(split_paragraphs(doc.organization))
+    name = " ".join(split_paragraphs(doc.secretary))
+    office = f"{office}书记" if office else ""
+    return "\u3000".join(part for part in (office, name) if part)
+
+
+def problem_heading(problem: str) -> str:
+    """“问题：…” for a bare problem; a problem with its own label keeps it (with a full-width colon)."""
+    text = " ".join(split_paragraphs(problem))
+    if not text:
+        return ""
+    match = _LABELLED_PROBLEM.match(text)
+    if match:
+        return f"{match.group(1)}：{text[match.end():]}"
+    return f"问题：{text}"
+
+
+def render_report_docx(doc: ReportDocument) -> bytes:
+    title = doc.title if split_paragraphs(doc.title) else default_title(doc.year)
+    secretary = " ".join(split_paragraphs(doc.secretary))
+    office = OfficialDocument(title, subtitle=byline(doc), author=secretary,
+                              subject=" ".join(split_paragraphs(doc.organization)))
+
+    office.heading1(SECTION_PRIOR)
+    number = 0
+    for problem, answer in doc.prior_answers:
+        label = problem_heading(problem)
+        answer_lines = split_paragraphs(answer)
+        if not label and not answer_lines:
+            continue
+        number += 1
+        office.heading2(f"（{chinese_numeral(number)}）{label or '问题：'}")
+        for line in answer_lines:
+            office.paragraph(line)
+    if number == 0:
+        office.paragraph(NO_PRIOR_PROBLEMS)
+
+    for heading, text in ((SECTION_PRACTICES, doc.practices), (SECTION_PROBLEMS, doc.problems),
+                          (SECTION_NEXT_STEPS, doc.next_steps)):
+        office.heading1(heading)
+        office.paragraphs(text)
+
+    office.signature(secretary, doc.date)
+    return office.to_bytes()
