@@ -181,8 +181,7 @@ def test_invalid_xml_characters_are_stripped():
 
 def test_every_sample_report_renders():
     samples = sorted(SAMPLES.glob("*.json"))
-    if not samples:
-        pytest.skip("no sample reports")
+    assert samples, "the quality-check sample reports are missing"
     for sample in samples:
         text = json.loads(sample.read_text(encoding="utf-8"))["text"]
         report = dataclasses.replace(
@@ -213,8 +212,7 @@ def test_libreoffice_renders_the_report(report_pdf):
 def test_first_page_as_png_for_a_visual_check(report_pdf):
     pdf, _ = report_pdf
     png = render_first_page_png(pdf, ARTIFACTS / "duty-report-page1.png", resolution=60)
-    if png is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    assert png is not None, "pdftoppm (poppler-utils, installed by scripts/system-deps.sh) is missing"
     assert png.read_bytes().startswith(b"\x89PNG")
 
 
