@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("shuzhi.audit.urls")),
     path("cycles/", include("shuzhi.cycles.urls")),
     path("reports/", include("shuzhi.reports.urls")),
+    path("meetings/", include("shuzhi.meetings.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("shuzhi.core.urls")),

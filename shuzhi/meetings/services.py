@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shuzhi.audit.models import AuditAction
@@ -23,8 +23,9 @@ def kind_for(reviewer: Organization) -> str:
 
 
 def default_title(cycle: ReviewCycle, reviewer: Organization) -> str:
-    kind = "党委扩大会议" if reviewer.kind == OrgKind.COMMITTEE else "党总支委员会扩大会议"
-    return f"{cycle.year}年度基层党组织书记抓党建工作述职评议会（{reviewer.name}{kind}）"
+    """e.g. 2026年度基层党组织书记抓党建工作述职评议会（党委扩大会议）, or（信息工程学院党总支委员会扩大会议）."""
+    meeting = "党委扩大会议" if reviewer.kind == OrgKind.COMMITTEE else f"{reviewer.name}委员会扩大会议"
+    return f"{cycle.year}年度基层党组织书记抓党建工作述职评议会（{meeting}）"
 
 
 def _clean(title: str, place: str, expected_attendees: int, comment_mode: str, starts_at) -> dict:
@@ -85,6 +86,11 @@ def update_meeting(actor, meeting: Meeting, *, title: str, starts_at, place: str
     return meeting
 
 
+def agenda_locked(meeting: Meeting) -> bool:
+    """Whether the agenda is fixed: the real vote has been opened (its ballot lists the presenters)."""
+    return _vote_started(meeting)
+
+
 def _vote_started(meeting: Meeting) -> bool:
     from shuzhi.voting.models import SurveyStatus
 
@@ -117,9 +123,15 @@ def set_agenda(actor, meeting: Meeting, agenda: list[tuple[Review, str]], *, ip:
     if before == after:
         return list(meeting.agenda.all())
     meeting.agenda.all().delete()
-    items = AgendaItem.objects.bulk_create([
-        AgendaItem(meeting=meeting, review=review, position=i, mode=mode) for i, (review, mode) in enumerate(agenda, 1)
-    ])
+    try:
+        with transaction.atomic():
+            items = AgendaItem.objects.bulk_create([
+                AgendaItem(meeting=meeting, review=review, position=i, mode=mode)
+                for i, (review, mode) in enumerate(agenda, 1)
+            ])
+    except IntegrityError:
+        # A presenter was put on another meeting's agenda at the same moment.
+        raise ValidationError(_("Someone else changed the agendas at the same time; reload and try again.")) from None
     record(actor, AuditAction.UPDATE, meeting, before={"agenda": before}, after={"agenda": after},
            organization_id=meeting.reviewer_id, ip=ip, note=_("agenda changed"))
     return items
@@ -163,6 +175,8 @@ def add_comment(actor, meeting: Meeting, *, review: Review | None, problems: str
         errors["direction"] = _("At most %(n)d characters.") % {"n": 5000}
     if review is not None and not meeting.agenda.filter(review=review).exists():
         errors["review"] = _("That presenter is not on this agenda.")
+    if review is None and meeting.comment_mode == CommentMode.ONE_BY_ONE:
+        errors["review"] = _("This meeting comments on each presenter (一述一评); choose the presenter.")
     if errors:
         raise ValidationError(errors)
     same = Comment.objects.filter(meeting=meeting, review=review, author=actor, problems=problems,

@@ -249,3 +249,31 @@ def can_comment(user, meeting) -> bool:
 def require_run_meeting(user, meeting) -> None:
     if not can_run_meeting(user, meeting):
         raise PermissionDenied
+
+
+def meeting_reviewers(user) -> list[Organization]:
+    """The organisations whose review meetings the user may schedule: the committee and every general
+    branch for the org dept; the committee for its members; a general branch for its leaders."""
+    from shuzhi.meetings.models import Meeting
+
+    orgs = visible_organizations(user).filter(kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH], is_active=True)
+    return [org for org in orgs.order_by("kind", "sort_order", "name") if can_run_meeting(user, Meeting(reviewer=org))]
+
+
+# --- Cycles ---------------------------------------------------------------------------------------
+
+def visible_cycles(user) -> QuerySet:
+    """Cycles the user takes part in: all for the org dept and committee; otherwise those in which the
+    user can see at least one Review (their own, or ones their organisation reviews)."""
+    from shuzhi.cycles.models import ReviewCycle
+
+    scope = scope_for(user)
+    if scope.sees_all:
+        return ReviewCycle.objects.all()
+    if scope.is_anonymous:
+        return ReviewCycle.objects.none()
+    return ReviewCycle.objects.filter(pk__in=visible_reviews(user).values("cycle_id"))
+
+
+def get_cycle_for(user, cycle_id: object, *, manage: bool = False, for_update: bool = False):
+    return _get(visible_cycles(user), cycle_id, manage=manage, for_update=for_update, user=user)
