@@ -185,6 +185,7 @@ def sync_secretary(organization_id: int, actor=None) -> list[Review]:
     secretary = current_secretaries().get(organization_id)
     if secretary is None:
         return []
+    _add_missing_reviews(organization_id, secretary, actor)
     moved = []
     open_reviews = (Review.objects.select_for_update().filter(organization_id=organization_id)
                     .exclude(cycle__stage=stages.Stage.ARCHIVED).exclude(secretary=secretary))
@@ -197,6 +198,22 @@ def sync_secretary(organization_id: int, actor=None) -> list[Review]:
                organization_id=organization_id, note=_("secretary changed"))
         moved.append(review)
     return moved
+
+
+def _add_missing_reviews(organization_id: int, secretary: Person, actor) -> None:
+    """An organisation that got its secretary after the cycle opened gets its Review, as long as the
+    cycle is still in preparation or report."""
+    org = Organization.objects.select_related("parent").get(pk=organization_id)
+    reviewer = reviewer_for(org)
+    if reviewer is None or not org.is_active:
+        return
+    open_cycles = ReviewCycle.objects.filter(stage__in=[stages.Stage.PREPARATION, stages.Stage.REPORT]).exclude(
+        reviews__organization_id=organization_id)
+    for cycle in open_cycles:
+        review = Review.objects.create(cycle=cycle, organization=org, secretary=secretary, reviewer=reviewer,
+                                       report_mode=cycle.report_mode)
+        record(actor or "system", AuditAction.CREATE, review, organization_id=organization_id,
+               note=_("review added for a newly appointed secretary"))
 
 
 # --- Prior problems -------------------------------------------------------------------------------
@@ -232,8 +249,13 @@ def prior_problems_for(review: Review) -> list[PriorProblem]:
 PREPARATION_FIELDS = ["kind", "date", "place", "people", "content", "is_withdrawn"]
 
 
+def preparation_is_open(review: Review) -> bool:
+    """Preparation records can be added or withdrawn until the report stage of the cycle ends."""
+    return stages.index(review.cycle.stage) <= stages.index(stages.Stage.REPORT)
+
+
 def _check_preparation_open(review: Review) -> None:
-    if stages.index(review.cycle.stage) > stages.index(stages.Stage.REPORT):
+    if not preparation_is_open(review):
         raise ValidationError(_("The preparation and report stages of this cycle are over."))
 
 

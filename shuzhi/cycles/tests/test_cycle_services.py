@@ -115,3 +115,11 @@ def test_prior_problems_for_the_review_are_last_years(college, cycle):
     texts = [p.text for p in services.prior_problems_for(review)]
     assert len(texts) == 2
     assert services.prior_problems_for(review_of(cycle, college.branch_b1)) == []
+
+
+def test_secretary_appointed_after_opening_gets_a_review(college, cycle):
+    person = org_services.create_person(college.org_dept, name="后任命书记", staff_no="81002")
+    org_services.appoint(college.org_dept, person=person, organization=college.branch_a2,
+                         role=PositionRole.SECRETARY, start_date=datetime.date.today())
+    review = Review.objects.get(cycle=cycle, organization=college.branch_a2)
+    assert review.secretary == person and review.reviewer == college.gb_a

@@ -1,0 +1,113 @@
+"""Last year's problems (上年度通报问题、查摆问题、整改承诺) of a cycle: the org dept enters them one by
+one or imports them from .xlsx. They are stored with year = cycle.year - 1 (the review they came out of).
+Secretaries read their own organisation's list on their preparation page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shuzhi.audit.services import client_ip
+from shuzhi.core.forms import apply_validation_error
+from shuzhi.cycles import prior_import, services
+from shuzhi.cycles.exports import XLSX_CONTENT_TYPE
+from shuzhi.cycles.forms import PriorProblemForm, PriorProblemImportForm
+from shuzhi.cycles.models import PriorProblem, ReviewCycle
+from shuzhi.cycles.views import get_cycle_for
+from shuzhi.orgs import access
+from shuzhi.orgs.models import OrgKind
+
+MAX_PROBLEMS_SHOWN = 200
+
+
+def _organizations(user):
+    """The organisations whose secretaries are reviewed, among those the user may see."""
+    return (access.visible_organizations(user).filter(is_active=True).exclude(kind=OrgKind.COMMITTEE)
+            .order_by("sort_order", "name"))
+
+
+def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=None, outcome=None,
+            status: int = 200) -> HttpResponse:
+    organizations = list(_organizations(request.user))
+    problems = (PriorProblem.objects.filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
+                .select_related("organization")
+                .order_by("organization__sort_order", "organization__name", "kind", "id"))
+    problems_list = outcome.problems if outcome else []
+    return render(request, "cycles/prior_problems.html", {
+        "cycle": cycle, "problem_year": cycle.year - 1, "problems": problems,
+        "form": form or PriorProblemForm(organizations=organizations),
+        "import_form": import_form or PriorProblemImportForm(),
+        "import_problems": problems_list[:MAX_PROBLEMS_SHOWN], "import_problem_count": len(problems_list),
+        "max_rows": prior_import.MAX_DATA_ROWS, "max_mb": prior_import.MAX_UPLOAD_BYTES // (1024 * 1024),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prior_problems(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """GET: the list grouped by organisation with the entry and import forms. POST: add one problem."""
+    cycle = get_cycle_for(request.user, cycle_id)
+    access.require_manage(request.user)
+    if request.method == "GET":
+        return _render(request, cycle)
+    form = PriorProblemForm(request.POST, organizations=_organizations(request.user))
+    if form.is_valid():
+        organization = access.get_organization_for(request.user, form.cleaned_data["organization"])
+        try:
+            services.add_prior_problem(request.user, organization=organization, year=cycle.year - 1,
+                                       kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
+                                       ip=client_ip(request))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved for %(name)s.") % {"name": organization.name})
+            return redirect(reverse("cycles:prior_problems", args=[cycle.pk]) + f"#org-{organization.pk}")
+    return _render(request, cycle, form=form)
+
+
+@login_required
+@require_POST
+def prior_problems_import(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """All or nothing: every bad row is listed (row, column, reason) and nothing is written."""
+    cycle = get_cycle_for(request.user, cycle_id)
+    access.require_manage(request.user)
+    form = PriorProblemImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, cycle, import_form=form)
+    upload = form.cleaned_data["file"]
+    if upload.size > prior_import.MAX_UPLOAD_BYTES:
+        form.add_error("file", prior_import.file_too_large_message())
+        return _render(request, cycle, import_form=form)
+    organizations = {o.name: o for o in _organizations(request.user)}
+    outcome = prior_import.import_problems(request.user, upload, year=cycle.year - 1, organizations=organizations,
+                                           ip=client_ip(request))
+    if outcome.file_error:
+        form.add_error("file", outcome.file_error)
+        return _render(request, cycle, import_form=form)
+    if outcome.problems:
+        form.add_error("file", _("Nothing was imported: %(n)d problems in the file, listed below. Correct them and "
+                                 "upload the file again.") % {"n": len(outcome.problems)})
+        return _render(request, cycle, import_form=form, outcome=outcome)
+    messages.success(request, _("Imported: %(created)d new problems, %(unchanged)d already on record.") % {
+        "created": outcome.created, "unchanged": outcome.unchanged})
+    return redirect("cycles:prior_problems", cycle.pk)
+
+
+@login_required
+@require_GET
+def prior_problems_template(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_cycle_for(request.user, cycle_id)
+    access.require_manage(request.user)
+    names = _organizations(request.user).values_list("name", flat=True)
+    response = HttpResponse(prior_import.build_template(names), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{cycle.year - 1}年度问题导入模板.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response
