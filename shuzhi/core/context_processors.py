@@ -14,6 +14,7 @@ def navigation(request):
     items.append((_("Organisations"), reverse("orgs:tree")))
     items.append((_("People"), reverse("orgs:people")))
     if scope.can_manage:
+        items.append((_("Import"), reverse("orgs:import")))
         items.append((_("Audit log"), reverse("audit:list")))
     role_names = {
         Role.ORG_DEPT: _("Organisation department"),

@@ -36,10 +36,12 @@ def reviewer_for(org: Organization) -> Organization | None:
     return None
 
 
-def current_secretaries(on: datetime.date | None = None) -> dict[int, Person]:
+def current_secretaries(on: datetime.date | None = None, organization_id: int | None = None) -> dict[int, Person]:
     positions = (Position.objects.current(on).filter(role=PositionRole.SECRETARY, organization__is_active=True,
                                                      person__is_active=True)
                  .select_related("person"))
+    if organization_id is not None:
+        positions = positions.filter(organization_id=organization_id)
     return {p.organization_id: p.person for p in positions}
 
 
@@ -182,7 +184,7 @@ def advance_review(actor, review: Review, target: str, *, ip: str | None = None,
 def sync_secretary(organization_id: int, actor=None) -> list[Review]:
     """After positions change: every open Review of the organisation follows its current secretary.
     The old secretary's work stays with the Review; SecretaryChange and the audit log keep the record."""
-    secretary = current_secretaries().get(organization_id)
+    secretary = current_secretaries(organization_id=organization_id).get(organization_id)
     if secretary is None:
         return []
     _add_missing_reviews(organization_id, secretary, actor)

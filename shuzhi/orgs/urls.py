@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuzhi.orgs import views
+from shuzhi.orgs import import_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -20,5 +20,6 @@ urlpatterns = [
     path("people/<int:person_id>/deactivate/", views.person_set_active, {"active": False}, name="person_deactivate"),
     path("people/<int:person_id>/reactivate/", views.person_set_active, {"active": True}, name="person_reactivate"),
     path("people/<int:person_id>/password/", views.person_reset_password, name="person_reset_password"),
-    # Import views live in shuzhi/orgs/import_views.py
+    path("import/", import_views.import_page, name="import"),
+    path("import/template.xlsx", import_views.template_download, name="import_template"),
 ]
