@@ -11,6 +11,11 @@ def navigation(request):
         return {"nav_items": [], "user_roles": frozenset()}
     scope = scope_for(user)
     items = [(_("Home"), reverse("core:home"))]
+    if Role.BRANCH in scope.roles or Role.GENERAL_BRANCH in scope.roles:
+        items.append((_("My review"), reverse("cycles:mine")))
+    items.append((_("Review cycles"), reverse("cycles:list")))
+    if scope.sees_all or Role.GENERAL_BRANCH in scope.roles:
+        items.append((_("Review meetings"), reverse("meetings:list")))
     items.append((_("Organisations"), reverse("orgs:tree")))
     items.append((_("People"), reverse("orgs:people")))
     if scope.can_manage:

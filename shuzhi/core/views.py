@@ -12,8 +12,12 @@ from shuzhi.orgs.models import Organization, Person
 def home(request):
     scope = scope_for(request.user)
     orgs = visible_organizations(request.user).filter(is_active=True)
+    from shuzhi.orgs.access import Role
+
     context = {
         "scope": scope,
+        "is_secretary": bool(scope.roles & {Role.BRANCH, Role.GENERAL_BRANCH}),
+        "is_general_branch": Role.GENERAL_BRANCH in scope.roles,
         "my_positions": request.user.person.positions.current().select_related("organization")
         if hasattr(request.user, "person") else [],
         "org_count": orgs.count(),
