@@ -27,7 +27,8 @@ from shuzhi.voting.tally import BallotData, PresenterResult, tally
 
 MAX_CODES_PER_ISSUE = 2000
 MAX_SUGGESTION_CHARS = 1000
-GUESS_LIMIT_PER_MINUTE = 20
+# Per client address. Generous, because a whole room may reach the server through one NAT address.
+GUESS_LIMIT_PER_MINUTE = 60
 
 
 class BallotRefused(Exception):
@@ -431,8 +432,12 @@ def receipts(survey: Survey) -> list[str]:
 
 # --- Voter categories, the ballot form, rehearsals --------------------------------------------------
 
-def _has_ballots(survey: Survey) -> bool:
+def survey_locked(survey: Survey) -> bool:
+    """Whether the form and the voter categories are fixed: a ballot has arrived or the vote closed."""
     return Ballot.objects.filter(survey=survey).exists() or survey.status == SurveyStatus.CLOSED
+
+
+_has_ballots = survey_locked
 
 
 @transaction.atomic
@@ -463,7 +468,7 @@ def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]],
     total = sum(w for _n, w in cleaned)
     if total != Decimal(100):
         raise ValidationError({"categories": _("The weights add up to %(total)s%%; they must add up to 100%%.") % {
-            "total": total.normalize()}})
+            "total": f"{total.normalize():f}"}})
     existing = list(survey.categories.all())
     before = [(c.name, str(c.weight)) for c in existing]
     if BallotCode.objects.filter(survey=survey).exists():

@@ -1,0 +1,23 @@
+"""The organiser's pages of a meeting's vote, mounted at /meetings/<meeting_id>/vote/."""
+
+from django.urls import path
+
+from shuzhi.voting import views
+
+app_name = "voting"
+urlpatterns = [
+    path("", views.manage, name="manage"),
+    path("<int:survey_id>/issue/", views.issue, name="issue"),
+    path("<int:survey_id>/open/", views.open_vote, name="open"),
+    path("<int:survey_id>/close/", views.close_vote, name="close"),
+    path("<int:survey_id>/wipe/", views.wipe, name="wipe"),
+    path("<int:survey_id>/cards/", views.cards, name="cards"),
+    path("<int:survey_id>/paper-sheets/", views.paper_sheets, name="paper_sheets"),
+    path("<int:survey_id>/paper/", views.paper, name="paper"),
+    path("<int:survey_id>/paper/<int:entry_id>/withdraw/", views.paper_withdraw, name="paper_withdraw"),
+    path("<int:survey_id>/live/", views.live, name="live"),
+    path("<int:survey_id>/live/turnout/", views.live_fragment, name="live_fragment"),
+    path("<int:survey_id>/results/", views.results, name="results"),
+    path("<int:survey_id>/results.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("<int:survey_id>/receipts/", views.receipts, name="receipts"),
+]

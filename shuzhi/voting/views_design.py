@@ -1,0 +1,492 @@
+"""Ballot design as the organisation department runs it.
+
+- /cycles/<cycle_id>/ballot-form/            the year's ballot form (org dept only, else 403)
+- /meetings/<meeting_id>/vote-design/         the meeting's surveys and rehearsals
+- .../vote-design/<survey_id>/                voter categories and weights, codes per category, the
+                                              survey's own ballot form, rehearsals
+- .../<survey_id>/breakdown/                  results per presenter per category (after closing only)
+- .../<survey_id>/verify/                     the stored ballots against the seal made at closing
+- .../<survey_id>/archive.xlsx|.csv           原始测评票存档 (after closing only)
+- .../preview/                                the real phone ballot, rendered with sample presenters
+
+Access is decided in shuzhi.orgs.access only: the meeting is looked up with get_meeting_for (outside
+the user's scope: 404), design pages require can_run_meeting (403), a survey id of another meeting is
+404. Breakdown, verification and the archive are read by anyone who can see the meeting, like the
+results page. Every change goes through shuzhi.voting.services, which validates and audits it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+from csp.constants import NONE, SELF
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shuzhi.audit.services import client_ip
+from shuzhi.cycles.models import ReviewCycle
+from shuzhi.meetings.models import Meeting
+from shuzhi.orgs import access
+from shuzhi.voting import archive, ballotform, services
+from shuzhi.voting.forms import ballot_rows
+from shuzhi.voting.forms_design import BallotFormEditor, CategoriesEditor, IssueRow, row_action
+from shuzhi.voting.models import Ballot, BallotCode, CodeStatus, Survey, SurveyStatus
+from shuzhi.voting.tally import FORMULA
+
+BALLOT_TEMPLATE = "voting/ballot_form.html"  # the public phone ballot (views_ballot), shown as the preview
+SAMPLE_PRESENTERS = [
+    {"review": 1, "name": "张三", "org": "示例学院党总支"},
+    {"review": 2, "name": "李四", "org": "示例直属党支部"},
+    {"review": 3, "name": "王五", "org": "示例学院教工党支部"},
+]
+
+
+# --- Lookups --------------------------------------------------------------------------------------
+
+def _meeting(request: HttpRequest, meeting_id: int, *, run: bool = True) -> Meeting:
+    meeting = access.get_meeting_for(request.user, meeting_id)
+    if run:
+        access.require_run_meeting(request.user, meeting)
+    return meeting
+
+
+def _survey(meeting: Meeting, survey_id: int) -> Survey:
+    survey = Survey.objects.filter(pk=survey_id, meeting=meeting).first()
+    if survey is None:
+        raise Http404
+    survey.meeting = meeting
+    return survey
+
+
+def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
+    if not access.can_manage(request.user):
+        raise PermissionDenied
+    return get_object_or_404(ReviewCycle, pk=cycle_id)
+
+
+def _url(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _design_url(survey: Survey, anchor: str = "") -> str:
+    url = reverse("vote_design:design", args=[survey.meeting_id, survey.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _has_ballots(survey: Survey) -> bool:
+    """The same test the services apply before refusing a change of categories or form."""
+    return survey.status == SurveyStatus.CLOSED or Ballot.objects.filter(survey=survey).exists()
+
+
+def _presenters(survey: Survey) -> list[dict]:
+    """The ballot's presenters: fixed when the vote opened; before that, the agenda as it stands."""
+    return survey.presenters if survey.status != SurveyStatus.DRAFT else services.presenters_of(survey.meeting)
+
+
+# --- The preview: the real phone ballot with sample presenters ------------------------------------
+
+def _preview(request: HttpRequest, stored: dict, *, title: str, presenters: list[dict],
+             rehearsal: bool = False) -> HttpResponse:
+    """The public ballot template, filled with the form being edited (the query string carries what was
+    typed, so the preview follows the editor) — or the problem with it, in place of the ballot."""
+    form, problem = stored, ""
+    if BallotFormEditor.posted(request.GET):
+        try:
+            form = ballotform.parse_form(BallotFormEditor.from_data(request.GET, stored).to_form())
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+    if problem:
+        html = render_to_string("voting/design/preview_problem.html", {"problem": problem})
+    else:
+        survey = SimpleNamespace(pk=0, form=form, presenters=presenters, is_rehearsal=rehearsal)
+        html = render_to_string(BALLOT_TEMPLATE, {
+            "survey": survey, "meeting": SimpleNamespace(title=title), "code": "", "error": "", "overall": "",
+            "rows": ballot_rows(survey, presenters), "max_suggestion": services.MAX_SUGGESTION_CHARS,
+            "max_overall": services.MAX_SUGGESTION_CHARS * 2, "preview": True,
+        })
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _preview_headers(view):
+    """Shown in a frame of our own pages only, and its form can post nowhere."""
+    return xframe_options_sameorigin(csp_replace({"frame-ancestors": [SELF], "form-action": [NONE]})(view))
+
+
+def _preview_src(base: str, editor: BallotFormEditor | None) -> str:
+    return f"{base}?{editor.query()}" if editor is not None else base
+
+
+# --- The cycle's ballot form ----------------------------------------------------------------------
+
+def _cycle_presenters(cycle: ReviewCycle) -> list[dict]:
+    reviews = cycle.reviews.select_related("secretary", "organization").order_by("organization__name", "pk")[:3]
+    found = [{"review": r.pk, "name": r.secretary.name, "org": r.organization.name} for r in reviews]
+    return found or SAMPLE_PRESENTERS
+
+
+def _stored_cycle_form(cycle: ReviewCycle) -> dict:
+    try:
+        return ballotform.parse_form(cycle.ballot_form) if cycle.ballot_form else ballotform.default_form()
+    except ValidationError:
+        return ballotform.default_form()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_form(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The year's ballot form: the overall options, per-item ratings and the valid-ballot rules."""
+    cycle = _cycle(request, cycle_id)
+    stored = _stored_cycle_form(cycle)
+    editor, status = None, 200
+    if request.method == "POST":
+        editor = BallotFormEditor.from_data(request.POST, stored)
+        action, index = row_action(request.POST)
+        if not editor.apply(action, index):
+            try:
+                services.set_cycle_ballot_form(request.user, cycle, editor.to_form(), ip=client_ip(request))
+            except ValidationError as error:
+                editor.error = " ".join(error.messages)
+                status = 400
+            else:
+                messages.success(request, _("The ballot form of the year was saved. Votes created from now on "
+                                            "use it."))
+                return redirect("cycle_ballot_form:edit", cycle.pk)
+    surveys = Survey.objects.filter(meeting__cycle=cycle, is_rehearsal=False).count()
+    return render(request, "voting/design/cycle_form.html", {
+        "cycle": cycle, "editor": editor or BallotFormEditor.from_form(stored),
+        "preview_src": _preview_src(reverse("cycle_ballot_form:preview", args=[cycle.pk]), editor),
+        "preview_base": reverse("cycle_ballot_form:preview", args=[cycle.pk]),
+        "form_action": reverse("cycle_ballot_form:edit", args=[cycle.pk]),
+        "surveys_with_own_form": surveys, "cycle_page": _url("cycles:detail", cycle.pk),
+    }, status=status)
+
+
+@login_required
+@require_GET
+@_preview_headers
+def cycle_form_preview(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle(request, cycle_id)
+    return _preview(request, _stored_cycle_form(cycle), title=_("%(cycle)s — review meeting") % {"cycle": cycle.title},
+                    presenters=_cycle_presenters(cycle))
+
+
+# --- The meeting's surveys ------------------------------------------------------------------------
+
+def _counted_surveys(meeting: Meeting) -> list[Survey]:
+    def count(model):  # a subquery each: joining codes and ballots together would multiply the rows
+        rows = model.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    surveys = list(meeting.surveys.annotate(issued=count(BallotCode), received=count(Ballot))
+                   .order_by("is_rehearsal", "-pk"))
+    for survey in surveys:
+        survey.meeting = meeting
+    return surveys
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    return render(request, "voting/design/index.html", {
+        "meeting": meeting, "surveys": _counted_surveys(meeting), "vote_page": _url("voting:manage", meeting.pk),
+        "meeting_page": _url("meetings:detail", meeting.pk),
+    })
+
+
+@login_required
+@require_POST
+def start_rehearsal(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A rehearsal (模拟测评) of the meeting's vote, with the real vote's form and categories if it has one."""
+    meeting = _meeting(request, meeting_id)
+    real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
+    with transaction.atomic():
+        rehearsal = services.create_survey(request.user, meeting, rehearsal=True, form=real.form if real else None,
+                                           ip=client_ip(request))
+        if real is not None:
+            categories = [(c.name, c.weight) for c in real.categories.all()]
+            if categories and categories != [(c.name, c.weight) for c in rehearsal.categories.all()]:
+                services.set_categories(request.user, rehearsal, categories, ip=client_ip(request))
+    messages.success(request, _("A rehearsal was created with the same ballot form and voter categories. Its codes "
+                                "never work in the real vote, and nothing in it counts."))
+    rehearsal.meeting = meeting
+    return redirect(_design_url(rehearsal))
+
+
+# --- The design page of one survey ----------------------------------------------------------------
+
+def _issue_rows(survey: Survey, typed: IssueRow | None = None) -> list[IssueRow]:
+    counts = {row["category"]: row for row in BallotCode.objects.filter(survey=survey).values("category").annotate(
+        total=Count("pk"), used=Count("pk", filter=Q(status=CodeStatus.USED))).order_by()}
+    batches: dict[int, list[dict]] = {}
+    for row in (BallotCode.objects.filter(survey=survey).values("category", "batch", "is_paper")
+                .annotate(total=Count("pk"), unused=Count("pk", filter=Q(status=CodeStatus.UNUSED)))
+                .order_by("batch")):
+        target = "voting:paper_sheets" if row["is_paper"] else "voting:cards"
+        url = _url(target, survey.meeting_id, survey.pk)
+        row["print_url"] = f"{url}?batch={row['batch']}" if url and row["unused"] else ""
+        batches.setdefault(row["category"], []).append(row)
+    rows = []
+    for category in survey.categories.all():
+        row = IssueRow(category, counts.get(category.pk, {}).get("total", 0), counts.get(category.pk, {}).get("used", 0),
+                       batches.get(category.pk, []))
+        if typed is not None and typed.category.pk == category.pk:
+            row.count, row.paper, row.error = typed.count, typed.paper, typed.error
+        rows.append(row)
+    return rows
+
+
+def _design_context(request: HttpRequest, meeting: Meeting, survey: Survey, *,
+                    categories: CategoriesEditor | None = None, editor: BallotFormEditor | None = None,
+                    typed_issue: IssueRow | None = None) -> dict:
+    locked = _has_ballots(survey)
+    codes_issued = BallotCode.objects.filter(survey=survey).exists()
+    preview_base = reverse("vote_design:preview", args=[meeting.pk, survey.pk])
+    real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
+    return {
+        "meeting": meeting, "survey": survey, "locked": locked, "codes_issued": codes_issued,
+        "categories": categories or CategoriesEditor.from_categories(survey.categories.all()),
+        "issue_rows": _issue_rows(survey, typed_issue),
+        "editor": editor or BallotFormEditor.from_form(survey.form),
+        "form_locked_reason": _("Ballots have arrived; the ballot form can no longer change.") if locked else "",
+        "categories_locked_reason": _("Ballots have arrived; the voter categories can no longer change.") if locked
+        else "",
+        "form_action": reverse("vote_design:form", args=[meeting.pk, survey.pk]),
+        "preview_base": preview_base, "preview_src": _preview_src(preview_base, editor),
+        "rehearsals": list(meeting.surveys.filter(is_rehearsal=True).order_by("-pk")) if not survey.is_rehearsal else [],
+        "real_survey": real, "vote_page": _url("voting:manage", meeting.pk),
+        "closed": survey.status == SurveyStatus.CLOSED, "max_codes": services.MAX_CODES_PER_ISSUE,
+    }
+
+
+@login_required
+@require_GET
+def design(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    survey = _survey(meeting, survey_id)
+    return render(request, "voting/design/design.html", _design_context(request, meeting, survey))
+
+
+TOTAL_MESSAGE = "The weights add up to %(total)s%%; they must add up to 100%%."  # same msgid as services.set_categories
+
+
+def _readable_total(message: str, editor: CategoriesEditor) -> str:
+    """services.set_categories writes the total with Decimal.normalize(), so 90 reads "9E+1"; show it as
+    typed instead (once the service prints it plainly the messages no longer match and this does nothing)."""
+    try:
+        total = sum((Decimal(w).quantize(Decimal("0.01")) for _n, w in editor.entries()), Decimal(0))
+    except ArithmeticError:
+        return message
+    if message == _(TOTAL_MESSAGE) % {"total": total.normalize()}:
+        return _(TOTAL_MESSAGE) % {"total": f"{total.normalize():f}"}
+    return message
+
+
+@login_required
+@require_POST
+def categories(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    """Voter categories with their weights; the service refuses weights that do not add up to 100."""
+    meeting = _meeting(request, meeting_id)
+    survey = _survey(meeting, survey_id)
+    editor = CategoriesEditor.from_data(request.POST)
+    action, index = row_action(request.POST)
+    if editor.apply(action, index):
+        return render(request, "voting/design/design.html",
+                      _design_context(request, meeting, survey, categories=editor))
+    try:
+        services.set_categories(request.user, survey, editor.entries(), ip=client_ip(request))
+    except ValidationError as error:
+        editor.error = _readable_total(" ".join(error.messages), editor)
+        return render(request, "voting/design/design.html",
+                      _design_context(request, meeting, survey, categories=editor), status=400)
+    messages.success(request, _("The voter categories and their weights were saved."))
+    return redirect(_design_url(survey, "categories"))
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    """Issue a batch of codes for one voter category."""
+    meeting = _meeting(request, meeting_id)
+    survey = _survey(meeting, survey_id)
+    typed_category = (request.POST.get("category") or "")[:20]
+    category = survey.categories.filter(pk=int(typed_category)).first() if typed_category.isdigit() else None
+    if category is None:
+        raise Http404
+    typed = IssueRow(category, count=(request.POST.get("count") or "")[:10], paper=bool(request.POST.get("paper")))
+    try:
+        count = int(typed.count.strip())
+    except ValueError:
+        typed.error = _("Type the number of codes to issue, e.g. 20.")
+    else:
+        try:
+            codes = services.issue_codes(request.user, survey, count, category=category, paper=typed.paper,
+                                         ip=client_ip(request))
+        except ValidationError as error:
+            typed.error = " ".join(error.messages)
+        else:
+            messages.success(request, _("%(n)d codes issued for %(category)s. Print them now: a code is shown only "
+                                        "until it is used.") % {"n": len(codes), "category": category.name})
+            return redirect(_design_url(survey, "codes"))
+    return render(request, "voting/design/design.html",
+                  _design_context(request, meeting, survey, typed_issue=typed), status=400)
+
+
+@login_required
+@require_POST
+def survey_form(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    """The survey's own ballot form; refused once the first ballot has arrived."""
+    meeting = _meeting(request, meeting_id)
+    survey = _survey(meeting, survey_id)
+    editor = BallotFormEditor.from_data(request.POST, survey.form)
+    action, index = row_action(request.POST)
+    if editor.apply(action, index):
+        return render(request, "voting/design/design.html", _design_context(request, meeting, survey, editor=editor))
+    try:
+        services.set_survey_form(request.user, survey, editor.to_form(), ip=client_ip(request))
+    except ValidationError as error:
+        editor.error = " ".join(error.messages)
+        return render(request, "voting/design/design.html", _design_context(request, meeting, survey, editor=editor),
+                      status=400)
+    messages.success(request, _("The ballot form of this vote was saved."))
+    return redirect(_design_url(survey, "form"))
+
+
+@login_required
+@require_GET
+@_preview_headers
+def preview(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    survey = _survey(meeting, survey_id)
+    return _preview(request, survey.form, title=meeting.title, presenters=_presenters(survey) or SAMPLE_PRESENTERS,
+                    rehearsal=survey.is_rehearsal)
+
+
+@login_required
+@require_POST
+def wipe(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    """Delete a rehearsal with its codes and ballots; a real vote is refused (by the service too)."""
+    meeting = _meeting(request, meeting_id)
+    survey = _survey(meeting, survey_id)
+    try:
+        services.wipe_rehearsal(request.user, survey, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_design_url(survey))
+    messages.success(request, _("The rehearsal was wiped with its codes and ballots."))
+    real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
+    if real is not None:
+        real.meeting = meeting
+        return redirect(_design_url(real, "rehearsal"))
+    return redirect("vote_design:index", meeting.pk)
+
+
+# --- After closing: breakdown, verification, archive ----------------------------------------------
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _weight(value) -> str:
+    return f"{value.normalize():f}"
+
+
+def _presenter_breakdown(presenter, options: list[dict]) -> dict:
+    keys = [o["key"] for o in options]
+    categories = [{"name": c.name, "weight": _weight(c.weight), "counts": [c.counts.get(k, 0) for k in keys],
+                   "rated": c.rated, "mean": _fmt(c.mean), "used": c.mean is not None} for c in presenter.by_category]
+    used = [c for c in presenter.by_category if c.mean is not None]
+    working = ""
+    if used:
+        top = " + ".join(f"{_weight(c.weight)} × {_fmt(c.mean)}" for c in used)
+        bottom = " + ".join(_weight(c.weight) for c in used)
+        working = f"({top}) ÷ ({bottom}) = {_fmt(presenter.score)}"
+    return {"p": presenter, "categories": categories, "counts": [presenter.counts.get(k, 0) for k in keys],
+            "score": _fmt(presenter.score), "working": working,
+            "rate": None if presenter.satisfaction_rate is None else f"{presenter.satisfaction_rate * 100:.1f}%"}
+
+
+@login_required
+@require_GET
+def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    """Per presenter, per voter category: counts, mean and the weighted score, worked out; void and
+    flagged ballots counted separately with their reasons. Nothing is computed while the vote is open."""
+    meeting = _meeting(request, meeting_id, run=False)
+    survey = _survey(meeting, survey_id)
+    context: dict = {"meeting": meeting, "survey": survey, "closed": survey.status == SurveyStatus.CLOSED,
+                     "can_run": access.can_run_meeting(request.user, meeting)}
+    if not context["closed"]:
+        return render(request, "voting/design/breakdown.html", context)
+    outcome = services.results(survey)
+    options = survey.form["options"]
+    context.update({
+        "r": outcome, "options": options, "formula": _(FORMULA),
+        "option_values": "，".join(f"{o['label']} = {o['value']:g}" for o in options),
+        "rows": [_presenter_breakdown(p, options) for p in outcome.presenters],
+        "flagged_rows": [_presenter_breakdown(p, options) for p in outcome.flagged_presenters],
+        "void": [(ballotform.REASONS.get(k, k), n) for k, n in sorted(outcome.void.items())],
+        "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in sorted(outcome.flagged.items())],
+        "void_total": sum(outcome.void.values()), "flagged_total": sum(outcome.flagged.values()),
+    })
+    return render(request, "voting/design/breakdown.html", context)
+
+
+@login_required
+@require_GET
+def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    """Whether the stored ballots still match the seal made at closing, naming each difference."""
+    meeting = _meeting(request, meeting_id, run=False)
+    survey = _survey(meeting, survey_id)
+    check = services.verify_seal(survey) if survey.status == SurveyStatus.CLOSED else None
+    return render(request, "voting/design/verify.html", {
+        "meeting": meeting, "survey": survey, "check": check, "can_run": access.can_run_meeting(request.user, meeting),
+    })
+
+
+def _archive(request: HttpRequest, meeting_id: int, survey_id: int, kind: str) -> HttpResponse:
+    meeting = _meeting(request, meeting_id, run=False)
+    survey = _survey(meeting, survey_id)
+    if survey.status != SurveyStatus.CLOSED:
+        return render(request, "voting/design/breakdown.html", {
+            "meeting": meeting, "survey": survey, "closed": False,
+            "can_run": access.can_run_meeting(request.user, meeting)}, status=409)
+    headers, rows = services.archive_rows(survey)
+    if kind == "xlsx":
+        content, content_type = archive.archive_xlsx(meeting, survey, headers, rows), archive.XLSX_CONTENT_TYPE
+    else:
+        content, content_type = archive.archive_csv(meeting, survey, headers, rows), archive.CSV_CONTENT_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, archive.file_name(meeting, survey, kind))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def archive_xlsx(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    return _archive(request, meeting_id, survey_id, "xlsx")
+
+
+@login_required
+@require_GET
+def archive_csv(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    return _archive(request, meeting_id, survey_id, "csv")
