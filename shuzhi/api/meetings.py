@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema
 from ninja.responses import Status
 
 from shuzhi.api.schemas import READ_ERRORS, WRITE_ERRORS
@@ -255,3 +255,99 @@ def get_results(request: HttpRequest, meeting_id: int, survey_id: int) -> Result
                                        score=p.score, suggestions=p.suggestions) for p in result.presenters],
         receipts=voting.receipts(survey),
     )
+
+
+# --- Ballot design: categories, form, rehearsals, seal --------------------------------------------
+
+class CategoryIn(Schema):
+    name: str = Field(max_length=50)
+    weight: float = Field(description="Weight in % of the score; all weights must add up to 100.")
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    weight: float
+    codes_issued: int
+
+
+class SealCheckOut(Schema):
+    ok: bool
+    sealed: bool
+    seal_digest: str
+    digest_matches: bool
+    changed: list[str] = Field(description="Receipts whose stored ballot differs from the sealed one.")
+    missing: list[str]
+    extra: list[str]
+    count: int
+
+
+class ArchiveOut(Schema):
+    seal_digest: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def _categories_out(survey: Survey) -> list[CategoryOut]:
+    from django.db.models import Count
+
+    return [CategoryOut(id=c.pk, name=c.name, weight=float(c.weight), codes_issued=c.n)
+            for c in survey.categories.annotate(n=Count("codes"))]
+
+
+@router.get("/meetings/{meeting_id}/surveys/{survey_id}/categories", response={200: list[CategoryOut], **READ_ERRORS})
+def list_categories(request: HttpRequest, meeting_id: int, survey_id: int) -> list[CategoryOut]:
+    return _categories_out(_survey(request, meeting_id, survey_id))
+
+
+@router.put("/meetings/{meeting_id}/surveys/{survey_id}/categories",
+            response={200: list[CategoryOut], **WRITE_ERRORS},
+            summary="Set the voter categories (评议人员类别) and weights; refused once ballots arrived")
+def set_categories(request: HttpRequest, meeting_id: int, survey_id: int, payload: list[CategoryIn]) -> list[CategoryOut]:
+    from decimal import Decimal
+
+    survey = _survey(request, meeting_id, survey_id, run=True)
+    voting.set_categories(request.user, survey, [(c.name, Decimal(str(c.weight))) for c in payload],
+                          ip=client_ip(request))
+    return _categories_out(survey)
+
+
+@router.get("/meetings/{meeting_id}/surveys/{survey_id}/form", response={200: dict, **READ_ERRORS},
+            summary="The ballot form: options, per-item ratings and valid-ballot rules")
+def get_form(request: HttpRequest, meeting_id: int, survey_id: int) -> dict:
+    return _survey(request, meeting_id, survey_id).form
+
+
+@router.put("/meetings/{meeting_id}/surveys/{survey_id}/form", response={200: dict, **WRITE_ERRORS},
+            summary="Change the ballot form; refused once the first ballot arrived")
+def set_form(request: HttpRequest, meeting_id: int, survey_id: int, payload: Body[dict]) -> dict:
+    survey = _survey(request, meeting_id, survey_id, run=True)
+    return voting.set_survey_form(request.user, survey, payload, ip=client_ip(request)).form
+
+
+@router.delete("/meetings/{meeting_id}/surveys/{survey_id}", response={204: None, **WRITE_ERRORS},
+               summary="Wipe a rehearsal (模拟测评) with its codes and ballots; a real vote is refused (422)")
+def wipe_rehearsal(request: HttpRequest, meeting_id: int, survey_id: int):
+    survey = _survey(request, meeting_id, survey_id, run=True)
+    voting.wipe_rehearsal(request.user, survey, ip=client_ip(request))
+    return Status(204, None)
+
+
+@router.get("/meetings/{meeting_id}/surveys/{survey_id}/verify", response={200: SealCheckOut, **READ_ERRORS},
+            summary="Check the stored ballots against the seal made when the vote closed")
+def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> SealCheckOut:
+    survey = _survey(request, meeting_id, survey_id)
+    check = voting.verify_seal(survey)
+    return SealCheckOut(ok=check.ok, sealed=check.sealed, seal_digest=survey.seal_digest,
+                        digest_matches=check.digest_matches, changed=check.changed, missing=check.missing,
+                        extra=check.extra, count=check.count)
+
+
+@router.get("/meetings/{meeting_id}/surveys/{survey_id}/archive", response={200: ArchiveOut, **WRITE_ERRORS},
+            summary="The sealed ballots as an anonymous table (原始测评票存档); after closing only")
+def archive(request: HttpRequest, meeting_id: int, survey_id: int) -> ArchiveOut:
+    survey = _survey(request, meeting_id, survey_id)
+    if survey.status != SurveyStatus.CLOSED:
+        raise ValidationError(_("Results are shown only after the vote is closed."))
+    headers, rows = voting.archive_rows(survey)
+    return ArchiveOut(seal_digest=survey.seal_digest, headers=headers, rows=[[str(v) for v in r] for r in rows])

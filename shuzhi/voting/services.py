@@ -300,7 +300,28 @@ def paper_mismatches(survey: Survey) -> list[list[PaperEntry]]:
 @transaction.atomic
 def withdraw_paper_entry(actor, entry: PaperEntry) -> None:
     """Remove a wrong entry of an uncounted paper ballot so it can be entered again."""
-    PaperEntry.objects.filter(pk=entry.pk).delete()
+    survey = entry.survey
+    deleted, _rows = PaperEntry.objects.filter(pk=entry.pk).delete()
+    if deleted:
+        record(actor, AuditAction.DEACTIVATE, survey, organization_id=survey.meeting.reviewer_id,
+               note=_("paper ballot entry withdrawn"))
+
+
+@transaction.atomic
+def set_paper_double_entry(actor, survey: Survey, enabled: bool, *, ip: str | None = None) -> Survey:
+    """Whether paper ballots must be entered by two clerks whose entries agree before they count.
+    Can change only while no paper ballot has been entered."""
+    survey = Survey.objects.select_for_update().select_related("meeting").get(pk=survey.pk)
+    if survey.paper_double_entry == enabled:
+        return survey
+    if survey.status == SurveyStatus.CLOSED or PaperEntry.objects.filter(survey=survey).exists() or \
+            Ballot.objects.filter(survey=survey, is_paper=True).exists():
+        raise ValidationError(_("Paper ballots have been entered; the way they are entered can no longer change."))
+    survey.paper_double_entry = enabled
+    survey.save(update_fields=["paper_double_entry"])
+    record(actor, AuditAction.UPDATE, survey, before={"paper_double_entry": not enabled},
+           after={"paper_double_entry": enabled}, organization_id=survey.meeting.reviewer_id, ip=ip)
+    return survey
 
 
 # --- Closing and results --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:survey_id>/cards/", views.cards, name="cards"),
     path("<int:survey_id>/paper-sheets/", views.paper_sheets, name="paper_sheets"),
     path("<int:survey_id>/paper/", views.paper, name="paper"),
+    path("<int:survey_id>/paper/mode/", views.paper_mode, name="paper_mode"),
     path("<int:survey_id>/paper/<int:entry_id>/withdraw/", views.paper_withdraw, name="paper_withdraw"),
     path("<int:survey_id>/live/", views.live, name="live"),
     path("<int:survey_id>/live/turnout/", views.live_fragment, name="live_fragment"),

@@ -321,6 +321,20 @@ def paper_withdraw(request: HttpRequest, meeting_id: int, survey_id: int, entry_
     return redirect("voting:paper", meeting.pk, survey.pk)
 
 
+@login_required
+@require_POST
+def paper_mode(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
+    """Turn two-clerk entry of paper ballots on or off (before any paper ballot is entered)."""
+    meeting = _meeting(request, meeting_id)
+    survey = _survey(meeting, survey_id)
+    try:
+        services.set_paper_double_entry(request.user, survey, request.POST.get("double") == "1",
+                                        ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("voting:paper", meeting.pk, survey.pk)
+
+
 # --- The live screen ------------------------------------------------------------------------------
 
 def _turnout(meeting: Meeting, survey_id: int) -> dict:

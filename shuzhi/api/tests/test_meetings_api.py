@@ -63,3 +63,44 @@ def test_other_organisation_cannot_issue_codes_by_changing_ids(college, meeting,
     response = post(client_for(college.committee_member), f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/codes",
                     {"count": 5})
     assert response.status_code == 201  # committee members run the committee's meeting
+
+
+def put(client, url, data):
+    return client.put(url, data, content_type="application/json")
+
+
+def test_ballot_design_through_the_api(college, meeting, client_for):
+    import hashlib
+
+    client = client_for(college.org_dept)
+    survey_id = post(client, f"/api/meetings/{meeting.pk}/surveys").json()["id"]
+    base = f"/api/meetings/{meeting.pk}/surveys/{survey_id}"
+    bad = put(client, f"{base}/categories", [{"name": "校领导", "weight": 30}, {"name": "教职工", "weight": 60}])
+    assert bad.status_code == 422
+    cats = put(client, f"{base}/categories", [{"name": "校领导", "weight": 30}, {"name": "教职工", "weight": 70}]).json()
+    assert [c["name"] for c in cats] == ["校领导", "教职工"]
+    form = client.get(f"{base}/form").json()
+    form["rules"]["all_unsatisfied_action"] = "flag"
+    assert put(client, f"{base}/form", form).json()["rules"]["all_unsatisfied_action"] == "flag"
+    codes = post(client, f"{base}/codes", {"count": 2, "category_id": cats[0]["id"]}).json()["codes"]
+    post(client, f"{base}/open")
+    from shuzhi.voting.models import Survey
+
+    survey = Survey.objects.get(pk=survey_id)
+    voting.cast_ballot(survey_id, codes[0], BallotInput({str(survey.presenters[0]["review"]): "basic"}, {}, {}))
+    assert put(client, f"{base}/form", form).status_code == 422  # fixed after the first ballot
+    post(client, f"{base}/close")
+    assert client.get(f"{base}/verify").json()["ok"]
+    archive = client.get(f"{base}/archive").json()
+    row = archive["rows"][0]
+    assert hashlib.sha256(row[-2].encode()).hexdigest() == row[-1]
+    assert client.delete(base).status_code == 422  # a real vote is never wiped
+
+
+def test_rehearsal_is_wiped_through_the_api(college, meeting, client_for):
+    client = client_for(college.org_dept)
+    rehearsal = post(client, f"/api/meetings/{meeting.pk}/surveys?rehearsal=true").json()
+    assert rehearsal["rehearsal"]
+    assert client.delete(f"/api/meetings/{meeting.pk}/surveys/{rehearsal['id']}").status_code == 204
+    assert client_for(college.gb_a_secretary).get(
+        f"/api/meetings/{meeting.pk}/surveys/{rehearsal['id']}/verify").status_code == 404

@@ -87,3 +87,25 @@ def test_no_paper_entry_after_closing(college, survey, paper_codes, client_for):
     response = client.post(paper_url(survey), {"code": paper_codes[0], **marks(survey)})
     assert _("Paper ballots can be entered only while the vote is open.") in text(response)
     assert not Ballot.objects.exists()
+
+
+def test_organiser_switches_to_two_clerk_entry_until_paper_ballots_arrive(college, survey, client_for):
+    client = client_for(college.org_dept)
+    url = f"/meetings/{survey.meeting_id}/vote/{survey.pk}/paper/mode/"
+    client.post(url, {"double": "1"})
+    survey.refresh_from_db()
+    assert survey.paper_double_entry
+    from shuzhi.voting.models import PaperEntry
+
+    PaperEntry.objects.create(survey=survey, code_hash="x" * 64, clerk=college.org_dept, content={})
+    client.post(url, {"double": "0"})
+    survey.refresh_from_db()
+    assert survey.paper_double_entry  # refused once an entry exists
+
+
+def test_other_organisation_cannot_switch_the_paper_mode(college, survey, client_for):
+    response = client_for(college.gb_a_secretary).post(
+        f"/meetings/{survey.meeting_id}/vote/{survey.pk}/paper/mode/", {"double": "1"})
+    assert response.status_code == 404
+    survey.refresh_from_db()
+    assert not survey.paper_double_entry
