@@ -195,10 +195,7 @@ def add_comment(request: HttpRequest, meeting_id: int, payload: CommentIn) -> St
 
 
 def _survey(request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool = False) -> Survey:
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    if run:
-        access.require_run_meeting(request.user, meeting)
-    return get_object_or_404(Survey, pk=survey_id, meeting=meeting)
+    return access.get_survey_for(request.user, meeting_id, survey_id, run=run)
 
 
 @router.get("/meetings/{meeting_id}/surveys", response={200: list[SurveyOut], **READ_ERRORS})

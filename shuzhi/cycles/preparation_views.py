@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
-from shuzhi.cycles import services, stages
+from shuzhi.cycles import services
 from shuzhi.cycles.forms import PREPARATION_FORMS
 from shuzhi.cycles.models import PreparationKind, PriorProblemKind, Review
 from shuzhi.orgs import access

@@ -277,3 +277,16 @@ def visible_cycles(user) -> QuerySet:
 
 def get_cycle_for(user, cycle_id: object, *, manage: bool = False, for_update: bool = False):
     return _get(visible_cycles(user), cycle_id, manage=manage, for_update=for_update, user=user)
+
+
+def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = False):
+    """The meeting's survey (vote or rehearsal) if the user may see the meeting (and run it, when
+    run=True); a survey of another meeting is missing (404)."""
+    from shuzhi.voting.models import Survey
+
+    meeting = get_meeting_for(user, meeting_id)
+    if run:
+        require_run_meeting(user, meeting)
+    survey = _get(Survey.objects.filter(meeting=meeting), survey_id, manage=False, for_update=False, user=user)
+    survey.meeting = meeting
+    return survey

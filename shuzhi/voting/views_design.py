@@ -45,6 +45,7 @@ from shuzhi.voting import archive, ballotform, services
 from shuzhi.voting.forms import ballot_rows
 from shuzhi.voting.forms_design import BallotFormEditor, CategoriesEditor, IssueRow, row_action
 from shuzhi.voting.models import Ballot, BallotCode, CodeStatus, Survey, SurveyStatus
+from shuzhi.voting import views as vote_views
 from shuzhi.voting.tally import FORMULA
 
 BALLOT_TEMPLATE = "voting/ballot_form.html"  # the public phone ballot (views_ballot), shown as the preview
@@ -57,19 +58,8 @@ SAMPLE_PRESENTERS = [
 
 # --- Lookups --------------------------------------------------------------------------------------
 
-def _meeting(request: HttpRequest, meeting_id: int, *, run: bool = True) -> Meeting:
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    if run:
-        access.require_run_meeting(request.user, meeting)
-    return meeting
-
-
-def _survey(meeting: Meeting, survey_id: int) -> Survey:
-    survey = Survey.objects.filter(pk=survey_id, meeting=meeting).first()
-    if survey is None:
-        raise Http404
-    survey.meeting = meeting
-    return survey
+# The vote pages' own lookups (access.get_meeting_for / require_run_meeting, then the survey).
+_meeting, _survey = vote_views._meeting, vote_views._survey
 
 
 def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
