@@ -2,7 +2,7 @@
 
 Authentication is the web session (ninja's django_auth, which also checks the CSRF token on
 unsafe methods). The OpenAPI document describes the API's shape only, holds no data, and is served
-to anyone; there is no Swagger UI (docs_url=None), which would load its assets from a CDN.
+to anyone; there is no Swagger UI (docs_url=None), which would load its assets from the internet.
 """
 
 from ninja import NinjaAPI
