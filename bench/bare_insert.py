@@ -23,8 +23,6 @@ import json
 import sys
 import uuid
 
-from django.urls import include, path
-
 
 def bare_ballot(request, code):
     from django.db import connection, transaction
@@ -55,13 +53,14 @@ def bare_ballot(request, code):
     return HttpResponse(f'<p id="receipt">{receipt}</p>')
 
 
-urlpatterns = [
-    path("bare/<str:code>/", bare_ballot),
-    path("", include("shuzhi.urls")),
-]
-
-
-if __name__ == "__main__":
+if __name__ == "__main__":  # the runner (the load generator's process: no Django here)
     import vote_load
 
     sys.exit(vote_load.cli(["--endpoint", "bare", *sys.argv[1:]]))
+else:  # the URLconf, imported by the server's workers
+    from django.urls import include, path
+
+    urlpatterns = [
+        path("bare/<str:code>/", bare_ballot),
+        path("", include("shuzhi.urls")),
+    ]

@@ -109,7 +109,8 @@ class CpuMeter:
         server, db = process_cpu(self.pgid, self.db_name)
         server, db = _used_since(self.server, server), _used_since(self.db, db)
         client = time.process_time() - self.client
-        return {"cpus": os.cpu_count(), "machine_busy_pct": round(100 * machine_busy / max(total - self.machine[1], 1e-9)),
+        elapsed = max(total - self.machine[1], 1e-9)
+        return {"cpus": os.cpu_count(), "machine_busy_pct": round(100 * machine_busy / elapsed),
                 "server_cpu_s": round(server, 2), "postgres_cpu_s": round(db, 2), "client_cpu_s": round(client, 2),
                 "other_cpu_s": round(max(machine_busy - server - db - client, 0), 2), "wall_s": round(wall, 2),
                 "loadavg_1min_before": round(self.load, 2)}

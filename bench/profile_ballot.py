@@ -87,11 +87,12 @@ def child(args) -> None:
         post_cpu = time.process_time() - cpu
     n = len(pages)
     print(f"database: {connection.vendor}; {n} GETs and {n} POSTs, one at a time, in-process (no HTTP, no gunicorn), "
-          + ("without a profiler" if args.plain else "under cProfile (which adds roughly a third)")
+          + ("without a profiler" if args.plain else "under cProfile (which about doubles the time)")
           + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"GET  /v/<code>/  mean {1000 * sum(get_s) / n:.2f} ms wall, {1000 * get_cpu / n:.2f} ms CPU of this process "
           f"(median wall {1000 * sorted(get_s)[n // 2]:.2f})")
-    print(f"POST /v/<code>/  mean {1000 * sum(post_s) / n:.2f} ms wall, {1000 * post_cpu / n:.2f} ms CPU of this process "
+    print(f"POST /v/<code>/  mean {1000 * sum(post_s) / n:.2f} ms wall, {1000 * post_cpu / n:.2f} ms CPU of this "
+          "process "
           f"(median wall {1000 * sorted(post_s)[n // 2]:.2f})")
     for label, stats, total in (("GET", get_sql, sum(get_s)), ("POST", post_sql, sum(post_s))):
         spent = sum(sum(v) for v in stats.values())

@@ -271,7 +271,8 @@ def summary(results: dict) -> str:
     for run in results["runs"]:
         g = run.get("get_phase")
         if g:
-            rows.append(f"  {run['endpoint']:15} GET page        {g['per_second']:7.1f} req/s      p50 {g['p50_ms']:7.1f} ms"
+            rows.append(f"  {run['endpoint']:15} GET page        {g['per_second']:7.1f} req/s      "
+                        f"p50 {g['p50_ms']:7.1f} ms"
                         f"                 p99 {g['p99_ms']:7.1f} ms  errors {g['errors']}  "
                         f"(server CPU {g['cpu'].get('server_cpu_ms_per_request')} ms/req, "
                         f"all-cores ceiling {g['cpu'].get('ceiling_per_s_all_cores')}/s)")
