@@ -184,7 +184,16 @@ def cast_ballot(survey_id: int, typed_code: str, data: BallotInput) -> str:
         try:
             with transaction.atomic():
                 # Re-read the status inside the transaction: a vote closed a moment ago takes nothing more.
-                status = Survey.objects.filter(pk=survey_id).values_list("status", flat=True).first()
+                # On PostgreSQL a shared lock on the survey row: close_survey's FOR UPDATE waits for
+                # ballots being cast and no ballot slips in after the seal (SQLite's IMMEDIATE
+                # transactions already serialize writers).
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT status FROM voting_survey WHERE id = %s FOR SHARE", [survey_id])
+                        row_status = cursor.fetchone()
+                    status = row_status[0] if row_status else None
+                else:
+                    status = Survey.objects.filter(pk=survey_id).values_list("status", flat=True).first()
                 if status != SurveyStatus.OPEN:
                     raise BallotRefused(_("Voting is closed.") if status == SurveyStatus.CLOSED
                                         else _("Voting has not started yet."), "not_open")
