@@ -79,7 +79,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept like PostgreSQL's (CONN_MAX_AGE): opening one costs more CPU than a ballot's
+    # queries (Django registers its SQL functions and the PRAGMAs below run on every new connection).
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writing transaction takes the write lock at BEGIN, so two writers queue
         # on busy_timeout instead of one failing with "database is locked" half-way through.

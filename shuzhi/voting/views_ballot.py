@@ -1,8 +1,10 @@
 """The public ballot at /v/: no login, a phone's own browser or WeChat's, hundreds at once.
 
-- Cheap: GET /v/<code>/ costs two queries (the guess throttle, and the code with its survey and
-  meeting in one join); the pages are rendered without the staff context processors, so a voter's
-  request never touches the session or user tables.
+- Cheap: GET /v/<code>/ costs one query (the code with its survey, meeting and the client's guess
+  throttle, services.look_up_code); the untouched ballot of a survey is rendered once per process and
+  language and reused for every voter with only the CSRF token put in (BallotPageCache). Pages are
+  rendered without the staff context processors, so a voter's request never touches the session or
+  user tables.
 - Anonymous: the client address goes to the guess throttle only (a keyed hash, inside services);
   nothing here logs it or stores it with a ballot.
 - The receipt appears only in the body of the POST response, never in a URL (no redirect after
@@ -12,11 +14,15 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect
 from django.template import loader
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,7 +31,7 @@ from shuzhi.audit.services import client_ip
 from shuzhi.voting import codes as codelib
 from shuzhi.voting import services
 from shuzhi.voting.forms import ballot_input_from, ballot_rows
-from shuzhi.voting.models import BallotCode, CodeStatus, Survey, SurveyStatus
+from shuzhi.voting.models import Survey, SurveyStatus
 from shuzhi.voting.services import BallotInput, BallotRefused
 
 # Refusal statuses: an unknown code is "not found"; a real code that cannot vote now is a conflict.
@@ -57,22 +63,61 @@ def _refused(request: HttpRequest, survey: Survey | None, message: str, reason: 
     }, status=STATUS_FOR_REASON.get(reason, 409))
 
 
-def _ballot_page(request: HttpRequest, survey: Survey, code: str, chosen: BallotInput | None = None, *,
-                 error: str = "", status: int = 200) -> HttpResponse:
-    return _render(request, "voting/ballot_form.html", {
-        "survey": survey, "meeting": survey.meeting, "code": code, "error": error,
+def _ballot_html(survey: Survey, csrf_token: str, chosen: BallotInput | None = None, error: str = "") -> str:
+    return loader.get_template("voting/ballot_form.html").render({
+        "survey": survey, "meeting": survey.meeting, "error": error, "csrf_token": csrf_token,
         "rows": ballot_rows(survey, survey.presenters, chosen), "overall": chosen.overall_suggestion if chosen else "",
         "max_suggestion": services.MAX_SUGGESTION_CHARS, "max_overall": services.MAX_SUGGESTION_CHARS * 2,
-    }, status=status)
+    })
 
 
-def _refusal_for(code_row: BallotCode) -> tuple[str, str] | None:
+class BallotPageCache:
+    """The untouched ballot page of each survey, rendered once per process and language.
+
+    Every voter of a survey gets the same page except for the CSRF token, so the page is rendered
+    with a random placeholder where the token goes and the placeholder is replaced per request. An
+    entry is used only while everything the page shows is unchanged (meeting title, form, presenters,
+    rehearsal or not); the organiser may still change the form of an open vote until the first ballot
+    arrives, and the next request then renders the new form. Bounded: the whole cache is dropped
+    when it holds more than MAX_ENTRIES pages (a process serves a handful of surveys at a time)."""
+
+    MAX_ENTRIES = 64
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple, tuple[tuple, str]] = {}
+        self._lock = threading.Lock()
+        self._placeholder = "csrf-" + secrets.token_hex(16)  # letters and digits only: escaping leaves it alone
+
+    def page(self, survey: Survey, csrf_token: str) -> str:
+        key = (survey.pk, get_language())
+        shown = (survey.meeting.title, survey.is_rehearsal, survey.form, survey.presenters)
+        cached = self._pages.get(key)
+        if cached is None or cached[0] != shown:
+            html = _ballot_html(survey, self._placeholder)
+            with self._lock:
+                if len(self._pages) >= self.MAX_ENTRIES:
+                    self._pages.clear()
+                self._pages[key] = cached = (shown, html)
+        return cached[1].replace(self._placeholder, csrf_token)
+
+
+PAGES = BallotPageCache()
+
+
+def _ballot_page(request: HttpRequest, survey: Survey, code: str, chosen: BallotInput | None = None, *,
+                 error: str = "", status: int = 200) -> HttpResponse:
+    if chosen is None and not error:
+        return HttpResponse(PAGES.page(survey, get_token(request)), status=status)
+    return HttpResponse(_ballot_html(survey, get_token(request), chosen, error), status=status)
+
+
+def _refusal_for(lookup: services.BallotLookup) -> tuple[str, str] | None:
     """Why this existing code cannot vote now — the same messages services.cast_ballot gives."""
-    if code_row.status == CodeStatus.USED:
+    if lookup.code_used:
         return _("This code has already been used: each code votes once."), "used"
-    if code_row.survey.status == SurveyStatus.CLOSED:
+    if lookup.survey.status == SurveyStatus.CLOSED:
         return _("Voting is closed."), "not_open"
-    if code_row.survey.status != SurveyStatus.OPEN:
+    if lookup.survey.status != SurveyStatus.OPEN:
         return _("Voting has not started yet."), "not_open"
     return None
 
@@ -104,22 +149,20 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     code = codelib.normalize(code)
     if request.method == "POST":
         return _cast(request, code, client)
-    if services.too_many_guesses(client):
-        return _too_many_guesses(request)
-    row = None
     if codelib.looks_valid(code):
-        row = (BallotCode.objects.filter(code_hash=codelib.code_hash(code))
-               .select_related("survey__meeting").only(
-                   "status", "survey__status", "survey__is_rehearsal", "survey__form", "survey__presenters",
-                   "survey__meeting__title").first())
-    if row is None:
+        lookup = services.look_up_code(code, client)
+    else:
+        lookup = services.BallotLookup(throttled=services.too_many_guesses(client), survey=None)
+    if lookup.throttled:  # before anything is said about the code
+        return _too_many_guesses(request)
+    if lookup.survey is None:
         services.note_failed_guess(client)
         return _refused(request, None, _("This code is not valid. Check the code on your card and type it again."),
                         "unknown")
-    refusal = _refusal_for(row)
+    refusal = _refusal_for(lookup)
     if refusal:
-        return _refused(request, row.survey, *refusal)
-    return _ballot_page(request, row.survey, code)
+        return _refused(request, lookup.survey, *refusal)
+    return _ballot_page(request, lookup.survey, code)
 
 
 def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
@@ -127,23 +170,27 @@ def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
         survey_id = int(request.POST.get("survey", ""))
     except ValueError:
         survey_id = 0
-    survey = (Survey.objects.select_related("meeting")
-              .only("status", "is_rehearsal", "form", "presenters", "meeting__title").filter(pk=survey_id).first())
+    lookup = services.survey_for_ballot(survey_id, client)
+    survey = lookup.survey
     if survey is None:
+        if lookup.throttled:
+            return _too_many_guesses(request)
         return _refused(request, None, _("This ballot page is out of date. Scan the QR code on your card again."),
                         "unknown")
     chosen = ballot_input_from(request.POST, survey)
-    if services.too_many_guesses(client):
+    if lookup.throttled:
         return _too_many_guesses(request, survey, code, chosen)
     if _csrf_failed(request):
         return _ballot_page(request, survey, code, chosen, status=403, error=_(
             "This page was open for a long time and has expired. Your choices are kept: "
             "press “Submit” once more. If this message comes back, open the link in the phone's own browser."))
     try:
-        receipt = services.cast_ballot(survey.pk, code, chosen)
+        receipt = services.cast_ballot(survey, code, chosen)
     except BallotRefused as refused:
         if refused.reason == "unknown":
             services.note_failed_guess(client)
+        if refused.reason == "error":  # nothing was counted and the code is unused: keep every choice
+            return _ballot_page(request, survey, code, chosen, error=str(refused), status=503)
         return _refused(request, survey, str(refused), refused.reason)
     except ValidationError as error:
         if survey.status != SurveyStatus.OPEN:
