@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -11,8 +13,17 @@ from shuzhi.audit.models import AuditAction, AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address. Behind the reverse proxy (BEHIND_PROXY) REMOTE_ADDR is the proxy's own, so
+    the address is the last one in X-Forwarded-For: the proxy appends the address it saw, and anything
+    before it was written by the client and proves nothing."""
     if request is None:
         return None
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # no header, or not an address: the request did not come through the proxy
     return request.META.get("REMOTE_ADDR") or None
 
 

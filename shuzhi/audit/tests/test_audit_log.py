@@ -90,3 +90,27 @@ def test_bad_filter_values_do_not_break_the_page(college, client_for):
 @pytest.mark.parametrize("user_attr", ["committee_member", "gb_a_secretary", "branch_a1_secretary", "outsider"])
 def test_only_the_org_dept_reads_the_audit_log(college, client_for, user_attr):
     assert client_for(getattr(college, user_attr)).get("/audit/").status_code == 403
+
+
+def test_client_address_is_the_proxys_last_forwarded_entry_only_behind_the_proxy(rf, settings):
+    from shuzhi.audit.services import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.168.5.20")
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "10.0.0.1"  # a client can write any X-Forwarded-For it likes
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "192.168.5.20"  # the entry the proxy appended, not the client's own
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")) == "10.0.0.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"
+
+
+def test_wrong_codes_behind_the_proxy_are_throttled_per_voter_address_not_per_proxy(client, settings, survey):
+    from shuzhi.voting import services
+
+    settings.BEHIND_PROXY = True
+    for _attempt in range(services.GUESS_LIMIT_PER_MINUTE):
+        client.get("/v/ABCDEFGHJKMNP/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.168.5.20")
+    assert client.get("/v/ABCDEFGHJKMNP/", REMOTE_ADDR="10.0.0.1",
+                      HTTP_X_FORWARDED_FOR="192.168.5.20").status_code == 429
+    other_voter = client.get(f"/v/{survey.test_codes[0]}/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.168.5.21")
+    assert other_voter.status_code == 200
