@@ -103,23 +103,50 @@ def parse_form(data: Any) -> dict:
     return {"options": options, "items": items, "rules": rules}
 
 
+VALID = ("valid", "")
+TOO_MANY_TOP = ("flagged", "too_many_top")
+ALL_BOTTOM = ("flagged", "all_bottom")
+
+
+class Classifier:
+    """classify() for one form and number of presenters, with what does not depend on the ballot (the
+    merged rules, the set of option keys, the top and the bottom option) worked out once, so a
+    tally of thousands of ballots does not redo it per ballot (or, for the option keys, per rating).
+    Call it with a ballot's ratings; same verdicts as classify()."""
+
+    __slots__ = ("keys", "void_verdict", "presenter_count", "share", "top", "bottom", "flag_all_bottom")
+
+    def __init__(self, form: Mapping, presenter_count: int):
+        rules = {**DEFAULT_RULES, **(form.get("rules") or {})}
+        options = form["options"]
+        self.keys = frozenset(o["key"] for o in options)
+        self.void_verdict = ("void", "no_rating") if rules["void_if_no_rating"] else VALID
+        self.presenter_count = presenter_count
+        share = rules.get("max_satisfied_share")
+        # The share rule only matters when it sets ballots aside; None: nothing to check per ballot.
+        self.share = share if share is not None and presenter_count and rules["max_satisfied_action"] == "flag" \
+            else None
+        self.flag_all_bottom = presenter_count > 1 and rules["all_unsatisfied_action"] == "flag"
+        # A ballot rates something only if the form has options, so these are only read then.
+        self.top = options[0]["key"] if options else None
+        self.bottom = min(options, key=lambda o: o["value"])["key"] if options else None
+
+    def __call__(self, ratings: Mapping[str, str]) -> tuple[str, str]:
+        keys = self.keys
+        rated = [v for v in ratings.values() if v in keys]
+        if not rated:
+            return self.void_verdict
+        if self.share is not None and rated.count(self.top) / self.presenter_count > self.share:
+            return TOO_MANY_TOP
+        if self.flag_all_bottom and len(rated) == self.presenter_count and all(v == self.bottom for v in rated):
+            return ALL_BOTTOM
+        return VALID
+
+
 def classify(ratings: Mapping[str, str], form: Mapping, presenter_count: int) -> tuple[str, str]:
-    """("valid" | "void" | "flagged", reason code) for one ballot under the form's rules."""
-    rules = {**DEFAULT_RULES, **(form.get("rules") or {})}
-    options = form["options"]
-    rated = [v for v in ratings.values() if v in {o["key"] for o in options}]
-    if not rated:
-        return ("void", "no_rating") if rules["void_if_no_rating"] else ("valid", "")
-    top = options[0]["key"]
-    bottom = min(options, key=lambda o: o["value"])["key"]
-    share = rules.get("max_satisfied_share")
-    if share is not None and presenter_count and rated.count(top) / presenter_count > share \
-            and rules["max_satisfied_action"] == "flag":
-        return "flagged", "too_many_top"
-    if presenter_count > 1 and len(rated) == presenter_count and all(v == bottom for v in rated) \
-            and rules["all_unsatisfied_action"] == "flag":
-        return "flagged", "all_bottom"
-    return "valid", ""
+    """("valid" | "void" | "flagged", reason code) for one ballot under the form's rules. To classify
+    many ballots under one form, build a Classifier once and call it per ballot."""
+    return Classifier(form, presenter_count)(ratings)
 
 
 REASONS = {

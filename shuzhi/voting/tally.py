@@ -50,6 +50,10 @@ FORMULA = ("score = Σ(weight of category × mean value given by that category) 
            "rated the presenter); mean value = Σ(option value × ballots) ÷ ballots that rated the presenter")
 
 
+BallotRow = tuple[int, Mapping[str, str], Mapping[str, Mapping[str, str]], Mapping[str, str]]
+"""A ballot as (category id, ratings, item ratings, suggestions): BallotData's fields, as a plain tuple."""
+
+
 def tally(
     presenters: Sequence[Mapping],
     options: Sequence[Mapping],
@@ -58,6 +62,19 @@ def tally(
     items: Sequence[Mapping] = (),
 ) -> list[PresenterResult]:
     """Count every valid ballot once per presenter. Ratings with unknown keys are ignored."""
+    rows = ((b.category_id, b.ratings, b.item_ratings, b.suggestions) for b in ballots)
+    return tally_rows(presenters, options, categories, rows, items)
+
+
+def tally_rows(
+    presenters: Sequence[Mapping],
+    options: Sequence[Mapping],
+    categories: Sequence[tuple[int, str, Decimal]],
+    rows: Iterable[BallotRow],
+    items: Sequence[Mapping] = (),
+) -> list[PresenterResult]:
+    """tally() over ballots given as BallotRow tuples (what a database query returns), so counting
+    thousands of ballots does not first build a BallotData for each."""
     values = {o["key"]: float(o["value"]) for o in options}
     satisfied = {o["key"] for o in options if o.get("satisfied")}
     option_keys = [o["key"] for o in options]
@@ -65,27 +82,32 @@ def tally(
     # counts[review][category][option]
     counts: dict[str, dict[int, dict[str, int]]] = {r: {c[0]: dict.fromkeys(option_keys, 0) for c in categories}
                                                     for r in review_ids}
+    # The same buckets by category first: one lookup per ballot for its category, then one per rating.
+    by_category: dict[int, dict[str, dict[str, int]]] = {}
+    for review, per_category in counts.items():
+        for category_id, bucket in per_category.items():
+            by_category.setdefault(category_id, {})[review] = bucket
     item_counts: dict[str, dict[str, dict[str, int]]] = {
         r: {i["key"]: {o["key"]: 0 for o in i.get("options", options)} for i in items} for r in review_ids}
     suggestions: dict[str, list[str]] = {r: [] for r in review_ids}
     total = 0
-    for ballot in ballots:
+    for category_id, ratings, item_ratings, ballot_suggestions in rows:
         total += 1
-        for review, option in ballot.ratings.items():
-            per_category = counts.get(review)
-            if per_category is None or option not in values:
-                continue
-            bucket = per_category.get(ballot.category_id)
-            if bucket is not None:
-                bucket[option] += 1
-        for review, marks in ballot.item_ratings.items():
+        buckets = by_category.get(category_id)
+        if buckets is not None:
+            for review, option in ratings.items():
+                bucket = buckets.get(review)
+                if bucket is not None and option in bucket:  # a bucket's keys are the option keys
+                    bucket[option] += 1
+        for review, marks in item_ratings.items():
             per_item = item_counts.get(review)
             if per_item is None:
                 continue
             for item_key, option in marks.items():
-                if item_key in per_item and option in per_item[item_key]:
-                    per_item[item_key][option] += 1
-        for review, text in ballot.suggestions.items():
+                per_option = per_item.get(item_key)
+                if per_option is not None and option in per_option:
+                    per_option[option] += 1
+        for review, text in ballot_suggestions.items():
             if review in suggestions and text.strip():
                 suggestions[review].append(text.strip())
     results = []
