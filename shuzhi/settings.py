@@ -134,6 +134,9 @@ SECURE_HSTS_PRELOAD = HTTPS
 # Behind the production reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the
 # last entry of X-Forwarded-For (the one the proxy appended), for the audit log and the guess throttle.
 BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+# The address voters' phones reach the ballot at, e.g. https://shuzhi.example.edu.cn, printed in the QR
+# codes of the ballot cards. Empty: the address the organiser used when printing.
+PUBLIC_BASE_URL = envstr("PUBLIC_BASE_URL", "").rstrip("/")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

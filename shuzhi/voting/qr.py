@@ -6,14 +6,21 @@ set in cards.css (the SVG carries only a viewBox)."""
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 
 def ballot_url(request: HttpRequest, code: str = "") -> str:
-    """{scheme}://{host}/v/{code}/ — or the code entry page /v/ when no code is given."""
+    """{PUBLIC_BASE_URL}/v/{code}/ — or the code entry page /v/ when no code is given.
+
+    Without PUBLIC_BASE_URL, the scheme and host of the organiser's own request: right when the
+    organiser prints the cards through the same address the voters' phones will use, wrong when the
+    organiser works on an internal name the venue's Wi-Fi does not resolve."""
     path = reverse("ballot:form", args=[code]) if code else reverse("ballot:enter")
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL + path
     return request.build_absolute_uri(path)
 
 

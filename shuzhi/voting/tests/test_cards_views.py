@@ -35,6 +35,15 @@ def test_cards_show_every_unused_code_formatted_with_the_qr_of_its_ballot(colleg
     assert _("Scan the QR code, or open the address and type the code. Each code votes once.") in page
 
 
+def test_cards_print_the_public_address_when_one_is_configured(college, survey, client_for, settings):
+    """The organiser may print from an internal address; the phones need the one they can reach."""
+    settings.PUBLIC_BASE_URL = "https://vote.example.edu.cn"
+    page = text(client_for(college.org_dept).get(cards_url(survey, 1)))
+    for code in survey.test_codes:
+        assert qr_svg(f"https://vote.example.edu.cn/v/{code}/") in page
+    assert "https://vote.example.edu.cn/v/" in page and "testserver" not in page
+
+
 def test_cards_are_ten_to_a_page(college, survey, client_for):
     services.issue_codes(college.org_dept, survey, 15)
     page = text(client_for(college.org_dept).get(cards_url(survey, 2)))
