@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,7 @@ from shuzhi.voting import codes as codelib
 from shuzhi.voting.models import (
     Ballot, BallotCode, CodeStatus, GuessThrottle, PaperEntry, Survey, SurveyStatus, VoterCategory,
 )
-from shuzhi.voting.tally import BallotData, PresenterResult, tally
+from shuzhi.voting.tally import PresenterResult, tally_rows
 
 MAX_CODES_PER_ISSUE = 2000
 MAX_SUGGESTION_CHARS = 1000
@@ -426,8 +428,6 @@ def set_paper_double_entry(actor, survey: Survey, enabled: bool, *, ip: str | No
 def ballot_payload(ballot: Ballot, category_names: dict[int, str]) -> str:
     """The canonical text of one ballot that the seal hashes (and the archive prints, so anyone can
     hash it again): receipt, voter category, ratings, item ratings, suggestions, paper or phone."""
-    import json
-
     return json.dumps({
         "receipt": ballot.receipt, "category": category_names.get(ballot.category_id, ""),
         "ratings": ballot.ratings, "item_ratings": ballot.item_ratings, "suggestions": ballot.suggestions,
@@ -511,16 +511,9 @@ def results(survey: Survey) -> SurveyResults:
     """The tally of a closed survey (callers must not show it while the vote is open). Ballots are
     classified by the form's valid-ballot rules first; void and flagged ones are counted separately.
 
-    Counted afresh on every call (1,000 ballots x 60 presenters: ~30 ms, bench/tally.py). The JSON
+    Counted afresh on every call (1,000 ballots x 60 presenters: 30-40 ms, bench/tally.py). The JSON
     columns are fetched as text and decoded here, one json.loads each (an empty object without one),
     rather than through JSONField; the rules are worked out once (ballotform.Classifier)."""
-    import json
-
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from shuzhi.voting.tally import tally_rows
-
     categories = [(c.pk, c.name, c.weight) for c in survey.categories.all()]
     rows = Ballot.objects.filter(survey=survey).values_list(
         "category_id", Cast("ratings", TextField()), Cast("item_ratings", TextField()), Cast("suggestions", TextField()))
