@@ -1,5 +1,7 @@
 """One ballot per code, counted exactly once; every refusal explained."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -117,3 +119,81 @@ def test_guessing_is_throttled(db):
         services.note_failed_guess("10.0.0.9")
     assert services.too_many_guesses("10.0.0.9")
     assert not services.too_many_guesses("10.0.0.10")
+
+
+# --- Casting while the vote closes ---------------------------------------------------------------
+# Two real connections (threads): one transaction is held open at a chosen point while the other
+# runs. On PostgreSQL the cast share-locks the survey row and close_survey locks it for update; on
+# SQLite the IMMEDIATE transactions queue on the write lock. Either way nothing may be counted after
+# the seal, and a ballot whose code was claimed before the close is in the seal.
+
+def _in_thread(target, results: dict, key: str) -> threading.Thread:
+    from django.db import connection as thread_connection
+
+    def run():
+        try:
+            results[key] = target()
+        except Exception as error:  # noqa: BLE001 - handed to the test thread
+            results[key] = error
+        finally:
+            thread_connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_cast_while_the_vote_closes_is_refused_not_counted_after_the_seal(college, survey, monkeypatch):
+    in_close, release = threading.Event(), threading.Event()
+    real_record = services.record
+
+    def record_then_wait(*args, **kwargs):  # close_survey audits last, inside its transaction
+        real_record(*args, **kwargs)
+        in_close.set()
+        assert release.wait(30)
+
+    monkeypatch.setattr(services, "record", record_then_wait)
+    results: dict = {}
+    closing = _in_thread(lambda: services.close_survey(college.org_dept, survey), results, "close")
+    assert in_close.wait(30)
+    casting = _in_thread(lambda: services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey)),
+                         results, "cast")
+    casting.join(0.5)
+    assert casting.is_alive(), "the cast must wait for the close to finish"
+    release.set()
+    closing.join(30)
+    casting.join(30)
+    assert isinstance(results["cast"], BallotRefused) and results["cast"].reason == "not_open"
+    survey.refresh_from_db()
+    assert survey.seal["count"] == 0 and Ballot.objects.filter(survey=survey).count() == 0
+    assert services.verify_seal(survey).ok
+    assert BallotCode.objects.get(code_hash=codelib.code_hash(survey.test_codes[0])).status == CodeStatus.UNUSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_closing_while_a_ballot_is_being_cast_waits_for_it_and_seals_it(college, survey, monkeypatch):
+    claimed, release = threading.Event(), threading.Event()
+    real_receipt = codelib.new_receipt
+
+    def receipt_then_wait() -> str:  # cast_ballot draws the receipt after claiming the code
+        claimed.set()
+        assert release.wait(30)
+        return real_receipt()
+
+    monkeypatch.setattr(services.codelib, "new_receipt", receipt_then_wait)
+    results: dict = {}
+    casting = _in_thread(lambda: services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey)),
+                         results, "cast")
+    assert claimed.wait(30)
+    closing = _in_thread(lambda: services.close_survey(college.org_dept, survey), results, "close")
+    closing.join(0.5)
+    assert closing.is_alive(), "the close must wait for the ballot being cast"
+    release.set()
+    casting.join(30)
+    closing.join(30)
+    assert isinstance(results["cast"], str), results["cast"]
+    survey.refresh_from_db()
+    assert survey.seal["count"] == 1 and list(survey.seal["ballots"]) == [results["cast"]]
+    assert services.verify_seal(survey).ok
+    assert services.results(survey).ballots == 1
