@@ -3,6 +3,8 @@
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.core.exceptions import ValidationError
 
 from shuzhi.voting import codes as codelib
@@ -197,3 +199,44 @@ def test_a_vote_closing_while_a_ballot_is_being_cast_waits_for_it_and_seals_it(c
     assert survey.seal["count"] == 1 and list(survey.seal["ballots"]) == [results["cast"]]
     assert services.verify_seal(survey).ok
     assert services.results(survey).ballots == 1
+
+
+# --- The invariant, over any sequence of attempts -------------------------------------------------
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(attempts=st.lists(st.tuples(st.sampled_from(["cast", "cast", "cast", "unknown", "close"]),
+                                   st.integers(0, 5), st.sampled_from(["plain", "formatted", "lower"])),
+                         max_size=25))
+def test_any_sequence_of_attempts_counts_each_code_at_most_once(college, meeting, attempts):
+    """Whatever voters try, in whatever order (the same code again, typed differently, unknown codes,
+    voting after the close): ballots stored = codes accepted, each accepted code once, each receipt
+    once, nothing accepted after the close, and the seal verifies."""
+    survey = services.create_survey(college.org_dept, meeting, rehearsal=True)
+    codes = services.issue_codes(college.org_dept, survey, 6)
+    services.open_survey(college.org_dept, survey)
+    survey.refresh_from_db()
+    typed = {"plain": str, "formatted": codelib.format_code, "lower": lambda c: codelib.format_code(c).lower()}
+    accepted: dict[str, str] = {}  # code -> receipt
+    closed = False
+    for action, index, form in attempts:
+        if action == "close":
+            services.close_survey(college.org_dept, survey)
+            closed = True
+            continue
+        code = codes[index] if action == "cast" else "Z" * codelib.CODE_LENGTH
+        try:
+            receipt = services.cast_ballot(survey.pk, typed[form](code), full_ballot(survey))
+        except BallotRefused as refused:
+            expected = "not_open" if closed else ("unknown" if action == "unknown" else "used")
+            assert refused.reason == expected
+            assert action == "unknown" or closed or code in accepted
+        else:
+            assert action == "cast" and not closed and code not in accepted
+            accepted[code] = receipt
+    stored = list(Ballot.objects.filter(survey=survey).values_list("receipt", flat=True))
+    assert sorted(stored) == sorted(accepted.values()) and len(set(stored)) == len(stored)
+    used = {c for c in codes if BallotCode.objects.get(code_hash=codelib.code_hash(c)).status == CodeStatus.USED}
+    assert used == set(accepted)
+    if closed:
+        survey.refresh_from_db()
+        assert services.verify_seal(survey).ok and services.results(survey).ballots == len(accepted)
