@@ -1,10 +1,10 @@
 """The public ballot at /v/: no login, a phone's own browser or WeChat's, hundreds at once.
 
 - Cheap: GET /v/<code>/ costs one query (the code with its survey, meeting and the client's guess
-  throttle, services.look_up_code); the untouched ballot of a survey is rendered once per process and
-  language and reused for every voter with only the CSRF token put in (BallotPageCache). Pages are
-  rendered without the staff context processors, so a voter's request never touches the session or
-  user tables.
+  throttle, services.look_up_code); the untouched ballot and the confirmation of a survey are
+  rendered once per process and language and reused for every voter with only the CSRF token or the
+  receipt put in (BallotPageCache). Pages are rendered without the staff context processors, so a
+  voter's request never touches the session or user tables.
 - Anonymous: the client address goes to the guess throttle only (a keyed hash, inside services);
   nothing here logs it or stores it with a ballot.
 - The receipt appears only in the body of the POST response, never in a URL (no redirect after
@@ -71,34 +71,41 @@ def _ballot_html(survey: Survey, csrf_token: str, chosen: BallotInput | None = N
     })
 
 
-class BallotPageCache:
-    """The untouched ballot page of each survey, rendered once per process and language.
+def _done_html(survey: Survey, receipt: str) -> str:
+    return loader.get_template("voting/ballot_done.html").render({
+        "survey": survey, "meeting": survey.meeting, "receipt": receipt})
 
-    Every voter of a survey gets the same page except for the CSRF token, so the page is rendered
-    with a random placeholder where the token goes and the placeholder is replaced per request. An
-    entry is used only while everything the page shows is unchanged (meeting title, form, presenters,
-    rehearsal or not); the organiser may still change the form of an open vote until the first ballot
-    arrives, and the next request then renders the new form. Bounded: the whole cache is dropped
-    when it holds more than MAX_ENTRIES pages (a process serves a handful of surveys at a time)."""
+
+class BallotPageCache:
+    """The two pages every voter of a survey gets — the untouched ballot and the confirmation —
+    rendered once per process, survey and language.
+
+    They differ between voters only in one value (the CSRF token; the receipt code), so each is
+    rendered with a random placeholder there, and the placeholder is replaced per request. An entry
+    is used only while everything the page shows is unchanged (meeting title, form, presenters,
+    rehearsal or not): the organiser may still change the form of an open vote until the first
+    ballot arrives, and the next request then renders the new form. Bounded: the whole cache is
+    dropped when it holds MAX_ENTRIES pages (a process serves a handful of surveys at a time)."""
 
     MAX_ENTRIES = 64
+    RENDER = {"ballot": _ballot_html, "done": _done_html}
 
     def __init__(self) -> None:
         self._pages: dict[tuple, tuple[tuple, str]] = {}
         self._lock = threading.Lock()
-        self._placeholder = "csrf-" + secrets.token_hex(16)  # letters and digits only: escaping leaves it alone
+        self._placeholder = "value" + secrets.token_hex(16)  # letters and digits only: escaping leaves it alone
 
-    def page(self, survey: Survey, csrf_token: str) -> str:
-        key = (survey.pk, get_language())
+    def page(self, kind: str, survey: Survey, value: str) -> str:
+        key = (kind, survey.pk, get_language())
         shown = (survey.meeting.title, survey.is_rehearsal, survey.form, survey.presenters)
         cached = self._pages.get(key)
         if cached is None or cached[0] != shown:
-            html = _ballot_html(survey, self._placeholder)
+            html = self.RENDER[kind](survey, self._placeholder)
             with self._lock:
                 if len(self._pages) >= self.MAX_ENTRIES:
                     self._pages.clear()
                 self._pages[key] = cached = (shown, html)
-        return cached[1].replace(self._placeholder, csrf_token)
+        return cached[1].replace(self._placeholder, value)
 
 
 PAGES = BallotPageCache()
@@ -107,7 +114,7 @@ PAGES = BallotPageCache()
 def _ballot_page(request: HttpRequest, survey: Survey, code: str, chosen: BallotInput | None = None, *,
                  error: str = "", status: int = 200) -> HttpResponse:
     if chosen is None and not error:
-        return HttpResponse(PAGES.page(survey, get_token(request)), status=status)
+        return HttpResponse(PAGES.page("ballot", survey, get_token(request)), status=status)
     return HttpResponse(_ballot_html(survey, get_token(request), chosen, error), status=status)
 
 
@@ -197,7 +204,6 @@ def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
             return _refused(request, survey, _("Voting is closed.") if survey.status == SurveyStatus.CLOSED
                             else _("Voting has not started yet."), "not_open")
         return _ballot_page(request, survey, code, chosen, error=" ".join(error.messages), status=400)
-    response = _render(request, "voting/ballot_done.html", {"survey": survey, "meeting": survey.meeting,
-                                                            "receipt": receipt})
+    response = HttpResponse(PAGES.page("done", survey, receipt))
     response["Cache-Control"] = "no-store"
     return response
