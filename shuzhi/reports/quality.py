@@ -383,6 +383,23 @@ def rules_to_dict(rules: RuleSet) -> dict:
     return result
 
 
+def merge_over_defaults(stored: dict, defaults: dict) -> dict:
+    """Stored (org-dept-edited) rules laid over the shipped defaults, so rules saved under an earlier
+    release still parse after a release adds or drops a setting: a key the stored rules lack takes the
+    shipped value, a key the defaults no longer have is dropped, and nested objects are merged the same
+    way. Lists (word lists, areas) and numbers are taken whole from the stored rules; a value of the
+    wrong type is kept, so parse_rules still reports it."""
+    merged: dict = {}
+    for key, default in defaults.items():
+        if key not in stored:
+            merged[key] = default
+        elif isinstance(default, dict) and isinstance(stored[key], dict):
+            merged[key] = merge_over_defaults(stored[key], default)
+        else:
+            merged[key] = stored[key]
+    return merged
+
+
 @functools.cache
 def load_default_rules() -> RuleSet:
     """The rules shipped in shuzhi/reports/data/quality_rules.json."""

@@ -4,15 +4,20 @@ Only a Review's secretary saves and submits (callers check with access.require_r
 the reviewer's leaders or the org dept accept or return (access.require_decider). Saves carry the
 revision they were based on: a save based on an older revision is refused with EditConflict rather
 than overwriting what another tab or device saved.
+
+The quality check's rules (word lists and thresholds) are the shipped defaults unless the org dept
+saved its own (callers check with access.require_manage); the saved rules are read laid over the
+shipped defaults, so they survive a release that adds or drops a setting.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +26,13 @@ from shuzhi.audit.services import record
 from shuzhi.cycles import stages
 from shuzhi.cycles.models import PriorProblem, Review
 from shuzhi.cycles.services import advance_review, prior_problems_for
+from shuzhi.reports import quality
 from shuzhi.reports.models import (
-    MAX_ANSWER_CHARS, MAX_SECTION_CHARS, Decision, DutyReport, ReportDecision, ReportStatus, ReportVersion,
+    MAX_ANSWER_CHARS, MAX_SECTION_CHARS, Decision, DutyReport, QualityRules, ReportDecision, ReportStatus,
+    ReportVersion,
 )
+
+log = logging.getLogger(__name__)
 
 SECTION_LABELS = {
     "prior_answers": "上年度述职通报问题和查摆问题整改情况",
@@ -221,3 +230,124 @@ def prior_problem_rows(review: Review, report: DutyReport) -> list[tuple[PriorPr
 
 def report_date(report: DutyReport) -> datetime.date:
     return timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
+
+
+# --- Quality check rules --------------------------------------------------------------------------
+
+DEFAULT_RULES_STAMP = "default"
+QUALITY_RULES_PK = 1  # the one row of tuned rules; a fixed key, so two first saves cannot both create one
+
+
+class RulesConflict(Exception):
+    """The rules were changed (or reset) since the editor was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Someone changed the rules after you opened this page. Your text is kept below: "
+                           "copy it, reload the page and apply your change again."))
+
+
+@dataclass(frozen=True)
+class RulesState:
+    """The rules in force, as the editor shows them."""
+
+    row: QualityRules | None  # the org dept's saved rules, None when the defaults are in use
+    data: dict  # the saved rules laid over the shipped defaults (or the defaults), JSON-ready
+    stamp: str  # what the editor sends back as `loaded`, so a save cannot undo a change made meanwhile
+    error: str | None  # why the saved rules cannot be used (the check then uses the defaults)
+
+
+def _default_rules_dict() -> dict:
+    return quality.rules_to_dict(quality.load_default_rules())
+
+
+def _stamp(row: QualityRules | None) -> str:
+    return row.updated_at.isoformat() if row else DEFAULT_RULES_STAMP
+
+
+def _rules_row(*, for_update: bool = False) -> QualityRules | None:
+    rows = QualityRules.objects.select_related("updated_by").order_by("pk")
+    if for_update:
+        rows = QualityRules.objects.select_for_update().order_by("pk")
+    return rows.first()
+
+
+def _effective(row: QualityRules | None) -> tuple[dict, quality.RuleSet | None, str | None]:
+    """(the rules as a dict, parsed or None, the reason they are unusable or None) of a saved row."""
+    defaults = _default_rules_dict()
+    if row is None:
+        return defaults, quality.load_default_rules(), None
+    data = row.data if isinstance(row.data, dict) else {}
+    merged = quality.merge_over_defaults(data, defaults)
+    try:
+        rules = quality.parse_rules(merged)
+    except ValueError as error:
+        return merged, None, str(error)
+    return quality.rules_to_dict(rules), rules, None
+
+
+def quality_rules_state() -> RulesState:
+    row = _rules_row()
+    data, _rules, error = _effective(row)
+    return RulesState(row=row, data=data, stamp=_stamp(row), error=error)
+
+
+def current_quality_rules() -> quality.RuleSet:
+    """The rules every report is checked with: the org dept's (laid over the shipped defaults) when
+    saved and valid, else the shipped defaults."""
+    row = _rules_row()
+    _data, rules, error = _effective(row)
+    if rules is None:
+        log.error("stored quality rules %s are invalid (%s); using the defaults", row.pk if row else None, error)
+        return quality.load_default_rules()
+    return rules
+
+
+def _changed_keys(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+@transaction.atomic
+def save_quality_rules(actor, data: dict, *, loaded: str, ip: str | None = None) -> QualityRules | None:
+    """Store the org dept's rules (validated with quality.parse_rules: ValidationError on "data" with
+    the Chinese message naming the bad key) with an audit record of the changed keys. Saving the rules
+    already in force changes nothing (a double click is harmless, whatever `loaded` says); otherwise
+    RulesConflict when the rules changed since the editor was opened (`loaded`, see RulesState.stamp).
+    Returns the saved row (None when the rules in force are the defaults and stay so)."""
+    try:
+        clean = quality.rules_to_dict(quality.parse_rules(data))
+    except ValueError as error:
+        raise ValidationError({"data": str(error)}) from None
+    row = _rules_row(for_update=True)
+    current, _rules, _error = _effective(row)
+    if current == clean:
+        return row
+    if _stamp(row) != loaded:
+        raise RulesConflict
+    if row is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first save holds the key
+                row = QualityRules.objects.create(pk=QUALITY_RULES_PK, data=clean, updated_by=actor)
+        except IntegrityError:
+            raise RulesConflict from None
+    else:
+        row.data, row.updated_by = clean, actor
+        row.save()
+    before, after = _changed_keys(current, clean)
+    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
+           note=_("quality check rules changed"))
+    return row
+
+
+@transaction.atomic
+def reset_quality_rules(actor, *, ip: str | None = None) -> None:
+    """Back to the shipped defaults: the saved rules are removed (their values stay in the audit
+    record). Nothing happens when the defaults are already in use."""
+    row = _rules_row(for_update=True)
+    if row is None:
+        return
+    current, _rules, _error = _effective(row)
+    before, after = _changed_keys(current, _default_rules_dict())
+    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
+           note=_("quality check rules reset to the defaults"))
+    QualityRules.objects.filter(pk=row.pk).delete()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import logging
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -20,7 +19,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,17 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shuzhi.audit.models import AuditAction
-from shuzhi.audit.services import client_ip, record
+from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
 from shuzhi.core.officedoc import chinese_date, chinese_numeral, split_paragraphs
 from shuzhi.cycles.models import PreparationKind, PriorProblemKind, Review
 from shuzhi.orgs import access
 from shuzhi.reports import diff, docx_export, quality, services
 from shuzhi.reports.forms import DecideForm, QualityRulesForm, ReportForm
-from shuzhi.reports.models import DutyReport, QualityRules, ReportStatus, ReportVersion
-
-log = logging.getLogger(__name__)
+from shuzhi.reports.models import DutyReport, ReportStatus, ReportVersion
 
 # Seed §三（一）–（六）: what the main-practices section should cover (shown as a writing guide).
 CONTENT_AREAS = [
@@ -101,17 +96,6 @@ def _decision(version: ReportVersion):
     return getattr(version, "decision", None)
 
 
-def _rules() -> quality.RuleSet:
-    """The org dept's tuned rules when saved (and still valid), else the shipped defaults."""
-    row = QualityRules.objects.order_by("pk").first()
-    if row is not None:
-        try:
-            return quality.parse_rules(row.data)
-        except ValueError:
-            log.exception("stored quality rules %s are invalid; using the defaults", row.pk)
-    return quality.load_default_rules()
-
-
 def _findings(review: Review, body: ReportBody) -> list[dict]:
     text = quality.ReportText(prior_answers=body.prior_answers, practices=body.practices, problems=body.problems,
                               next_steps=body.next_steps, key_items=tuple(review.cycle.key_items or ()))
@@ -120,7 +104,7 @@ def _findings(review: Review, body: ReportBody) -> list[dict]:
              # the section a finding is about shows as its badge; other items (areas, key content) are listed
              "items": [i for i in getattr(f, "items", ()) if i not in section_names],
              "section": services.SECTION_LABELS.get(f.section or "", "")}
-            for f in quality.check_report(text, _rules())]
+            for f in quality.check_report(text, services.current_quality_rules())]
 
 
 def _time(value: datetime.datetime | None) -> str:
@@ -427,77 +411,40 @@ def print_view(request: HttpRequest, review_id: int) -> HttpResponse:
 
 # --- Quality check rules --------------------------------------------------------------------------------
 
-def _stamp(row: QualityRules | None) -> str:
-    return row.updated_at.isoformat() if row else "default"
-
-
-def _changed_keys(before: dict, after: dict) -> tuple[dict, dict]:
-    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
-
-
-@transaction.atomic
-def _save_rules(actor, data: dict, *, loaded: str, ip: str | None) -> bool:
-    """Store the org dept's rules with an audit record of the changed keys; False (nothing written)
-    when the rules changed since the editor was opened (`loaded`)."""
-    row = QualityRules.objects.select_for_update().order_by("pk").first()
-    if _stamp(row) != loaded:
-        return False
-    defaults = quality.rules_to_dict(quality.load_default_rules())
-    before_data = row.data if row else defaults
-    if row is None:
-        row = QualityRules.objects.create(data=data, updated_by=actor)
-    elif row.data == data:
-        return True
-    else:
-        row.data, row.updated_by = data, actor
-        row.save()
-    before, after = _changed_keys(before_data, data)
-    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
-           note=_("quality check rules changed"))
-    return True
-
-
-@transaction.atomic
-def _reset_rules(actor, *, ip: str | None) -> None:
-    row = QualityRules.objects.select_for_update().order_by("pk").first()
-    if row is None:
-        return
-    before, after = _changed_keys(row.data, quality.rules_to_dict(quality.load_default_rules()))
-    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
-           note=_("quality check rules reset to the defaults"))
-    QualityRules.objects.filter(pk=row.pk).delete()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def quality_rules(request: HttpRequest) -> HttpResponse:
-    """Every rule explained, for everyone; the org dept edits the word lists and thresholds."""
+    """Every rule explained, for everyone; the org dept edits the word lists and thresholds
+    (services.save_quality_rules / reset_quality_rules)."""
     can_edit = access.can_manage(request.user)
-    row = QualityRules.objects.order_by("pk").first()
     form, status = None, 200
     if request.method == "POST":
         access.require_manage(request.user)
         if request.POST.get("action") == "reset":
-            _reset_rules(request.user, ip=client_ip(request))
+            services.reset_quality_rules(request.user, ip=client_ip(request))
             messages.success(request, _("The quality check uses the default rules again."))
             return redirect("reports:quality_rules")
         form = QualityRulesForm(request.POST)
         if form.is_valid():
-            if _save_rules(request.user, form.cleaned_data["data"], loaded=form.cleaned_data["loaded"],
-                           ip=client_ip(request)):
+            try:
+                services.save_quality_rules(request.user, form.cleaned_data["data"],
+                                            loaded=form.cleaned_data["loaded"], ip=client_ip(request))
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            except services.RulesConflict as conflict:
+                form.add_error(None, str(conflict))
+            else:
                 messages.success(request, _("Rules saved. Every report is checked with them from now on."))
                 return redirect("reports:quality_rules")
-            form.add_error(None, _("Someone changed the rules after you opened this page. Your text is kept below: "
-                                   "copy it, reload the page and apply your change again."))
         status = 400
-    elif can_edit:
-        current = row.data if row else quality.rules_to_dict(quality.load_default_rules())
-        form = QualityRulesForm(initial={"data": json.dumps(current, ensure_ascii=False, indent=2),
-                                         "loaded": _stamp(row)})
+    state = services.quality_rules_state()
+    if can_edit and form is None:
+        form = QualityRulesForm(initial={"data": json.dumps(state.data, ensure_ascii=False, indent=2),
+                                         "loaded": state.stamp})
     rules = [{"code": code, "title": title, "text": text,
               "seed": code in quality.SUBSTITUTION_RULES} for code, (title, text) in quality.RULE_DESCRIPTIONS.items()]
     return render(request, "reports/quality_rules.html", {
-        "rules": rules, "form": form, "can_edit": can_edit, "row": row,
+        "rules": rules, "form": form, "can_edit": can_edit, "row": state.row,
+        "rules_error": state.error if can_edit else None,
         "edit_url": reverse("reports:quality_rules"),
     }, status=status)
