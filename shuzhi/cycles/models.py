@@ -88,11 +88,20 @@ class PriorProblemKind(models.TextChoices):
     COMMITMENT = "commitment", _("Rectification commitment")
 
 
+class PriorProblemQuerySet(models.QuerySet):
+    def active(self) -> PriorProblemQuerySet:
+        """The problems in force: not withdrawn as entered by mistake."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class PriorProblem(models.Model):
     """Last year's notified problems and own rectification commitments for an organisation.
 
     For the first year the system is used they are entered or imported; later years will take them
-    from the rectification records. `year` is the year of the review they came out of."""
+    from the rectification records. `year` is the year of the review they came out of.
+
+    A problem entered by mistake is withdrawn, never deleted: it keeps its row with who withdrew it,
+    when and why, and everything that lists or uses the problems reads `PriorProblem.objects.active()`."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="prior_problems")
     year = models.PositiveIntegerField(_("year"))
@@ -100,6 +109,12 @@ class PriorProblem(models.Model):
     text = models.TextField(_("problem"), max_length=2000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
+
+    objects = PriorProblemQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "kind", "id"]

@@ -199,7 +199,8 @@ def import_problems(actor, file: IO[bytes], *, year: int, organizations: Mapping
         return ImportOutcome(problems=problems)
     outcome = ImportOutcome()
     with transaction.atomic():
-        existing = set(PriorProblem.objects.filter(year=year).values_list("organization_id", "kind", "text"))
+        # a withdrawn problem is not on record: importing it again enters it again, as adding it does
+        existing = set(PriorProblem.objects.active().filter(year=year).values_list("organization_id", "kind", "text"))
         new: list[PriorProblem] = []
         for row in parsed:
             key = (row.organization.pk, row.kind, row.text)

@@ -1,17 +1,24 @@
 """Last year's problems (上年度通报问题、查摆问题、整改承诺) of a cycle: the org dept enters them one by
-one or imports them from .xlsx. They are stored with year = cycle.year - 1 (the review they came out of).
-Secretaries read their own organisation's list on their preparation page."""
+one or imports them from .xlsx, and withdraws one entered by mistake (with a short reason; it stays on
+record, marked withdrawn). They are stored with year = cycle.year - 1 (the review they came out of).
+Secretaries read their own organisation's list on their preparation page.
+
+Only the org dept (access.require_manage) gets past the cycle lookup (access.get_cycle_for, 404 for a
+cycle the user may not see); a problem is looked up among this cycle's year and the organisations the
+user may see, so an ID from elsewhere is 404."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shuzhi.audit.services import client_ip
@@ -27,6 +34,13 @@ from shuzhi.orgs.models import OrgKind
 MAX_PROBLEMS_SHOWN = 200
 
 
+class WithdrawForm(forms.Form):
+    """Why a problem is withdrawn; the length limit is the service's (no maxlength: nothing typed is cut)."""
+
+    reason = forms.CharField(label=gettext_lazy("Reason for withdrawal"), error_messages={
+        "required": gettext_lazy("Say briefly why this problem is withdrawn.")})
+
+
 def _organizations(user):
     """The organisations whose secretaries are reviewed, among those the user may see."""
     return (access.visible_organizations(user).filter(is_active=True).exclude(kind=OrgKind.COMMITTEE)
@@ -34,9 +48,10 @@ def _organizations(user):
 
 
 def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=None, outcome=None,
-            status: int = 200) -> HttpResponse:
+            withdraw_form=None, withdraw_problem=None, status: int = 200) -> HttpResponse:
     organizations = list(_organizations(request.user))
-    problems = (PriorProblem.objects.filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
+    problems = (PriorProblem.objects.active()
+                .filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
                 .select_related("organization")
                 .order_by("organization__sort_order", "organization__name", "kind", "id"))
     problems_list = outcome.problems if outcome else []
@@ -46,6 +61,8 @@ def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=
         "import_form": import_form or PriorProblemImportForm(),
         "import_problems": problems_list[:MAX_PROBLEMS_SHOWN], "import_problem_count": len(problems_list),
         "max_rows": prior_import.MAX_DATA_ROWS, "max_mb": prior_import.MAX_UPLOAD_BYTES // (1024 * 1024),
+        "withdraw_form": withdraw_form, "withdraw_problem_id": withdraw_problem.pk if withdraw_problem else None,
+        "max_reason": services.MAX_WITHDRAWAL_REASON,
     }, status=status)
 
 
@@ -98,6 +115,29 @@ def prior_problems_import(request: HttpRequest, cycle_id: int) -> HttpResponse:
     messages.success(request, _("Imported: %(created)d new problems, %(unchanged)d already on record.") % {
         "created": outcome.created, "unchanged": outcome.unchanged})
     return redirect("cycles:prior_problems", cycle.pk)
+
+
+@login_required
+@require_POST
+def prior_problem_withdraw(request: HttpRequest, cycle_id: int, problem_id: int) -> HttpResponse:
+    """Withdraw one problem entered by mistake; the reason is required. A second submission of the
+    same form (double click) finds it withdrawn and changes nothing."""
+    cycle = get_cycle_for(request.user, cycle_id)
+    access.require_manage(request.user)
+    problem = get_object_or_404(
+        PriorProblem.objects.filter(year=cycle.year - 1, organization__in=_organizations(request.user))
+        .select_related("organization"), pk=problem_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid() or problem.withdrawn_at is not None:
+        try:
+            services.withdraw_prior_problem(request.user, problem, reason=form.cleaned_data.get("reason", ""),
+                                            ip=client_ip(request))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Withdrawn. The record stays in the audit log."))
+            return redirect(reverse("cycles:prior_problems", args=[cycle.pk]) + f"#org-{problem.organization_id}")
+    return _render(request, cycle, withdraw_form=form, withdraw_problem=problem)
 
 
 @login_required

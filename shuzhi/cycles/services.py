@@ -230,7 +230,7 @@ def add_prior_problem(actor, *, organization: Organization, year: int, kind: str
         raise ValidationError({"text": _("Enter the problem.")})
     if len(text) > 2000:
         raise ValidationError({"text": _("At most %(n)d characters.") % {"n": 2000}})
-    existing = PriorProblem.objects.filter(organization=organization, year=year, kind=kind, text=text).first()
+    existing = PriorProblem.objects.active().filter(organization=organization, year=year, kind=kind, text=text).first()
     if existing:
         return existing
     problem = PriorProblem.objects.create(organization=organization, year=year, kind=kind, text=text,
@@ -240,9 +240,41 @@ def add_prior_problem(actor, *, organization: Organization, year: int, kind: str
     return problem
 
 
+MAX_WITHDRAWAL_REASON = 200
+PRIOR_WITHDRAWAL_FIELDS = ["year", "kind", "text", "withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+
+
+@transaction.atomic
+def withdraw_prior_problem(actor, problem: PriorProblem, *, reason: str, ip: str | None = None) -> PriorProblem:
+    """Withdraw a problem entered or imported by mistake: the row stays, marked with who withdrew it,
+    when and why (the audit record holds the same), and it no longer appears anywhere the problems are
+    listed or used (PriorProblem.objects.active()): the secretary no longer has to answer it. Withdrawing
+    a withdrawn problem again changes nothing. Like add_prior_problem this is allowed at any stage;
+    report versions already submitted keep the problem and its answer as they were submitted.
+    Access is the caller's job (the org dept: access.require_manage)."""
+    reason = " ".join((reason or "").split())
+    problem = PriorProblem.objects.select_for_update().get(pk=problem.pk)
+    if problem.withdrawn_at is not None:
+        return problem
+    if not reason:
+        raise ValidationError({"reason": _("Say briefly why this problem is withdrawn.")})
+    if len(reason) > MAX_WITHDRAWAL_REASON:
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": MAX_WITHDRAWAL_REASON}})
+    before = snapshot(problem, PRIOR_WITHDRAWAL_FIELDS)
+    problem.withdrawn_at = timezone.now()
+    problem.withdrawn_by = actor if getattr(actor, "pk", None) else None
+    problem.withdrawal_reason = reason
+    problem.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    record(actor, AuditAction.DEACTIVATE, problem, before=before, after=snapshot(problem, PRIOR_WITHDRAWAL_FIELDS),
+           organization_id=problem.organization_id, ip=ip, note=_("last year's problem withdrawn"))
+    return problem
+
+
 def prior_problems_for(review: Review) -> list[PriorProblem]:
-    """What the secretary must answer: the organisation's problems from the previous year's review."""
-    return list(PriorProblem.objects.filter(organization_id=review.organization_id, year=review.cycle.year - 1)
+    """What the secretary must answer: the organisation's problems from the previous year's review
+    (withdrawn ones left out)."""
+    return list(PriorProblem.objects.active()
+                .filter(organization_id=review.organization_id, year=review.cycle.year - 1)
                 .order_by("kind", "id"))
 
 

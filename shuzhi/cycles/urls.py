@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:cycle_id>/prior-problems/", prior_problem_views.prior_problems, name="prior_problems"),
     path("<int:cycle_id>/prior-problems/import/", prior_problem_views.prior_problems_import,
          name="prior_problems_import"),
+    path("<int:cycle_id>/prior-problems/<int:problem_id>/withdraw/", prior_problem_views.prior_problem_withdraw,
+         name="prior_problem_withdraw"),
     path("<int:cycle_id>/prior-problems/template.xlsx", prior_problem_views.prior_problems_template,
          name="prior_problems_template"),
     path("review/<int:review_id>/preparation/", preparation_views.preparation, name="preparation"),

@@ -91,8 +91,14 @@ def _clean_content(review: Review, content: ReportContent) -> ReportContent:
             errors[name] = _("“%(section)s” has %(n)d characters; the limit is %(limit)d. Your text is kept: shorten it and save again.") % {
                 "section": SECTION_LABELS[name], "n": len(text), "limit": MAX_SECTION_CHARS}
     valid_ids = {str(p.pk) for p in prior_problems_for(review)}
+    # an editor (or API client) opened before the org dept withdrew a problem may still send its answer
+    withdrawn_ids = {str(pk) for pk in PriorProblem.objects.filter(
+        organization_id=review.organization_id, year=review.cycle.year - 1, withdrawn_at__isnull=False,
+    ).values_list("pk", flat=True)}
     answers: dict[str, str] = {}
     for key, answer in (content.prior_answers or {}).items():
+        if str(key) in withdrawn_ids:
+            continue
         if str(key) not in valid_ids:
             errors["prior_answers"] = _("An answer refers to a problem that is not on this report's list.")
             continue

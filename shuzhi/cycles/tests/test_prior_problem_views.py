@@ -18,7 +18,7 @@ def page_url(cycle, tail=""):
 
 def test_org_dept_sees_the_problems_grouped_by_organisation(college, cycle, client_for):
     page = html(client_for(college.org_dept).get(page_url(cycle)))
-    block = page.split(f'id="org-{college.branch_a1.pk}"')[1].split("</div>")[0]
+    block = page.split(f'id="org-{college.branch_a1.pk}"')[1].split("</ol>")[0]
     assert "甲学院教工党支部" in block and "组织生活会质量不高" in block and "发展党员工作" in block
 
 
