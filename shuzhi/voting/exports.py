@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from shuzhi.voting.services import SurveyResults
+from shuzhi.voting.services import Suggestions, SurveyResults
 from shuzhi.voting.tally import PresenterResult
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,7 +134,9 @@ def _results_sheet(ws: Worksheet, meeting, survey, outcome: SurveyResults, optio
     values = "，".join(f"{o['label']} = {o['value']:g} 分" for o in options)
     satisfied = "、".join(o["label"] for o in options if o.get("satisfied"))
     notes = [f"说明：满意率 = 评价为“{satisfied}”的票数 ÷ 对该述职人作出评价的有效票数；未评价的票不计入该述职人的满意率和得分。",
-             f"得分：{formula}", f"选项分值：{values}。", f"封存摘要（SHA-256）：{survey.seal_digest}"]
+             f"得分：{formula}", f"选项分值：{values}。",
+             "意见建议见“意见建议”表；写在无效票、存疑票上的意见建议也全部列出，并注明其来源。",
+             f"封存摘要（SHA-256）：{survey.seal_digest}"]
     for note in notes:
         _line(ws, row, note, columns, height=32)
         row += 1
@@ -172,32 +174,39 @@ def _items_sheet(ws: Worksheet, outcome: SurveyResults, items: list[dict]) -> No
     _print_setup(ws, 1, len(headers))
 
 
-def _suggestions_sheet(ws: Worksheet, meeting, outcome: SurveyResults, overall: Sequence[str]) -> None:
-    headers = [("序号", 6), ("述职人", 12), ("所在党组织", 28), ("意见建议", 80)]
+# Where a suggestion was written: valid ballots first, then those not in the scores, each so labelled.
+SUGGESTION_SOURCES = (("suggestions", "有效票"), ("void_suggestions", "无效票（未计入测评结果）"),
+                      ("flagged_suggestions", "存疑票（单独统计，未计入得分）"))
+
+
+def _suggestion_rows(suggestions: Suggestions, source: str) -> list[list[str]]:
+    rows = [[p.name, p.organization, text, source] for p in suggestions.presenters for text in p.texts]
+    return rows + [["总体意见建议", "", text, source] for text in suggestions.overall]
+
+
+def _suggestions_sheet(ws: Worksheet, meeting, outcome: SurveyResults) -> None:
+    """Every suggestion: on valid ballots, then on void and set-aside ballots, with where it was written.
+    Each group is sorted by text (SurveyResults), so no row can be traced to a ballot or its order."""
+    headers = [("序号", 6), ("述职人", 12), ("所在党组织", 28), ("意见建议", 70), ("来源", 16)]
     _line(ws, 1, f"{meeting.title}意见建议汇总", len(headers), size=14, bold=True, height=30, centred=True)
     _header(ws, 2, headers)
     row, number = 3, 0
-    for presenter in outcome.presenters:
-        for text in presenter.suggestions:
+    for attribute, source in SUGGESTION_SOURCES:
+        for values in _suggestion_rows(getattr(outcome, attribute), source):
             number += 1
-            _body(ws, row, [number, presenter.name, presenter.organization, text], left={2, 3, 4})
+            _body(ws, row, [number, *values], left={2, 3, 4})
             row += 1
-    for text in overall:
-        number += 1
-        _body(ws, row, [number, "总体意见建议", "", text], left={2, 3, 4})
-        row += 1
     ws.freeze_panes = "A3"
     _print_setup(ws, 2, len(headers))
 
 
-def results_workbook(meeting, survey, outcome: SurveyResults, overall_suggestions: Sequence[str], *,
-                     formula: str) -> bytes:
+def results_workbook(meeting, survey, outcome: SurveyResults, *, formula: str) -> bytes:
     """The 测评结果统计表 of a closed survey: the result per presenter, then the suggestions.
 
     Sheet 1: title merged across, the meeting's time and place, the ballot counts, one row per presenter
     (counts per option, 满意率 as a percentage, 得分 to two decimals, ballots, codes issued), then the
     formula. Further sheets: per voter category (when there are several), per item (when the form has
-    items), and every suggestion. 宋体, bold bordered headers, frozen header, A4 landscape one page wide."""
+    items), and every suggestion — including those on void and set-aside ballots, labelled as such. 宋体, bold bordered headers, frozen header, A4 landscape one page wide."""
     options = survey.form["options"]
     items = survey.form.get("items", [])
     wb = Workbook()
@@ -208,7 +217,7 @@ def results_workbook(meeting, survey, outcome: SurveyResults, overall_suggestion
         _categories_sheet(wb.create_sheet("分类别统计"), outcome, options)
     if items:
         _items_sheet(wb.create_sheet("分项评价"), outcome, items)
-    _suggestions_sheet(wb.create_sheet("意见建议"), meeting, outcome, overall_suggestions)
+    _suggestions_sheet(wb.create_sheet("意见建议"), meeting, outcome)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

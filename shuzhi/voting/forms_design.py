@@ -317,14 +317,3 @@ class BallotFormEditor:
                   ("rule-bottom-action", self.rules.bottom_action)]
         return urlencode(pairs)
 
-
-@dataclass
-class IssueRow:
-    """One voter category in the codes table: codes issued / used, and its issue form's typed values."""
-    category: object
-    issued: int = 0
-    used: int = 0
-    batches: list[dict] = field(default_factory=list)
-    count: str = ""
-    paper: bool = False
-    error: str = ""

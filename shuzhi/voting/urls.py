@@ -1,4 +1,5 @@
-"""The organiser's pages of a meeting's vote, mounted at /meetings/<meeting_id>/vote/."""
+"""The organiser's pages of a meeting's vote, mounted at /meetings/<meeting_id>/vote/: running it (codes,
+open/close, paper, live screen, results). Set-up and rehearsals: urls_design (/vote-design/)."""
 
 from django.urls import path
 
@@ -10,7 +11,6 @@ urlpatterns = [
     path("<int:survey_id>/issue/", views.issue, name="issue"),
     path("<int:survey_id>/open/", views.open_vote, name="open"),
     path("<int:survey_id>/close/", views.close_vote, name="close"),
-    path("<int:survey_id>/wipe/", views.wipe, name="wipe"),
     path("<int:survey_id>/cards/", views.cards, name="cards"),
     path("<int:survey_id>/paper-sheets/", views.paper_sheets, name="paper_sheets"),
     path("<int:survey_id>/paper/", views.paper, name="paper"),

@@ -1,4 +1,5 @@
-"""Ballot design pages of a meeting's vote, mounted at /meetings/<meeting_id>/vote-design/."""
+"""Ballot design pages of a meeting's vote, mounted at /meetings/<meeting_id>/vote-design/: set-up (voter
+categories, ballot form, rehearsals incl. wiping) and, after closing, breakdown, seal, archive."""
 
 from django.urls import path
 
@@ -10,7 +11,6 @@ urlpatterns = [
     path("rehearsal/", views_design.start_rehearsal, name="start_rehearsal"),
     path("<int:survey_id>/", views_design.design, name="design"),
     path("<int:survey_id>/categories/", views_design.categories, name="categories"),
-    path("<int:survey_id>/codes/", views_design.issue, name="issue"),
     path("<int:survey_id>/form/", views_design.survey_form, name="form"),
     path("<int:survey_id>/preview/", views_design.preview, name="preview"),
     path("<int:survey_id>/wipe/", views_design.wipe, name="wipe"),

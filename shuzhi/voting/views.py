@@ -1,5 +1,10 @@
-"""The organiser's pages of a meeting's vote (/meetings/<meeting_id>/vote/): set-up, codes, cards and
-paper ballots, paper entry, the live screen, results, receipts.
+"""The organiser's pages of a meeting's vote (/meetings/<meeting_id>/vote/): running it — create the
+vote, issue codes (per voter category) and print cards and paper ballots, open, close, paper entry,
+the live screen, results (with every suggestion) and receipts — for the real vote and its rehearsals.
+
+Setting up belongs to the ballot design pages (views_design, /vote-design/): voter categories, the
+ballot form, starting and wiping rehearsals, and, after closing, the breakdown, seal and archive.
+These pages link there rather than doing any of it again.
 
 Access: the meeting is looked up through access.get_meeting_for (outside the user's scope: 404) and
 every page that runs the vote requires access.can_run_meeting (403). Others who can see the meeting
@@ -105,20 +110,21 @@ def _manage_context(request: HttpRequest, meeting: Meeting, rehearsal: bool, for
         if survey.status == SurveyStatus.DRAFT:
             survey.agenda_preview = services.presenters_of(meeting)
     return {"meeting": meeting, "surveys": surveys, "rehearsal": rehearsal, "can_run": can_run,
-            "meeting_page": _url_or_blank("meetings:detail", meeting.pk),
-            "design_page": _url_or_blank("vote_design:index", meeting.pk) if can_run else ""}
+            "meeting_page": _url_or_blank("meetings:detail", meeting.pk)}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The meeting's vote (or, with ?rehearsal=1, its rehearsals); POST creates one."""
+    """The meeting's vote (or, with ?rehearsal=1, its rehearsals); POST creates the real vote.
+    Rehearsals are started on the ballot design page (they copy the real vote's form and categories)."""
     rehearsal = request.GET.get("rehearsal") == "1"
     meeting = _meeting(request, meeting_id, run=request.method == "POST")
     if request.method == "POST":
-        survey = services.create_survey(request.user, meeting, rehearsal=rehearsal, ip=client_ip(request))
-        messages.success(request, _("A rehearsal was created. Its codes never count in the real vote.") if rehearsal
-                         else _("The satisfaction vote was created. Issue codes, print them, then open the vote."))
+        if rehearsal:  # a page from before rehearsals moved: send it where they are started
+            return redirect("vote_design:index", meeting.pk)
+        survey = services.create_survey(request.user, meeting, ip=client_ip(request))
+        messages.success(request, _("The satisfaction vote was created. Issue codes, print them, then open the vote."))
         return redirect(_manage_url(survey))
     return render(request, "voting/manage.html", _manage_context(request, meeting, rehearsal))
 
@@ -176,21 +182,6 @@ def close_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
         return redirect(_manage_url(survey))
     messages.success(request, _("The vote is closed and sealed; the result can no longer change."))
     return redirect("voting:results", meeting.pk, survey.pk)
-
-
-@login_required
-@require_POST
-def wipe(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    """Delete a rehearsal with its codes and ballots (services refuse a real vote)."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
-    try:
-        services.wipe_rehearsal(request.user, survey, ip=client_ip(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_manage_url(survey))
-    messages.success(request, _("The rehearsal was deleted."))
-    return redirect(f"{reverse('voting:manage', args=[meeting.pk])}?rehearsal=1")
 
 
 # --- Printing: cards and paper ballots ------------------------------------------------------------
@@ -366,12 +357,6 @@ def live_fragment(request: HttpRequest, meeting_id: int, survey_id: int) -> Http
 
 # --- Results and receipts (after closing only) ----------------------------------------------------
 
-def overall_suggestions(survey: Survey) -> list[str]:
-    """The overall suggestions of every ballot (services.results carries only per-presenter ones)."""
-    return list(Ballot.objects.filter(survey=survey).exclude(overall_suggestion="").order_by("pk")
-                .values_list("overall_suggestion", flat=True))
-
-
 def _result_rows(presenters: list, options: list[dict], items: list[dict]) -> list[dict]:
     keys = [o["key"] for o in options]
     return [{
@@ -382,7 +367,8 @@ def _result_rows(presenters: list, options: list[dict], items: list[dict]) -> li
     } for p in presenters]
 
 
-def _option_summary(options: list[dict]) -> tuple[str, str]:
+def option_summary(options: list[dict]) -> tuple[str, str]:
+    """("满意 = 100，基本满意 = 60，…", "满意、基本满意"): the option values, and the options counted as satisfied."""
     values = "，".join(f"{o['label']} = {o['value']:g}" for o in options)
     satisfied = "、".join(o["label"] for o in options if o.get("satisfied"))
     return values, satisfied
@@ -399,17 +385,15 @@ def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespon
         return render(request, "voting/results.html", context)
     outcome = services.results(survey)
     options, items = survey.form["options"], survey.form.get("items", [])
-    values, satisfied = _option_summary(options)
-    overall = overall_suggestions(survey)
+    values, satisfied = option_summary(options)
     context.update({
         "r": outcome, "options": options, "items": items, "rows": _result_rows(outcome.presenters, options, items),
         "flagged_rows": _result_rows(outcome.flagged_presenters, options, []),
         "several_categories": len(outcome.presenters[0].by_category) > 1 if outcome.presenters else False,
         "void": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.void.items()],
         "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.flagged.items()],
-        "overall_suggestions": overall, "formula": _(FORMULA), "option_values": values,
-        "satisfied_labels": satisfied,
-        "has_suggestions": bool(overall) or any(p.suggestions for p in outcome.presenters),
+        "formula": _(FORMULA), "option_values": values, "satisfied_labels": satisfied,
+        "uncounted_suggestions": outcome.void_suggestions.count + outcome.flagged_suggestions.count,
     })
     return render(request, "voting/results.html", context)
 
@@ -423,8 +407,7 @@ def results_xlsx(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/results.html", {"meeting": meeting, "survey": survey,
                                                        "back": _manage_url(survey)}, status=409)
-    content = exports.results_workbook(meeting, survey, services.results(survey), overall_suggestions(survey),
-                                       formula=_(FORMULA))
+    content = exports.results_workbook(meeting, survey, services.results(survey), formula=_(FORMULA))
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, exports.results_file_name(meeting, survey))
     return response

@@ -2,12 +2,16 @@
 
 - /cycles/<cycle_id>/ballot-form/            the year's ballot form (org dept only, else 403)
 - /meetings/<meeting_id>/vote-design/         the meeting's surveys and rehearsals
-- .../vote-design/<survey_id>/                voter categories and weights, codes per category, the
-                                              survey's own ballot form, rehearsals
+- .../vote-design/rehearsal/                  start a rehearsal (a copy of the real vote's set-up)
+- .../vote-design/<survey_id>/                voter categories and weights, the survey's own ballot
+                                              form, rehearsals (and wiping one)
 - .../<survey_id>/breakdown/                  results per presenter per category (after closing only)
 - .../<survey_id>/verify/                     the stored ballots against the seal made at closing
 - .../<survey_id>/archive.xlsx|.csv           原始测评票存档 (after closing only)
 - .../preview/                                the real phone ballot, rendered with sample presenters
+
+Running the vote — issuing and printing codes (per voter category), opening, closing, paper entry,
+results — belongs to the vote pages (views, /vote/), which these pages link to.
 
 Access is decided in shuzhi.orgs.access only: the meeting is looked up with get_meeting_for (outside
 the user's scope: 404), design pages require can_run_meeting (403), a survey id of another meeting is
@@ -17,7 +21,6 @@ results page. Every change goes through shuzhi.voting.services, which validates 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from types import SimpleNamespace
 
 from csp.constants import NONE, SELF
@@ -25,13 +28,11 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import OuterRef
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -43,8 +44,8 @@ from shuzhi.meetings.models import Meeting
 from shuzhi.orgs import access
 from shuzhi.voting import archive, ballotform, services
 from shuzhi.voting.forms import ballot_rows
-from shuzhi.voting.forms_design import BallotFormEditor, CategoriesEditor, IssueRow, row_action
-from shuzhi.voting.models import Ballot, BallotCode, CodeStatus, Survey, SurveyStatus
+from shuzhi.voting.forms_design import BallotFormEditor, CategoriesEditor, row_action
+from shuzhi.voting.models import BallotCode, Survey, SurveyStatus
 from shuzhi.voting import views as vote_views
 from shuzhi.voting.tally import FORMULA
 
@@ -58,8 +59,9 @@ SAMPLE_PRESENTERS = [
 
 # --- Lookups --------------------------------------------------------------------------------------
 
-# The vote pages' own lookups (access.get_meeting_for / require_run_meeting, then the survey).
-_meeting, _survey = vote_views._meeting, vote_views._survey
+# The vote pages' own lookups (access.get_meeting_for / require_run_meeting, then the survey) and helpers.
+_meeting, _survey, _presenters = vote_views._meeting, vote_views._survey, vote_views._presenters
+_url = vote_views._url_or_blank
 
 
 def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
@@ -68,26 +70,9 @@ def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
     return get_object_or_404(ReviewCycle, pk=cycle_id)
 
 
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def _design_url(survey: Survey, anchor: str = "") -> str:
     url = reverse("vote_design:design", args=[survey.meeting_id, survey.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _has_ballots(survey: Survey) -> bool:
-    """The same test the services apply before refusing a change of categories or form."""
-    return survey.status == SurveyStatus.CLOSED or Ballot.objects.filter(survey=survey).exists()
-
-
-def _presenters(survey: Survey) -> list[dict]:
-    """The ballot's presenters: fixed when the vote opened; before that, the agenda as it stands."""
-    return survey.presenters if survey.status != SurveyStatus.DRAFT else services.presenters_of(survey.meeting)
 
 
 # --- The preview: the real phone ballot with sample presenters ------------------------------------
@@ -182,12 +167,7 @@ def cycle_form_preview(request: HttpRequest, cycle_id: int) -> HttpResponse:
 # --- The meeting's surveys ------------------------------------------------------------------------
 
 def _counted_surveys(meeting: Meeting) -> list[Survey]:
-    def count(model):  # a subquery each: joining codes and ballots together would multiply the rows
-        rows = model.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-    surveys = list(meeting.surveys.annotate(issued=count(BallotCode), received=count(Ballot))
-                   .order_by("is_rehearsal", "-pk"))
+    surveys = list(meeting.surveys.annotate(**vote_views._counted(OuterRef("pk"))).order_by("is_rehearsal", "-pk"))
     for survey in surveys:
         survey.meeting = meeting
     return surveys
@@ -206,56 +186,26 @@ def index(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def start_rehearsal(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """A rehearsal (模拟测评) of the meeting's vote, with the real vote's form and categories if it has one."""
+    """A rehearsal (模拟测评) of the meeting's vote, with the real vote's form and categories if it has one
+    (the vote page's rehearsal list starts one here too)."""
     meeting = _meeting(request, meeting_id)
-    real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
-    with transaction.atomic():
-        rehearsal = services.create_survey(request.user, meeting, rehearsal=True, form=real.form if real else None,
-                                           ip=client_ip(request))
-        if real is not None:
-            categories = [(c.name, c.weight) for c in real.categories.all()]
-            if categories and categories != [(c.name, c.weight) for c in rehearsal.categories.all()]:
-                services.set_categories(request.user, rehearsal, categories, ip=client_ip(request))
+    rehearsal = services.start_rehearsal(request.user, meeting, ip=client_ip(request))
     messages.success(request, _("A rehearsal was created with the same ballot form and voter categories. Its codes "
                                 "never work in the real vote, and nothing in it counts."))
-    rehearsal.meeting = meeting
     return redirect(_design_url(rehearsal))
 
 
 # --- The design page of one survey ----------------------------------------------------------------
 
-def _issue_rows(survey: Survey, typed: IssueRow | None = None) -> list[IssueRow]:
-    counts = {row["category"]: row for row in BallotCode.objects.filter(survey=survey).values("category").annotate(
-        total=Count("pk"), used=Count("pk", filter=Q(status=CodeStatus.USED))).order_by()}
-    batches: dict[int, list[dict]] = {}
-    for row in (BallotCode.objects.filter(survey=survey).values("category", "batch", "is_paper")
-                .annotate(total=Count("pk"), unused=Count("pk", filter=Q(status=CodeStatus.UNUSED)))
-                .order_by("batch")):
-        target = "voting:paper_sheets" if row["is_paper"] else "voting:cards"
-        url = _url(target, survey.meeting_id, survey.pk)
-        row["print_url"] = f"{url}?batch={row['batch']}" if url and row["unused"] else ""
-        batches.setdefault(row["category"], []).append(row)
-    rows = []
-    for category in survey.categories.all():
-        row = IssueRow(category, counts.get(category.pk, {}).get("total", 0), counts.get(category.pk, {}).get("used", 0),
-                       batches.get(category.pk, []))
-        if typed is not None and typed.category.pk == category.pk:
-            row.count, row.paper, row.error = typed.count, typed.paper, typed.error
-        rows.append(row)
-    return rows
-
-
 def _design_context(request: HttpRequest, meeting: Meeting, survey: Survey, *,
-                    categories: CategoriesEditor | None = None, editor: BallotFormEditor | None = None,
-                    typed_issue: IssueRow | None = None) -> dict:
-    locked = _has_ballots(survey)
+                    categories: CategoriesEditor | None = None, editor: BallotFormEditor | None = None) -> dict:
+    locked = services.survey_locked(survey)
     codes_issued = BallotCode.objects.filter(survey=survey).exists()
     preview_base = reverse("vote_design:preview", args=[meeting.pk, survey.pk])
     real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
     return {
         "meeting": meeting, "survey": survey, "locked": locked, "codes_issued": codes_issued,
         "categories": categories or CategoriesEditor.from_categories(survey.categories.all()),
-        "issue_rows": _issue_rows(survey, typed_issue),
         "editor": editor or BallotFormEditor.from_form(survey.form),
         "form_locked_reason": _("Ballots have arrived; the ballot form can no longer change.") if locked else "",
         "categories_locked_reason": _("Ballots have arrived; the voter categories can no longer change.") if locked
@@ -263,8 +213,8 @@ def _design_context(request: HttpRequest, meeting: Meeting, survey: Survey, *,
         "form_action": reverse("vote_design:form", args=[meeting.pk, survey.pk]),
         "preview_base": preview_base, "preview_src": _preview_src(preview_base, editor),
         "rehearsals": list(meeting.surveys.filter(is_rehearsal=True).order_by("-pk")) if not survey.is_rehearsal else [],
-        "real_survey": real, "vote_page": _url("voting:manage", meeting.pk),
-        "closed": survey.status == SurveyStatus.CLOSED, "max_codes": services.MAX_CODES_PER_ISSUE,
+        "real_survey": real, "vote_page": vote_views._manage_url(survey),
+        "closed": survey.status == SurveyStatus.CLOSED,
     }
 
 
@@ -274,21 +224,6 @@ def design(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespons
     meeting = _meeting(request, meeting_id)
     survey = _survey(meeting, survey_id)
     return render(request, "voting/design/design.html", _design_context(request, meeting, survey))
-
-
-TOTAL_MESSAGE = "The weights add up to %(total)s%%; they must add up to 100%%."  # same msgid as services.set_categories
-
-
-def _readable_total(message: str, editor: CategoriesEditor) -> str:
-    """services.set_categories writes the total with Decimal.normalize(), so 90 reads "9E+1"; show it as
-    typed instead (once the service prints it plainly the messages no longer match and this does nothing)."""
-    try:
-        total = sum((Decimal(w).quantize(Decimal("0.01")) for _n, w in editor.entries()), Decimal(0))
-    except ArithmeticError:
-        return message
-    if message == _(TOTAL_MESSAGE) % {"total": total.normalize()}:
-        return _(TOTAL_MESSAGE) % {"total": f"{total.normalize():f}"}
-    return message
 
 
 @login_required
@@ -305,40 +240,11 @@ def categories(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
     try:
         services.set_categories(request.user, survey, editor.entries(), ip=client_ip(request))
     except ValidationError as error:
-        editor.error = _readable_total(" ".join(error.messages), editor)
+        editor.error = " ".join(error.messages)
         return render(request, "voting/design/design.html",
                       _design_context(request, meeting, survey, categories=editor), status=400)
     messages.success(request, _("The voter categories and their weights were saved."))
     return redirect(_design_url(survey, "categories"))
-
-
-@login_required
-@require_POST
-def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    """Issue a batch of codes for one voter category."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
-    typed_category = (request.POST.get("category") or "")[:20]
-    category = survey.categories.filter(pk=int(typed_category)).first() if typed_category.isdigit() else None
-    if category is None:
-        raise Http404
-    typed = IssueRow(category, count=(request.POST.get("count") or "")[:10], paper=bool(request.POST.get("paper")))
-    try:
-        count = int(typed.count.strip())
-    except ValueError:
-        typed.error = _("Type the number of codes to issue, e.g. 20.")
-    else:
-        try:
-            codes = services.issue_codes(request.user, survey, count, category=category, paper=typed.paper,
-                                         ip=client_ip(request))
-        except ValidationError as error:
-            typed.error = " ".join(error.messages)
-        else:
-            messages.success(request, _("%(n)d codes issued for %(category)s. Print them now: a code is shown only "
-                                        "until it is used.") % {"n": len(codes), "category": category.name})
-            return redirect(_design_url(survey, "codes"))
-    return render(request, "voting/design/design.html",
-                  _design_context(request, meeting, survey, typed_issue=typed), status=400)
 
 
 @login_required
@@ -430,7 +336,7 @@ def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
     options = survey.form["options"]
     context.update({
         "r": outcome, "options": options, "formula": _(FORMULA),
-        "option_values": "，".join(f"{o['label']} = {o['value']:g}" for o in options),
+        "option_values": vote_views.option_summary(options)[0],
         "rows": [_presenter_breakdown(p, options) for p in outcome.presenters],
         "flagged_rows": [_presenter_breakdown(p, options) for p in outcome.flagged_presenters],
         "void": [(ballotform.REASONS.get(k, k), n) for k, n in sorted(outcome.void.items())],

@@ -40,9 +40,17 @@ def test_org_dept_sets_weighted_categories_and_edits_the_form_with_a_live_previe
     page.click("#save-categories")
     expect(page.locator(".messages")).to_be_visible()
     assert [(c.name, c.weight) for c in survey.categories.all()] == [(n, Decimal(w)) for n, w in FOUR]
-    for name, _weight in FOUR:
-        expect(page.locator("#code-rows")).to_contain_text(name)
     page.screenshot(path="test-artifacts/design-survey-desktop.png", full_page=True)
+
+    # Codes per category are issued on the vote page, which the design page links to.
+    page.click("#issue-codes")
+    issue = page.locator(f"#survey-{survey.pk} .issue-form")
+    expect(issue.locator("select[name=category] option")).to_have_count(4)
+    issue.locator("select[name=category]").select_option(label="中层干部（30%）")
+    issue.locator("input[name=count]").fill("3")
+    issue.locator("button[type=submit]").click()
+    expect(page.locator(".cut-card")).to_have_count(3)
+    assert survey.codes.filter(category__name="中层干部").count() == 3
 
     # The year's ballot form: add a per-item rating and watch the phone preview.
     page.goto(f"/cycles/{cycle.pk}/ballot-form/")
@@ -63,3 +71,35 @@ def test_org_dept_sets_weighted_categories_and_edits_the_form_with_a_live_previe
     form = ReviewCycle.objects.get(pk=cycle.pk).ballot_form
     assert form["options"][0]["label"] == "非常满意"
     assert [i["label"] for i in form["items"]] == ["履行第一责任人职责"]
+
+
+def test_organiser_starts_a_rehearsal_from_the_vote_page_runs_it_there_and_wipes_it_on_the_design_page(
+        college, meeting, page_for):
+    from shuzhi.voting.models import Survey
+
+    real = services.create_survey(college.org_dept, meeting)
+    services.set_categories(college.org_dept, real, [("校领导", 40), ("教职工", 60)])
+    page = page_for(college.org_dept, DESKTOP)
+    page.goto(f"/meetings/{meeting.pk}/vote/")
+    page.click("#rehearsals")
+    page.click("#create-rehearsal")  # started by the design page: a copy of the real vote's set-up
+    expect(page.locator("#rehearsal-badge")).to_be_visible()
+    rehearsal = meeting.surveys.get(is_rehearsal=True)
+    assert list(rehearsal.categories.values_list("name", flat=True)) == ["校领导", "教职工"]
+
+    page.click("#vote-page")  # run on the vote page: its codes, opening and closing
+    card = page.locator(f"#survey-{rehearsal.pk}")
+    expect(card).to_be_visible()
+    card.locator("input[name=count]").fill("2")
+    card.locator(".issue-form button[type=submit]").click()
+    expect(page.locator(".cut-card")).to_have_count(2)
+    page.go_back()
+    page.reload()
+    page.screenshot(path="test-artifacts/vote-rehearsals-desktop.png", full_page=True)
+
+    page.click(f"#design-{rehearsal.pk}")  # wiped where it was started
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#wipe-rehearsal")
+    expect(page.locator(".messages")).to_be_visible()
+    assert not Survey.objects.filter(pk=rehearsal.pk).exists()
+    assert Survey.objects.filter(pk=real.pk).exists()

@@ -172,3 +172,19 @@ def test_organiser_sets_up_the_vote_on_a_phone(college, meeting, page_for):
     organiser.screenshot(path=ARTIFACTS / "vote-manage-phone.png", full_page=True)
     survey.refresh_from_db()
     assert survey.status == "open" and survey.codes.count() == 12
+
+
+def test_results_show_the_suggestions_of_ballots_that_were_not_counted_apart(college, survey, page_for):
+    first = str(survey.presenters[0]["review"])
+    services.cast_ballot(survey.pk, survey.test_codes[0], services.BallotInput({first: "satisfied"}, {}, {},
+                                                                                "会议安排紧凑"))
+    services.cast_ballot(survey.pk, survey.test_codes[1], services.BallotInput({}, {}, {first: "只写了意见没有打分"}))
+    services.close_survey(college.org_dept, survey)
+    organiser = page_for(college.org_dept, DESKTOP)
+    organiser.goto(f"{vote_url(survey)}{survey.pk}/results/")
+    expect(organiser.locator("#suggestions")).to_contain_text("会议安排紧凑")
+    expect(organiser.locator("#suggestions")).not_to_contain_text("只写了意见没有打分")
+    organiser.locator("#summary a[href='#uncounted-suggestions']").click()
+    expect(organiser.locator("#void-suggestions")).to_contain_text("只写了意见没有打分")
+    expect(organiser.locator("#void-suggestions")).to_contain_text(survey.presenters[0]["name"])
+    organiser.screenshot(path=ARTIFACTS / "vote-results-uncounted-suggestions.png", full_page=True)

@@ -1,4 +1,5 @@
-"""Voter categories with weights (评议人员类别) and codes issued per category, on the ballot design page."""
+"""Voter categories with weights (评议人员类别) on the ballot design page. Codes per category are issued on
+the vote page (test_manage_views); this page only links there."""
 
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ import pytest
 
 from shuzhi.audit.models import AuditEvent
 from shuzhi.voting import services
-from shuzhi.voting.models import BallotCode, VoterCategory
+from shuzhi.voting.models import VoterCategory
 from shuzhi.voting.services import BallotInput
 
 FOUR = [("校领导", "30"), ("中层干部", "30"), ("党支部书记", "20"), ("教职工党员代表", "20")]
@@ -38,6 +39,8 @@ def test_design_page_shows_the_categories_with_the_running_total(college, draft,
     assert 'name="cat-0-name" value="参会人员"' in html and 'name="cat-0-weight" value="100"' in html
     assert 'id="weight-total"' in html and "100%" in html
     assert "js/design.js" in html
+    codes = html.split('id="codes"')[1].split("</section>")[0]  # issuing codes: a link to the vote page
+    assert f'href="/meetings/{draft.meeting_id}/vote/#survey-{draft.pk}"' in codes and "<form" not in codes
 
 
 def test_categories_must_add_up_to_100_refused_with_message_and_nothing_written(college, draft, client_for):
@@ -93,45 +96,6 @@ def test_add_and_remove_rows_keep_what_was_typed(college, draft, client_for):
                                                         action="remove-category-0")).content.decode()
     assert 'name="cat-0-name" value="教职工"' in html and "校领导" not in html.split('id="category-rows"')[1].split("</table>")[0]
     assert VoterCategory.objects.filter(survey=draft).count() == 1
-
-
-def test_codes_are_issued_per_category_with_issued_and_used_counts(college, draft, client_for):
-    leaders, staff = services.set_categories(college.org_dept, draft, [("校领导", 30), ("教职工", 70)])
-    client = client_for(college.org_dept)
-    response = client.post(page(draft, "codes/"), {"category": leaders.pk, "count": "3"})
-    assert response.status_code == 302
-    response = client.post(page(draft, "codes/"), {"category": staff.pk, "count": "5", "paper": "1"})
-    assert response.status_code == 302
-    assert BallotCode.objects.filter(survey=draft, category=leaders, is_paper=False).count() == 3
-    assert BallotCode.objects.filter(survey=draft, category=staff, is_paper=True).count() == 5
-    services.open_survey(college.org_dept, draft)
-    draft.refresh_from_db()
-    code = BallotCode.objects.filter(category=leaders).values_list("code", flat=True).first()
-    services.cast_ballot(draft.pk, code, BallotInput({str(draft.presenters[0]["review"]): "satisfied"}, {}, {}))
-    html = client.get(page(draft)).content.decode()
-    leaders_row = html.split(f'id="codes-{leaders.pk}"')[1].split("</tr>")[0]
-    staff_row = html.split(f'id="codes-{staff.pk}"')[1].split("</tr>")[0]
-    assert "<td class=\"num\" data-issued>3</td><td class=\"num\" data-used>1</td>" in leaders_row
-    assert "<td class=\"num\" data-issued>5</td><td class=\"num\" data-used>0</td>" in staff_row
-    assert "/cards/?batch=1" in leaders_row and "/paper-sheets/?batch=2" in staff_row
-
-
-@pytest.mark.parametrize(("count", "status"), [("abc", 400), ("0", 400), ("5000", 400)])
-def test_a_bad_number_of_codes_is_refused_and_kept(college, draft, client_for, count, status):
-    category = draft.categories.get()
-    response = client_for(college.org_dept).post(page(draft, "codes/"), {"category": category.pk, "count": count})
-    assert response.status_code == status
-    html = response.content.decode()
-    assert 'class="field-error"' in html and f'name="count" value="{count}"' in html
-    assert not BallotCode.objects.filter(survey=draft).exists()
-
-
-def test_a_category_of_another_survey_is_404(college, draft, meeting, client_for):
-    rehearsal = services.create_survey(college.org_dept, meeting, rehearsal=True)
-    other = rehearsal.categories.get()
-    response = client_for(college.org_dept).post(page(draft, "codes/"), {"category": other.pk, "count": "2"})
-    assert response.status_code == 404
-    assert not BallotCode.objects.exists()
 
 
 def test_once_codes_are_issued_only_weights_change(college, draft, client_for):

@@ -1,4 +1,4 @@
-"""Rehearsals (模拟测评) from the ballot design page: start, vote with their own codes, wipe."""
+"""Rehearsals (模拟测评): started and wiped on the ballot design page, run (codes, open, close) on the vote page."""
 
 from decimal import Decimal
 
@@ -41,9 +41,12 @@ def test_rehearsal_create_vote_wipe_leaves_the_real_vote_untouched(college, surv
     html = staff.get(design(rehearsal)).content.decode()
     assert 'id="rehearsal-badge"' in html and 'id="wipe-rehearsal"' in html and "data-confirm=" in html
 
-    # Its own codes, issued on the design page; opened; voted with on phones.
+    # Its own codes, issued on the vote page the design page links to; opened; voted with on phones.
+    vote_page = f"/meetings/{survey.meeting_id}/vote/"
+    assert f'href="{vote_page}?rehearsal=1#survey-{rehearsal.pk}"' in html
     category = rehearsal.categories.get()
-    assert staff.post(design(rehearsal, "codes/"), {"category": category.pk, "count": "3"}).status_code == 302
+    issued = staff.post(f"{vote_page}{rehearsal.pk}/issue/", {"category": category.pk, "count": "3", "paper": "0"})
+    assert issued.status_code == 302
     codes = list(BallotCode.objects.filter(survey=rehearsal).values_list("code", flat=True))
     services.open_survey(college.org_dept, rehearsal)
     rehearsal.refresh_from_db()
@@ -77,6 +80,24 @@ def test_rehearsal_copies_the_real_votes_categories(college, meeting, client_for
     client_for(college.org_dept).post(f"/meetings/{meeting.pk}/vote-design/rehearsal/")
     rehearsal = Survey.objects.get(meeting=meeting, is_rehearsal=True)
     assert list(rehearsal.categories.values_list("name", "weight")) == [("校领导", Decimal(40)), ("教职工", Decimal(60))]
+
+
+def test_a_double_click_starts_one_rehearsal_brought_up_to_date_with_the_real_vote(college, meeting, client_for):
+    real = services.create_survey(college.org_dept, meeting)
+    staff = client_for(college.org_dept)
+    first = staff.post(f"/meetings/{meeting.pk}/vote-design/rehearsal/")
+    second = staff.post(f"/meetings/{meeting.pk}/vote-design/rehearsal/")
+    rehearsal = Survey.objects.get(meeting=meeting, is_rehearsal=True)
+    assert first["Location"] == second["Location"] == design(rehearsal)
+    # Still untouched: starting again reuses it, with the real vote's categories as they are now.
+    services.set_categories(college.org_dept, real, [("校领导", 40), ("教职工", 60)])
+    assert services.start_rehearsal(college.org_dept, meeting).pk == rehearsal.pk
+    assert list(rehearsal.categories.values_list("name", "weight")) == [("校领导", Decimal(40)), ("教职工", Decimal(60))]
+    # Once it has codes it is in use: the next start makes a new one.
+    services.issue_codes(college.org_dept, rehearsal, 1)
+    assert services.start_rehearsal(college.org_dept, meeting).pk != rehearsal.pk
+    assert Survey.objects.filter(meeting=meeting, is_rehearsal=True).count() == 2
+    assert Survey.objects.filter(meeting=meeting, is_rehearsal=False).count() == 1
 
 
 def test_rehearsal_without_a_real_vote_uses_the_years_form(college, meeting, client_for):

@@ -84,13 +84,30 @@ def test_results_table_has_the_chinese_headers_and_the_right_values(college, clo
 def test_suggestions_sheet_holds_every_suggestion_as_text(college, closed, client_for):
     wb = load_workbook(io.BytesIO(download(client_for(college.org_dept), closed)))
     ws = wb["意见建议"]
-    assert [c.value for c in ws[2]] == ["序号", "述职人", "所在党组织", "意见建议"]
+    assert [c.value for c in ws[2]] == ["序号", "述职人", "所在党组织", "意见建议", "来源"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     texts = {row[3] for row in rows}
     assert texts == {"=HYPERLINK(\"http://x\")", "加强理论学习", "会风很好"}
     formula_cell = next(c for row in ws.iter_rows(min_row=3) for c in row if c.value == "=HYPERLINK(\"http://x\")")
     assert formula_cell.data_type == "s"  # typed by a voter: data, never a formula
     assert [r[1] for r in rows if r[3] == "会风很好"] == ["总体意见建议"]
+    assert {r[4] for r in rows} == {"有效票"}
+
+
+def test_suggestions_on_void_and_set_aside_ballots_are_listed_last_and_labelled(college, mixed, client_for):
+    wb = load_workbook(io.BytesIO(download(client_for(college.org_dept), mixed)))
+    rows = [[c.value for c in row] for row in wb["意见建议"].iter_rows(min_row=3)]
+    first, second, third = (p["name"] for p in mixed.presenters)
+    valid, void, flagged = "有效票", "无效票（未计入测评结果）", "存疑票（单独统计，未计入得分）"
+    assert [(r[1], r[3], r[4]) for r in rows] == [
+        (first, "乙：多下基层", valid), (first, "甲：注重实效", valid), (second, "丙：加强学习", valid),
+        *(("总体意见建议", text, valid) for text in sorted(["会风很好", "安排紧凑"])),
+        (first, "无效票上的意见", void), ("总体意见建议", "无效票上的总体意见", void),
+        (third, "存疑票上的意见", flagged), ("总体意见建议", "存疑票上的总体意见", flagged),
+    ]
+    assert [r[0] for r in rows] == list(range(1, 10))
+    notes = [c.value for c in wb["测评结果统计表"]["A"] if c.value]
+    assert any("无效票、存疑票上的意见建议" in str(note) for note in notes)
 
 
 def test_results_table_converts_with_libreoffice(college, closed, client_for, tmp_path):

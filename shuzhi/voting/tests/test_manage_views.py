@@ -1,10 +1,11 @@
-"""The vote's set-up page /meetings/<id>/vote/: create (or rehearse), issue codes, open, close, wipe."""
+"""The vote page /meetings/<id>/vote/: create the vote, issue codes (per voter category), open, close; the
+rehearsals' list, whose starting and wiping belong to the ballot design page (test_design_rehearsal)."""
 
 import pytest
 from django.utils.translation import gettext as _
 
 from shuzhi.voting import services
-from shuzhi.voting.models import BallotCode, Survey, SurveyStatus
+from shuzhi.voting.models import BallotCode, CodeStatus, Survey, SurveyStatus
 from shuzhi.voting.services import BallotInput
 
 
@@ -47,16 +48,29 @@ def test_creating_twice_keeps_one_real_vote(college, meeting, client_for):
     assert Survey.objects.filter(meeting=meeting, is_rehearsal=False).count() == 1
 
 
-def test_rehearsal_is_created_apart_and_clearly_marked(college, meeting, survey, client_for):
+def test_rehearsals_are_listed_apart_clearly_marked_and_set_up_on_the_design_page(college, meeting, survey,
+                                                                                    client_for):
     client = client_for(college.org_dept)
-    response = client.post(vote_url(meeting) + "?rehearsal=1")
-    rehearsal = Survey.objects.get(meeting=meeting, is_rehearsal=True)
-    assert response["Location"].endswith(f"?rehearsal=1#survey-{rehearsal.pk}")
+    rehearsal = services.start_rehearsal(college.org_dept, meeting)
     page = text(client.get(vote_url(meeting) + "?rehearsal=1"))
     assert f'id="survey-{rehearsal.pk}"' in page and "rehearsal-badge" in page and _("rehearsal") in page
     assert f'id="survey-{survey.pk}"' not in page
+    # Starting one posts to the design page's action; wiping one is done there too (linked, not repeated here).
+    start = page.split('id="create-rehearsal"')[0].rsplit("<form", 1)[1]
+    assert f'action="/meetings/{meeting.pk}/vote-design/rehearsal/"' in start
+    assert f'href="/meetings/{meeting.pk}/vote-design/{rehearsal.pk}/#rehearsal"' in page and "/wipe/" not in page
     real = text(client.get(vote_url(meeting)))
     assert f'id="survey-{rehearsal.pk}"' not in real and f'id="survey-{survey.pk}"' in real
+
+
+def test_the_vote_page_no_longer_creates_or_wipes_rehearsals(college, meeting, client_for):
+    client = client_for(college.org_dept)
+    response = client.post(vote_url(meeting) + "?rehearsal=1")  # a page loaded before rehearsals moved
+    assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/vote-design/"
+    assert not Survey.objects.filter(meeting=meeting).exists()  # neither a rehearsal nor, by mistake, the real vote
+    rehearsal = services.create_survey(college.org_dept, meeting, rehearsal=True)
+    assert client.post(f"{vote_url(meeting)}{rehearsal.pk}/wipe/").status_code == 404
+    assert Survey.objects.filter(pk=rehearsal.pk).exists()
 
 
 def test_turnout_shows_ballots_and_codes_issued(college, meeting, survey, client_for):
@@ -83,13 +97,49 @@ def test_issuing_paper_codes_goes_to_the_paper_ballots(college, meeting, survey,
     assert BallotCode.objects.filter(survey=survey, is_paper=True).count() == 3
 
 
-def test_bad_count_is_explained_kept_and_issues_nothing(college, meeting, survey, client_for):
+@pytest.mark.parametrize(("count", "message"), [("5000", "2000"), ("0", "1"), ("abc", "")])
+def test_bad_count_is_explained_kept_and_issues_nothing(college, meeting, survey, client_for, count, message):
     category = survey.categories.get()
     response = client_for(college.org_dept).post(f"{vote_url(meeting)}{survey.pk}/issue/",
-                                                 {"count": "5000", "paper": "0", "category": category.pk})
+                                                 {"count": count, "paper": "0", "category": category.pk})
     assert response.status_code == 400
-    assert 'value="5000"' in text(response) and "2000" in text(response)
+    page = text(response)
+    assert f'value="{count}"' in page and message in page.split('class="issue-form"')[1].split("</form>")[0]
+    assert 'class="errorlist' in page or 'class="field-error' in page
     assert BallotCode.objects.filter(survey=survey).count() == 10
+
+
+def test_codes_are_issued_per_voter_category_and_listed_by_batch(college, meeting, client_for):
+    draft = services.create_survey(college.org_dept, meeting)
+    leaders, staff = services.set_categories(college.org_dept, draft, [("校领导", 30), ("教职工", 70)])
+    client = client_for(college.org_dept)
+    page = text(client.get(vote_url(meeting)))
+    assert "校领导（30%）" in page and "教职工（70%）" in page  # the category is chosen in the issue form
+    assert f'href="/meetings/{meeting.pk}/vote-design/{draft.pk}/#categories"' in page  # where categories are set
+    client.post(f"{vote_url(meeting)}{draft.pk}/issue/", {"count": "3", "paper": "0", "category": leaders.pk})
+    client.post(f"{vote_url(meeting)}{draft.pk}/issue/", {"count": "5", "paper": "1", "category": staff.pk})
+    assert BallotCode.objects.filter(survey=draft, category=leaders, is_paper=False).count() == 3
+    assert BallotCode.objects.filter(survey=draft, category=staff, is_paper=True).count() == 5
+    services.open_survey(college.org_dept, draft)
+    draft.refresh_from_db()
+    code = BallotCode.objects.filter(category=leaders).values_list("code", flat=True).first()
+    services.cast_ballot(draft.pk, code, BallotInput({str(draft.presenters[0]["review"]): "satisfied"}, {}, {}))
+    assert BallotCode.objects.filter(category=leaders, status=CodeStatus.USED).count() == 1
+    batches = text(client.get(vote_url(meeting))).split('class="batches board"')[1].split("</table>")[0]
+    rows = batches.split("<tr>")[2:]
+    assert ">校领导</td>" in rows[0] and ">3</td>" in rows[0] and ">2</td>" in rows[0]  # issued, not yet used
+    assert "/cards/?batch=1" in rows[0]
+    assert ">教职工</td>" in rows[1] and ">5</td>" in rows[1] and "/paper-sheets/?batch=2" in rows[1]
+
+
+def test_a_voter_category_of_another_survey_is_refused(college, meeting, survey, client_for):
+    rehearsal = services.create_survey(college.org_dept, meeting, rehearsal=True)
+    other = rehearsal.categories.get()
+    response = client_for(college.org_dept).post(f"{vote_url(meeting)}{survey.pk}/issue/",
+                                                 {"count": "2", "paper": "0", "category": other.pk})
+    assert response.status_code == 400
+    assert BallotCode.objects.filter(survey=survey).count() == 10
+    assert not BallotCode.objects.filter(survey=rehearsal).exists()
 
 
 def test_opening_fixes_the_presenters_from_the_agenda(college, meeting, client_for):
@@ -144,17 +194,6 @@ def test_closed_vote_takes_no_more_codes_and_cannot_reopen(college, meeting, sur
     assert BallotCode.objects.filter(survey=survey).count() == 10
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.CLOSED
-
-
-def test_rehearsal_can_be_wiped_but_the_real_vote_cannot(college, meeting, survey, client_for):
-    client = client_for(college.org_dept)
-    rehearsal = services.create_survey(college.org_dept, meeting, rehearsal=True)
-    services.issue_codes(college.org_dept, rehearsal, 2)
-    client.post(f"{vote_url(meeting)}{rehearsal.pk}/wipe/")
-    assert not Survey.objects.filter(pk=rehearsal.pk).exists()
-    refused = client.post(f"{vote_url(meeting)}{survey.pk}/wipe/", follow=True)
-    assert _("Only a rehearsal can be wiped; a real vote is kept for ever.") in text(refused)
-    assert Survey.objects.filter(pk=survey.pk).exists()
 
 
 def test_general_branch_leader_runs_their_own_meetings_vote(college, gb_meeting, client_for):

@@ -13,7 +13,6 @@ PAGES = [
     ("post", "{s}/issue/", False),
     ("post", "{s}/open/", False),
     ("post", "{s}/close/", False),
-    ("post", "{s}/wipe/", False),
     ("get", "{s}/cards/", False),
     ("get", "{s}/paper-sheets/", False),
     ("get", "{s}/paper/", False),
