@@ -227,10 +227,13 @@ def _report_out(request: HttpRequest, review: Review) -> ReportOut:
     report = report_services.get_report(review)
     reason = report_services.why_not_editable(review, report)
     is_secretary = access.is_review_secretary(request.user, review)
+    prior = cycle_services.prior_problems_for(review)  # withdrawn ones are not asked for, nor their answers shown
+    asked = {str(p.pk) for p in prior}
     return ReportOut(
         review_id=review.pk, status=report.status, revision=report.revision, practices=report.practices,
-        problems=report.problems, next_steps=report.next_steps, prior_answers=report.prior_answers,
-        prior_problems=[{"id": p.pk, "kind": p.kind, "text": p.text} for p in cycle_services.prior_problems_for(review)],
+        problems=report.problems, next_steps=report.next_steps,
+        prior_answers={k: v for k, v in report.prior_answers.items() if k in asked},
+        prior_problems=[{"id": p.pk, "kind": p.kind, "text": p.text} for p in prior],
         editable=is_secretary and reason is None, not_editable_reason=reason if is_secretary else None,
         versions=list(report.versions.values_list("number", flat=True)),
     )

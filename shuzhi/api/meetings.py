@@ -110,6 +110,17 @@ class PresenterResultOut(Schema):
     suggestions: list[str]
 
 
+class PresenterSuggestionsOut(Schema):
+    review_id: int
+    name: str
+    texts: list[str]
+
+
+class SuggestionsOut(Schema):
+    presenters: list[PresenterSuggestionsOut] = Field(description="Per presenter, only those with any; sorted by text.")
+    overall: list[str] = Field(description="Overall suggestions (总体意见建议), sorted by text.")
+
+
 class ResultsOut(Schema):
     survey: SurveyOut
     valid: int
@@ -117,6 +128,14 @@ class ResultsOut(Schema):
     flagged: dict[str, int]
     presenters: list[PresenterResultOut]
     receipts: list[str]
+    suggestions: SuggestionsOut = Field(description="Written on the valid ballots.")
+    void_suggestions: SuggestionsOut = Field(description="Written on void ballots, which are not counted.")
+    flagged_suggestions: SuggestionsOut = Field(description="Written on set-aside ballots, counted apart.")
+
+
+def _suggestions_out(group: voting.Suggestions) -> SuggestionsOut:
+    return SuggestionsOut(presenters=[PresenterSuggestionsOut(review_id=p.review_id, name=p.name, texts=p.texts)
+                                      for p in group.presenters], overall=group.overall)
 
 
 def _meeting_out(meeting: Meeting) -> MeetingOut:
@@ -205,12 +224,14 @@ def list_surveys(request: HttpRequest, meeting_id: int) -> list[SurveyOut]:
 
 
 @router.post("/meetings/{meeting_id}/surveys", response={201: SurveyOut, **WRITE_ERRORS},
-             summary="Create the meeting's satisfaction survey (or a rehearsal with ?rehearsal=true)")
+             summary="Create the meeting's satisfaction survey, or with ?rehearsal=true a rehearsal (模拟测评) "
+                     "with the real vote's form and voter categories (an untouched rehearsal is reused)")
 def create_survey(request: HttpRequest, meeting_id: int, rehearsal: bool = False) -> Status:
     meeting = access.get_meeting_for(request.user, meeting_id)
     access.require_run_meeting(request.user, meeting)
-    return Status(201, _survey_out(voting.create_survey(request.user, meeting, rehearsal=rehearsal,
-                                                        ip=client_ip(request))))
+    if rehearsal:
+        return Status(201, _survey_out(voting.start_rehearsal(request.user, meeting, ip=client_ip(request))))
+    return Status(201, _survey_out(voting.create_survey(request.user, meeting, ip=client_ip(request))))
 
 
 @router.post("/meetings/{meeting_id}/surveys/{survey_id}/codes", response={201: CodesOut, **WRITE_ERRORS},
@@ -250,7 +271,9 @@ def get_results(request: HttpRequest, meeting_id: int, survey_id: int) -> Result
         presenters=[PresenterResultOut(review_id=p.review_id, name=p.name, organization=p.organization,
                                        counts=p.counts, rated=p.rated, satisfaction_rate=p.satisfaction_rate,
                                        score=p.score, suggestions=p.suggestions) for p in result.presenters],
-        receipts=voting.receipts(survey),
+        receipts=voting.receipts(survey), suggestions=_suggestions_out(result.suggestions),
+        void_suggestions=_suggestions_out(result.void_suggestions),
+        flagged_suggestions=_suggestions_out(result.flagged_suggestions),
     )
 
 

@@ -90,3 +90,21 @@ def test_preparation_through_the_api(college, cycle, client_for):
     item_id = response.json()["id"]
     assert post(client, f"/api/reviews/{review.pk}/preparation/{item_id}/withdraw").json()["withdrawn"]
     assert PreparationItem.objects.get(pk=item_id).is_withdrawn
+
+
+def test_a_withdrawn_prior_problem_and_its_answer_leave_the_report_api(college, cycle, client_for):
+    from shuzhi.cycles import services as cycle_services
+
+    review = review_of(cycle, college.branch_a1)
+    keep = cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=cycle.year - 1,
+                                            kind="notified", text="组织生活会质量不高")
+    wrong = cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=cycle.year - 1,
+                                             kind="notified", text="录错的问题")
+    client = client_for(college.branch_a1_secretary)
+    put(client, f"/api/reviews/{review.pk}/report", {
+        "base_revision": 0, "practices": "做法", "prior_answers": {str(keep.pk): "已整改", str(wrong.pk): "已整改"}})
+    cycle_services.withdraw_prior_problem(college.org_dept, wrong, reason="录入有误")
+    report = client.get(f"/api/reviews/{review.pk}/report").json()
+    listed = [p["id"] for p in report["prior_problems"]]
+    assert keep.pk in listed and wrong.pk not in listed
+    assert report["prior_answers"] == {str(keep.pk): "已整改"}

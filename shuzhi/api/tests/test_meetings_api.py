@@ -104,3 +104,38 @@ def test_rehearsal_is_wiped_through_the_api(college, meeting, client_for):
     assert client.delete(f"/api/meetings/{meeting.pk}/surveys/{rehearsal['id']}").status_code == 204
     assert client_for(college.gb_a_secretary).get(
         f"/api/meetings/{meeting.pk}/surveys/{rehearsal['id']}/verify").status_code == 404
+
+
+def test_results_give_every_suggestion_grouped_by_the_kind_of_ballot(college, meeting, client_for):
+    client = client_for(college.org_dept)
+    survey = voting.create_survey(college.org_dept, meeting)
+    codes = voting.issue_codes(college.org_dept, survey, 3)
+    voting.open_survey(college.org_dept, survey)
+    survey.refresh_from_db()
+    first = str(survey.presenters[0]["review"])
+    voting.cast_ballot(survey, codes[0], BallotInput({first: "satisfied"}, {}, {first: "多下基层"}, "会议组织有序"))
+    voting.cast_ballot(survey, codes[1], BallotInput({}, {}, {first: "没有评价但有建议"}, "总体建议"))  # void: no rating
+    post(client, f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/close")
+    results = client.get(f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/results").json()
+    assert results["valid"] == 1 and sum(results["void"].values()) == 1
+    assert results["suggestions"]["overall"] == ["会议组织有序"]
+    assert results["suggestions"]["presenters"][0]["texts"] == ["多下基层"]
+    assert results["void_suggestions"]["overall"] == ["总体建议"]
+    assert results["void_suggestions"]["presenters"][0]["texts"] == ["没有评价但有建议"]
+    assert results["flagged_suggestions"] == {"presenters": [], "overall": []}
+
+
+def test_a_rehearsal_through_the_api_copies_the_real_votes_form_and_categories(college, meeting, client_for):
+    from decimal import Decimal
+
+    client = client_for(college.org_dept)
+    real = voting.create_survey(college.org_dept, meeting)
+    voting.set_categories(college.org_dept, real, [("校领导", Decimal(40)), ("师生代表", Decimal(60))])
+    first = post(client, f"/api/meetings/{meeting.pk}/surveys?rehearsal=true").json()
+    again = post(client, f"/api/meetings/{meeting.pk}/surveys?rehearsal=true").json()
+    assert first["rehearsal"] and again["id"] == first["id"]  # an untouched rehearsal is reused
+    from shuzhi.voting.models import Survey
+
+    rehearsal = Survey.objects.get(pk=first["id"])
+    assert [(c.name, c.weight) for c in rehearsal.categories.all()] == [("校领导", Decimal(40)), ("师生代表", Decimal(60))]
+    assert rehearsal.form == real.form
