@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives, when they are missing:
 # chromium (Playwright browser tests), LibreOffice + CJK fonts (generated documents must open),
-# poppler-utils (pdftotext reads back what LibreOffice rendered).
+# poppler-utils (pdftotext reads back what LibreOffice rendered), gettext (msgfmt: the Chinese
+# catalogue is checked complete and compiled).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 SUDO=""
