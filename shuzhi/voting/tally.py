@@ -75,8 +75,6 @@ def tally_rows(
 ) -> list[PresenterResult]:
     """tally() over ballots given as BallotRow tuples (what a database query returns), so counting
     thousands of ballots does not first build a BallotData for each."""
-    values = {o["key"]: float(o["value"]) for o in options}
-    satisfied = {o["key"] for o in options if o.get("satisfied")}
     option_keys = [o["key"] for o in options]
     review_ids = [str(p["review"]) for p in presenters]
     # counts[review][category][option]
@@ -110,6 +108,22 @@ def tally_rows(
         for review, text in ballot_suggestions.items():
             if review in suggestions and text.strip():
                 suggestions[review].append(text.strip())
+    return summarize(presenters, options, categories, counts, item_counts, suggestions, total)
+
+
+def summarize(
+    presenters: Sequence[Mapping],
+    options: Sequence[Mapping],
+    categories: Sequence[tuple[int, str, Decimal]],
+    counts: Mapping[str, Mapping[int, Mapping[str, int]]],
+    item_counts: Mapping[str, dict[str, dict[str, int]]],
+    suggestions: Mapping[str, list[str]],
+    total: int,
+) -> list[PresenterResult]:
+    """Each presenter's result from the counts: counts[review id][category id][option key] = ballots."""
+    values = {o["key"]: float(o["value"]) for o in options}
+    satisfied = {o["key"] for o in options if o.get("satisfied")}
+    option_keys = [o["key"] for o in options]
     results = []
     for presenter in presenters:
         review = str(presenter["review"])

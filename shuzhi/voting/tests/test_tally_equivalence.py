@@ -2,7 +2,8 @@
 
 `reference_classify` and `reference_tally` are the plain implementations the optimised
 ballotform.Classifier and tally.tally_rows replaced (the rules re-read and the option set rebuilt for
-every ballot, a BallotData per ballot); random forms and ballots must get identical answers from both,
+every ballot, a BallotData per ballot; the summary of the counts, tally.summarize, did not change and
+is shared); random forms and ballots must get identical answers from both,
 and services.results() on a real closed vote must equal the reference count of the same ballots.
 """
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from shuzhi.voting import ballotform, services
 from shuzhi.voting.models import Ballot
 from shuzhi.voting.services import BallotInput
-from shuzhi.voting.tally import BallotData, CategoryResult, PresenterResult, tally, tally_rows
+from shuzhi.voting.tally import BallotData, summarize, tally, tally_rows
 
 
 # --- The reference implementations --------------------------------------------------------------
@@ -42,7 +43,6 @@ def reference_classify(ratings, form, presenter_count):
 
 def reference_tally(presenters, options, categories, ballots, items=()):
     values = {o["key"]: float(o["value"]) for o in options}
-    satisfied = {o["key"] for o in options if o.get("satisfied")}
     option_keys = [o["key"] for o in options]
     review_ids = [str(p["review"]) for p in presenters]
     counts = {r: {c[0]: dict.fromkeys(option_keys, 0) for c in categories} for r in review_ids}
@@ -68,30 +68,7 @@ def reference_tally(presenters, options, categories, ballots, items=()):
         for review, text in ballot.suggestions.items():
             if review in suggestions and text.strip():
                 suggestions[review].append(text.strip())
-    results = []
-    for presenter in presenters:
-        review = str(presenter["review"])
-        by_category, weighted_sum, weight_sum = [], 0.0, 0.0
-        merged = dict.fromkeys(option_keys, 0)
-        for category_id, name, weight in categories:
-            bucket = counts[review][category_id]
-            rated = sum(bucket.values())
-            mean = (sum(values[k] * n for k, n in bucket.items()) / rated) if rated else None
-            by_category.append(CategoryResult(category_id, name, weight, dict(bucket), rated, mean))
-            if mean is not None:
-                weighted_sum += float(weight) * mean
-                weight_sum += float(weight)
-            for k, n in bucket.items():
-                merged[k] += n
-        rated = sum(merged.values())
-        results.append(PresenterResult(
-            review_id=int(review), name=presenter.get("name", ""), organization=presenter.get("org", ""),
-            counts=merged, rated=rated, not_rated=total - rated,
-            satisfaction_rate=(sum(merged[k] for k in satisfied) / rated) if rated else None,
-            score=(weighted_sum / weight_sum) if weight_sum else None,
-            by_category=by_category, item_counts=item_counts[review], suggestions=suggestions[review],
-        ))
-    return results
+    return summarize(presenters, options, categories, counts, item_counts, suggestions, total)
 
 
 # --- Random forms and ballots -------------------------------------------------------------------
