@@ -130,7 +130,11 @@ def test_a_dropped_connection_keeps_the_text_on_the_device(college, cycle, page_
     # emulation belongs to the page, so the beacon of a closing page sometimes still gets through:
     # take it out, so that this test always exercises the copy kept on the device.
     context.add_init_script("navigator.sendBeacon = function () { return false; };")
+    # And nothing the closing page still sends may reach the server while "offline": under load a
+    # request could slip through the emulation and make the restore offer rightly unnecessary.
+    save_url = f"**/review/{review.pk}/save/"
     editor(page, review)
+    context.route(save_url, lambda route: route.abort("internetdisconnected"))
     context.set_offline(True)
     page.fill("textarea[name=practices]", "断网时写下的内容")
     status = page.locator("#save-status")
@@ -140,6 +144,7 @@ def test_a_dropped_connection_keeps_the_text_on_the_device(college, cycle, page_
     page.close()  # the tab is gone while offline: nothing reached the server
     assert services.get_report(review).practices == ""
 
+    context.unroute(save_url)
     context.set_offline(False)
     page = context.new_page()
     editor(page, review)
