@@ -112,6 +112,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lock an account for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES failed attempts in a row.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# The public ballot: wrong codes one client address may try per minute before it must wait a minute.
+BALLOT_GUESS_LIMIT = envint("BALLOT_GUESS_LIMIT", 60)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 120) * 60

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import TextField
@@ -32,8 +33,12 @@ from shuzhi.voting.tally import PresenterResult, tally_rows
 
 MAX_CODES_PER_ISSUE = 2000
 MAX_SUGGESTION_CHARS = 1000
-# Per client address. Generous, because a whole room may reach the server through one NAT address.
-GUESS_LIMIT_PER_MINUTE = 60
+
+
+def guess_limit() -> int:
+    """Wrong codes a client address may try per minute before it must wait (settings.BALLOT_GUESS_LIMIT).
+    Generous by default, because a whole room may reach the server through one NAT address."""
+    return settings.BALLOT_GUESS_LIMIT
 
 
 class BallotRefused(Exception):
@@ -218,7 +223,7 @@ def look_up_code(code: str, client_address: str) -> BallotLookup:
             'LEFT JOIN "meetings_meeting" m ON m."id" = s."meeting_id"',
             [throttle_key(client_address), _throttle_window(), codelib.code_hash(code)])
         row = cursor.fetchone()
-    return BallotLookup(throttled=(row[7] or 0) >= GUESS_LIMIT_PER_MINUTE, survey=_survey_from_row(row),
+    return BallotLookup(throttled=(row[7] or 0) >= guess_limit(), survey=_survey_from_row(row),
                         code_used=row[8] == CodeStatus.USED)
 
 
@@ -231,7 +236,7 @@ def survey_for_ballot(survey_id: int, client_address: str) -> BallotLookup:
             'LEFT JOIN "meetings_meeting" m ON m."id" = s."meeting_id"',
             [throttle_key(client_address), _throttle_window(), survey_id])
         row = cursor.fetchone()
-    return BallotLookup(throttled=(row[7] or 0) >= GUESS_LIMIT_PER_MINUTE, survey=_survey_from_row(row))
+    return BallotLookup(throttled=(row[7] or 0) >= guess_limit(), survey=_survey_from_row(row))
 
 
 # Claims the code, only if it is unused, belongs to this survey and the survey is open. On PostgreSQL
@@ -318,7 +323,7 @@ def _throttle_window() -> int:
 def too_many_guesses(client_address: str) -> bool:
     failures = GuessThrottle.objects.filter(key=throttle_key(client_address), window=_throttle_window()).values_list(
         "failures", flat=True).first() or 0
-    return failures >= GUESS_LIMIT_PER_MINUTE
+    return failures >= guess_limit()
 
 
 def note_failed_guess(client_address: str) -> None:

@@ -298,7 +298,7 @@ def test_post_with_a_survey_that_does_not_exist_is_refused(client, survey):
 def test_guessing_is_throttled_with_a_429_page(client, survey, monkeypatch):
     now = time.time()
     monkeypatch.setattr(services.time, "time", lambda: now)  # one throttle window for the whole test
-    for i in range(services.GUESS_LIMIT_PER_MINUTE):
+    for i in range(services.guess_limit()):
         assert client.get(url(f"ZZZZZZZZZZZ{codelib.ALPHABET[i % 31]}{codelib.ALPHABET[i // 31]}")).status_code == 404
     blocked = client.get(url(survey.test_codes[0]))
     assert blocked.status_code == 429 and blocked["Retry-After"] == "60"
@@ -306,6 +306,15 @@ def test_guessing_is_throttled_with_a_429_page(client, survey, monkeypatch):
     posted = client.post(url(survey.test_codes[0]), full(survey, "basic"))
     assert posted.status_code == 429 and text(posted).count('value="basic" checked') == len(survey.presenters)
     assert not Ballot.objects.exists()
+
+
+def test_the_guess_limit_is_a_setting(client, survey, settings, monkeypatch):
+    now = time.time()
+    monkeypatch.setattr(services.time, "time", lambda: now)  # one throttle window for the whole test
+    settings.BALLOT_GUESS_LIMIT = 3
+    for wrong in ("ZZZZZZZZZZZZZ", "ZZZZZZZZZZZZY", "ZZZZZZZZZZZZX"):
+        assert client.get(url(wrong)).status_code == 404
+    assert client.get(url(survey.test_codes[0])).status_code == 429
 
 
 def test_nothing_about_the_voter_is_stored_with_the_throttle(client, survey):
