@@ -54,9 +54,12 @@ def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=
                 .filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
                 .select_related("organization")
                 .order_by("organization__sort_order", "organization__name", "kind", "id"))
+    withdrawn = (PriorProblem.objects.filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations],
+                                             withdrawn_at__isnull=False)
+                 .select_related("organization", "withdrawn_by__person").order_by("-withdrawn_at", "-id"))
     problems_list = outcome.problems if outcome else []
     return render(request, "cycles/prior_problems.html", {
-        "cycle": cycle, "problem_year": cycle.year - 1, "problems": problems,
+        "cycle": cycle, "problem_year": cycle.year - 1, "problems": problems, "withdrawn": withdrawn,
         "form": form or PriorProblemForm(organizations=organizations),
         "import_form": import_form or PriorProblemImportForm(),
         "import_problems": problems_list[:MAX_PROBLEMS_SHOWN], "import_problem_count": len(problems_list),

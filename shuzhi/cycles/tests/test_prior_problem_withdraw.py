@@ -72,8 +72,11 @@ def test_a_withdrawn_problem_is_no_longer_listed_or_used(college, cycle, wrong, 
     assert WRONG not in editor and KEPT in editor
     report = report_services.get_report(review)
     assert [row[0].text for row in report_services.prior_problem_rows(review, report)] == [KEPT]
-    # ... and the org dept's list no longer shows it
-    assert WRONG not in html(client_for(college.org_dept).get(page_url(cycle)))
+    # ... and the org dept's list of problems in force no longer shows it; the withdrawn ones, apart, do
+    in_force, _sep, withdrawn = html(client_for(college.org_dept).get(page_url(cycle))).partition(
+        'id="withdrawn-problems"')
+    assert WRONG not in in_force and KEPT in in_force
+    assert WRONG in withdrawn and "录入有误" in withdrawn
 
 
 def test_an_answer_to_a_problem_withdrawn_meanwhile_is_dropped_not_refused(college, cycle, wrong):
@@ -112,8 +115,11 @@ def test_org_dept_withdraws_a_problem_from_the_page(college, cycle, wrong, clien
     assert response.status_code == 302 and response["Location"].endswith(f"#org-{college.branch_a1.pk}")
     wrong.refresh_from_db()
     assert wrong.withdrawal_reason == "应录入乙学院教工党支部" and audit_count() == before + 1
-    after = html(client.get(response["Location"]))
+    after, _sep, withdrawn = html(client.get(response["Location"])).partition('id="withdrawn-problems"')
     assert "已撤回" in after and WRONG not in after and KEPT in after
+    # listed apart with who withdrew it, when and why
+    assert WRONG in withdrawn and "应录入乙学院教工党支部" in withdrawn
+    assert college.org_dept.display_name in withdrawn and KEPT not in withdrawn
 
 
 def test_a_double_submitted_withdrawal_withdraws_once(college, cycle, wrong, client_for):
