@@ -22,6 +22,7 @@ def test_org_dept_schedules_reorders_and_steps_the_presenter_screen(college, cyc
     page.goto("/meetings/")
     page.locator("#schedule-meeting").click()
     expect(page.locator("#id_title")).to_have_value(re.compile("党委扩大会议"))
+    page.wait_for_load_state("load")  # meetings.js (deferred) listens for the change below
 
     # Choosing another organisation reloads the form for it (meetings.js), and back.
     page.select_option("#scope-reviewer", str(college.gb_a.pk))
