@@ -7,6 +7,14 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check what holds, not how fast: on a busy 2-core machine (two test workers, a browser,
+# LibreOffice) one example can take longer than Hypothesis's default 200 ms deadline, which would fail
+# the test for the wrong reason. Speed is measured by the scripts under bench/.
+hypothesis_settings.register_profile("shuzhi", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("shuzhi")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are ordinary synchronous calls.
@@ -106,8 +114,11 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Waits, not speed checks: with two test workers, LibreOffice and this browser on two cores a page
+    # can take longer than Playwright's default 5 s to show what a test expects.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
