@@ -130,13 +130,22 @@ def test_a_dropped_connection_keeps_the_text_on_the_device(college, cycle, page_
     # emulation belongs to the page, so the beacon of a closing page sometimes still gets through:
     # take it out, so that this test always exercises the copy kept on the device.
     context.add_init_script("navigator.sendBeacon = function () { return false; };")
-    # And nothing the closing page still sends may reach the server while "offline": under load a
-    # request could slip through the emulation and make the restore offer rightly unnecessary.
+    # And no save of that text may reach the server until the new tab has shown its offer: a tab that
+    # is closing can outlive page.close() for a moment and, once the network is back, save the text
+    # itself (rightly, but then there is nothing left to restore).
     save_url = f"**/review/{review.pk}/save/"
+    typed = "断网时写下的内容"
+
+    def lost_on_the_way(route):
+        if typed.encode() in (route.request.post_data_buffer or b""):
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
     editor(page, review)
-    context.route(save_url, lambda route: route.abort("internetdisconnected"))
+    context.route(save_url, lost_on_the_way)
     context.set_offline(True)
-    page.fill("textarea[name=practices]", "断网时写下的内容")
+    page.fill("textarea[name=practices]", typed)
     status = page.locator("#save-status")
     expect(status).to_have_attribute("data-state", "offline", timeout=SAVE_TIMEOUT)
     expect(status).to_have_text(_("Network down: your text is kept on this device"))
@@ -144,18 +153,18 @@ def test_a_dropped_connection_keeps_the_text_on_the_device(college, cycle, page_
     page.close()  # the tab is gone while offline: nothing reached the server
     assert services.get_report(review).practices == ""
 
-    context.unroute(save_url)
     context.set_offline(False)
     page = context.new_page()
     editor(page, review)
     offer = page.locator("#restore-offer")
     expect(offer).to_be_visible()
+    context.unroute(save_url)
     expect(page.locator("#restore-older")).to_be_hidden()
     shot(page, "restore-offer-phone")
     page.click("#restore-yes")
-    expect(page.locator("textarea[name=practices]")).to_have_value("断网时写下的内容")
+    expect(page.locator("textarea[name=practices]")).to_have_value(typed)
     wait_saved(page)
-    assert services.get_report(review).practices == "断网时写下的内容"
+    assert services.get_report(review).practices == typed
     page.reload()
     expect(page.locator("#restore-offer")).to_be_hidden()
 
