@@ -64,6 +64,13 @@ def _survey(meeting: Meeting, survey_id: int) -> Survey:
     return survey
 
 
+def _meeting_survey(request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool = True
+                    ) -> tuple[Meeting, Survey]:
+    """The meeting (visible to the user, and run by them unless run=False) and its survey, or 404/403."""
+    meeting = _meeting(request, meeting_id, run=run)
+    return meeting, _survey(meeting, survey_id)
+
+
 def _url_or_blank(name: str, *args) -> str:
     """A link to a page another part of the project provides, left out while that page does not exist."""
     try:
@@ -133,8 +140,7 @@ def manage(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Issue a batch of codes, then go straight to printing it."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     form = IssueCodesForm(request.POST, survey=survey)
     if form.is_valid():
         data = form.cleaned_data
@@ -159,8 +165,7 @@ def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
 @login_required
 @require_POST
 def open_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
         services.open_survey(request.user, survey, ip=client_ip(request))
     except ValidationError as error:
@@ -173,8 +178,7 @@ def open_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
 @login_required
 @require_POST
 def close_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
         survey = services.close_survey(request.user, survey, ip=client_ip(request))
     except ValidationError as error:
@@ -212,8 +216,7 @@ def _pages(items: list, size: int) -> list[list]:
 @require_GET
 def cards(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Cut-out cards, 2 × 5 to an A4 page: the meeting, the code, its QR code and one line of help."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     batch = _batch(request)
     unused, used = _printable(survey, paper=False, batch=batch)
     several_categories = len({category for _code, category in unused}) > 1
@@ -230,8 +233,7 @@ def cards(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
 @require_GET
 def paper_sheets(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """One A4 paper ballot per unused paper code: each presenter with a box per option, and room for suggestions."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     batch = _batch(request)
     unused, used = _printable(survey, paper=True, batch=batch)
     return render(request, "voting/paper_sheets.html", {
@@ -266,8 +268,7 @@ def _mismatch_rows(survey: Survey) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def paper(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """A clerk types in a paper ballot: its code, the box ticked for each presenter, the suggestions."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     form = PaperCodeForm(request.POST or None)
     chosen = None
     status = 200
@@ -302,8 +303,7 @@ def paper(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
 @login_required
 @require_POST
 def paper_withdraw(request: HttpRequest, meeting_id: int, survey_id: int, entry_id: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     entry = PaperEntry.objects.filter(pk=entry_id, survey=survey).first()
     if entry is None:
         raise Http404
@@ -316,8 +316,7 @@ def paper_withdraw(request: HttpRequest, meeting_id: int, survey_id: int, entry_
 @require_POST
 def paper_mode(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Turn two-clerk entry of paper ballots on or off (before any paper ballot is entered)."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
         services.set_paper_double_entry(request.user, survey, request.POST.get("double") == "1",
                                         ip=client_ip(request))
@@ -377,8 +376,7 @@ def option_summary(options: list[dict]) -> tuple[str, str]:
 @login_required
 @require_GET
 def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_id, run=False)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     context = {"meeting": meeting, "survey": survey, "back": _manage_url(survey),
                "can_run": access.can_run_meeting(request.user, meeting)}
     if survey.status != SurveyStatus.CLOSED:
@@ -402,8 +400,7 @@ def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespon
 @require_GET
 def results_xlsx(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """测评结果统计表 (.xlsx); while the vote is open there is no file, only the explanation (409)."""
-    meeting = _meeting(request, meeting_id, run=False)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/results.html", {"meeting": meeting, "survey": survey,
                                                        "back": _manage_url(survey)}, status=409)
@@ -417,8 +414,7 @@ def results_xlsx(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
 @require_GET
 def receipts(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Every receipt code of a closed vote, so each voter can find theirs; and the seal's digest."""
-    meeting = _meeting(request, meeting_id, run=False)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     context: dict = {"meeting": meeting, "survey": survey, "back": _manage_url(survey), "receipts": None}
     if survey.status == SurveyStatus.CLOSED:
         listed = services.receipts(survey)

@@ -60,7 +60,7 @@ SAMPLE_PRESENTERS = [
 # --- Lookups --------------------------------------------------------------------------------------
 
 # The vote pages' own lookups (access.get_meeting_for / require_run_meeting, then the survey) and helpers.
-_meeting, _survey, _presenters = vote_views._meeting, vote_views._survey, vote_views._presenters
+_meeting, _meeting_survey, _presenters = vote_views._meeting, vote_views._meeting_survey, vote_views._presenters
 _url = vote_views._url_or_blank
 
 
@@ -221,8 +221,7 @@ def _design_context(request: HttpRequest, meeting: Meeting, survey: Survey, *,
 @login_required
 @require_GET
 def design(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     return render(request, "voting/design/design.html", _design_context(request, meeting, survey))
 
 
@@ -230,8 +229,7 @@ def design(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespons
 @require_POST
 def categories(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Voter categories with their weights; the service refuses weights that do not add up to 100."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     editor = CategoriesEditor.from_data(request.POST)
     action, index = row_action(request.POST)
     if editor.apply(action, index):
@@ -251,8 +249,7 @@ def categories(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
 @require_POST
 def survey_form(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """The survey's own ballot form; refused once the first ballot has arrived."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     editor = BallotFormEditor.from_data(request.POST, survey.form)
     action, index = row_action(request.POST)
     if editor.apply(action, index):
@@ -271,8 +268,7 @@ def survey_form(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRe
 @require_GET
 @_preview_headers
 def preview(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     return _preview(request, survey.form, title=meeting.title, presenters=_presenters(survey) or SAMPLE_PRESENTERS,
                     rehearsal=survey.is_rehearsal)
 
@@ -281,8 +277,7 @@ def preview(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespon
 @require_POST
 def wipe(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Delete a rehearsal with its codes and ballots; a real vote is refused (by the service too)."""
-    meeting = _meeting(request, meeting_id)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
         services.wipe_rehearsal(request.user, survey, ip=client_ip(request))
     except ValidationError as error:
@@ -326,8 +321,7 @@ def _presenter_breakdown(presenter, options: list[dict]) -> dict:
 def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Per presenter, per voter category: counts, mean and the weighted score, worked out; void and
     flagged ballots counted separately with their reasons. Nothing is computed while the vote is open."""
-    meeting = _meeting(request, meeting_id, run=False)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     context: dict = {"meeting": meeting, "survey": survey, "closed": survey.status == SurveyStatus.CLOSED,
                      "can_run": access.can_run_meeting(request.user, meeting)}
     if not context["closed"]:
@@ -350,8 +344,7 @@ def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
 @require_GET
 def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Whether the stored ballots still match the seal made at closing, naming each difference."""
-    meeting = _meeting(request, meeting_id, run=False)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     check = services.verify_seal(survey) if survey.status == SurveyStatus.CLOSED else None
     return render(request, "voting/design/verify.html", {
         "meeting": meeting, "survey": survey, "check": check, "can_run": access.can_run_meeting(request.user, meeting),
@@ -359,8 +352,7 @@ def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespons
 
 
 def _archive(request: HttpRequest, meeting_id: int, survey_id: int, kind: str) -> HttpResponse:
-    meeting = _meeting(request, meeting_id, run=False)
-    survey = _survey(meeting, survey_id)
+    meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/design/breakdown.html", {
             "meeting": meeting, "survey": survey, "closed": False,
