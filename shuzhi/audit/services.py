@@ -18,13 +18,16 @@ def client_ip(request: HttpRequest | None) -> str | None:
     before it was written by the client and proves nothing."""
     if request is None:
         return None
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-        try:
-            return str(ipaddress.ip_address(forwarded))
-        except ValueError:
-            pass  # no header, or not an address: the request did not come through the proxy
-    return request.META.get("REMOTE_ADDR") or None
+    forwarded = _address(request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1]) if settings.BEHIND_PROXY else None
+    # No header, or not an address: the request did not come through the proxy.
+    return forwarded or request.META.get("REMOTE_ADDR") or None
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
