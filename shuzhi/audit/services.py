@@ -18,7 +18,9 @@ def client_ip(request: HttpRequest | None) -> str | None:
     before it was written by the client and proves nothing."""
     if request is None:
         return None
-    forwarded = _address(request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1]) if settings.BEHIND_PROXY else None
+    forwarded = None
+    if settings.BEHIND_PROXY:
+        forwarded = _address(request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1])
     # No header, or not an address: the request did not come through the proxy.
     return forwarded or request.META.get("REMOTE_ADDR") or None
 
