@@ -212,31 +212,36 @@ def _partial(model, values: dict):
     return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
+def _ballot_lookup(joins: str, key, client_address: str, *, with_code: bool) -> BallotLookup:
+    code_status = ', c."status"' if with_code else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT {_BALLOT_COLUMNS}{code_status} FROM (SELECT 1 AS one) AS one {joins} '
+            'LEFT JOIN "meetings_meeting" m ON m."id" = s."meeting_id"',
+            [throttle_key(client_address), _throttle_window(), key])
+        row = cursor.fetchone()
+    return BallotLookup(throttled=(row[7] or 0) >= guess_limit(), survey=_survey_from_row(row),
+                        code_used=with_code and row[8] == CodeStatus.USED)
+
+
 def look_up_code(code: str, client_address: str) -> BallotLookup:
     """The survey of a (normalised, valid-looking) code and the guess throttle of the client, in one
     statement. The caller must refuse a throttled client before saying anything about the code."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT {_BALLOT_COLUMNS}, c."status" FROM (SELECT 1 AS one) AS one '
-            'LEFT JOIN "voting_ballotcode" c ON c."code_hash" = %s '
-            'LEFT JOIN "voting_survey" s ON s."id" = c."survey_id" '
-            'LEFT JOIN "meetings_meeting" m ON m."id" = s."meeting_id"',
-            [throttle_key(client_address), _throttle_window(), codelib.code_hash(code)])
-        row = cursor.fetchone()
-    return BallotLookup(throttled=(row[7] or 0) >= guess_limit(), survey=_survey_from_row(row),
-                        code_used=row[8] == CodeStatus.USED)
+    return _ballot_lookup('LEFT JOIN "voting_ballotcode" c ON c."code_hash" = %s '
+                          'LEFT JOIN "voting_survey" s ON s."id" = c."survey_id"',
+                          codelib.code_hash(code), client_address, with_code=True)
 
 
 def survey_for_ballot(survey_id: int, client_address: str) -> BallotLookup:
     """The survey a submitted ballot names, and the guess throttle of the client, in one statement."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT {_BALLOT_COLUMNS} FROM (SELECT 1 AS one) AS one '
-            'LEFT JOIN "voting_survey" s ON s."id" = %s '
-            'LEFT JOIN "meetings_meeting" m ON m."id" = s."meeting_id"',
-            [throttle_key(client_address), _throttle_window(), survey_id])
-        row = cursor.fetchone()
-    return BallotLookup(throttled=(row[7] or 0) >= guess_limit(), survey=_survey_from_row(row))
+    return _ballot_lookup('LEFT JOIN "voting_survey" s ON s."id" = %s', survey_id, client_address, with_code=False)
+
+
+def refusal_for(lookup: BallotLookup) -> BallotRefused | None:
+    """Why a found code cannot vote now (used, or the vote not open): cast_ballot's own refusals."""
+    if lookup.code_used:
+        return BallotRefused(_("This code has already been used: each code votes once."), "used")
+    return None if lookup.survey.status == SurveyStatus.OPEN else why_not_open(lookup.survey.status)
 
 
 # Claims the code, only if it is unused, belongs to this survey and the survey is open. On PostgreSQL
@@ -263,7 +268,7 @@ def _ballot_fields() -> tuple[str, list]:
 _INSERT_BALLOT, _INSERT_FIELDS = _ballot_fields()
 
 
-def _why_not_open(status: str | None) -> BallotRefused:
+def why_not_open(status: str | None) -> BallotRefused:
     return BallotRefused(_("Voting is closed.") if status == SurveyStatus.CLOSED
                          else _("Voting has not started yet."), "not_open")
 
@@ -293,7 +298,7 @@ def cast_ballot(survey: Survey | int, typed_code: str, data: BallotInput, *, pap
                     if claimed is None:
                         status = Survey.objects.filter(pk=survey.pk).values_list("status", flat=True).first()
                         if status != SurveyStatus.OPEN:
-                            raise _why_not_open(status)
+                            raise why_not_open(status)
                         raise _refusal_for_unusable_code(survey, hashed)
                     receipt = codelib.new_receipt()
                     values = [uuid.uuid4(), survey.pk, claimed[0], receipt, data.ratings, data.item_ratings,

@@ -118,17 +118,6 @@ def _ballot_page(request: HttpRequest, survey: Survey, code: str, chosen: Ballot
     return HttpResponse(_ballot_html(survey, get_token(request), chosen, error), status=status)
 
 
-def _refusal_for(lookup: services.BallotLookup) -> tuple[str, str] | None:
-    """Why this existing code cannot vote now — the same messages services.cast_ballot gives."""
-    if lookup.code_used:
-        return _("This code has already been used: each code votes once."), "used"
-    if lookup.survey.status == SurveyStatus.CLOSED:
-        return _("Voting is closed."), "not_open"
-    if lookup.survey.status != SurveyStatus.OPEN:
-        return _("Voting has not started yet."), "not_open"
-    return None
-
-
 @require_GET
 def enter(request: HttpRequest) -> HttpResponse:
     """/v/: one big field for the code printed on the card; a valid-looking code goes to its ballot."""
@@ -166,9 +155,9 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
         services.note_failed_guess(client)
         return _refused(request, None, _("This code is not valid. Check the code on your card and type it again."),
                         "unknown")
-    refusal = _refusal_for(lookup)
+    refusal = services.refusal_for(lookup)
     if refusal:
-        return _refused(request, lookup.survey, *refusal)
+        return _refused(request, lookup.survey, str(refusal), refusal.reason)
     return _ballot_page(request, lookup.survey, code)
 
 
@@ -201,8 +190,8 @@ def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
         return _refused(request, survey, str(refused), refused.reason)
     except ValidationError as error:
         if survey.status != SurveyStatus.OPEN:
-            return _refused(request, survey, _("Voting is closed.") if survey.status == SurveyStatus.CLOSED
-                            else _("Voting has not started yet."), "not_open")
+            refusal = services.why_not_open(survey.status)
+            return _refused(request, survey, str(refusal), refusal.reason)
         return _ballot_page(request, survey, code, chosen, error=" ".join(error.messages), status=400)
     response = HttpResponse(PAGES.page("done", survey, receipt))
     response["Cache-Control"] = "no-store"
