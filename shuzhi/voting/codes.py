@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import math
@@ -44,7 +45,11 @@ def looks_valid(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in ALPHABET for ch in code)
 
 
+@functools.lru_cache(maxsize=4)
+def _hash_key(secret_key: str) -> bytes:
+    return hashlib.sha256(("shuzhi.voting.code:" + secret_key).encode()).digest()
+
+
 def code_hash(code: str) -> str:
     """Keyed hash of a code: what the database stores to find it and refuse a second use."""
-    key = hashlib.sha256(("shuzhi.voting.code:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_hash_key(settings.SECRET_KEY), code.encode(), hashlib.sha256).hexdigest()
