@@ -19,22 +19,36 @@ install: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
-# The demo runs on plain http on loopback with the built-in development key.
+# The demo runs on plain http, on port PORT, with a secret key of its own: made once in var/secret_key
+# (mode 600) and reused on every later run, so sessions and printed ballot codes survive a restart.
+# It listens on loopback only, unless PUBLIC_BASE_URL is given: then on every interface, with that
+# address allowed and printed in the ballot cards' QR codes, so phones on the LAN can vote, e.g.
+#   make demo PORT=8080 PUBLIC_BASE_URL=http://192.168.1.23:8080
+PORT ?= 8000
+comma := ,
+# The host part of PUBLIC_BASE_URL (http://192.168.1.23:8080/x -> 192.168.1.23).
+public_host = $(firstword $(subst :, ,$(firstword $(subst /, ,$(patsubst https://%,%,$(patsubst http://%,%,$(PUBLIC_BASE_URL)))))))
+demo_bind = $(if $(PUBLIC_BASE_URL),0.0.0.0,127.0.0.1):$(PORT)
+
 demo: export DEBUG = 0
 demo: export HTTPS = 0
-demo: export ALLOWED_HOSTS = 127.0.0.1,localhost
+demo: export ALLOWED_HOSTS = 127.0.0.1,localhost$(if $(public_host),$(comma)$(public_host))
+demo: export SECRET_KEY_FILE = $(CURDIR)/var/secret_key
 demo: install
 	mkdir -p var
+	$(PY) scripts/secret_key.py var/secret_key
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver --noreload 127.0.0.1:8000
+	$(PY) manage.py seed_demo --port $(PORT)
+	$(PY) manage.py runserver --noreload $(demo_bind)
 
 test: install system-deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # Regenerate and compile the Chinese catalogue after changing translatable strings.
+# (Django starts to collect the strings; it needs a key, not a secret one.)
 messages: export HTTPS = 0
+messages: export SECRET_KEY = makemessages-only-not-a-secret
 messages: install
 	cd shuzhi && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-location
 	cd shuzhi && ../$(PY) ../manage.py compilemessages -l zh_Hans

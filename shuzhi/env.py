@@ -39,3 +39,23 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envsecret(name: str, file_name: str) -> str:
+    """The secret in the variable `name`, or else the contents of the file the variable `file_name`
+    names (surrounding whitespace dropped); "" when neither is set. A named file that cannot be read,
+    or is empty, is refused rather than ignored."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    path = os.environ.get(file_name, "").strip()
+    if not path:
+        return ""
+    try:
+        with open(path, encoding="utf-8") as file:
+            value = file.read().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"{file_name} is {path!r}, which cannot be read: {error.strerror}") from None
+    if not value:
+        raise ImproperlyConfigured(f"{file_name} is {path!r}, which is empty")
+    return value

@@ -11,13 +11,24 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from shuzhi.env import envbool, envint, envlist, envstr
+from shuzhi.env import envbool, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", False)
+# The built-in key serves DEBUG runs only. With DEBUG off — production, but also a plain-http intranet
+# server or `make demo` — the key is the deployment's own (SECRET_KEY, or the file SECRET_KEY_FILE names)
+# and the application refuses to start without one: sessions, CSRF tokens and the ballot codes' hashes
+# all rest on it, and the built-in one is public.
 _DEV_SECRET = "insecure-dev-key-only-for-local-runs-never-in-production-0123456789"
-SECRET_KEY = envstr("SECRET_KEY", _DEV_SECRET)
+SECRET_KEY = envsecret("SECRET_KEY", "SECRET_KEY_FILE") or (_DEV_SECRET if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _DEV_SECRET):
+    raise ImproperlyConfigured(
+        "No SECRET_KEY: with DEBUG off the application needs a secret key of its own. Set SECRET_KEY to a long "
+        "random value, e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))' — or set "
+        "SECRET_KEY_FILE to the path of a file holding it (readable only by the server's user). Keep the same "
+        "key across restarts: a new key ends every session. `make demo` makes one for itself in var/secret_key."
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -125,8 +136,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # --- HTTPS and security headers ---------------------------------------------------------------
 # HTTPS defaults to on whenever DEBUG is off; `make demo` turns it off for plain http on loopback.
 HTTPS = envbool("HTTPS", not DEBUG)
-if HTTPS and not DEBUG and SECRET_KEY == _DEV_SECRET:
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment: the built-in key is for local runs only.")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)

@@ -24,3 +24,29 @@ def test_demo_loads_the_college_and_a_cycle_and_prints_the_logins(db, client):
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert ReviewCycle.objects.count() == 1 and "工号 10001" in again.getvalue()
+
+
+def test_demo_prints_the_port_it_serves_on_and_how_phones_on_the_lan_reach_the_ballot(db, settings):
+    settings.PUBLIC_BASE_URL = ""
+    out = StringIO()
+    call_command("seed_demo", "--port", "8080", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8080/v/" in text and "打开 http://127.0.0.1:8080 登录" in text
+    assert ":8000" not in text
+    assert "make demo PORT=8080 PUBLIC_BASE_URL=http://" in text
+
+
+def test_demo_prints_ballot_addresses_phones_can_reach_when_public_base_url_is_set(db, settings):
+    settings.PUBLIC_BASE_URL = "http://192.168.1.23:8080"
+    out = StringIO()
+    call_command("seed_demo", "--port", "8080", stdout=out)
+    text = out.getvalue()
+    assert "http://192.168.1.23:8080/v/" in text and "http://127.0.0.1:8080/v/" not in text
+    assert "端口" not in text.split("PUBLIC_BASE_URL")[-1]  # the ports agree: no warning
+
+
+def test_demo_warns_when_the_public_address_names_another_port(db, settings):
+    settings.PUBLIC_BASE_URL = "http://192.168.1.23"
+    out = StringIO()
+    call_command("seed_demo", "--port", "8080", stdout=out)
+    assert "PUBLIC_BASE_URL 的端口 80 与演示服务器的端口 8080 不同" in out.getvalue()

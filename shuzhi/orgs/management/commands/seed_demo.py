@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
+import socket
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -38,6 +41,18 @@ DEMO_LOGINS = [
 ]
 
 
+def _lan_address() -> str:
+    """This machine's address on its LAN: the source address of a route to a private address (a UDP
+    socket's connect sends nothing). Empty when there is none."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return ""
+    return "" if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 def _names():
     pairs = [surname + given for surname, given in itertools.product(SURNAMES, GIVEN)]
     random.Random(2024).shuffle(pairs)  # the same demo names on every machine
@@ -47,7 +62,14 @@ def _names():
 class Command(BaseCommand):
     help = "Load the demo college and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000,
+                            help="the port the demo server listens on (make demo PORT=...), for the printed addresses")
+
     def handle(self, *args, **options):
+        port = options["port"]
+        local = f"http://127.0.0.1:{port}"
+        ballot_base = settings.PUBLIC_BASE_URL or local
         if not Organization.objects.filter(kind=OrgKind.COMMITTEE).exists():
             with transaction.atomic():
                 self._build()
@@ -62,13 +84,33 @@ class Command(BaseCommand):
             self.stdout.write("已启动 2026 年度述职评议考核，并安排党委扩大会议、开启满意度测评。")
             self.stdout.write("可在手机上试投票（每个测评码限投一次）：")
             for code in codes:
-                self.stdout.write(f"  http://127.0.0.1:8000/v/{code}/")
+                self.stdout.write(f"  {ballot_base}/v/{code}/")
+        self._explain_ballot_address(port)
         self._set_demo_passwords()
         self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for staff_no, label in DEMO_LOGINS:
             person = Person.objects.get(staff_no=staff_no)
             self.stdout.write(f"  {label:<28} 工号 {staff_no}  {person.name}")
-        self.stdout.write("\n打开 http://127.0.0.1:8000 登录。")
+        self.stdout.write(f"\n打开 {local} 登录。")
+
+    def _explain_ballot_address(self, port: int) -> None:
+        """Where phones are sent (the printed addresses and the cards' QR codes), and how to make that an
+        address a phone on the LAN can reach."""
+        if settings.PUBLIC_BASE_URL:
+            self.stdout.write(f"测评卡二维码和投票地址指向 {settings.PUBLIC_BASE_URL}（PUBLIC_BASE_URL），"
+                              "手机须与本机在同一局域网。")
+            public = urlsplit(settings.PUBLIC_BASE_URL)
+            public_port = public.port or (443 if public.scheme == "https" else 80)
+            if public_port != port:
+                self.stdout.write(f"注意：PUBLIC_BASE_URL 的端口 {public_port} 与演示服务器的端口 {port} 不同，"
+                                  "手机将打不开投票页。")
+            return
+        lan = _lan_address() or "本机局域网地址"
+        self.stdout.write(
+            f"投票地址和测评卡二维码现指向 http://127.0.0.1:{port}，只有本机能打开。"
+            f"要让同一局域网内的手机扫码投票，请用本机的局域网地址启动（防火墙需放行 {port} 端口）：\n"
+            f"  make demo PORT={port} PUBLIC_BASE_URL=http://{lan}:{port}"
+        )
 
     def _build(self) -> None:
         names = _names()
