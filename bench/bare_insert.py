@@ -7,7 +7,7 @@ gunicorn, settings, middleware (CSRF included), data and load (200 phones, each 
 the difference is the app's own work. GET returns a minimal form with the CSRF token (no query);
 POST, in one transaction, does what services.cast_ballot boils down to:
 
-    UPDATE voting_ballotcode SET status='used', code='' WHERE code_hash=%s AND status='unused'
+    UPDATE voting_ballotcode SET status='used', sealed_code='' WHERE code_hash=%s AND status='unused'
         RETURNING category_id, survey_id
     INSERT INTO voting_ballot (...) VALUES (...)
 
@@ -40,7 +40,7 @@ def bare_ballot(request, code):
     suggestions = {k[2:]: v for k, v in request.POST.items() if k.startswith("s_") and v.strip()}
     receipt = codelib.new_receipt()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE voting_ballotcode SET status = 'used', code = '' WHERE code_hash = %s "
+        cursor.execute("UPDATE voting_ballotcode SET status = 'used', sealed_code = '' WHERE code_hash = %s "
                        "AND status = 'unused' RETURNING category_id, survey_id", [codelib.code_hash(code)])
         row = cursor.fetchone()
         if row is None:

@@ -4,10 +4,11 @@ Anonymity is a property of the schema, checked by tests:
 - A Ballot holds no code, no user, no IP address and no time; its primary key is a random UUID,
   and on SQLite the table is WITHOUT ROWID, so neither key nor storage order follows submission.
 - A BallotCode knows its category and whether it was used — not when, and not by which ballot; its
-  plain text is erased when it is used (only its keyed hash stays, to refuse a second use).
-- On PostgreSQL, where every row carries the id of the transaction that wrote it, closing the vote
-  rewrites the codes and the ballots (in random order) in one transaction, so afterwards no stored
-  value links a ballot to a code (see services.close_survey).
+  text is stored only sealed (encrypted) and erased when it is used (only its keyed hash stays, to
+  refuse a second use).
+- Closing the vote rewrites the survey's codes and ballots in random order in one transaction (on
+  PostgreSQL every row also carries the id of the transaction that wrote it), then scrubs what the
+  database files still hold of the vote (services.close_survey, docs/vote-anonymity.md).
 """
 
 from __future__ import annotations
@@ -78,13 +79,15 @@ class CodeStatus(models.TextChoices):
 
 
 class BallotCode(models.Model):
-    """A one-time ballot code (测评码). Looked up by its keyed hash; the plain text is kept only while
-    unused (to print the cards) and erased on use. No time of use is stored."""
+    """A one-time ballot code (测评码). Looked up by its keyed hash; kept sealed (encrypted with a key
+    derived from SECRET_KEY, codes.seal) only while unused, to print the cards, and erased on use. The
+    database never holds a code's plain text. No time of use is stored. A paper code (is_paper) votes
+    only on its paper sheet, a phone code only on a phone."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="codes")
     category = models.ForeignKey(VoterCategory, on_delete=models.PROTECT, related_name="codes")
     code_hash = models.CharField(max_length=64, unique=True)
-    code = models.CharField(max_length=32, blank=True)
+    sealed_code = models.CharField(max_length=80, blank=True)
     status = models.CharField(max_length=10, choices=CodeStatus.choices, default=CodeStatus.UNUSED)
     is_paper = models.BooleanField(default=False)
     batch = models.PositiveIntegerField(default=1)

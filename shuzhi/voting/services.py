@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record
 from shuzhi.meetings.models import Meeting
-from shuzhi.voting import ballotform
+from shuzhi.voting import ballotform, secrecy
 from shuzhi.voting import codes as codelib
 from shuzhi.voting.models import (
     Ballot, BallotCode, CodeStatus, GuessThrottle, PaperEntry, Survey, SurveyStatus, VoterCategory,
@@ -93,9 +93,11 @@ def issue_codes(actor, survey: Survey, count: int, *, category: VoterCategory | 
         raise ValidationError({"category": _("That voter category belongs to another survey.")})
     batch = (BallotCode.objects.filter(survey=survey).order_by("-batch").values_list("batch", flat=True).first() or 0) + 1
     plain = [codelib.new_code() for _ in range(count)]
+    hashes = [codelib.code_hash(c) for c in plain]
     BallotCode.objects.bulk_create([
-        BallotCode(survey=survey, category=category, code_hash=codelib.code_hash(c), code=c, is_paper=paper, batch=batch)
-        for c in plain
+        BallotCode(survey=survey, category=category, code_hash=hashed, sealed_code=codelib.seal(c, hashed),
+                   is_paper=paper, batch=batch)
+        for c, hashed in zip(plain, hashes, strict=True)
     ])
     record(actor, AuditAction.CREATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            note=_("%(n)d codes issued (batch %(batch)d, %(category)s)") % {"n": count, "batch": batch, "category": category.name})
@@ -120,6 +122,25 @@ def open_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            before={"status": SurveyStatus.DRAFT}, after={"status": SurveyStatus.OPEN}, note=_("vote opened"))
     return survey
+
+
+def printable_codes(survey: Survey, *, paper: bool, batch: int | None = None) -> tuple[list[tuple[str, str]], int]:
+    """(the unused phone or paper codes of the survey, unsealed, with their category name, in batch
+    and issue order; how many codes of that selection are used and so no longer printable)."""
+    selection = BallotCode.objects.filter(survey=survey, is_paper=paper)
+    if batch is not None:
+        selection = selection.filter(batch=batch)
+    rows = (selection.filter(status=CodeStatus.UNUSED).exclude(sealed_code="").order_by("batch", "pk")
+            .values_list("sealed_code", "code_hash", "category__name"))
+    unused = [(plain, category) for sealed, hashed, category in rows if (plain := codelib.unseal(sealed, hashed))]
+    return unused, selection.filter(status=CodeStatus.USED).count()
+
+
+def unsealed_codes(code_hashes: list[str]) -> dict[str, str]:
+    """{code hash: plain code} for those of these codes that are still unused (sealed)."""
+    rows = BallotCode.objects.filter(code_hash__in=code_hashes).exclude(sealed_code="").values_list(
+        "code_hash", "sealed_code")
+    return {hashed: plain for hashed, sealed in rows if (plain := codelib.unseal(sealed, hashed))}
 
 
 # --- Casting --------------------------------------------------------------------------------------
@@ -168,15 +189,26 @@ def clean_ballot(survey: Survey, data: BallotInput) -> BallotInput:
     return BallotInput(ratings, item_ratings, suggestions, overall)
 
 
-def _refusal_for_unusable_code(survey: Survey, code_hash: str) -> BallotRefused:
-    code = BallotCode.objects.filter(code_hash=code_hash).select_related("survey").first()
+def _refusal_for_unusable_code(survey: Survey, hashes: list[str], *, paper: bool = False) -> BallotRefused:
+    code = BallotCode.objects.filter(code_hash__in=hashes).select_related("survey").first()
     if code is None:
         return BallotRefused(_("This code is not valid. Check the code on your card and type it again."), "unknown")
     if code.survey_id != survey.pk:
         if code.survey.is_rehearsal != survey.is_rehearsal:
             return BallotRefused(_("This code belongs to a rehearsal, not to this vote (or the other way round)."), "rehearsal")
         return BallotRefused(_("This code belongs to another meeting's vote."), "other_meeting")
-    return BallotRefused(_("This code has already been used: each code votes once."), "used")
+    if code.status == CodeStatus.USED:
+        return BallotRefused(_("This code has already been used: each code votes once."), "used")
+    return _wrong_medium(paper)
+
+
+def _wrong_medium(paper: bool) -> BallotRefused:
+    """A paper code votes only on its paper sheet, a phone code only on a phone: one code, one way
+    of voting, so a card and a sheet can never both count."""
+    if paper:
+        return BallotRefused(_("This code was issued for phone voting, not for a paper ballot."), "phone_code")
+    return BallotRefused(_("This code is printed on a paper ballot sheet: fill in that sheet and hand it in; "
+                           "it cannot be used on a phone."), "paper_code")
 
 
 # The ballot's hot path in plain SQL: the whole room loads its ballot and submits it within a minute or
@@ -188,6 +220,11 @@ _BALLOT_COLUMNS = ('s."id", s."meeting_id", s."status", s."is_rehearsal", s."for
                    '(SELECT t."failures" FROM "voting_guessthrottle" t WHERE t."key" = %s AND t."window" = %s)')
 
 
+def _hash_match(column: str, hashes: list[str]) -> str:
+    """`column = %s`, or `column IN (%s, …)` while SECRET_KEY_FALLBACKS hold older keys."""
+    return f"{column} = %s" if len(hashes) == 1 else f"{column} IN ({', '.join(['%s'] * len(hashes))})"
+
+
 @dataclass(frozen=True)
 class BallotLookup:
     """What the public ballot needs to answer one request, read in one statement."""
@@ -195,6 +232,7 @@ class BallotLookup:
     throttled: bool  # too many wrong codes from this client address in this minute
     survey: Survey | None  # with its meeting's title loaded; None: no such code / survey
     code_used: bool = False
+    paper_code: bool = False  # the code is a paper sheet's, which does not vote on a phone
 
 
 def _survey_from_row(row: tuple) -> Survey | None:
@@ -212,35 +250,41 @@ def _partial(model, values: dict):
     return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
-def _ballot_lookup(joins: str, key, client_address: str, *, with_code: bool) -> BallotLookup:
-    code_status = ', c."status"' if with_code else ""
+def _ballot_lookup(joins: str, keys: list, client_address: str, *, with_code: bool) -> BallotLookup:
+    code_columns = ', c."status", c."is_paper"' if with_code else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT {_BALLOT_COLUMNS}{code_status} FROM (SELECT 1 AS one) AS one {joins} '
+            f'SELECT {_BALLOT_COLUMNS}{code_columns} FROM (SELECT 1 AS one) AS one {joins} '
             'LEFT JOIN "meetings_meeting" m ON m."id" = s."meeting_id"',
-            [throttle_key(client_address), _throttle_window(), key])
+            [throttle_key(client_address), _throttle_window(), *keys])
         row = cursor.fetchone()
     return BallotLookup(throttled=(row[7] or 0) >= guess_limit(), survey=_survey_from_row(row),
-                        code_used=with_code and row[8] == CodeStatus.USED)
+                        code_used=with_code and row[8] == CodeStatus.USED,
+                        paper_code=with_code and bool(row[9]))
 
 
 def look_up_code(code: str, client_address: str) -> BallotLookup:
     """The survey of a (normalised, valid-looking) code and the guess throttle of the client, in one
     statement. The caller must refuse a throttled client before saying anything about the code."""
-    return _ballot_lookup('LEFT JOIN "voting_ballotcode" c ON c."code_hash" = %s '
+    hashes = codelib.code_hashes(code)
+    code_match = _hash_match('c."code_hash"', hashes)
+    return _ballot_lookup(f'LEFT JOIN "voting_ballotcode" c ON {code_match} '
                           'LEFT JOIN "voting_survey" s ON s."id" = c."survey_id"',
-                          codelib.code_hash(code), client_address, with_code=True)
+                          hashes, client_address, with_code=True)
 
 
 def survey_for_ballot(survey_id: int, client_address: str) -> BallotLookup:
     """The survey a submitted ballot names, and the guess throttle of the client, in one statement."""
-    return _ballot_lookup('LEFT JOIN "voting_survey" s ON s."id" = %s', survey_id, client_address, with_code=False)
+    return _ballot_lookup('LEFT JOIN "voting_survey" s ON s."id" = %s', [survey_id], client_address, with_code=False)
 
 
 def refusal_for(lookup: BallotLookup) -> BallotRefused | None:
-    """Why a found code cannot vote now (used, or the vote not open): cast_ballot's own refusals."""
+    """Why a found code cannot vote on a phone now (used, a paper sheet's code, or the vote not
+    open): cast_ballot's own refusals."""
     if lookup.code_used:
         return BallotRefused(_("This code has already been used: each code votes once."), "used")
+    if lookup.paper_code:
+        return _wrong_medium(paper=False)
     return None if lookup.survey.status == SurveyStatus.OPEN else why_not_open(lookup.survey.status)
 
 
@@ -249,8 +293,8 @@ def refusal_for(lookup: BallotLookup) -> BallotRefused | None:
 # waiting on a close re-reads the status after it and finds the vote closed, so no ballot slips in after
 # the seal. On SQLite the IMMEDIATE transaction already serialises all writers.
 _CLAIM_CODE = (
-    'UPDATE "voting_ballotcode" SET "status" = %s, "code" = \'\' '
-    'WHERE "code_hash" = %s AND "survey_id" = %s AND "status" = %s '
+    'UPDATE "voting_ballotcode" SET "status" = %s, "sealed_code" = \'\' '
+    'WHERE {hash_match} AND "survey_id" = %s AND "status" = %s AND "is_paper" = %s '
     'AND EXISTS (SELECT 1 FROM "voting_survey" WHERE "id" = %s AND "status" = %s{lock}) '
     'RETURNING "category_id"'
 )
@@ -283,23 +327,24 @@ def cast_ballot(survey: Survey | int, typed_code: str, data: BallotInput, *, pap
     code = codelib.normalize(typed_code)
     if not codelib.looks_valid(code):
         raise BallotRefused(_("This code is not valid. Check the code on your card and type it again."), "unknown")
-    hashed = codelib.code_hash(code)
+    hashes = codelib.code_hashes(code)
     if not isinstance(survey, Survey):
         survey = Survey.objects.get(pk=survey)
     data = clean_ballot(survey, data)
-    claim = _CLAIM_CODE.format(lock=" FOR SHARE" if connection.vendor == "postgresql" else "")
+    claim = _CLAIM_CODE.format(hash_match=_hash_match('"code_hash"', hashes),
+                               lock=" FOR SHARE" if connection.vendor == "postgresql" else "")
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute(claim, [CodeStatus.USED, hashed, survey.pk, CodeStatus.UNUSED, survey.pk,
+                    cursor.execute(claim, [CodeStatus.USED, *hashes, survey.pk, CodeStatus.UNUSED, paper, survey.pk,
                                            SurveyStatus.OPEN])
                     claimed = cursor.fetchone()
                     if claimed is None:
                         status = Survey.objects.filter(pk=survey.pk).values_list("status", flat=True).first()
                         if status != SurveyStatus.OPEN:
                             raise why_not_open(status)
-                        raise _refusal_for_unusable_code(survey, hashed)
+                        raise _refusal_for_unusable_code(survey, hashes, paper=paper)
                     receipt = codelib.new_receipt()
                     values = [uuid.uuid4(), survey.pk, claimed[0], receipt, data.ratings, data.item_ratings,
                               data.suggestions, data.overall_suggestion, paper]
@@ -370,12 +415,13 @@ def enter_paper_ballot(clerk, survey: Survey, typed_code: str, data: BallotInput
     both entries deleted), different → flagged, nothing counted until one entry is withdrawn and redone."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     code = codelib.normalize(typed_code)
-    hashed = codelib.code_hash(code)
+    hashes = codelib.code_hashes(code)
     if survey.status != SurveyStatus.OPEN:
         raise ValidationError(_("Paper ballots can be entered only while the vote is open."))
-    row = BallotCode.objects.filter(code_hash=hashed).first()
+    row = BallotCode.objects.filter(code_hash__in=hashes).first()
     if row is None or row.survey_id != survey.pk:
-        raise ValidationError({"code": str(_refusal_for_unusable_code(survey, hashed))})
+        raise ValidationError({"code": str(_refusal_for_unusable_code(survey, hashes, paper=True))})
+    hashed = row.code_hash
     if not row.is_paper:
         raise ValidationError({"code": _("This code was issued for phone voting, not for a paper ballot.")})
     if row.status != CodeStatus.UNUSED:
@@ -470,8 +516,9 @@ def seal_of(survey: Survey) -> tuple[str, dict[str, str]]:
 @transaction.atomic
 def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     """Close the vote: no ballot is taken after this, and the result never changes. Seals the ballots
-    (a digest over every ballot) and, on PostgreSQL, rewrites codes and ballots in one transaction and
-    in random order so no stored transaction id or row position links a ballot to its code."""
+    (a digest over every ballot), rewrites the survey's codes and ballots in random order in the same
+    transaction, and once it has committed scrubs the database files (secrecy.scrub_files), so that
+    afterwards nothing stored, in rows or in the files, pairs a ballot with its code."""
     survey = Survey.objects.select_for_update().select_related("meeting").get(pk=survey.pk)
     if survey.status == SurveyStatus.CLOSED:
         return survey
@@ -480,8 +527,8 @@ def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.status = SurveyStatus.CLOSED
     survey.closed_at = timezone.now()
     survey.save(update_fields=["status", "closed_at"])
-    if connection.vendor == "postgresql":
-        _rewrite_unlinkable(survey.pk)
+    secrecy.rewrite_in_random_order(survey.pk)
+    transaction.on_commit(secrecy.scrub_files)
     top, per_ballot = seal_of(survey)
     survey.seal_digest = top
     survey.seal = {"algorithm": "sha256", "count": len(per_ballot), "ballots": per_ballot}
@@ -491,19 +538,6 @@ def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
            before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(per_ballot),
                                                         "seal": top}, note=_("vote closed"))
     return survey
-
-
-def _rewrite_unlinkable(survey_id: int) -> None:
-    """PostgreSQL keeps, on every row, the id of the transaction that wrote it (xmin), and new rows go
-    to the end of the table. Rewriting both tables here gives every code and every ballot of the
-    survey this one transaction's id and a random physical order."""
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS shuzhi_ballot_shuffle")
-        cursor.execute("CREATE TEMP TABLE shuzhi_ballot_shuffle ON COMMIT DROP AS "
-                       "SELECT * FROM voting_ballot WHERE survey_id = %s ORDER BY random()", [survey_id])
-        cursor.execute("DELETE FROM voting_ballot WHERE survey_id = %s", [survey_id])
-        cursor.execute("INSERT INTO voting_ballot SELECT * FROM shuzhi_ballot_shuffle")
-        cursor.execute("UPDATE voting_ballotcode SET status = status WHERE survey_id = %s", [survey_id])
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,11 @@ from shuzhi.voting import ballotform, exports, services
 from shuzhi.voting import codes as codelib
 from shuzhi.voting.forms import IssueCodesForm, PaperCodeForm, ballot_input_from, ballot_rows
 from shuzhi.voting.models import Ballot, BallotCode, CodeStatus, PaperEntry, Survey, SurveyStatus
-from shuzhi.voting.qr import ballot_url, qr_svg
+from shuzhi.voting.qr import address_warning, ballot_url, qr_svg
 
 CARDS_PER_PAGE = 10  # 2 × 5 on an A4 sheet
+# ?print_anyway=1: the organiser has read that phones cannot open the ballot address and prints regardless.
+PRINT_ANYWAY = "print_anyway"
 
 # tally.FORMULA, marked here so that makemessages puts it in the catalogue (a test keeps them equal).
 FORMULA = gettext_noop(
@@ -199,12 +201,7 @@ def _batch(request: HttpRequest) -> int | None:
 
 def _printable(survey: Survey, *, paper: bool, batch: int | None) -> tuple[list[tuple[str, str]], int]:
     """(unused codes with their category, how many of the selection are used and no longer printable)."""
-    selection = BallotCode.objects.filter(survey=survey, is_paper=paper)
-    if batch is not None:
-        selection = selection.filter(batch=batch)
-    unused = list(selection.filter(status=CodeStatus.UNUSED).exclude(code="").order_by("batch", "pk")
-                  .values_list("code", "category__name"))
-    return unused, selection.filter(status=CodeStatus.USED).count()
+    return services.printable_codes(survey, paper=paper, batch=batch)
 
 
 def _pages(items: list, size: int) -> list[list]:
@@ -215,17 +212,23 @@ def _pages(items: list, size: int) -> list[list]:
 @login_required
 @require_GET
 def cards(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    """Cut-out cards, 2 × 5 to an A4 page: the meeting, the code, its QR code and one line of help."""
+    """Cut-out cards, 2 × 5 to an A4 page: the meeting, the code, its QR code and one line of help.
+
+    When the ballot address is one phones cannot open (qr.address_warning), the page says why and how to
+    fix it, and shows no card until the organiser confirms with ?print_anyway=1."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     batch = _batch(request)
     unused, used = _printable(survey, paper=False, batch=batch)
+    entry_url = ballot_url(request)
+    warning = address_warning(entry_url)
+    held = bool(warning and unused) and request.GET.get(PRINT_ANYWAY) != "1"
     several_categories = len({category for _code, category in unused}) > 1
-    items = [{"code": codelib.format_code(code), "qr": qr_svg(ballot_url(request, code)),
-              "category": category if several_categories else ""} for code, category in unused]
+    items = [] if held else [{"code": codelib.format_code(code), "qr": qr_svg(ballot_url(request, code)),
+                              "category": category if several_categories else ""} for code, category in unused]
     return render(request, "voting/cards.html", {
         "meeting": meeting, "survey": survey, "batch": batch, "pages": _pages(items, CARDS_PER_PAGE),
-        "count": len(items), "used": used, "entry_url": ballot_url(request),
-        "back": _manage_url(survey),
+        "count": len(items), "used": used, "entry_url": entry_url, "back": _manage_url(survey),
+        "warning": warning, "held": held, "held_count": len(unused) if held else 0,
     })
 
 
@@ -248,8 +251,7 @@ def paper_sheets(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
 
 def _mismatch_rows(survey: Survey) -> list[dict]:
     groups = services.paper_mismatches(survey)
-    codes = dict(BallotCode.objects.filter(code_hash__in=[g[0].code_hash for g in groups])
-                 .values_list("code_hash", "code"))
+    codes = services.unsealed_codes([g[0].code_hash for g in groups])
     labels = {o["key"]: o["label"] for o in survey.form["options"]}
     rows = []
     for entries in groups:
@@ -344,7 +346,8 @@ def live(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     turnout = _turnout(meeting, survey_id)
     entry = ballot_url(request)
     return render(request, "voting/live.html", {"meeting": meeting, "t": turnout, "entry_url": entry,
-                                                "entry_qr": qr_svg(entry, css_class="qr entry-qr")})
+                                                "entry_qr": qr_svg(entry, css_class="qr entry-qr"),
+                                                "warning": address_warning(entry)})
 
 
 @login_required

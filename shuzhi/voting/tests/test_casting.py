@@ -22,7 +22,7 @@ def test_a_code_votes_once_and_gets_a_receipt(survey):
     assert len(receipt) == codelib.RECEIPT_LENGTH
     assert Ballot.objects.filter(survey=survey).count() == 1
     code = BallotCode.objects.get(code_hash=codelib.code_hash(survey.test_codes[0]))
-    assert code.status == CodeStatus.USED and code.code == ""  # plain text erased on use
+    assert code.status == CodeStatus.USED and code.sealed_code == ""  # sealed text erased on use
 
 
 def test_second_use_of_a_code_is_refused(survey):

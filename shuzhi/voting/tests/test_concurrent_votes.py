@@ -205,7 +205,7 @@ def test_500_simultaneous_ballots_each_code_counted_once(college, survey, produc
         per_code[outcome.code] = per_code.get(outcome.code, 0) + 1
     assert per_code == dict.fromkeys(codes, 1)
     assert set(used.values_list("code_hash", flat=True)) == {codelib.code_hash(c) for c in codes}
-    assert not used.exclude(code="").exists()  # plain text erased on use
+    assert not used.exclude(sealed_code="").exists()  # sealed text erased on use
 
     # Every other request was refused with the voter's message, not with an error page.
     with translation.override("zh-hans"):

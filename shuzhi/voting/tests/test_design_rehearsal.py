@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from shuzhi.audit.models import AuditEvent
+from shuzhi.voting import codes as codelib
 from shuzhi.voting import services
 from shuzhi.voting.models import Ballot, BallotCode, Survey, VoterCategory
 
@@ -47,7 +48,7 @@ def test_rehearsal_create_vote_wipe_leaves_the_real_vote_untouched(college, surv
     category = rehearsal.categories.get()
     issued = staff.post(f"{vote_page}{rehearsal.pk}/issue/", {"category": category.pk, "count": "3", "paper": "0"})
     assert issued.status_code == 302
-    codes = list(BallotCode.objects.filter(survey=rehearsal).values_list("code", flat=True))
+    codes = [code for code, _category in services.printable_codes(rehearsal, paper=False)[0]]
     services.open_survey(college.org_dept, rehearsal)
     rehearsal.refresh_from_db()
     phone = Client()
@@ -59,7 +60,7 @@ def test_rehearsal_create_vote_wipe_leaves_the_real_vote_untouched(college, surv
     refused = vote(phone, survey, codes[2])
     assert refused.status_code == 409
     assert Ballot.objects.filter(survey=survey).count() == 1
-    assert BallotCode.objects.get(survey=rehearsal, code=codes[2]).status == "unused"
+    assert BallotCode.objects.get(survey=rehearsal, code_hash=codelib.code_hash(codes[2])).status == "unused"
 
     # The real vote's page lists the rehearsal.
     assert design(rehearsal) in staff.get(design(survey)).content.decode()
