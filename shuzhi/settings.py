@@ -97,8 +97,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # on busy_timeout instead of one failing with "database is locked" half-way through.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+        # secure_delete: deleted rows and freed pages are overwritten with zeros at once, so an erased
+        # ballot code or a ballot's old place does not linger in the files (docs/vote-anonymity.md).
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
