@@ -147,7 +147,8 @@ def test_typed_code_on_a_phone_opens_a_light_ballot(college, survey, phone):
     print(f"\nballot page with its assets: {transferred} bytes in {len(ballot_load)} responses")
 
 
-def test_cards_print_ten_to_an_a4_page_and_paper_ballots_one_each(college, survey, page_for):
+def test_cards_print_ten_to_an_a4_page_and_paper_ballots_one_each(college, survey, page_for, settings):
+    settings.PUBLIC_BASE_URL = "http://192.168.1.20:8000"  # an address phones can open: no warning
     services.issue_codes(college.org_dept, survey, 5)  # batch 2
     services.issue_codes(college.org_dept, survey, 2, paper=True)  # batch 3
     organiser = page_for(college.org_dept, DESKTOP)
@@ -171,7 +172,25 @@ def test_organiser_sets_up_the_vote_on_a_phone(college, meeting, page_for):
     survey = meeting.surveys.get()
     organiser.fill("input[name=count]", "12")
     organiser.locator(".issue-form button[type=submit]").click()
+    # The live server is on localhost: phones could not open the cards' address, so the page says so
+    # and holds the cards back until the organiser confirms.
+    warning = organiser.locator("#address-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("手机打不开这个测评地址")
+    expect(warning).to_contain_text("PUBLIC_BASE_URL")
+    expect(organiser.locator(".cut-card")).to_have_count(0)
+    box = warning.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # readable on the phone, no sideways scroll
+    assert organiser.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    organiser.screenshot(path=ARTIFACTS / "vote-cards-unreachable-phone.png", full_page=True)
+    organiser.locator("#print-anyway-button").click()  # not ticked: the browser asks for the tick first
+    expect(organiser.locator(".cut-card")).to_have_count(0)
+    organiser.locator("#print-anyway-check").check()
+    organiser.locator("#print-anyway-button").click()
     expect(organiser.locator(".cut-card")).to_have_count(12)
+    assert "print_anyway=1" in organiser.url and "batch=1" in organiser.url
+    expect(organiser.locator("#address-warning")).to_be_visible()  # still said on screen, never printed
+    assert len(PAGE_IN_PDF.findall(organiser.pdf(prefer_css_page_size=True))) == 2  # 12 cards: two sheets
     organiser.goto(vote_url(meeting))
     organiser.once("dialog", lambda dialog: dialog.accept())
     organiser.locator(f"#open-{survey.pk}").click()
@@ -179,6 +198,18 @@ def test_organiser_sets_up_the_vote_on_a_phone(college, meeting, page_for):
     organiser.screenshot(path=ARTIFACTS / "vote-manage-phone.png", full_page=True)
     survey.refresh_from_db()
     assert survey.status == "open" and survey.codes.count() == 12
+
+
+def test_live_screen_warns_that_phones_cannot_open_a_localhost_address(college, survey, page_for, settings):
+    organiser = page_for(college.org_dept, DESKTOP)
+    organiser.goto(f"{vote_url(survey)}{survey.pk}/live/")
+    expect(organiser.locator("#address-warning")).to_contain_text("是本机地址")
+    expect(organiser.locator("#received")).to_have_text("0")
+    organiser.screenshot(path=ARTIFACTS / "vote-live-screen-unreachable.png")
+    settings.PUBLIC_BASE_URL = "http://192.168.1.20:8000"
+    organiser.reload()
+    expect(organiser.locator(".live-url")).to_have_text("http://192.168.1.20:8000/v/")
+    expect(organiser.locator("#address-warning")).to_have_count(0)
 
 
 def test_results_show_the_suggestions_of_ballots_that_were_not_counted_apart(college, survey, page_for):

@@ -70,3 +70,16 @@ def test_after_closing_the_screen_says_so_stops_polling_and_links_to_the_results
     page = text(client_for(college.org_dept).get(live_url(survey) + "turnout/"))
     assert _("The vote has ended") in page and "hx-trigger" not in page
     assert f'href="/meetings/{survey.meeting_id}/vote/{survey.pk}/results/"' in page
+
+
+def test_live_screen_warns_when_phones_cannot_open_its_address(college, survey, client_for):
+    page = text(client_for(college.org_dept).get(live_url(survey), HTTP_HOST="127.0.0.1:8000"))
+    assert 'id="address-warning"' in page and "http://127.0.0.1:8000/v/" in page
+    assert _("Phones cannot open this ballot address:") in page and "PUBLIC_BASE_URL" in page
+    assert 'id="received">0<' in page  # the screen works all the same
+
+
+def test_live_screen_shows_no_warning_for_an_address_phones_can_open(college, survey, client_for, settings):
+    settings.PUBLIC_BASE_URL = "https://vote.example.edu.cn"
+    page = text(client_for(college.org_dept).get(live_url(survey), HTTP_HOST="127.0.0.1:8000"))
+    assert 'id="address-warning"' not in page and "https://vote.example.edu.cn/v/" in page
