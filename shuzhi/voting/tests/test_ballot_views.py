@@ -366,3 +366,20 @@ def test_a_database_busy_past_its_timeout_asks_the_voter_to_submit_again(client,
     monkeypatch.undo()
     response = client.post(url(code), full(survey))
     assert response.status_code == 200 and Ballot.objects.filter(survey=survey).count() == 1
+
+
+def test_paper_sheet_code_is_refused_on_the_phone_and_stays_for_its_sheet(client, college, survey):
+    """A code printed on a paper sheet votes only on that sheet: were it accepted on a phone too, one
+    voter could hand in the sheet as well and a clerk would find the code used."""
+    paper = services.issue_codes(college.org_dept, survey, 1, paper=True)[0]
+    message = _("This code is printed on a paper ballot sheet: fill in that sheet and hand it in; "
+                "it cannot be used on a phone.")
+    opened = client.get(url(paper))
+    assert opened.status_code == 409 and message in text(opened) and 'name="survey"' not in text(opened)
+    posted = client.post(url(paper), full(survey))
+    assert posted.status_code == 409 and message in text(posted)
+    assert not Ballot.objects.exists()
+    assert not GuessThrottle.objects.exists()  # a real code, not a guess
+    assert BallotCode.objects.get(code_hash=codelib.code_hash(paper)).status == CodeStatus.UNUSED
+    assert services.enter_paper_ballot(college.org_dept, survey, paper, services.BallotInput(
+        {str(survey.presenters[0]["review"]): "satisfied"}, {}, {})).counted
