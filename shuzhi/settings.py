@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 from shuzhi.env import envbool, envint, envlist, envsecret, envstr
@@ -53,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # removed unless EXTRA_LANGUAGES (see Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,6 +141,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 HTTPS = envbool("HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# A form sent from a page that has expired: a page in Chinese saying to reload (not Django's English one).
+CSRF_FAILURE_VIEW = "shuzhi.core.errors.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -177,8 +180,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- Language -------------------------------------------------------------------------------
+# The interface is Chinese whatever language the browser asks for: the users and the documents are
+# Chinese, and an English browser would otherwise get English labels around Chinese data.
+# EXTRA_LANGUAGES (comma-separated codes, e.g. "en") turns others on; only then does LocaleMiddleware
+# pick among them by the browser's Accept-Language.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+EXTRA_LANGUAGES = envlist("EXTRA_LANGUAGES", [])
+for _code in EXTRA_LANGUAGES:
+    if _code not in LANG_INFO or _code == LANGUAGE_CODE or "fallback" in LANG_INFO[_code]:
+        raise ImproperlyConfigured(f"EXTRA_LANGUAGES: {_code!r} is not one of Django's language codes (such as en or zh-hant)")
+LANGUAGES = [("zh-hans", "简体中文"), *((code, LANG_INFO[code]["name_local"]) for code in EXTRA_LANGUAGES)]
+if not EXTRA_LANGUAGES:
+    MIDDLEWARE.remove("django.middleware.locale.LocaleMiddleware")
 LOCALE_PATHS = [BASE_DIR / "shuzhi" / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True

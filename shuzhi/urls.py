@@ -20,3 +20,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("shuzhi.core.urls")),
 ]
+
+# The error pages in the site's layout and in Chinese (shuzhi.core.errors).
+handler400 = "shuzhi.core.errors.bad_request"
+handler403 = "shuzhi.core.errors.permission_denied"
+handler404 = "shuzhi.core.errors.page_not_found"
+handler500 = "shuzhi.core.errors.server_error"

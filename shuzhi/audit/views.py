@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from shuzhi.audit import display
 from shuzhi.audit.models import AuditAction, AuditEvent
 from shuzhi.orgs.access import can_read_audit, visible_organizations
 
@@ -50,4 +51,5 @@ def audit_list(request):
         pk__in={e.organization_id for e in page if e.organization_id}).values_list("pk", "name"))
     for event in page:
         event.org_name = org_names.get(event.organization_id)
+    display.describe(list(page))
     return render(request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, PositionRole
 
@@ -29,7 +30,7 @@ class OrganizationMoveForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     staff_no = forms.CharField(label=_("Staff number"), max_length=32)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))

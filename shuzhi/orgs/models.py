@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):
@@ -66,7 +67,7 @@ class Gender(models.TextChoices):
 class Person(models.Model):
     """A member of staff who holds or has held a position in the tree; keyed by 工号 (staff_no)."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     staff_no = models.CharField(_("staff number"), max_length=32, unique=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)

@@ -1,0 +1,182 @@
+"""How an audit event reads on the audit page.
+
+Events store what the services recorded: field names, raw values (choice codes, booleans, ISO times)
+and, for objects without a name, Django's "<Model> object (<pk>)". This turns them into the words the
+rest of the interface uses — the field's label, the choice's label, 是/否, local time — without
+changing what is stored. Values that are structures of their own (the quality check's word lists) are
+shown as JSON, marked as such for the template.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from shuzhi.audit.models import AuditEvent
+
+# Recorded keys whose model field has no Chinese label, or that are no model field at all.
+LABELS = {
+    "person": pgettext_lazy("audit", "Person"),
+    "organization": gettext_lazy("Organisation"),
+    "secretary": gettext_lazy("Secretary"),
+    "status": gettext_lazy("Status"),
+    "version": gettext_lazy("Version"),
+    "is_withdrawn": pgettext_lazy("audit", "Withdrawn"),
+    "withdrawn_by": gettext_lazy("Withdrawn by"),
+    "agenda": gettext_lazy("Agenda"),
+    "ballots": pgettext_lazy("audit", "Ballots"),
+    "codes": pgettext_lazy("audit", "Codes"),
+    "seal": gettext_lazy("Seal"),
+    "categories": pgettext_lazy("audit", "Voter categories"),
+    "form": pgettext_lazy("audit", "Ballot form"),
+    "ballot_form": pgettext_lazy("audit", "Ballot form"),
+    "orgs_created": pgettext_lazy("audit", "Organisations added"),
+    "orgs_updated": pgettext_lazy("audit", "Organisations changed"),
+    "orgs_unchanged": pgettext_lazy("audit", "Organisations unchanged"),
+    "people_created": pgettext_lazy("audit", "People added"),
+    "people_updated": pgettext_lazy("audit", "People changed"),
+    "people_unchanged": pgettext_lazy("audit", "People unchanged"),
+    "positions_created": pgettext_lazy("audit", "Positions added"),
+    "positions_ended": pgettext_lazy("audit", "Positions ended"),
+    "positions_unchanged": pgettext_lazy("audit", "Positions unchanged"),
+    "accounts_created": pgettext_lazy("audit", "Logins created"),
+}
+# Recorded values that are data, not words: shown as they are, marked as code.
+DATA_KEYS = {"seal", "form", "ballot_form"}
+# Object types whose model has no Chinese name.
+OBJECT_TYPES = {
+    "user": gettext_lazy("Account"),
+    "priorproblem": pgettext_lazy("audit", "Last year's problem"),
+    "preparationitem": pgettext_lazy("audit", "Preparation item"),
+    "qualityrules": gettext_lazy("Quality check rules"),
+    "meeting": pgettext_lazy("audit", "Review meeting"),
+    "comment": pgettext_lazy("audit", "Comment"),
+    "survey": gettext_lazy("Satisfaction vote"),
+}
+# Actors that are not a person's account.
+ACTORS = {"system": gettext_lazy("System (automatic)"), "seed_demo": gettext_lazy("Demo data")}
+_DEFAULT_REPR = re.compile(r"\w+ object \((?P<pk>[^)]*)\)")
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str | None
+    after: str | None
+    is_data: bool  # a structure shown as JSON, not words
+    label_is_key: bool = False  # a key of the quality check's rules (the names the rules editor uses)
+
+
+@cache
+def _model(object_type: str) -> type[models.Model] | None:
+    for model in apps.get_models():
+        if model._meta.model_name == object_type:
+            return model
+    return None
+
+
+def _field(object_type: str, name: str) -> models.Field | None:
+    model = _model(object_type)
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None  # not the reverse side of a relation
+
+
+def object_type_label(object_type: str) -> str:
+    if object_type in OBJECT_TYPES:
+        return str(OBJECT_TYPES[object_type])
+    model = _model(object_type)
+    return str(capfirst(model._meta.verbose_name)) if model else object_type
+
+
+def actor_label(event: AuditEvent) -> str:
+    return str(ACTORS.get(event.actor_name, event.actor_name))
+
+
+def object_label(event: AuditEvent) -> str:
+    """The stored name, or for an object that had none ("PreparationItem object (3)") its kind and number."""
+    match = _DEFAULT_REPR.fullmatch(event.object_repr)
+    if match and event.object_type:
+        return f"{object_type_label(event.object_type)} #{match['pk']}"
+    return event.object_repr
+
+
+def field_label(object_type: str, name: str) -> str:
+    if name in LABELS:
+        return str(LABELS[name])
+    field = _field(object_type, name)
+    return str(capfirst(field.verbose_name)) if field is not None else name
+
+
+def _agenda(value: list, names: dict[int, str]) -> str:
+    from shuzhi.meetings.models import AgendaItem
+
+    modes = dict(AgendaItem._meta.get_field("mode").flatchoices)
+    return "；".join(f"{n}. {names.get(review_id, f'#{review_id}')}（{modes.get(mode, mode)}）"
+                    for n, (review_id, mode) in enumerate(value, 1))
+
+
+def value_label(object_type: str, name: str, value: Any, names: dict[int, str]) -> tuple[str | None, bool]:
+    """(the value as shown, whether it is JSON data); None stays None (nothing before / after)."""
+    if value is None:
+        return None, False
+    if name in DATA_KEYS:
+        return (value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)), True
+    if isinstance(value, bool):
+        return (_("Yes") if value else _("No")), False
+    if name == "agenda" and isinstance(value, list):
+        return _agenda(value, names), False
+    if name == "categories" and isinstance(value, list) and all(isinstance(c, list) and len(c) == 2 for c in value):
+        return "；".join(f"{category}（{weight}）" for category, weight in value), False
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return "；".join(value), False
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False), True
+    field = _field(object_type, name)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value)), False
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"), False
+    return str(value), False
+
+
+def _agenda_names(events: list[AuditEvent]) -> dict[int, str]:
+    """The organisation of every review named in the events' agendas, in one query."""
+    from shuzhi.cycles.models import Review
+
+    ids = {review_id for event in events for side in (event.before or {}, event.after or {})
+           for review_id, _mode in (side.get("agenda") or [])}
+    if not ids:
+        return {}
+    return dict(Review.objects.filter(pk__in=ids).values_list("pk", "organization__name"))
+
+
+def describe(events: list[AuditEvent]) -> None:
+    """Set actor_label, object_label, type_label and changes (a list of Change) on each event."""
+    names = _agenda_names(events)
+    for event in events:
+        event.actor_label = actor_label(event)
+        event.object_label = object_label(event)
+        event.type_label = object_type_label(event.object_type) if event.object_type else ""
+        event.change_rows = []
+        for name, before, after in event.changes():
+            old, old_data = value_label(event.object_type, name, before, names)
+            new, new_data = value_label(event.object_type, name, after, names)
+            event.change_rows.append(Change(field_label(event.object_type, name), old, new, old_data or new_data,
+                                            label_is_key=event.object_type == "qualityrules"))
