@@ -221,6 +221,14 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreReport:
     return check_restored(manifest)
 
 
+def current_contents() -> contents.Contents:
+    """The digest of every table of the configured database, its migrations and seals."""
+    connection = connections[ALIAS]
+    if connection.vendor == "sqlite":
+        return sqlite.read_contents(Path(connection.settings_dict["NAME"]))
+    return postgres.read_contents(ALIAS)
+
+
 def _target_tables_with_data() -> list[str]:
     connection = connections[ALIAS]
     if connection.vendor == "sqlite":
@@ -266,13 +274,9 @@ def _replace_media(source: Path, media_root: Path) -> None:
 def check_restored(manifest: dict[str, Any]) -> RestoreReport:
     """Compare the configured database with the backup `manifest` describes, and verify every closed
     vote against its seal."""
-    connection = connections[ALIAS]
     report = RestoreReport(manifest, _target_name())
     expected = contents.Contents.from_manifest(manifest)
-    if connection.vendor == "sqlite":
-        found = sqlite.read_contents(Path(connection.settings_dict["NAME"]))
-    else:
-        found = postgres.read_contents(ALIAS)
+    found = current_contents()
     report.problems, extra = contents.differences(expected, found)
     if extra:
         report.warnings.append(f"tables not in the backup (left from before): {', '.join(extra)}")
