@@ -46,9 +46,7 @@ test: install system-deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # Regenerate and compile the Chinese catalogue after changing translatable strings.
-# (Django starts to collect the strings; it needs a key, not a secret one.)
 messages: export HTTPS = 0
-messages: export SECRET_KEY = makemessages-only-not-a-secret
 messages: install
 	cd shuzhi && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-location
 	cd shuzhi && ../$(PY) ../manage.py compilemessages -l zh_Hans

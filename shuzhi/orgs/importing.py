@@ -898,11 +898,16 @@ def apply(actor: Any, parsed: ParsedWorkbook, initial_password: str, *, file_nam
                 file_name=file_name, orgs_unchanged=plan.orgs_unchanged, people_unchanged=plan.people_unchanged,
                 positions_unchanged=plan.positions_unchanged)
             writer = _BulkWriter if _use_bulk(plan) else _ServiceWriter
-            writer(actor, ip, existing, initial_password, summary).run(plan)
+            # The bulk writer ends terms without the services: the org dept's last account is kept here.
+            ends_org_dept_terms = any(c.role == PositionRole.ORG_DEPT_STAFF for c in plan.positions_to_end)
+            with services.keeping_the_org_dept(actor, applies=ends_org_dept_terms):
+                writer(actor, ip, existing, initial_password, summary).run(plan)
             if summary.changed:
                 record(actor, AuditAction.IMPORT, None, object_repr=file_name, after=summary.counts(), ip=ip,
                        note=_("Excel import of %(file)s") % {"file": file_name})
     except ValidationError as error:
+        if getattr(error, "code", None) in services.ORG_DEPT_REFUSALS:
+            raise ImportRejected([_org_dept_problem(actor, plan, error)]) from error
         # A service refused what the plan allowed: the data changed meanwhile, or a rule the plan lacks.
         raise ImportRejected([ImportProblem("", None, "", _(
             "Nothing was saved: a check failed while saving (%(reason)s). If someone else was changing the "
@@ -912,6 +917,17 @@ def apply(actor: Any, parsed: ParsedWorkbook, initial_password: str, *, file_nam
             "The data changed while the file was being imported, so nothing was saved. Upload the file again."))]
         ) from error
     return summary
+
+
+def _org_dept_problem(actor: Any, plan: ImportPlan, error: ValidationError) -> ImportProblem:
+    """The refusal of keeping_the_org_dept, at the row ending an org-dept term (the actor's own, for
+    the refusal of ending one's own term)."""
+    ends = [c for c in plan.positions_to_end if c.role == PositionRole.ORG_DEPT_STAFF]
+    own = [c for c in ends if c.staff_no == getattr(actor, "username", None)]
+    change = (own if error.code == "org_dept_self" and own else ends or [None])[0]
+    if change is None:
+        return ImportProblem("", None, "", _one_message(error))
+    return ImportProblem(SHEET_POSITIONS, change.row, COL_END, _one_message(error))
 
 
 def _use_bulk(plan: ImportPlan) -> bool:

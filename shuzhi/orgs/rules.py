@@ -67,3 +67,19 @@ def overlapping_term(
         if terms_overlap(start, end, other_start, other_end):
             return other_start, other_end
     return None
+
+
+def covered_until(
+    day: datetime.date, terms: Iterable[tuple[datetime.date, datetime.date | None]]
+) -> datetime.date:
+    """The last day of the unbroken run of days from `day` on that some term (inclusive, None =
+    open-ended) covers: date.max when it never ends, the day before `day` when `day` itself is not
+    covered. Used to keep the org dept from being left without an account now or later."""
+    reached = day - datetime.timedelta(days=1)
+    for start, end in sorted(terms, key=lambda term: term[0]):
+        if reached == datetime.date.max:
+            break
+        if start > reached + datetime.timedelta(days=1):
+            break
+        reached = max(reached, end or datetime.date.max)
+    return reached

@@ -8,6 +8,8 @@ for every change. Access is the caller's job: look the objects up with shuzhi.or
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -155,6 +157,65 @@ def reactivate_organization(actor, org: Organization, *, ip: str | None = None) 
     return org
 
 
+# --- The org dept is never left without an account -----------------------------------------------
+
+def _org_dept_until(today: datetime.date, user_id: int | None = None) -> datetime.date:
+    """The last day up to which, from today on without a gap, some account (user_id's, if given) has
+    the org dept's rights: an active superuser, or an active account of an active person in a
+    organisation department staff term of the active committee. See rules.covered_until."""
+    superusers = get_user_model().objects.filter(is_active=True, is_superuser=True)
+    terms = Position.objects.filter(
+        role=PositionRole.ORG_DEPT_STAFF, organization__kind=OrgKind.COMMITTEE, organization__is_active=True,
+        person__is_active=True, person__user__is_active=True,
+    )
+    if user_id is not None:
+        superusers = superusers.filter(pk=user_id)
+        terms = terms.filter(person__user_id=user_id)
+    if superusers.exists():
+        return datetime.date.max
+    return rules.covered_until(today, terms.values_list("start_date", "end_date"))
+
+
+# The codes of keeping_the_org_dept's refusals.
+ORG_DEPT_REFUSALS = frozenset({"org_dept_last", "org_dept_self"})
+
+
+@contextmanager
+def keeping_the_org_dept(actor, *, applies: bool = True) -> Iterator[None]:
+    """Refuse, with a ValidationError raised after the body ran (so the caller's transaction rolls it
+    back), a change that leaves the org dept without an account sooner than before, or takes the
+    org dept's rights from the actor themselves (deactivating themselves, ending their own term):
+    that would end the session they are working in, and on the last account nobody could manage the
+    tree, the people or the cycle any more. Pages, API, import and commands all pass here (the
+    importer's bulk writer wraps its whole write in it).
+
+    Must be entered inside a transaction, before any row of the change is locked: it locks the
+    committee's row first, so two such changes (say, two org-dept staff ending each other's terms)
+    run one after the other and the second sees the first. applies=False (the change cannot touch
+    the org dept) skips it all."""
+    if not applies:
+        yield
+        return
+    list(Organization.objects.select_for_update().filter(kind=OrgKind.COMMITTEE).values_list("pk", flat=True))
+    today = timezone.localdate()
+    actor_id = actor.pk if getattr(actor, "pk", None) is not None else None
+    everyone = _org_dept_until(today)
+    own = _org_dept_until(today, actor_id) if actor_id is not None else None
+    yield
+    everyone_after = _org_dept_until(today)
+    if everyone_after < everyone:
+        raise ValidationError(_(
+            "This would leave the Party committee's organisation department without an account from %(day)s, "
+            "and nobody could then manage the organisations, the people or the yearly review. Appoint someone "
+            "else as organisation department staff first."
+        ) % {"day": max(today, everyone_after + datetime.timedelta(days=1))}, code="org_dept_last")
+    if own is not None and _org_dept_until(today, actor_id) < own:
+        raise ValidationError(_(
+            "You cannot end your own organisation department term or deactivate yourself: you would lose the "
+            "rights you are using. Ask another member of the organisation department staff to do it."
+        ), code="org_dept_self")
+
+
 # --- People -------------------------------------------------------------------------------------
 
 def _clean_person_fields(*, name: str, staff_no: str, phone: str, gender: str) -> dict[str, str]:
@@ -255,18 +316,22 @@ def update_person(
 
 @transaction.atomic
 def deactivate_person(actor, person: Person, *, on: datetime.date | None = None, ip: str | None = None) -> Person:
-    """A person who left: their open positions end and their account can no longer log in."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if not person.is_active:
-        return person
-    _close_positions(actor, person.positions.all(), on or timezone.localdate(), ip=ip)
-    before = snapshot(person, PERSON_FIELDS)
-    person.is_active = False
-    person.save(update_fields=["is_active", "updated_at"])
-    if person.user_id:
-        person.user.is_active = False
-        person.user.save(update_fields=["is_active"])
-    record(actor, AuditAction.DEACTIVATE, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
+    """A person who left: their open positions end and their account can no longer log in.
+
+    Refused for the actor's own person, and for the last account with the org dept's rights
+    (keeping_the_org_dept)."""
+    with keeping_the_org_dept(actor):
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if not person.is_active:
+            return person
+        _close_positions(actor, person.positions.all(), on or timezone.localdate(), ip=ip)
+        before = snapshot(person, PERSON_FIELDS)
+        person.is_active = False
+        person.save(update_fields=["is_active", "updated_at"])
+        if person.user_id:
+            person.user.is_active = False
+            person.user.save(update_fields=["is_active"])
+        record(actor, AuditAction.DEACTIVATE, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
     return person
 
 
@@ -360,32 +425,42 @@ def _close_positions(actor, positions, day: datetime.date, *, ip: str | None) ->
 
 @transaction.atomic
 def cancel_position(actor, position: Position, *, ip: str | None = None) -> None:
-    """Remove an appointment that has not started yet (it never took effect; the audit log keeps it)."""
-    position = Position.objects.select_for_update().select_related("person", "organization").get(pk=position.pk)
-    if position.start_date <= timezone.localdate():
-        raise ValidationError(_("Only an appointment that has not started yet can be cancelled; end a running term instead."))
-    before = snapshot(position, POSITION_FIELDS)
-    organization_id = position.organization_id
-    record(actor, AuditAction.DEACTIVATE, position, before=before, organization_id=organization_id, ip=ip,
-           note=_("appointment cancelled before it started"))
-    position.delete()
+    """Remove an appointment that has not started yet (it never took effect; the audit log keeps it).
+    An org-dept term is kept by keeping_the_org_dept."""
+    with keeping_the_org_dept(actor, applies=_is_org_dept_term(position)):
+        position = Position.objects.select_for_update().select_related("person", "organization").get(pk=position.pk)
+        if position.start_date <= timezone.localdate():
+            raise ValidationError(_("Only an appointment that has not started yet can be cancelled; end a running term instead."))
+        before = snapshot(position, POSITION_FIELDS)
+        organization_id = position.organization_id
+        record(actor, AuditAction.DEACTIVATE, position, before=before, organization_id=organization_id, ip=ip,
+               note=_("appointment cancelled before it started"))
+        position.delete()
+
+
+def _is_org_dept_term(position: Position) -> bool:
+    """Read without a lock, so that keeping_the_org_dept can lock the committee before the position
+    (a position's role never changes). The position may be a bare Position(pk=...)."""
+    return Position.objects.filter(pk=position.pk, role=PositionRole.ORG_DEPT_STAFF).exists()
 
 
 @transaction.atomic
 def end_position(actor, position: Position, end_date: datetime.date, *, ip: str | None = None) -> Position:
-    """End a term on end_date (inclusive). Ending it on the same day again changes nothing."""
-    position = Position.objects.select_for_update().select_related("person", "organization").get(pk=position.pk)
-    if end_date is None:
-        raise ValidationError({"end_date": _("Enter the end date.")})
-    if position.end_date == end_date:
-        return position
-    if end_date < position.start_date:
-        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
-    if position.role == PositionRole.SECRETARY:
-        _check_secretary_free(position.organization, position.start_date, end_date, exclude_pk=position.pk)
-    before = snapshot(position, POSITION_FIELDS)
-    position.end_date = end_date
-    position.save(update_fields=["end_date", "updated_at"])
-    record(actor, AuditAction.UPDATE, position, before=before, after=snapshot(position, POSITION_FIELDS),
-           organization_id=position.organization_id, ip=ip, note=_("term ended"))
+    """End a term on end_date (inclusive). Ending it on the same day again changes nothing.
+    An org-dept term is kept by keeping_the_org_dept (not the last one, not one's own)."""
+    with keeping_the_org_dept(actor, applies=_is_org_dept_term(position)):
+        position = Position.objects.select_for_update().select_related("person", "organization").get(pk=position.pk)
+        if end_date is None:
+            raise ValidationError({"end_date": _("Enter the end date.")})
+        if position.end_date == end_date:
+            return position
+        if end_date < position.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        if position.role == PositionRole.SECRETARY:
+            _check_secretary_free(position.organization, position.start_date, end_date, exclude_pk=position.pk)
+        before = snapshot(position, POSITION_FIELDS)
+        position.end_date = end_date
+        position.save(update_fields=["end_date", "updated_at"])
+        record(actor, AuditAction.UPDATE, position, before=before, after=snapshot(position, POSITION_FIELDS),
+               organization_id=position.organization_id, ip=ip, note=_("term ended"))
     return position

@@ -273,12 +273,15 @@ def person_edit(request, person_id: int):
 @require_POST
 def person_set_active(request, person_id: int, active: bool):
     person = access.get_person_for(request.user, person_id, manage=True)
-    if active:
-        services.reactivate_person(request.user, person, ip=client_ip(request))
-        messages.success(request, _("%(name)s is active again.") % {"name": person.name})
-    else:
-        services.deactivate_person(request.user, person, ip=client_ip(request))
-        messages.success(request, _("%(name)s has been deactivated; open positions were ended.") % {"name": person.name})
+    try:
+        if active:
+            services.reactivate_person(request.user, person, ip=client_ip(request))
+            messages.success(request, _("%(name)s is active again.") % {"name": person.name})
+        else:
+            services.deactivate_person(request.user, person, ip=client_ip(request))
+            messages.success(request, _("%(name)s has been deactivated; open positions were ended.") % {"name": person.name})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("orgs:person", person.pk)
 
 

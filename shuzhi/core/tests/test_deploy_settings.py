@@ -78,6 +78,13 @@ def test_the_test_suite_runs_on_its_own_fixed_key(settings):
     assert settings.SECRET_KEY == TEST_SECRET_KEY != _DEV_SECRET
 
 
+def test_the_translation_commands_run_without_a_key_since_they_use_none():
+    for command in ("makemessages", "compilemessages"):
+        result = run_manage(command, "--help", DEBUG="0")
+        assert result.returncode == 0, result.stderr
+    assert run_manage("migrate", "--help", DEBUG="0").returncode != 0
+
+
 def test_make_demo_makes_its_key_once_with_mode_600_and_keeps_it(tmp_path):
     key_file = tmp_path / "var" / "secret_key"
     make_key = [sys.executable, str(ROOT / "scripts" / "secret_key.py"), str(key_file)]
