@@ -2,10 +2,11 @@
 
 Walks the whole URL conf (but the JSON API and Django's admin) as each role of the test college, with
 an English browser (Accept-Language: en): every GET, then an empty POST to every page whose form posts
-to itself (the form's error state; each POST is rolled back). The visible text — text nodes, and the
-title, placeholder, aria-label and alt attributes and button values — may contain ASCII letters only
-in the known tokens below; anything else is English left in the interface. Machine text the user reads
-as such is not words: <code>, and what a <textarea> holds (the user's own text, the rules' JSON)."""
+to itself (the form's error state; each POST is rolled back). The visible text — text nodes, the
+title, placeholder, aria-label and alt attributes, button values, and the messages that scripts show
+from data- attributes — may contain ASCII letters only in the known tokens below; anything else is
+English left in the interface. Machine text the user reads as such is not words: <code>, and what a
+<textarea> holds (the user's own text, the rules' JSON)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ MACHINE_TEXT = re.compile(
     r"|\b[0-9A-Z]{8}\b"  # receipt codes
     r"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"  # the names of settings (PUBLIC_BASE_URL)
     r"|\bmanage\.py(?: [a-z_]+)?"  # the server's commands (manage.py verify_votes)
+    r"|\{\w+\}"  # the places a script fills in ({total}%)
 )
 WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -41,6 +43,8 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 class VisibleText(HTMLParser):
     HIDDEN = {"script", "style", "template", "textarea", "code"}
     ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
+    # data- attributes holding what the scripts show: confirmations, labels, save and check messages
+    DATA_MESSAGES = ("data-confirm", "data-label", "data-msg-", "data-bad", "data-nan", "data-ok", "data-unrated")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -52,6 +56,7 @@ class VisibleText(HTMLParser):
             self.hidden += 1
         attributes = dict(attrs)
         self.parts += [attributes[name] for name in self.ATTRIBUTES if attributes.get(name)]
+        self.parts += [value for name, value in attrs if value and name.startswith(self.DATA_MESSAGES)]
         if tag == "input" and attributes.get("type") in ("submit", "button", "reset") and attributes.get("value"):
             self.parts.append(attributes["value"])
 
@@ -198,6 +203,7 @@ def test_the_checker_finds_english_and_lets_codes_addresses_and_formats_pass():
     assert english_in("<p>This password is too short.</p>") == ["This password is too short."]
     assert english_in('<input type="submit" value="Save">') == ["Save"]
     assert english_in('<a title="Next page" href="/x">下一页</a>') == ["Next page"]
+    assert english_in('<form data-confirm="Really?" data-preview="ballot-preview"></form>') == ["Really?"]
     assert english_in("<p>导入 Excel 文件（.xlsx），最多 5 MB；测评码 WGTH-V84W-2B78A；http://127.0.0.1:8000/v/</p>") == []
     assert english_in("<script>var x = 'hello world';</script><textarea>my own text</textarea>") == []
 
