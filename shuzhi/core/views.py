@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from shuzhi.orgs.access import scope_for, visible_organizations
 from shuzhi.orgs.models import Organization, Person
+from shuzhi.orgs.tree import order_by_tree
 
 
 @login_required
@@ -18,11 +19,12 @@ def home(request):
         "scope": scope,
         "is_secretary": bool(scope.roles & {Role.BRANCH, Role.GENERAL_BRANCH}),
         "is_general_branch": Role.GENERAL_BRANCH in scope.roles,
-        "my_positions": request.user.person.positions.current().select_related("organization")
+        "my_positions": order_by_tree(request.user.person.positions.current().select_related("organization"),
+                                      "organization_id", "start_date")
         if hasattr(request.user, "person") else [],
         "org_count": orgs.count(),
         "people_count": Person.objects.filter(is_active=True).count() if scope.sees_all else None,
-        "top_orgs": orgs.exclude(kind="committee").order_by("kind", "sort_order", "name")[:8]
+        "top_orgs": order_by_tree(orgs.exclude(kind="committee"))[:8]
         if not scope.sees_all else Organization.objects.none(),
     }
     return render(request, "core/home.html", context)

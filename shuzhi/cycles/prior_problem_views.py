@@ -30,6 +30,7 @@ from shuzhi.cycles.models import PriorProblem, ReviewCycle
 from shuzhi.cycles.views import get_cycle_for
 from shuzhi.orgs import access
 from shuzhi.orgs.models import OrgKind
+from shuzhi.orgs.tree import order_by_tree
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -43,17 +44,15 @@ class WithdrawForm(forms.Form):
 
 def _organizations(user):
     """The organisations whose secretaries are reviewed, among those the user may see."""
-    return (access.visible_organizations(user).filter(is_active=True).exclude(kind=OrgKind.COMMITTEE)
-            .order_by("sort_order", "name"))
+    return order_by_tree(access.visible_organizations(user).filter(is_active=True).exclude(kind=OrgKind.COMMITTEE))
 
 
 def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=None, outcome=None,
             withdraw_form=None, withdraw_problem=None, status: int = 200) -> HttpResponse:
     organizations = list(_organizations(request.user))
-    problems = (PriorProblem.objects.active()
-                .filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
-                .select_related("organization")
-                .order_by("organization__sort_order", "organization__name", "kind", "id"))
+    problems = order_by_tree(PriorProblem.objects.active()
+                             .filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
+                             .select_related("organization"), "organization_id", "kind", "id")
     withdrawn = (PriorProblem.objects.filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations],
                                              withdrawn_at__isnull=False)
                  .select_related("organization", "withdrawn_by__person").order_by("-withdrawn_at", "-id"))

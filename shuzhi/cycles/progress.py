@@ -20,6 +20,7 @@ from shuzhi.cycles.models import PreparationItem, PreparationKind, ReportMode, R
 from shuzhi.cycles.stages import Stage
 from shuzhi.orgs import access
 from shuzhi.orgs.models import Organization, OrgKind
+from shuzhi.orgs.tree import order_by_tree
 from shuzhi.reports.models import ReportStatus
 
 NOT_STARTED = "not_started"
@@ -92,10 +93,10 @@ def with_columns(qs: QuerySet[Review]) -> QuerySet[Review]:
                       problem_count=_prep_count(PreparationKind.PROBLEM)))
 
 
-def reviewer_choices(user, cycle: ReviewCycle) -> QuerySet[Organization]:
-    """The reviewing organisations among the Reviews the user may see — one query."""
+def reviewer_choices(user, cycle: ReviewCycle, *, ranks: dict[int, int] | None = None) -> QuerySet[Organization]:
+    """The reviewing organisations among the Reviews the user may see, in tree order (ranks: tree.tree_ranks())."""
     reviewer_ids = cycle_reviews(user, cycle).values("reviewer_id")
-    return Organization.objects.filter(pk__in=reviewer_ids).order_by("sort_order", "name")
+    return order_by_tree(Organization.objects.filter(pk__in=reviewer_ids), ranks=ranks)
 
 
 def apply_filters(qs: QuerySet[Review], filters: dict) -> QuerySet[Review]:
@@ -164,9 +165,11 @@ class Board:
     filters: dict
 
 
-def build_board(user, cycle: ReviewCycle, filters: dict) -> Board:
-    """Two queries: the counts and the rows."""
+def build_board(user, cycle: ReviewCycle, filters: dict, *, ranks: dict[int, int] | None = None) -> Board:
+    """Two queries (three without `ranks`, tree.tree_ranks()): the counts and the rows, in the tree order
+    of their organisation."""
     qs = apply_filters(cycle_reviews(user, cycle), filters)
     counts = count(qs)
-    rows = [to_row(r) for r in with_columns(apply_status(qs, filters.get("status")))]
+    rows = [to_row(r) for r in order_by_tree(with_columns(apply_status(qs, filters.get("status"))),
+                                             "organization_id", "pk", ranks=ranks)]
     return Board(rows=rows, counts=counts, filters=filters)

@@ -24,6 +24,7 @@ from shuzhi.cycles.forms import (
 )
 from shuzhi.cycles.models import ReportMode, Review, ReviewCycle
 from shuzhi.orgs import access
+from shuzhi.orgs.tree import in_tree_order, tree_rank, tree_ranks
 
 
 def get_cycle_for(user, cycle_id: object) -> ReviewCycle:
@@ -100,10 +101,11 @@ def _stepper(cycle: ReviewCycle) -> list[dict]:
 
 
 def _board_context(request: HttpRequest, cycle: ReviewCycle) -> dict:
-    form = ProgressFilterForm(request.GET or None, reviewers=progress.reviewer_choices(request.user, cycle),
+    ranks = tree_ranks()  # one query for the reviewer select and the rows
+    form = ProgressFilterForm(request.GET or None, reviewers=progress.reviewer_choices(request.user, cycle, ranks=ranks),
                               statuses=progress.STATUS_CHOICES)
     filters = form.values()
-    board = progress.build_board(request.user, cycle, filters)
+    board = progress.build_board(request.user, cycle, filters, ranks=ranks)
     kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
     without_status = urlencode({k: v for k, v in kept.items() if k != "status"})
     status_links = {"all": f"?{without_status}"}
@@ -126,7 +128,8 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     context.update({
         "steps": _stepper(cycle), "can_manage": access.can_manage(request.user),
         "next_stage": next_stage, "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
-        "my_reviews": list(_my_reviews(request.user).filter(cycle=cycle).select_related("organization")),
+        "my_reviews": in_tree_order(_my_reviews(request.user).filter(cycle=cycle).select_related("organization"),
+                                    lambda review: review.organization_id),
     })
     return render(request, "cycles/detail.html", context)
 
@@ -189,7 +192,7 @@ def progress_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """A secretary's way in: their Review of the newest cycle they are reviewed in."""
     reviews = list(_my_reviews(request.user).select_related("cycle", "organization")
-                   .order_by("-cycle__year", "organization__sort_order", "organization__name"))
+                   .order_by("-cycle__year", tree_rank("organization_id")))
     newest = [r for r in reviews if r.cycle_id == reviews[0].cycle_id] if reviews else []
     if len(newest) == 1:
         return redirect(reverse("cycles:preparation", args=[newest[0].pk]))

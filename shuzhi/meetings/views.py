@@ -32,6 +32,7 @@ from shuzhi.meetings.forms import AgendaForm, CommentForm, MeetingCreateForm, Me
 from shuzhi.meetings.models import Comment, CommentMode, Meeting, MeetingKind
 from shuzhi.orgs import access
 from shuzhi.orgs.models import Organization, OrgKind, Position, PositionRole
+from shuzhi.orgs.tree import in_tree_order
 
 REVIEWER_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
 
@@ -48,7 +49,7 @@ def vote_url(meeting: Meeting) -> str:
 # --- Who may schedule what ------------------------------------------------------------------------
 
 def schedulable_reviewers(user) -> list[Organization]:
-    return access.meeting_reviewers(user)
+    return in_tree_order(access.meeting_reviewers(user))
 
 
 def schedulable_cycles(user) -> list[ReviewCycle]:
@@ -64,7 +65,9 @@ def _candidates(user, cycle: ReviewCycle, reviewer: Organization, meeting: Meeti
     free = Q(agenda_item__isnull=True)
     if meeting is not None:
         free |= Q(agenda_item__meeting=meeting)
-    return list(reviews.filter(free)), list(reviews.exclude(free).select_related("agenda_item__meeting"))
+    return (in_tree_order(reviews.filter(free), lambda review: review.organization_id),
+            in_tree_order(reviews.exclude(free).select_related("agenda_item__meeting"),
+                          lambda review: review.organization_id))
 
 
 def _taken_meanwhile(request: HttpRequest, form, elsewhere: list[Review]) -> bool:

@@ -23,6 +23,7 @@ from shuzhi.orgs.forms import (
 )
 from shuzhi.orgs.models import Organization, OrgKind, Position, PositionRole
 from shuzhi.orgs.rules import REQUIRED_PARENT_KIND
+from shuzhi.orgs.tree import in_tree_order, order_by_tree
 
 
 @dataclass
@@ -47,7 +48,7 @@ def tree(request):
     orgs = access.visible_organizations(request.user)
     if not show_inactive:
         orgs = orgs.filter(is_active=True)
-    orgs = list(orgs.order_by("sort_order", "name"))
+    orgs = in_tree_order(orgs)
     secretaries = dict(
         Position.objects.current().filter(role=PositionRole.SECRETARY, organization__in=[o.pk for o in orgs])
         .values_list("organization_id", "person__name")
@@ -65,7 +66,7 @@ def detail(request, org_id: int):
     positions = list(org.positions.select_related("person").order_by("-start_date"))
     current = [p for p in positions if p.is_current(today)]
     past = [p for p in positions if not p.is_current(today)]
-    children = access.visible_organizations(request.user).filter(parent=org)
+    children = order_by_tree(access.visible_organizations(request.user).filter(parent=org))
     return render(request, "orgs/detail.html", {
         "org": org, "current_positions": current, "past_positions": past, "children": children,
         "can_manage": access.can_manage(request.user),
@@ -76,7 +77,7 @@ def detail(request, org_id: int):
 
 def _parents_for(kind: str | None):
     kinds = [k for k in (REQUIRED_PARENT_KIND.get(kind),) if k] if kind else [OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH]
-    return Organization.objects.filter(is_active=True, kind__in=kinds).order_by("kind", "sort_order", "name")
+    return order_by_tree(Organization.objects.filter(is_active=True, kind__in=kinds))
 
 
 @login_required
@@ -212,7 +213,7 @@ def people(request):
         qs = qs.filter(positions__organization=org).distinct()
     if request.GET.get("inactive") != "1":
         qs = qs.filter(is_active=True)
-    current = Position.objects.current().select_related("organization").order_by("organization__name")
+    current = order_by_tree(Position.objects.current().select_related("organization"), "organization_id", "start_date")
     qs = qs.order_by("staff_no").prefetch_related(Prefetch("positions", queryset=current, to_attr="current_positions"))
     page = Paginator(qs, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "q": q, "can_manage": access.can_manage(request.user),

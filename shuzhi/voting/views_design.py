@@ -42,6 +42,7 @@ from shuzhi.audit.services import client_ip
 from shuzhi.cycles.models import ReviewCycle
 from shuzhi.meetings.models import Meeting
 from shuzhi.orgs import access
+from shuzhi.orgs.tree import order_by_tree
 from shuzhi.voting import archive, ballotform, services
 from shuzhi.voting.forms import ballot_rows
 from shuzhi.voting.forms_design import BallotFormEditor, CategoriesEditor, row_action
@@ -113,7 +114,7 @@ def _preview_src(base: str, editor: BallotFormEditor | None) -> str:
 # --- The cycle's ballot form ----------------------------------------------------------------------
 
 def _cycle_presenters(cycle: ReviewCycle) -> list[dict]:
-    reviews = cycle.reviews.select_related("secretary", "organization").order_by("organization__name", "pk")[:3]
+    reviews = order_by_tree(cycle.reviews.select_related("secretary", "organization"), "organization_id", "pk")[:3]
     found = [{"review": r.pk, "name": r.secretary.name, "org": r.organization.name} for r in reviews]
     return found or SAMPLE_PRESENTERS
 

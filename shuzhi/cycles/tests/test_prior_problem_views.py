@@ -182,3 +182,19 @@ def test_imported_rows_are_recorded_like_rows_entered_one_by_one(college, cycle,
     assert shape(entered) == shape(imported)
     assert imported.object_repr == "批量导入" and imported.object_id == str(
         PriorProblem.objects.get(text="批量导入").pk)
+
+
+def test_organisations_are_offered_and_listed_in_tree_order(college, cycle, client_for):
+    """学校党委 → each 党总支 with its 党支部 → the 直属党支部 (orgs.tree), not by name or sort order alone."""
+    from shuzhi.cycles import services
+
+    for org in (college.direct, college.branch_b1, college.gb_a, college.gb_b):
+        services.add_prior_problem("test", organization=org, year=cycle.year - 1, kind=PriorProblemKind.NOTIFIED,
+                                   text=f"{org.name}的问题")
+    page = html(client_for(college.org_dept).get(page_url(cycle)))
+    tree = [college.gb_b, college.branch_b1, college.gb_a, college.branch_a2, college.branch_a1, college.direct]
+    select = page.split('name="organization"')[1].split("</select>")[0]
+    offered = [chunk.split(">", 1)[1].split("<")[0] for chunk in select.split("<option")[2:]]
+    assert offered == [org.name for org in tree]
+    listed = [page.index(f'id="org-{org.pk}"') for org in tree if org != college.branch_a2]  # 甲学生 has none
+    assert listed == sorted(listed)

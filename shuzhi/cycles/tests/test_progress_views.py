@@ -141,7 +141,7 @@ def test_queries_do_not_grow_with_the_rows(college, client_for, django_assert_ma
         n_small = _query_count(client, f"/cycles/{small.pk}/{suffix}")
         n_large = _query_count(client, f"/cycles/{large.pk}/{suffix}")
         assert n_small == n_large, suffix
-    with django_assert_max_num_queries(14):  # session, user, scope, cycle, filters, counts, rows …
+    with django_assert_max_num_queries(15):  # session, user, scope, cycle, tree order, filters, counts, rows …
         client.get(f"/cycles/{large.pk}/")
 
 
@@ -167,3 +167,13 @@ def test_someone_without_a_review_gets_404_for_the_board_and_the_xlsx(college, p
     client = client_for(college.outsider)
     assert client.get(f"/cycles/{progress.pk}/").status_code == 404
     assert client.get(f"/cycles/{progress.pk}/progress.xlsx").status_code == 404
+
+
+def test_rows_and_the_reviewer_filter_are_in_tree_order(college, cycle, client_for):
+    """学校党委's secretaries first by 党总支 then 直属党支部, each 党总支's 党支部 after it (orgs.tree)."""
+    page = html(client_for(college.org_dept).get(f"/cycles/{cycle.pk}/"))
+    assert board_rows(page) == ["乙学院党总支", "乙学院教工党支部", "甲学院党总支", "甲学院教工党支部", "机关直属党支部"]
+    select = page.split('name="reviewer"')[1].split("</select>")[0]
+    assert select.index("学校党委") < select.index("乙学院党总支") < select.index("甲学院党总支")
+    sheet = load_workbook(io.BytesIO(client_for(college.org_dept).get(f"/cycles/{cycle.pk}/progress.xlsx").content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == board_rows(page)

@@ -46,7 +46,7 @@ def test_org_dept_schedules_the_committee_meeting_with_its_agenda(college, cycle
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
     assert meeting.kind == MeetingKind.COMMITTEE_ENLARGED and meeting.reviewer == college.committee
     assert meeting.starts_at.isoformat().startswith("2026-12-20T01:00")  # 09:00 in Asia/Shanghai
-    listed = [r.pk for r in cycle.reviews.filter(reviewer=college.committee) if r.pk in (gb_a.pk, direct.pk)]
+    listed = [gb_a.pk, direct.pk]  # the presenters as listed: in tree order, 党总支 before 直属党支部
     modes = {gb_a.pk: "on_site", direct.pk: "written"}
     assert [(i.review_id, i.mode) for i in meeting.agenda.all()] == [(pk, modes[pk]) for pk in listed]
     assert meeting.expected_attendees == 60 and meeting.created_by == college.org_dept

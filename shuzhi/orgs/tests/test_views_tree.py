@@ -96,3 +96,16 @@ def test_general_branch_cannot_change_another_general_branchs_data(college, clie
     target.refresh_from_db()
     assert target.name == "乙学院教工党支部" and target.is_active
     assert AuditEvent.objects.count() == events
+
+
+def test_tree_lists_general_branches_with_their_branches_before_the_direct_branches(college, client_for):
+    from shuzhi.orgs import services
+    from shuzhi.orgs.models import OrgKind
+
+    services.create_organization("test", name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=college.committee,
+                                 sort_order=5)
+    html = client_for(college.org_dept).get("/orgs/").content.decode()
+    names = ["学校党委", "乙学院党总支", "乙学院教工党支部", "甲学院党总支", "甲学院学生党支部", "甲学院教工党支部",
+             "丙学院党总支", "机关直属党支部"]
+    places = [html.index(f">{name}<") for name in names]
+    assert places == sorted(places)
