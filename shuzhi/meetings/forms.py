@@ -126,12 +126,18 @@ class ScreenForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    """A comment (点评) on one presenter, or the collective comment (review left empty)."""
+    """A comment (点评) on one presenter, or the collective comment (review left empty).
+
+    The 职务 is chosen among the author's current positions (roles: services.author_roles, (position id,
+    label)); cleaned_data["author_role"] is the chosen label, or "" for an author without a position."""
 
     review = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    author_role = forms.CharField(
-        label=_("Your role"), max_length=MAX_ROLE, required=False,
-        help_text=_("For example 党委书记, 委员, 分管副院长."))
+    author_role = forms.TypedChoiceField(
+        label=_("Your role"), coerce=int, choices=(), required=False,
+        help_text=_("Your current positions as recorded in the organisation tree. If one is missing or out of "
+                    "date, ask the organisation department to correct it."),
+        error_messages={"invalid_choice": _("Choose one of your current positions."),
+                        "required": _("Choose one of your current positions.")})
     problems = forms.CharField(
         label=_("Problems pointed out"), max_length=MAX_COMMENT, strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -140,7 +146,15 @@ class CommentForm(forms.Form):
         label=_("Way forward"), max_length=MAX_COMMENT, required=False, strip=True,
         widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, prefix_id: str = "", **kwargs):
+    def __init__(self, *args, prefix_id: str = "", roles: Iterable[tuple[int, str]] = (), **kwargs):
         # Several comment forms share one page: distinct ids, the same field names.
         kwargs.setdefault("auto_id", f"id_{prefix_id}_%s" if prefix_id else "id_%s")
         super().__init__(*args, **kwargs)
+        self.roles = dict(roles)
+        field = self.fields["author_role"]
+        field.choices = list(self.roles.items())
+        field.required = bool(self.roles)
+
+    def clean_author_role(self) -> str:
+        chosen = self.cleaned_data.get("author_role")
+        return self.roles.get(chosen, "") if chosen not in ("", None) else ""

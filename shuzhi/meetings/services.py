@@ -12,7 +12,8 @@ from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record, snapshot
 from shuzhi.cycles.models import Review, ReviewCycle
 from shuzhi.meetings.models import AgendaItem, Comment, CommentMode, Meeting, MeetingKind, PresentMode
-from shuzhi.orgs.models import Organization, OrgKind
+from shuzhi.orgs.models import Organization, OrgKind, Position, PositionRole
+from shuzhi.orgs.tree import tree_ranks
 
 MEETING_FIELDS = ["title", "starts_at", "place", "expected_attendees", "comment_mode"]
 MAX_ATTENDEES = 2000
@@ -160,13 +161,53 @@ def set_current_item(meeting: Meeting, position: int) -> Meeting:
     return meeting
 
 
+def position_label(position: Position) -> str:
+    """The 职务 a position gives a comment: the organisation's name and the role, e.g. 信息工程学院党总支书记."""
+    return f"{position.organization.name}{position.get_role_display()}"
+
+
+def author_roles(user, meeting: Meeting) -> list[tuple[int, str]]:
+    """The 职务 the user may give with a comment at `meeting`: (position id, label) for each of their
+    current positions — those in the meeting's reviewing organisation first, then the others in tree
+    order, each organisation's by rank (书记 before 副书记 before 委员 …). Empty for an account without a
+    person or without a current position. Two requests: the positions and the tree order."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return []
+    positions = list(Position.objects.current().filter(person=person).select_related("organization"))
+    if not positions:
+        return []
+    ranks, role_rank = tree_ranks(), {role: n for n, role in enumerate(PositionRole.values)}
+    positions.sort(key=lambda p: (p.organization_id != meeting.reviewer_id, ranks.get(p.organization_id, len(ranks)),
+                                  role_rank.get(p.role, len(role_rank)), p.start_date, p.pk))
+    return [(p.pk, position_label(p)) for p in positions]
+
+
+def check_author_role(actor, meeting: Meeting, author_role: str) -> str | None:
+    """Why `author_role` may not go with the actor's comment, or None: it must be empty or the label of
+    one of the actor's current positions (author_roles), so one person's 职务 reads the same everywhere."""
+    if not author_role:
+        return None
+    labels = [label for _pk, label in author_roles(actor, meeting)]
+    if author_role in labels:
+        return None
+    if not labels:
+        return _("You hold no current position, so the comment is recorded without one.")
+    return _("Choose one of your current positions: %(positions)s.") % {"positions": "、".join(labels)}
+
+
 @transaction.atomic
 def add_comment(actor, meeting: Meeting, *, review: Review | None, problems: str, direction: str = "",
                 author_role: str = "", ip: str | None = None) -> Comment:
     """A comment (点评): per presenter, or collective (review=None) when the meeting uses 集中点评.
-    The same comment submitted twice is stored once."""
+    author_role is empty or the label of one of the actor's current positions (author_roles); any other
+    text is refused. The same comment submitted twice is stored once."""
     problems, direction = (problems or "").strip(), (direction or "").strip()
+    author_role = (author_role or "").strip()
     errors = {}
+    role_problem = check_author_role(actor, meeting, author_role)
+    if role_problem:
+        errors["author_role"] = role_problem
     if not problems:
         errors["problems"] = _("State the problems pointed out.")
     elif len(problems) > 5000:

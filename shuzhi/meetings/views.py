@@ -31,7 +31,7 @@ from shuzhi.meetings import services
 from shuzhi.meetings.forms import AgendaForm, CommentForm, MeetingCreateForm, MeetingForm, MoveForm, ScreenForm
 from shuzhi.meetings.models import Comment, CommentMode, Meeting, MeetingKind
 from shuzhi.orgs import access
-from shuzhi.orgs.models import Organization, OrgKind, Position, PositionRole
+from shuzhi.orgs.models import Organization, OrgKind
 from shuzhi.orgs.tree import in_tree_order
 
 REVIEWER_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)
@@ -280,16 +280,11 @@ def screen(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 # --- Comments ---------------------------------------------------------------------------------------
 
-def _role_hint(user, meeting: Meeting) -> str:
-    """The commenter's role in the reviewing organisation, to prefill the free-text role."""
-    position = (Position.objects.current().filter(person__user=user, organization=meeting.reviewer)
-                .exclude(role=PositionRole.ORG_DEPT_STAFF).order_by("start_date").first())
-    return position.get_role_display() if position else ""
-
-
-def _comment_form(review_id: int | None, role: str, data=None) -> CommentForm:
+def _comment_form(review_id: int | None, roles: list[tuple[int, str]], data=None) -> CommentForm:
+    """roles: services.author_roles; the first (a position in the reviewing organisation) is preselected."""
     key = f"r{review_id}" if review_id else "collective"
-    return CommentForm(data, prefix_id=key, initial={"review": review_id, "author_role": role})
+    return CommentForm(data, prefix_id=key, roles=roles,
+                       initial={"review": review_id, "author_role": roles[0][0] if roles else None})
 
 
 def _sections(request: HttpRequest, meeting: Meeting, *, can_comment: bool, bound: tuple | None = None,
@@ -300,14 +295,14 @@ def _sections(request: HttpRequest, meeting: Meeting, *, can_comment: bool, boun
     collective = meeting.comment_mode == CommentMode.COLLECTIVE
     sections = []
 
-    role = _role_hint(request.user, meeting) if can_comment else ""
+    roles = services.author_roles(request.user, meeting) if can_comment else []
 
     def form_for(review_id):
         if not can_comment:
             return None
         if bound and bound[0] == review_id:
             return bound[1]
-        return _comment_form(review_id, role)
+        return _comment_form(review_id, roles)
 
     collective_comments = [c for c in comments if c.review_id is None]
     refused = bound is not None and bound[0] is None
@@ -333,7 +328,7 @@ def comments(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if not can_comment:
             raise PermissionDenied
         review_id, review = _posted_review(request, meeting)
-        form = _comment_form(review_id, "", request.POST)
+        form = _comment_form(review_id, services.author_roles(request.user, meeting), request.POST)
         if form.is_valid():
             if review is None and meeting.comment_mode != CommentMode.COLLECTIVE:
                 form.add_error(None, _("This meeting comments after each presenter: add the comment under the "

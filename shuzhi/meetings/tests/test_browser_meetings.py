@@ -97,6 +97,12 @@ def test_committee_member_comments_on_a_phone(college, cycle, meeting, page_for)
     page.locator(f'.comment-index a[href="#comments-{review.pk}"]').click()
     section.locator("summary").click()
 
+    # The 职务 is a choice among the member's current positions, not free text.
+    role = section.locator("select[name=author_role]")
+    expect(role.locator("option:checked")).to_have_text("学校党委委员")
+    expect(role.locator("option")).to_have_count(1)
+    assert section.locator("input[name=author_role]").count() == 0
+
     # Nothing typed in the required box: the message is shown and the rest is kept.
     section.locator("textarea[name=direction]").fill("多到一线听取党员意见")
     section.locator("button[type=submit]").click()
@@ -113,6 +119,37 @@ def test_committee_member_comments_on_a_phone(college, cycle, meeting, page_for)
     expect(page.locator(f"#count-{review.pk}")).to_have_text("1")
     comment = Comment.objects.get()
     assert comment.review == review and comment.author == college.committee_member
-    assert comment.direction == "多到一线听取党员意见" and comment.author_role == _("Committee member")
+    assert comment.direction == "多到一线听取党员意见" and comment.author_role == "学校党委委员"
+    expect(section.locator(".comment-meta")).to_contain_text("学校党委委员")
     page.screenshot(path=f"{ARTIFACTS}/meetings-comments-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_secretary_with_two_positions_picks_one_on_a_phone(college, cycle, page_for):
+    """The same person's 职务 reads the same on every comment: chosen among the positions on record."""
+    from shuzhi.meetings import services
+    from shuzhi.orgs import services as org_services
+    from shuzhi.orgs.models import PositionRole
+
+    org_services.appoint("test", person=college.gb_a_secretary.person, organization=college.gb_a,
+                         role=PositionRole.ORGANIZER, start_date=timezone.localdate())
+    meeting = services.schedule_meeting(
+        college.gb_a_secretary, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会",
+        starts_at=timezone.now(), place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+    review = review_of(cycle, college.branch_a1)
+    page = page_for(college.gb_a_secretary, PHONE)
+    page.goto(f"/meetings/{meeting.pk}/comments/")
+    section = page.locator(f"#comments-{review.pk}")
+    section.locator("summary").click()
+    role = section.locator("select[name=author_role]")
+    expect(role.locator("option")).to_have_text(["甲学院党总支书记", "甲学院党总支组织员"])
+    expect(role.locator("option:checked")).to_have_text("甲学院党总支书记")
+    box = role.bounding_box()
+    assert box["height"] >= 36 and box["x"] + box["width"] <= PHONE["width"]  # as tall as the other fields
+    section.screenshot(path=f"{ARTIFACTS}/meetings-comment-role-phone.png")
+    role.select_option(label="甲学院党总支组织员")
+    section.locator("textarea[name=problems]").fill("组织生活会质量不高")
+    section.locator("button[type=submit]").click()
+    expect(section.locator(".comment-meta")).to_contain_text("甲学院党总支组织员")
+    assert Comment.objects.get().author_role == "甲学院党总支组织员"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
