@@ -51,7 +51,8 @@ def table_names(cursor, vendor: str) -> list[str]:
     if vendor == "sqlite":
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     else:
-        cursor.execute("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+        cursor.execute("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                       "ORDER BY tablename")
     return [row[0] for row in cursor.fetchall()]
 
 

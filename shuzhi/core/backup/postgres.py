@@ -64,7 +64,8 @@ def _unlinkable_models() -> list:
 def tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} is not installed: run `bash scripts/system-deps.sh` (it installs postgresql-client).")
+        raise BackupError(f"{name} is not installed: run `bash scripts/system-deps.sh` "
+                          "(it installs postgresql-client).")
     return path
 
 

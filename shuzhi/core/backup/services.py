@@ -47,8 +47,9 @@ def create_backup(output: Path | None = None, *, keep_days: int | None = None) -
     """Write a backup archive of the database and the uploaded files.
 
     `output`: a file name ending in .tar.gz, which must not exist yet, or else a directory (created if
-    need be; a new timestamped name is chosen in it); default var/backups/. `keep_days`: afterwards, delete the backups in that directory older than
-    that many days. Raises BackupError with the reason if no backup could be written."""
+    need be; a new timestamped name is chosen in it); default var/backups/. `keep_days`: afterwards,
+    delete the backups in that directory older than that many days. Raises BackupError with the reason
+    if no backup could be written (then no file named shuzhi-backup-*.tar.gz was written either)."""
     if keep_days is not None and keep_days < 1:
         raise BackupError("--keep-days must be at least 1.")
     target = _target_path(output)
@@ -104,10 +105,14 @@ def prune_backups(directory: Path, keep_days: int, *, keep: Path) -> list[Path]:
     """Delete the backups (and leftovers of interrupted runs) in `directory` older than `keep_days`."""
     cutoff = time.time() - keep_days * 86400
     pruned = []
-    for path in sorted(directory.glob(f"{archive.PREFIX}*{archive.SUFFIX}")) + sorted(directory.glob(f".{archive.PREFIX}*")):
+    candidates = [*directory.glob(f"{archive.PREFIX}*{archive.SUFFIX}"), *directory.glob(f".{archive.PREFIX}*")]
+    for path in sorted(candidates):
         if path == keep or path.is_symlink() or path.stat().st_mtime >= cutoff:
             continue
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
         pruned.append(path)
     return pruned
 
@@ -239,9 +244,8 @@ def _target_tables_with_data() -> list[str]:
 def _refuse_unless_empty(media_root: Path | None, force: bool) -> None:
     occupied = _target_tables_with_data()
     if occupied and not force:
-        shown = ", ".join(occupied[:8]) + (f" and {len(occupied) - 8} more" if len(occupied) > 8 else "")
-        raise BackupError(f"The database {_target_name()} is not empty (rows in {shown}): restoring would replace "
-                          "its data. Restore into an empty database, or pass --force to replace it. "
+        raise BackupError(f"The database {_target_name()} is not empty (rows in {_some(occupied, 8)}): restoring "
+                          "would replace its data. Restore into an empty database, or pass --force to replace it. "
                           "Nothing was restored.")
     if media_root is not None and media_root.is_dir() and any(media_root.iterdir()) and not force:
         raise BackupError(f"MEDIA_ROOT {media_root} is not empty: pass --force to replace its files. "
@@ -307,12 +311,16 @@ def _migration_warnings(applied: list[str]) -> list[str]:
     unknown = sorted(set(applied) - known)
     warnings = []
     if pending:
-        warnings.append(f"{len(pending)} migrations of this code are not applied in the backup "
-                        f"({', '.join(pending[:5])}…): run manage.py migrate")
+        warnings.append(f"{len(pending)} migrations of this code are not applied in the backup ({_some(pending)}): "
+                        "run manage.py migrate")
     if unknown:
-        warnings.append(f"the backup has {len(unknown)} migrations this code does not know ({', '.join(unknown[:5])}): "
+        warnings.append(f"the backup has {len(unknown)} migrations this code does not know ({_some(unknown)}): "
                         "it was made by a newer version")
     return warnings
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def _check_votes() -> list[VoteCheck]:
@@ -320,7 +328,8 @@ def _check_votes() -> list[VoteCheck]:
     from shuzhi.voting.services import verify_seal
 
     checks = []
-    for survey in Survey.objects.filter(status=SurveyStatus.CLOSED, is_rehearsal=False).select_related("meeting").order_by("pk"):
+    closed = Survey.objects.filter(status=SurveyStatus.CLOSED, is_rehearsal=False).select_related("meeting")
+    for survey in closed.order_by("pk"):
         check = verify_seal(survey)
         detail = [] if check.digest_matches else ["the seal record itself was changed"]
         detail += [f"ballot {r} differs from the sealed one" for r in check.changed]

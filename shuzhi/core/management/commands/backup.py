@@ -27,7 +27,8 @@ class Command(BaseCommand):
     help = "Back up the database and uploaded files into one verified archive (default: var/backups/)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", type=Path, help="a directory (default var/backups), or the archive file name ending in .tar.gz")
+        parser.add_argument("--output", type=Path,
+                            help="a directory (default var/backups), or the archive's file name ending in .tar.gz")
         parser.add_argument("--keep-days", type=int, help="delete backups in the same directory older than this")
 
     def handle(self, *args, output, keep_days, **options):
