@@ -2,9 +2,9 @@
 import os
 import sys
 
-# Commands that only turn translation files into others start Django's settings but use no secret:
-# they run without a key of the deployment's own (the settings refuse to start without one otherwise).
-FILE_ONLY_COMMANDS = {"makemessages", "compilemessages"}
+# Commands that only write source files (translations, migrations) start Django's settings but use no
+# secret: they run without a key of the deployment's own (the settings refuse to start without one).
+FILE_ONLY_COMMANDS = {"makemessages", "compilemessages", "makemigrations"}
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuzhi.settings")

@@ -123,9 +123,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lock an account for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES failed attempts in a row.
+# Failed logins (shuzhi.accounts.services): LOGIN_MAX_FAILURES wrong passwords for one staff number from
+# one client address within LOGIN_LOCKOUT_MINUTES lock that staff number at that address (only there) for
+# as long; LOGIN_NETWORK_MAX_FAILURES from one address, whatever the staff numbers, within
+# LOGIN_NETWORK_LOCKOUT_MINUTES lock every login from it for as long. No lock is account-wide.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_NETWORK_MAX_FAILURES = envint("LOGIN_NETWORK_MAX_FAILURES", 30)
+LOGIN_NETWORK_LOCKOUT_MINUTES = envint("LOGIN_NETWORK_LOCKOUT_MINUTES", 60)
 # The public ballot: wrong codes one client address may try per minute before it must wait a minute.
 BALLOT_GUESS_LIMIT = envint("BALLOT_GUESS_LIMIT", 60)
 

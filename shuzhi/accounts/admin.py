@@ -6,4 +6,4 @@ from shuzhi.accounts.models import User
 
 @admin.register(User)
 class ShuzhiUserAdmin(UserAdmin):
-    list_display = ["username", "is_active", "is_superuser", "must_change_password", "locked_until"]
+    list_display = ["username", "is_active", "is_superuser", "must_change_password"]

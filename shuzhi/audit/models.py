@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("login")
     LOGIN_FAILED = "login_failed", _("login failed")
     LOCKED = "locked", _("account locked")
+    UNLOCKED = "unlocked", _("login lock lifted")
     LOGOUT = "logout", _("logout")
     PASSWORD_CHANGE = "password_change", _("password change")
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shuzhi.accounts.services import forget_login_failures
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record, snapshot
 from shuzhi.orgs import rules
@@ -359,9 +360,8 @@ def reset_password(actor, person: Person, new_password: str, *, ip: str | None =
     user = person.user
     user.set_password(new_password)
     user.must_change_password = True
-    user.failed_login_count = 0
-    user.locked_until = None
     user.save()
+    forget_login_failures(user)
     record(actor, AuditAction.PASSWORD_CHANGE, user, object_repr=str(person), ip=ip, note=_("password reset by administrator"))
 
 

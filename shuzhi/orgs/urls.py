@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:person_id>/deactivate/", views.person_set_active, {"active": False}, name="person_deactivate"),
     path("people/<int:person_id>/reactivate/", views.person_set_active, {"active": True}, name="person_reactivate"),
     path("people/<int:person_id>/password/", views.person_reset_password, name="person_reset_password"),
+    path("people/<int:person_id>/unlock/", views.person_unlock, name="person_unlock"),
     path("import/", import_views.import_page, name="import"),
     path("import/template.xlsx", import_views.template_download, name="import_template"),
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shuzhi.accounts import services as account_services
 from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
 from shuzhi.orgs import access, services
@@ -216,7 +217,9 @@ def people(request):
     current = order_by_tree(Position.objects.current().select_related("organization"), "organization_id", "start_date")
     qs = qs.order_by("staff_no").prefetch_related(Prefetch("positions", queryset=current, to_attr="current_positions"))
     page = Paginator(qs, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q, "can_manage": access.can_manage(request.user),
+    can_manage = access.can_manage(request.user)
+    locked = account_services.locked_user_ids([p.user_id for p in page if p.user_id]) if can_manage else set()
+    context = {"page": page, "q": q, "can_manage": can_manage, "locked_user_ids": locked,
                "inactive": request.GET.get("inactive") == "1", "org_filter": org_filter}
     template = "orgs/people_rows.html" if request.headers.get("HX-Request") else "orgs/people.html"
     return render(request, template, context)
@@ -226,9 +229,11 @@ def people(request):
 def person_detail(request, person_id: int):
     person = access.get_person_for(request.user, person_id)
     positions = access.visible_positions(request.user).filter(person=person).select_related("organization").order_by("-start_date")
+    can_manage = access.can_manage(request.user)
     return render(request, "orgs/person_detail.html", {
-        "person": person, "positions": positions, "can_manage": access.can_manage(request.user),
+        "person": person, "positions": positions, "can_manage": can_manage,
         "today": timezone.localdate(), "reset_form": PasswordResetForm(),
+        "login_locks": account_services.login_locks(person.user) if can_manage and person.user else [],
     })
 
 
@@ -283,6 +288,19 @@ def person_set_active(request, person_id: int, active: bool):
             messages.success(request, _("%(name)s has been deactivated; open positions were ended.") % {"name": person.name})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("orgs:person", person.pk)
+
+
+@login_required
+@require_POST
+def person_unlock(request, person_id: int):
+    """Lift the login locks on the person's account (the org dept, e.g. after a stranger's guesses)."""
+    person = access.get_person_for(request.user, person_id, manage=True)
+    if person.user is None or not account_services.unlock_login(request.user, person.user, ip=client_ip(request)):
+        messages.info(request, _("%(name)s's account has no login lock.") % {"name": person.name})
+    else:
+        messages.success(request, _("Login locks lifted: %(name)s can sign in again from every computer.") % {
+            "name": person.name})
     return redirect("orgs:person", person.pk)
 
 

@@ -1,4 +1,4 @@
-"""Logging in and out: audit records, lock-out, forced password change, session expiry."""
+"""Logging in and out: audit records, throttling per network address, forced password change, session expiry."""
 
 import datetime
 
@@ -6,11 +6,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from conftest import PASSWORD
+from shuzhi.accounts.models import LoginThrottle
 from shuzhi.audit.models import AuditEvent
 
 
-def login(client, username, password):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+def login(client, username, password, **extra):
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
 
 
 def test_login_succeeds_and_is_audited(college, client):
@@ -34,31 +35,86 @@ def test_unknown_user_gets_the_same_message(college, client):
 
 
 @override_settings(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
-def test_account_locks_after_repeated_failures_even_for_the_right_password(college, client):
+def test_repeated_failures_lock_the_account_at_that_address_even_for_the_right_password(college, client):
     for _ in range(3):
         login(client, "90005", "wrong")
     response = login(client, "90005", PASSWORD)
     assert response.status_code == 400
-    assert "锁定" in response.content.decode()
+    assert "暂停" in response.content.decode() and "15 分钟" in response.content.decode()
     assert AuditEvent.objects.filter(action="locked").count() == 1
-    user = college.branch_a1_secretary
-    user.refresh_from_db()
-    assert user.locked_until > timezone.now()
+    lock = LoginThrottle.objects.get(scope="name_at_network", username="90005")
+    assert lock.network == "127.0.0.1" and lock.locked_until > timezone.now()
+
+
+@override_settings(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
+def test_a_strangers_failures_do_not_lock_the_owner_out_from_their_own_computer(college, client):
+    for _ in range(10):
+        login(client, "90001", "wrong", REMOTE_ADDR="10.9.9.9")
+    assert login(client, "90001", PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 400  # locked there
+    response = login(client, "90001", PASSWORD, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 302, response.content.decode()
+
+
+@override_settings(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
+def test_unknown_staff_numbers_lock_the_same_way_so_nothing_is_given_away(college, client):
+    answers = {}
+    for name in ("90005", "no-such-number"):
+        replies = [login(client, name, "wrong").content.decode() for _ in range(4)]
+        answers[name] = ["暂停" in reply for reply in replies]
+    assert answers["90005"] == answers["no-such-number"] == [False, False, True, True]
+
+
+@override_settings(LOGIN_NETWORK_MAX_FAILURES=6, LOGIN_NETWORK_LOCKOUT_MINUTES=60, LOGIN_MAX_FAILURES=5)
+def test_many_failures_from_one_address_lock_every_login_from_it_for_longer(college, client):
+    for name in ("90002", "90003", "90004", "90005", "90006", "90007"):
+        login(client, name, "wrong", REMOTE_ADDR="10.2.2.2")
+    response = login(client, "90001", PASSWORD, REMOTE_ADDR="10.2.2.2")
+    assert response.status_code == 400 and "60 分钟" in response.content.decode()
+    assert login(client, "90001", PASSWORD, REMOTE_ADDR="10.3.3.3").status_code == 302
+
+
+@override_settings(LOGIN_NETWORK_MAX_FAILURES=3, LOGIN_MAX_FAILURES=100)
+def test_an_ipv6_client_counts_by_its_64_network(college, client):
+    for host in ("2001:db8:1:2::a", "2001:db8:1:2::b", "2001:db8:1:2:ffff::c"):
+        login(client, "90005", "wrong", REMOTE_ADDR=host)
+    assert login(client, "90005", PASSWORD, REMOTE_ADDR="2001:db8:1:2::d").status_code == 400
+    assert login(client, "90005", PASSWORD, REMOTE_ADDR="2001:db8:1:3::d").status_code == 302
 
 
 @override_settings(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
 def test_lock_expires(college, client):
-    user = college.branch_a1_secretary
-    user.locked_until = timezone.now() - datetime.timedelta(seconds=1)
-    user.save()
+    for _ in range(3):
+        login(client, "90005", "wrong")
+    LoginThrottle.objects.update(locked_until=timezone.now() - datetime.timedelta(seconds=1))
     assert login(client, "90005", PASSWORD).status_code == 302
 
 
-def test_successful_login_resets_the_failure_count(college, client):
+@override_settings(LOGIN_MAX_FAILURES=3, LOGIN_LOCKOUT_MINUTES=15)
+def test_failures_older_than_the_window_are_forgotten(college, client):
+    for _ in range(2):
+        login(client, "90005", "wrong")
+    LoginThrottle.objects.update(window_started_at=timezone.now() - datetime.timedelta(minutes=16))
     login(client, "90005", "wrong")
+    assert login(client, "90005", PASSWORD).status_code == 302
+
+
+@override_settings(LOGIN_MAX_FAILURES=3)
+def test_successful_login_resets_the_failure_count(college, client):
+    for _ in range(2):
+        login(client, "90005", "wrong")
     login(client, "90005", PASSWORD)
-    college.branch_a1_secretary.refresh_from_db()
-    assert college.branch_a1_secretary.failed_login_count == 0
+    client.logout()
+    for _ in range(2):
+        login(client, "90005", "wrong")
+    assert login(client, "90005", PASSWORD).status_code == 302
+
+
+@override_settings(BEHIND_PROXY=True, LOGIN_MAX_FAILURES=3)
+def test_behind_the_proxy_failures_count_for_the_forwarded_address(college, client):
+    for _ in range(3):
+        login(client, "90005", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert LoginThrottle.objects.get(scope="name_at_network").network == "203.0.113.7"
+    assert login(client, "90005", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
 
 
 def test_next_parameter_cannot_redirect_off_site(college, client):

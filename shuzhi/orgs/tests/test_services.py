@@ -211,12 +211,19 @@ def test_deactivating_a_person_ends_positions_and_disables_login(college):
 
 
 def test_reset_password_forces_a_change_and_unlocks(college):
+    import datetime
+
+    from django.utils import timezone
+
+    from shuzhi.accounts.models import LoginThrottle, ThrottleScope
+
     user = college.branch_a1_secretary
-    user.failed_login_count = 3
-    user.save()
+    now = timezone.now()
+    LoginThrottle.objects.create(scope=ThrottleScope.NAME_AT_NETWORK, username=user.username, network="10.0.0.9",
+                                 window_started_at=now, locked_until=now + datetime.timedelta(minutes=15))
     services.reset_password(college.org_dept, user.person, "Temporary-2026")
     user.refresh_from_db()
-    assert user.must_change_password and user.failed_login_count == 0
+    assert user.must_change_password and not LoginThrottle.objects.filter(username=user.username).exists()
     assert user.check_password("Temporary-2026")
 
 

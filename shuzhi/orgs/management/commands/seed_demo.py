@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from shuzhi.accounts.services import forget_login_failures
 from shuzhi.orgs import services
 from shuzhi.orgs.models import Organization, OrgKind, Person, PositionRole
 
@@ -161,6 +162,5 @@ class Command(BaseCommand):
             user = User.objects.get(username=staff_no)
             user.set_password(DEMO_PASSWORD)
             user.must_change_password = False
-            user.failed_login_count = 0
-            user.locked_until = None
             user.save()
+            forget_login_failures(user)
