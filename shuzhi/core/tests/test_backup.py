@@ -73,7 +73,8 @@ class BallotStream:
 def test_a_backup_taken_while_ballots_stream_in_restores_whole_and_the_vote_verifies(
         college, open_vote, tmp_path, scratch_database, monkeypatch):
     survey = open_vote
-    stream = BallotStream(survey, survey.test_codes)
+    # Codes enough that the stream outlasts a slow backup on a busy machine; it stops once checked.
+    stream = BallotStream(survey, survey.test_codes + services.issue_codes(college.org_dept, survey, 200))
     read_contents, during = contents.read_contents, {}
 
     def read_while_ballots_arrive(cursor, vendor):
@@ -113,6 +114,7 @@ def test_a_backup_taken_while_ballots_stream_in_restores_whole_and_the_vote_veri
         report = restore_backup(after_close.path, force=True)  # the scratch database holds the first restore
         assert report.ok, report.problems
         assert [(v.survey_id, v.ok, v.ballots) for v in report.votes] == [(survey.pk, True, len(stream.receipts))]
+        assert BallotCode.objects.filter(survey=survey, status=CodeStatus.USED).count() == len(stream.receipts)
         restored = Survey.objects.get(pk=survey.pk)
         assert restored.seal_digest == live.seal_digest and services.verify_seal(restored).ok
         assert audit_trail() == live_audit and report.audit_events == len(live_audit)
