@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -91,6 +92,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         "message": _("There is no such page, or it is not open to your account."),
         "advice": _("Check the address, or go back and follow a link. A link from an old message may point to "
                     "something that has since been removed."),
+        # A voter (no login) is sent back to typing the code on the card, not to the staff's login.
+        "ballot_url": reverse("ballot:enter") if request.path.startswith(reverse("ballot:enter")) else "",
     }, with_request=True)
 
 

@@ -69,10 +69,17 @@ def test_a_previous_page_on_another_site_is_not_offered(college, client_for):
 
 
 def test_an_anonymous_visitor_is_offered_the_login(client, db):
-    response = client.get("/v/no/such/page/", **ENGLISH_BROWSER)
+    response = client.get("/cycles/no/such/page/", **ENGLISH_BROWSER)
     assert response.status_code == 404
     html = page(response)
     assert 'href="/accounts/login/" id="error-home"' in html and "登录" in html
+
+
+def test_a_voter_on_a_wrong_ballot_address_is_offered_the_code_entry(client, db):
+    response = client.get("/v/no/such/page/", **ENGLISH_BROWSER)
+    assert response.status_code == 404
+    html = page(response)
+    assert 'href="/v/" id="error-home"' in html and "重新输入测评码" in html and "登录" not in html
 
 
 def test_a_refused_change_is_a_chinese_403(college, client_for):
