@@ -2,9 +2,11 @@
 
 Layout: title (方正小标宋简体 二号); a centred 楷体 line “{organization}书记　{secretary}” (an ideographic
 space between office and name, which stays visible in a CJK font); the four sections of 周职党〔2024〕45号
-§四(二)2 as level-1 headings; under the first, every notified or self-identified problem of last year as
-a level-2 heading “（一）问题：……” followed by the answer, or “无。” when there were none. A problem that
-carries its own label (“上年度述职通报问题：…”, “本人查摆问题：…”) keeps that label instead of “问题：”.
+§四(二)2 as level-1 headings; under the first, every one of last year's items as a level-2 heading named
+for its kind — “（一）上年度述职通报问题：……”, “（二）本人查摆问题：……”, “（三）整改承诺：……” (a commitment
+reads as a commitment, not as a problem) — followed by the answer, or “无。” when there were none. An item
+of unknown kind is “问题：……”; one whose text carries its own label (“本人查摆问题：…”, “整改承诺：…”)
+keeps that label.
 Then the secretary's name and the date as signature block. Each section's text becomes one paragraph per
 non-blank line. Empty sections and empty answers render as nothing under their heading: the export
 shows what was written, the quality check elsewhere says what is missing.
@@ -25,8 +27,18 @@ SECTION_NEXT_STEPS = "四、下一步工作思路和改进措施"
 SECTIONS = (SECTION_PRIOR, SECTION_PRACTICES, SECTION_PROBLEMS, SECTION_NEXT_STEPS)
 NO_PRIOR_PROBLEMS = "无。"
 
-# “问题：…”, “上年度述职通报问题：…”, “本人查摆问题：…” — a short label ending in 问题 and a colon.
-_LABELLED_PROBLEM = re.compile(r"^([^：:。，,；;]{0,16}问题)\s*[：:]\s*")
+# “问题：…”, “上年度述职通报问题：…”, “本人查摆问题：…”, “整改承诺：…” — a short label ending in 问题 or 承诺
+# and a colon.
+_LABELLED_PROBLEM = re.compile(r"^([^：:。，,；;]{0,16}(?:问题|承诺))\s*[：:]\s*")
+
+# The heading label of each kind of last year's item (cycles.models.PriorProblemKind), in the seed's words
+# (§四(二)1–2: 上年度述职通报问题, 本人查摆问题, 上年度整改承诺).
+KIND_LABELS = {
+    "notified": "上年度述职通报问题",
+    "self_found": "本人查摆问题",
+    "commitment": "整改承诺",
+}
+DEFAULT_LABEL = "问题"
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class ReportDocument:
     problems: str
     next_steps: str
     date: datetime.date
+    prior_kinds: tuple[str, ...] = ()  # the kind of each prior answer (KIND_LABELS' keys; "" or missing: unknown)
 
 
 def default_title(year: int) -> str:
@@ -54,15 +67,26 @@ def byline(doc: ReportDocument) -> str:
     return "\u3000".join(part for part in (office, name) if part)
 
 
-def problem_heading(problem: str) -> str:
-    """“问题：…” for a bare problem; a problem with its own label keeps it (with a full-width colon)."""
+def problem_heading(problem: str, kind: str = "") -> str:
+    """“整改承诺：…”, “本人查摆问题：…”, “上年度述职通报问题：…” by the item's kind, “问题：…” when the kind is
+    unknown; an item whose text has its own label keeps it (with a full-width colon). "" for no text."""
     text = " ".join(split_paragraphs(problem))
     if not text:
         return ""
     match = _LABELLED_PROBLEM.match(text)
     if match:
         return f"{match.group(1)}：{text[match.end():]}"
-    return f"问题：{text}"
+    return f"{KIND_LABELS.get(kind, DEFAULT_LABEL)}：{text}"
+
+
+def item_heading(number: int, problem: str, kind: str = "") -> str:
+    """The level-2 heading of the number-th item: “（三）整改承诺：……”; the bare label when there is no text."""
+    label = problem_heading(problem, kind) or f"{KIND_LABELS.get(kind, DEFAULT_LABEL)}："
+    return f"（{chinese_numeral(number)}）{label}"
+
+
+def kind_of(doc: ReportDocument, index: int) -> str:
+    return doc.prior_kinds[index] if index < len(doc.prior_kinds) else ""
 
 
 def render_report_docx(doc: ReportDocument) -> bytes:
@@ -73,13 +97,12 @@ def render_report_docx(doc: ReportDocument) -> bytes:
 
     office.heading1(SECTION_PRIOR)
     number = 0
-    for problem, answer in doc.prior_answers:
-        label = problem_heading(problem)
+    for index, (problem, answer) in enumerate(doc.prior_answers):
         answer_lines = split_paragraphs(answer)
-        if not label and not answer_lines:
+        if not split_paragraphs(problem) and not answer_lines:
             continue
         number += 1
-        office.heading2(f"（{chinese_numeral(number)}）{label or '问题：'}")
+        office.heading2(item_heading(number, problem, kind_of(doc, index)))
         for line in answer_lines:
             office.paragraph(line)
     if number == 0:

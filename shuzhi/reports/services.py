@@ -230,6 +230,17 @@ def decide(actor, review: Review, *, version_number: int, decision: str, comment
     return result
 
 
+def prior_kinds_by_text(review: Review) -> dict[str, str]:
+    """The kind of each of last year's items of the review's organisation, by its text. A version keeps
+    the text of each item only (version_content), so its exports find the kind here; withdrawn items are
+    included, since an older version may still hold them."""
+    kinds: dict[str, str] = {}
+    for text, kind in (PriorProblem.objects.filter(organization_id=review.organization_id, year=review.cycle.year - 1)
+                       .order_by("withdrawn_at", "kind", "id").values_list("text", "kind")):
+        kinds.setdefault(text, kind)
+    return kinds
+
+
 def prior_problem_rows(review: Review, report: DutyReport) -> list[tuple[PriorProblem, str]]:
     return [(p, report.prior_answers.get(str(p.pk), "")) for p in prior_problems_for(review)]
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
-from shuzhi.core.officedoc import chinese_date, chinese_numeral, split_paragraphs
+from shuzhi.core.officedoc import chinese_date, split_paragraphs
 from shuzhi.cycles.models import PreparationKind, PriorProblemKind, Review
 from shuzhi.orgs import access
 from shuzhi.reports import diff, docx_export, quality, services
@@ -63,18 +63,30 @@ class ReportBody:
     practices: str
     problems: str
     next_steps: str
+    prior_kinds: tuple[str, ...] = ()  # PriorProblemKind of each prior answer; "" where it is not known
 
     @classmethod
     def of_draft(cls, review: Review, report: DutyReport) -> ReportBody:
         rows = services.prior_problem_rows(review, report)
         return cls(tuple((p.text, answer) for p, answer in rows), report.practices, report.problems,
-                   report.next_steps)
+                   report.next_steps, tuple(p.kind for p, _answer in rows))
 
     @classmethod
-    def of_version(cls, version: ReportVersion) -> ReportBody:
+    def of_version(cls, version: ReportVersion, kinds_by_text: dict[str, str] | None = None) -> ReportBody:
+        """kinds_by_text: services.prior_kinds_by_text(review), for the kind of each item (a version keeps
+        only the texts)."""
         content = version.content
         pairs = tuple((str(p), str(a or "")) for p, a in (content.get("prior_answers") or []))
-        return cls(pairs, content.get("practices", ""), content.get("problems", ""), content.get("next_steps", ""))
+        kinds = tuple((kinds_by_text or {}).get(p, "") for p, _a in pairs)
+        return cls(pairs, content.get("practices", ""), content.get("problems", ""), content.get("next_steps", ""),
+                   kinds)
+
+    def prior_items(self) -> list[tuple[str, str, str, str]]:
+        """(problem, answer, kind, kind label) of each of last year's items, for the pages."""
+        labels = dict(PriorProblemKind.choices)
+        kinds = self.prior_kinds + ("",) * (len(self.prior_answers) - len(self.prior_kinds))
+        return [(problem, answer, kind, str(labels.get(kind, ""))) for (problem, answer), kind in
+                zip(self.prior_answers, kinds, strict=False)]
 
     def sections(self) -> list[dict]:
         return [{"key": key, "number": SECTION_NUMBERS[key], "title": services.SECTION_LABELS[key],
@@ -173,7 +185,7 @@ def _render_read(request: HttpRequest, review: Review, report: DutyReport, *, re
     if context["is_secretary"]:
         body = ReportBody.of_draft(review, report) if report.pk else None
     else:
-        body = ReportBody.of_version(latest) if latest else None
+        body = ReportBody.of_version(latest, services.prior_kinds_by_text(review)) if latest else None
     can_decide = access.can_decide_review(request.user, review)
     decidable = bool(can_decide and latest and report.status == ReportStatus.SUBMITTED and not _decision(latest))
     if decidable and decide_form is None:
@@ -358,7 +370,8 @@ def _export(request: HttpRequest, review: Review) -> Export | None:
         version = versions[-1]
     else:
         return None
-    return Export(ReportBody.of_version(version), title, timezone.localdate(version.submitted_at), False, version)
+    return Export(ReportBody.of_version(version, services.prior_kinds_by_text(review)), title,
+                  timezone.localdate(version.submitted_at), False, version)
 
 
 def _nothing_to_export(request: HttpRequest, review: Review) -> HttpResponse:
@@ -376,7 +389,8 @@ def docx(request: HttpRequest, review_id: int) -> HttpResponse:
     document = docx_export.ReportDocument(
         year=review.cycle.year, organization=review.organization.name, secretary=review.secretary.name,
         title=export.title, prior_answers=export.body.prior_answers, practices=export.body.practices,
-        problems=export.body.problems, next_steps=export.body.next_steps, date=export.date)
+        problems=export.body.problems, next_steps=export.body.next_steps, date=export.date,
+        prior_kinds=export.body.prior_kinds)
     name = f"{review.cycle.year}年度述职报告-{review.organization.name}-{review.secretary.name}"
     if export.is_draft:
         name += "-草稿"
@@ -400,8 +414,11 @@ def print_view(request: HttpRequest, review_id: int) -> HttpResponse:
     export = _export(request, review)
     if export is None:
         return _nothing_to_export(request, review)
-    prior = [(chinese_numeral(i), " ".join(split_paragraphs(problem)), split_paragraphs(answer))
-             for i, (problem, answer) in enumerate(export.body.prior_answers, start=1)]
+    # The same items and headings as the .docx: “（一）上年度述职通报问题：…”, “（二）整改承诺：…”.
+    items = [(problem, answer, kind) for problem, answer, kind, _label in export.body.prior_items()
+             if split_paragraphs(problem) or split_paragraphs(answer)]
+    prior = [(docx_export.item_heading(number, problem, kind), split_paragraphs(answer))
+             for number, (problem, answer, kind) in enumerate(items, start=1)]
     sections = [{**s, "paragraphs": split_paragraphs(s["text"])} for s in export.body.sections()]
     return render(request, "reports/print.html", {
         "review": review, "export": export, "prior": prior, "sections": sections,

@@ -146,6 +146,26 @@ def test_problem_labels():
     assert problem_heading(" \n ") == ""
 
 
+def test_each_kind_of_last_years_item_has_its_own_label():
+    from shuzhi.cycles.models import PriorProblemKind
+    from shuzhi.reports.docx_export import KIND_LABELS, item_heading
+
+    assert set(KIND_LABELS) == set(PriorProblemKind.values)
+    assert problem_heading("年内完成支部标准化建设", "commitment") == "整改承诺：年内完成支部标准化建设"
+    assert problem_heading("主题党日形式单一", "notified") == "上年度述职通报问题：主题党日形式单一"
+    assert problem_heading("联系青年教师不够", "self_found") == "本人查摆问题：联系青年教师不够"
+    assert problem_heading("整改承诺：年内完成", "commitment") == "整改承诺：年内完成"  # not said twice
+    assert item_heading(3, "年内完成支部标准化建设", "commitment") == "（三）整改承诺：年内完成支部标准化建设"
+    assert item_heading(1, "", "commitment") == "（一）整改承诺："
+
+
+def test_commitments_in_the_docx_are_headed_as_commitments():
+    report = dataclasses.replace(REPORT, prior_answers=(("主题党日形式单一", "已整改"), ("年内完成支部标准化建设", "已完成")),
+                                 prior_kinds=("notified", "commitment"))
+    headings = [p for p in texts(render_report_docx(report)) if p.startswith("（")]
+    assert headings == ["（一）上年度述职通报问题：主题党日形式单一", "（二）整改承诺：年内完成支部标准化建设"]
+
+
 def test_empty_sections_leave_their_headings_and_a_missing_title_gets_the_default():
     report = dataclasses.replace(REPORT, title="  ", practices="", problems="\n\n", next_steps=" ")
     paragraphs = texts(render_report_docx(report))

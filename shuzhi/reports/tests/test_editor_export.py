@@ -86,7 +86,8 @@ def test_print_view_is_laid_out_like_the_official_document(college, submitted, c
     assert "js/report-editor.js" in page and "onclick" not in page
     paper = page.split('id="official-report"')[1].split("</article>")[0]
     assert "2026年度抓基层党建工作述职报告" in paper and "甲学院教工党支部书记　支书甲一" in paper
-    assert "<h3>（一）问题：组织生活会质量不高，批评与自我批评辣味不足</h3>" in paper
+    assert "<h3>（一）上年度述职通报问题：组织生活会质量不高，批评与自我批评辣味不足</h3>" in paper
+    assert "<h3>（二）本人查摆问题：发展党员工作中对青年教师关注不够</h3>" in paper
     assert "<p>我带头讲专题党课3次。</p>\n<p>第二段做法。</p>" in paper.replace("</p><p>", "</p>\n<p>")
     for number, key in (("二", "practices"), ("三", "problems"), ("四", "next_steps")):
         assert f"{number}、{services.SECTION_LABELS[key]}" in paper
@@ -105,3 +106,47 @@ def test_print_css_sets_a4_margins_and_the_fangsong_stack():
     css = (Path(__file__).resolve().parents[2] / "static" / "css" / "print.css").read_text(encoding="utf-8")
     assert "size: A4; margin: 37mm 26mm 35mm 28mm;" in css
     assert '"FangSong", "STFangsong"' in css and '"Noto Serif CJK SC"' in css and "16pt" in css
+
+
+@pytest.fixture
+def with_commitment(college, cycle, review):
+    from shuzhi.cycles import services as cycle_services
+    from shuzhi.cycles.models import PriorProblemKind
+
+    cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=2025,
+                                     kind=PriorProblemKind.COMMITMENT, text="年内完成支部标准化建设")
+    return review
+
+
+def test_commitments_read_as_commitments_in_the_print_view_and_the_docx(college, with_commitment, client_for):
+    """Last year's 整改承诺 is headed as a commitment, never as “问题：”; each item by its kind, in both exports."""
+    review = with_commitment
+    secretary = client_for(college.branch_a1_secretary)
+    secretary.post(f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False))
+    reader = client_for(college.gb_a_secretary)
+    paper = html(reader.get(f"/reports/review/{review.pk}/print/")).split('id="official-report"')[1]
+    headings = [h.split("</h3>")[0] for h in paper.split("<h3>")[1:]]
+    assert [h[:3] for h in headings] == ["（一）", "（二）", "（三）"]  # in the order of the editor (kind, entry)
+    assert sorted(h[3:] for h in headings) == sorted(["上年度述职通报问题：组织生活会质量不高，批评与自我批评辣味不足",
+                                                      "本人查摆问题：发展党员工作中对青年教师关注不够",
+                                                      "整改承诺：年内完成支部标准化建设"])
+    text = document_text(reader.get(f"/reports/review/{review.pk}/report.docx"))
+    for heading in headings:
+        assert heading in text
+    assert "问题：年内完成" not in text and "问题：年内完成" not in paper
+
+
+def test_the_secretarys_draft_heads_its_items_by_kind_too(college, with_commitment, client_for):
+    client = client_for(college.branch_a1_secretary)
+    client.post(f"/reports/review/{with_commitment.pk}/save/", form_data(with_commitment, practices="草稿"))
+    assert "整改承诺：年内完成支部标准化建设" in document_text(client.get(f"/reports/review/{with_commitment.pk}/report.docx"))
+    paper = html(client.get(f"/reports/review/{with_commitment.pk}/print/"))
+    assert "）整改承诺：年内完成支部标准化建设</h3>" in paper and "问题：年内完成" not in paper
+
+
+def test_the_reader_sees_the_kind_of_each_item(college, with_commitment, client_for):
+    review = with_commitment
+    client_for(college.branch_a1_secretary).post(f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False))
+    page = html(client_for(college.gb_a_secretary).get(f"/reports/review/{review.pk}/"))
+    block = page.split('id="read-prior_answers"')[1].split("</section>")[0]
+    assert '<span class="badge kind-commitment">整改承诺</span>' in block
