@@ -30,6 +30,10 @@ class ReportForm(forms.Form):
     """The editor: the revision the text is based on, the three text sections and one answer per
     problem of last year (fields answer_<problem id>, in the order of services.prior_problem_rows)."""
 
+    # True when what this bound form holds is the working copy (saved, or nothing to save): a message on it
+    # is then about something else than saving (views.saved_state).
+    saved = False
+
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     practices = forms.CharField(required=False, strip=False, widget=_textarea(14))
     problems = forms.CharField(required=False, strip=False, widget=_textarea(8))

@@ -163,8 +163,9 @@ def version_content(review: Review, report: DutyReport) -> dict:
 def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) -> ReportVersion:
     """Freeze the current working copy as a new version and send it to the reviewer.
 
-    Refused (nothing lost: the draft stays saved) when a section is empty. Submitting again what was
-    just submitted returns that version."""
+    Refused when a section is empty; the working copy stays as it was (the message says nothing about
+    saving: the caller knows whether it saved anything). Submitting again what was just submitted returns
+    that version."""
     report = DutyReport.objects.select_for_update().get(pk=get_report(review).pk)
     review = Review.objects.select_related("cycle", "secretary").get(pk=review.pk)
     latest = report.versions.order_by("-number").first()
@@ -177,7 +178,7 @@ def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) 
         raise EditConflict(report)
     missing = missing_sections(review, report)
     if missing:
-        raise ValidationError(_("Fill in every section before submitting: %(sections)s. Your draft is saved.") % {
+        raise ValidationError(_("Fill in every section before submitting: %(sections)s.") % {
             "sections": "；".join(missing)})
     version = ReportVersion.objects.create(
         report=report, number=(latest.number + 1) if latest else 1, author=review.secretary,

@@ -156,6 +156,23 @@ def _common(request: HttpRequest, review: Review, report: DutyReport, versions: 
 
 # --- Editor and reader -----------------------------------------------------------------------------
 
+def saved_state(report: DutyReport, form: ReportForm, conflict: services.EditConflict | None = None) -> str:
+    """What the save bar says, and what any message about saving must agree with: "conflict" or "invalid"
+    when the text on the page was not saved, else "saved" (a revision is stored) or "new" (nothing yet)."""
+    if conflict is not None:
+        return "conflict"
+    if form.is_bound and form.errors and not form.saved:
+        return "invalid"
+    return "saved" if report.revision else "new"
+
+
+def saved_note(report: DutyReport) -> str:
+    """The sentence about the draft after a refused submit, from the same facts as the save bar."""
+    if report.revision:
+        return _("Your draft is saved (%(time)s).") % {"time": _time(report.updated_at)}
+    return _("Nothing is saved yet: the report is still empty.")
+
+
 def _render_editor(request: HttpRequest, review: Review, report: DutyReport, form: ReportForm, *,
                    conflict: services.EditConflict | None = None, status: int = 200) -> HttpResponse:
     versions = _versions(report)
@@ -169,6 +186,7 @@ def _render_editor(request: HttpRequest, review: Review, report: DutyReport, for
         "content_areas": CONTENT_AREAS, "key_items": review.cycle.key_items or [],
         "preparation": preparation, "prep_count": sum(len(items) for _label, items in preparation),
         "saved_at": _time(report.updated_at) if report.revision else "",
+        "save_state": saved_state(report, form, conflict),
         "text_fields": [(key, SECTION_NUMBERS[key], services.SECTION_LABELS[key], form[key])
                         for key in services.TEXT_SECTIONS],
     })
@@ -281,12 +299,15 @@ def submit(request: HttpRequest, review_id: int) -> HttpResponse:
     except services.EditConflict as conflict:
         return _render_editor(request, review, report, form, conflict=conflict, status=409)
     except ValidationError as error:
-        # The text is saved by now: show it again on the new revision.
+        # What the form held is the working copy by now: show it again on the current revision, and say
+        # what the save bar says (saved at …, or nothing saved because nothing was written).
         data = request.POST.copy()
         data["revision"] = str(report.revision)
         form = _form(review, report, data)
         form.is_valid()
+        form.saved = True
         apply_validation_error(form, error)
+        form.add_error(None, saved_note(report))
         return _render_editor(request, review, report, form, status=400)
     messages.success(request, _("Version %(n)d submitted to %(reviewer)s.") % {
         "n": version.number, "reviewer": review.reviewer.name})
@@ -433,10 +454,10 @@ def print_view(request: HttpRequest, review_id: int) -> HttpResponse:
 def quality_rules(request: HttpRequest) -> HttpResponse:
     """Every rule explained, for everyone; the org dept edits the word lists and thresholds
     (services.save_quality_rules / reset_quality_rules)."""
-    can_edit = access.can_manage(request.user)
+    can_edit = access.can_set_up_cycles(request.user)
     form, status = None, 200
     if request.method == "POST":
-        access.require_manage(request.user)
+        access.require_set_up_cycles(request.user)
         if request.POST.get("action") == "reset":
             services.reset_quality_rules(request.user, ip=client_ip(request))
             messages.success(request, _("The quality check uses the default rules again."))

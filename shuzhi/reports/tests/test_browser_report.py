@@ -222,3 +222,25 @@ def test_org_dept_fixes_a_mistake_in_the_rules_on_a_phone(college, page_for):
     expect(page.locator("textarea[name=data]")).to_have_value(text)
     shot(page, "rules-error-phone")
     assert not QualityRules.objects.exists()
+
+
+def test_a_refused_submit_and_the_save_bar_say_the_same(college, cycle, page_for):
+    """Submit pressed on an empty report, then on a half-written one: the message and the bar agree."""
+    review = review_of(cycle, college.branch_a1)
+    page = page_for(college.branch_a1_secretary, PHONE)
+    editor(page, review)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#submit-button").click()
+    expect(page.locator("#error-__all__")).to_contain_text(_("Nothing is saved yet: the report is still empty."))
+    expect(page.locator("#save-status")).to_have_text(_("Not saved yet"))
+    expect(page.locator("#error-__all__")).not_to_contain_text("草稿已保存")
+
+    page.fill("textarea[name=practices]", "我带头讲专题党课3次。")
+    wait_saved(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#submit-button").click()
+    expect(page.locator("#error-__all__")).to_contain_text("草稿已保存")
+    saved_at = page.locator("#save-status").inner_text().split()[-1]
+    expect(page.locator("#error-__all__")).to_contain_text(f"草稿已保存（{saved_at}）")
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
+    shot(page, "submit-refused-phone")

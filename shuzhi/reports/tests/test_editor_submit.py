@@ -1,6 +1,7 @@
 """Submitting the report: /reports/review/<id>/submit/ saves what the form holds, then submits it."""
 
 import pytest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conftest import review_of
@@ -83,3 +84,53 @@ def test_reviewer_cannot_submit_for_the_secretary(college, review, client_for):
     response = client_for(college.gb_a_secretary).post(url(review), form_data(review, ajax=False))
     assert response.status_code == 403
     assert not ReportVersion.objects.exists() and audit_count() == events
+
+
+def save_bar(page: str) -> tuple[str, str]:
+    """(data-state, text) of the editor's save bar."""
+    bar = page.split('id="save-status"')[1].split("</p>")[0]
+    return bar.split('data-state="')[1].split('"')[0], bar.split(">", 1)[1].strip()
+
+
+def test_a_refused_submit_of_an_empty_report_says_nothing_was_saved_like_the_save_bar(college, review, client_for):
+    """The page and the save bar tell the same truth: nothing was written, so nothing is saved."""
+    empty = {"revision": 0, "practices": "", "problems": "", "next_steps": ""}
+    response = client_for(college.branch_a1_secretary).post(url(review), empty)
+    page = html(response)
+    assert response.status_code == 400
+    assert save_bar(page) == ("new", _("Not saved yet"))
+    assert _("Nothing is saved yet: the report is still empty.") in page
+    assert "草稿已保存" not in page
+    assert services.get_report(review).revision == 0 and not ReportVersion.objects.exists()
+
+
+def test_a_refused_submit_says_the_draft_is_saved_at_the_time_the_save_bar_shows(college, review, client_for):
+    response = client_for(college.branch_a1_secretary).post(
+        url(review), form_data(review, ajax=False, problems="", practices="只写了做法"))
+    page = html(response)
+    report = services.get_report(review)
+    state, text = save_bar(page)
+    saved_at = timezone.localtime(report.updated_at).strftime("%H:%M:%S")
+    assert (state, text) == ("saved", f"{_('Saved')} {saved_at}")
+    assert _("Your draft is saved (%(time)s).") % {"time": saved_at} in page
+    assert _("Fill in every section before submitting: %(sections)s.") % {
+        "sections": services.SECTION_LABELS["problems"]} in page
+
+
+def test_a_submit_whose_text_was_not_saved_does_not_claim_a_save(college, review, client_for):
+    """Too long to save: the bar says not saved (it used to show the previous save's time)."""
+    client = client_for(college.branch_a1_secretary)
+    client.post(f"/reports/review/{review.pk}/save/", form_data(review, ajax=False))
+    response = client.post(url(review), form_data(review, revision=1, ajax=False,
+                                                  practices="长" * (services.MAX_SECTION_CHARS + 1)))
+    page = html(response)
+    assert response.status_code == 400
+    assert save_bar(page) == ("invalid", _("Not saved: see the message at the field"))
+    assert "草稿已保存" not in page
+
+
+def test_a_conflicting_submit_says_not_saved_in_the_bar(college, review, client_for):
+    client = client_for(college.branch_a1_secretary)
+    client.post(f"/reports/review/{review.pk}/save/", form_data(review, practices="另一个标签页保存的"))
+    page = html(client.post(url(review), form_data(review, revision=0, ajax=False, practices="旧标签页的文字")))
+    assert save_bar(page) == ("conflict", _("Not saved: the report was changed elsewhere"))
