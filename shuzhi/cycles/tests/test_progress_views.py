@@ -177,3 +177,34 @@ def test_rows_and_the_reviewer_filter_are_in_tree_order(college, cycle, client_f
     assert select.index("学校党委") < select.index("乙学院党总支") < select.index("甲学院党总支")
     sheet = load_workbook(io.BytesIO(client_for(college.org_dept).get(f"/cycles/{cycle.pk}/progress.xlsx").content)).active
     assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == board_rows(page)
+
+
+def test_the_pages_and_the_xlsx_name_the_reviewer_and_the_stage_alike(college, cycle, client_for):
+    """One wording everywhere, the seed's (述职评议): 评议组织 and 评议阶段, never 考核组织 / 考核阶段."""
+    from django.utils.translation import gettext as _
+
+    from shuzhi.cycles import exports
+
+    assert _("Reviewing organisation") == "评议组织" and _("Review stage") == "评议阶段"
+    assert {"评议组织", "评议阶段"} <= set(exports.HEADERS)
+    client = client_for(college.org_dept)
+    page = html(client.get(f"/cycles/{cycle.pk}/"))
+    header = page.split('id="progress-table"')[1].split("</thead>")[0]
+    assert "<th>评议组织</th>" in header and "<th>评议阶段</th>" in header
+    assert 'aria-label="评议阶段"' in page  # the cycle's stepper
+    sheet = load_workbook(io.BytesIO(client.get(f"/cycles/{cycle.pk}/progress.xlsx").content)).active
+    assert {"评议组织", "评议阶段"} <= {cell.value for cell in sheet[2]}
+    own = review_of(cycle, college.branch_a1)
+    preparation = html(client_for(college.branch_a1_secretary).get(f"/cycles/review/{own.pk}/preparation/"))
+    assert "<dt>评议组织</dt>" in preparation
+    for text in (page, preparation):
+        assert "考核组织" not in text and "考核阶段" not in text
+
+
+def test_no_message_of_the_catalogue_says_考核组织_or_考核阶段():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = (Path(settings.BASE_DIR) / "shuzhi" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text()
+    assert "考核组织" not in po and "考核阶段" not in po
