@@ -9,13 +9,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from shuzhi.api.schemas import READ_ERRORS, WRITE_ERRORS
+from shuzhi.api.schemas import READ_ERRORS, WRITE_ERRORS, InputSchema
 from shuzhi.audit.services import client_ip
+from shuzhi.core.inputs import MAX_INT32, Count, IdParam, Text
 from shuzhi.cycles import services as cycle_services
+from shuzhi.cycles.forms import MAX_PREP_CONTENT, MAX_PREP_SHORT
 from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
 from shuzhi.orgs import access
 from shuzhi.reports import services as report_services
-from shuzhi.reports.models import DutyReport
+from shuzhi.reports.models import MAX_ANSWER_CHARS, MAX_SECTION_CHARS, DutyReport
 from shuzhi.reports.services import ReportContent
 
 router = Router(tags=["cycles"])
@@ -34,11 +36,13 @@ class CycleOut(Schema):
     meeting_to: datetime.date | None
 
 
-class CycleOpenIn(Schema):
-    year: int = Field(ge=2000, le=2100)
-    title: str = Field(max_length=200)
-    key_items: list[str] = Field(default_factory=list, description="The year's key content items (年度重点内容).")
-    report_mode: str = "both"
+class CycleOpenIn(InputSchema):
+    year: Count(2100, minimum=2000)
+    title: Text(200)
+    key_items: list[Text(cycle_services.MAX_KEY_ITEM_CHARS)] = Field(
+        default_factory=list, max_length=cycle_services.MAX_KEY_ITEMS,
+        description="The year's key content items (年度重点内容).")
+    report_mode: Text(20) = "both"
     preparation_due: datetime.date | None = None
     report_due: datetime.date | None = None
     meeting_from: datetime.date | None = None
@@ -51,8 +55,8 @@ class CycleOpenOut(Schema):
     without_secretary: list[str] = Field(description="Organisations skipped because they have no current secretary.")
 
 
-class StageIn(Schema):
-    stage: str = Field(description="The next stage; any other jump is refused (422).")
+class StageIn(InputSchema):
+    stage: Text(20) = Field(description="The next stage; any other jump is refused (422).")
 
 
 class ReviewOut(Schema):
@@ -70,12 +74,12 @@ class ReviewOut(Schema):
     report_status: str = Field(description="none, draft, submitted, returned or accepted")
 
 
-class PreparationIn(Schema):
-    kind: str = Field(description="research (调研), opinion (意见建议) or problem (查摆问题)")
-    content: str = Field(max_length=5000)
+class PreparationIn(InputSchema):
+    kind: Text(20) = Field(description="research (调研), opinion (意见建议) or problem (查摆问题)")
+    content: Text(MAX_PREP_CONTENT)
     date: datetime.date | None = None
-    place: str = Field("", max_length=200)
-    people: str = Field("", max_length=200, description="Whom visited, or from whom the opinion came.")
+    place: Text(MAX_PREP_SHORT) = ""
+    people: Text(MAX_PREP_SHORT) = Field("", description="Whom visited, or from whom the opinion came.")
 
 
 class PreparationOut(Schema):
@@ -102,22 +106,22 @@ class ReportOut(Schema):
     versions: list[int]
 
 
-class ReportSaveIn(Schema):
-    base_revision: int
-    practices: str = ""
-    problems: str = ""
-    next_steps: str = ""
-    prior_answers: dict[str, str] = Field(default_factory=dict)
+class ReportSaveIn(InputSchema):
+    base_revision: Count(MAX_INT32)
+    practices: Text(MAX_SECTION_CHARS) = ""
+    problems: Text(MAX_SECTION_CHARS) = ""
+    next_steps: Text(MAX_SECTION_CHARS) = ""
+    prior_answers: dict[Text(20), Text(MAX_ANSWER_CHARS)] = Field(default_factory=dict, max_length=200)
 
 
-class SubmitIn(Schema):
-    base_revision: int
+class SubmitIn(InputSchema):
+    base_revision: Count(MAX_INT32)
 
 
-class DecideIn(Schema):
-    version: int
-    decision: str = Field(description="accept or return")
-    comment: str = ""
+class DecideIn(InputSchema):
+    version: Count(MAX_INT32, minimum=1)
+    decision: Text(20) = Field(description="accept or return")
+    comment: Text(5000) = ""
 
 
 class ConflictOut(Schema):
@@ -142,46 +146,39 @@ def _review_out(review: Review, statuses: dict[int, str]) -> ReviewOut:
 
 
 def _visible_cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
-    """Cycles are not secret (dates, key content); every signed-in user with a role may read them."""
-    if access.scope_for(request.user).is_anonymous:
-        from django.http import Http404
-
-        raise Http404
-    return get_object_or_404(ReviewCycle, pk=cycle_id)
+    """The cycle if the user takes part in it, as on the pages (access.get_cycle_for); else 404."""
+    return access.get_cycle_for(request.user, cycle_id)
 
 
 @router.get("/cycles", response={200: list[CycleOut], **READ_ERRORS}, summary="List the yearly cycles")
 def list_cycles(request: HttpRequest) -> list[CycleOut]:
-    if access.scope_for(request.user).is_anonymous:
-        return []
-    return [_cycle_out(c) for c in ReviewCycle.objects.order_by("-year")]
+    return [_cycle_out(c) for c in access.visible_cycles(request.user).order_by("-year")]
 
 
 @router.post("/cycles", response={201: CycleOpenOut, **WRITE_ERRORS},
              summary="Open a year's cycle (organisation department only); creates one Review per secretary")
 def open_cycle(request: HttpRequest, payload: CycleOpenIn) -> Status:
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     result = cycle_services.open_cycle(request.user, ip=client_ip(request), **payload.dict())
     return Status(201, CycleOpenOut(cycle=_cycle_out(result.cycle), reviews_created=result.reviews_created,
                                     without_secretary=result.without_secretary))
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, **READ_ERRORS})
-def get_cycle(request: HttpRequest, cycle_id: int) -> CycleOut:
+def get_cycle(request: HttpRequest, cycle_id: IdParam) -> CycleOut:
     return _cycle_out(_visible_cycle(request, cycle_id))
 
 
 @router.post("/cycles/{cycle_id}/stage", response={200: CycleOut, **WRITE_ERRORS},
              summary="Move the cycle to its next stage (organisation department only)")
-def advance_cycle(request: HttpRequest, cycle_id: int, payload: StageIn) -> CycleOut:
-    access.require_manage(request.user)
-    cycle = _visible_cycle(request, cycle_id)
+def advance_cycle(request: HttpRequest, cycle_id: IdParam, payload: StageIn) -> CycleOut:
+    cycle = access.get_cycle_for(request.user, cycle_id, set_up=True)
     return _cycle_out(cycle_services.advance_cycle(request.user, cycle, payload.stage, ip=client_ip(request)))
 
 
 @router.get("/cycles/{cycle_id}/reviews", response={200: list[ReviewOut], **READ_ERRORS},
             summary="The Reviews of a cycle that the user may see (the progress board)")
-def list_reviews(request: HttpRequest, cycle_id: int) -> list[ReviewOut]:
+def list_reviews(request: HttpRequest, cycle_id: IdParam) -> list[ReviewOut]:
     cycle = _visible_cycle(request, cycle_id)
     reviews = list(access.visible_reviews(request.user).filter(cycle=cycle)
                    .select_related("organization", "secretary", "reviewer"))
@@ -190,14 +187,14 @@ def list_reviews(request: HttpRequest, cycle_id: int) -> list[ReviewOut]:
 
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, **READ_ERRORS})
-def get_review(request: HttpRequest, review_id: int) -> ReviewOut:
+def get_review(request: HttpRequest, review_id: IdParam) -> ReviewOut:
     review = access.get_review_for(request.user, review_id)
     statuses = dict(DutyReport.objects.filter(review=review).values_list("review_id", "status"))
     return _review_out(review, statuses)
 
 
 @router.get("/reviews/{review_id}/preparation", response={200: list[PreparationOut], **READ_ERRORS})
-def list_preparation(request: HttpRequest, review_id: int) -> list[PreparationOut]:
+def list_preparation(request: HttpRequest, review_id: IdParam) -> list[PreparationOut]:
     review = access.get_review_for(request.user, review_id)
     return [PreparationOut(id=i.pk, kind=i.kind, content=i.content, date=i.date, place=i.place, people=i.people,
                            withdrawn=i.is_withdrawn) for i in review.preparation_items.all()]
@@ -205,7 +202,7 @@ def list_preparation(request: HttpRequest, review_id: int) -> list[PreparationOu
 
 @router.post("/reviews/{review_id}/preparation", response={201: PreparationOut, **WRITE_ERRORS},
              summary="Record a research visit, an opinion gathered or a problem found (the review's secretary only)")
-def add_preparation(request: HttpRequest, review_id: int, payload: PreparationIn) -> Status:
+def add_preparation(request: HttpRequest, review_id: IdParam, payload: PreparationIn) -> Status:
     review = access.get_review_for(request.user, review_id)
     access.require_review_secretary(request.user, review)
     item = cycle_services.add_preparation_item(request.user, review, ip=client_ip(request), **payload.dict())
@@ -214,7 +211,7 @@ def add_preparation(request: HttpRequest, review_id: int, payload: PreparationIn
 
 
 @router.post("/reviews/{review_id}/preparation/{item_id}/withdraw", response={200: PreparationOut, **WRITE_ERRORS})
-def withdraw_preparation(request: HttpRequest, review_id: int, item_id: int) -> PreparationOut:
+def withdraw_preparation(request: HttpRequest, review_id: IdParam, item_id: IdParam) -> PreparationOut:
     review = access.get_review_for(request.user, review_id)
     access.require_review_secretary(request.user, review)
     item = get_object_or_404(PreparationItem, pk=item_id, review=review)
@@ -241,13 +238,13 @@ def _report_out(request: HttpRequest, review: Review) -> ReportOut:
 
 @router.get("/reviews/{review_id}/report", response={200: ReportOut, **READ_ERRORS},
             summary="The duty report (its secretary, the reviewer's leaders, the org dept and the committee only)")
-def get_report(request: HttpRequest, review_id: int) -> ReportOut:
+def get_report(request: HttpRequest, review_id: IdParam) -> ReportOut:
     return _report_out(request, access.get_review_for(request.user, review_id))
 
 
 @router.put("/reviews/{review_id}/report", response={200: ReportOut, 409: ConflictOut, **WRITE_ERRORS},
             summary="Save the draft; a stale base_revision answers 409 and nothing is overwritten")
-def save_report(request: HttpRequest, review_id: int, payload: ReportSaveIn):
+def save_report(request: HttpRequest, review_id: IdParam, payload: ReportSaveIn):
     review = access.get_review_for(request.user, review_id)
     access.require_review_secretary(request.user, review)
     content = ReportContent(payload.practices, payload.problems, payload.next_steps, payload.prior_answers)
@@ -259,7 +256,7 @@ def save_report(request: HttpRequest, review_id: int, payload: ReportSaveIn):
 
 
 @router.post("/reviews/{review_id}/report/submit", response={200: ReportOut, 409: ConflictOut, **WRITE_ERRORS})
-def submit_report(request: HttpRequest, review_id: int, payload: SubmitIn):
+def submit_report(request: HttpRequest, review_id: IdParam, payload: SubmitIn):
     review = access.get_review_for(request.user, review_id)
     access.require_review_secretary(request.user, review)
     try:
@@ -271,7 +268,7 @@ def submit_report(request: HttpRequest, review_id: int, payload: SubmitIn):
 
 @router.post("/reviews/{review_id}/report/decision", response={200: ReportOut, **WRITE_ERRORS},
              summary="Accept or return the latest submitted version (the reviewer's leaders or the org dept)")
-def decide_report(request: HttpRequest, review_id: int, payload: DecideIn) -> ReportOut:
+def decide_report(request: HttpRequest, review_id: IdParam, payload: DecideIn) -> ReportOut:
     review = access.get_review_for(request.user, review_id)
     access.require_decider(request.user, review)
     report_services.decide(request.user, review, version_number=payload.version, decision=payload.decision,
@@ -281,7 +278,7 @@ def decide_report(request: HttpRequest, review_id: int, payload: DecideIn) -> Re
 
 @router.get("/reviews/{review_id}/report/versions/{number}", response={200: dict, **READ_ERRORS},
             summary="One submitted version, frozen, with its decision")
-def get_version(request: HttpRequest, review_id: int, number: int) -> dict:
+def get_version(request: HttpRequest, review_id: IdParam, number: IdParam) -> dict:
     review = access.get_review_for(request.user, review_id)
     version = get_object_or_404(report_services.get_report(review).versions.select_related("decision"), number=number)
     decision = getattr(version, "decision", None)

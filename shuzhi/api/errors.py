@@ -1,9 +1,13 @@
-"""Error responses of the JSON API.
+"""Error responses of the JSON API, every message in the request's language (简体中文 by default).
 
 - django.core.exceptions.ValidationError from the services (tree rules, duplicate names, …) and
-  ninja's own request validation both become 422 `{"detail": [{"field": …, "message": …}]}`.
+  ninja's own request validation (worded by shuzhi.core.inputs.pydantic_message) both become 422
+  `{"detail": [{"field": …, "message": …}]}`.
+- A body that is not JSON becomes 400 and a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE 413, in the
+  same shape with field null (the request as a whole).
 - Http404 from shuzhi.orgs.access (outside the user's scope, or missing) becomes 404, and
-  PermissionDenied (visible but not the user's to change) becomes 403, both `{"detail": "…"}`.
+  PermissionDenied (visible but not the user's to change) becomes 403, both `{"detail": "…"}`; so do
+  ninja's own refusals: not signed in (401) and a failed CSRF check (403).
 """
 
 from __future__ import annotations
@@ -11,12 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from shuzhi.core.inputs import pydantic_message
 
 # The services name model fields; the API's request bodies name the ids.
 API_FIELD_NAMES = {"parent": "parent_id", "person": "person_id", "organization": "organization_id"}
@@ -61,8 +71,33 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": field_errors(exc)}, status=422)
 
     def request_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        detail = [{"field": _location_to_field(e.get("loc")), "message": str(e.get("msg", ""))} for e in exc.errors]
+        detail = [{"field": _location_to_field(e.get("loc")), "message": pydantic_message(e)} for e in exc.errors]
         return api.create_response(request, {"detail": detail}, status=422)
+
+    def whole_request(request: HttpRequest, message: str, status: int) -> HttpResponse:
+        return api.create_response(request, {"detail": [{"field": None, "message": message}]}, status=status)
+
+    def not_json(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
+        # Also a multipart body, which the CSRF check has read as a form before the body could be parsed.
+        return whole_request(request, _(
+            "The request body is not valid JSON. Send a JSON object with Content-Type: application/json."), 400)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja raises these with English words: not signed in, CSRF, a body it cannot parse, throttling.
+        if isinstance(exc, AuthenticationError) or exc.status_code == 401:
+            message = _("Sign in first: the API works with the session of a user signed in to the web pages.")
+        elif exc.status_code == 403 and "CSRF" in exc.message:
+            message = _("The CSRF check failed: send the value of the csrftoken cookie in the X-CSRFToken header.")
+        elif exc.status_code == 400:
+            return not_json(request)
+        else:
+            message = _("The request was refused (HTTP %(status)d).") % {"status": exc.status_code}
+        return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+    def too_large(request: HttpRequest, exc: RequestDataTooBig | TooManyFieldsSent) -> HttpResponse:
+        return whole_request(request, _(
+            "The request is larger than %(mb)d MB, more than any change through the API needs. Send less at "
+            "a time.") % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}, 413)
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": _("Not found.")}, status=404)
@@ -72,5 +107,10 @@ def install(api: NinjaAPI) -> None:
 
     api.add_exception_handler(DjangoValidationError, validation_error)
     api.add_exception_handler(NinjaValidationError, request_error)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(RawPostDataException, not_json)
+    api.add_exception_handler(MultiPartParserError, not_json)
+    api.add_exception_handler(TooManyFieldsSent, too_large)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, forbidden)

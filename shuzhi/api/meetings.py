@@ -8,15 +8,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema
 from ninja.responses import Status
 
-from shuzhi.api.schemas import READ_ERRORS, WRITE_ERRORS
+from shuzhi.api.schemas import READ_ERRORS, WRITE_ERRORS, InputSchema
 from shuzhi.audit.services import client_ip
-from shuzhi.cycles.models import ReviewCycle
+from shuzhi.core.inputs import Count, Flag, Id, IdParam, JsonObject, Text, Weight
 from shuzhi.meetings import services as meeting_services
+from shuzhi.meetings.forms import MAX_COMMENT, MAX_PLACE, MAX_ROLE, MAX_TITLE
 from shuzhi.meetings.models import Meeting
 from shuzhi.orgs import access
 from shuzhi.voting import services as voting
@@ -25,19 +25,19 @@ from shuzhi.voting.models import Survey, SurveyStatus
 router = Router(tags=["meetings"])
 
 
-class AgendaItemIn(Schema):
-    review_id: int
-    mode: str = Field("on_site", description="on_site (现场述职) or written (书面述职)")
+class AgendaItemIn(InputSchema):
+    review_id: Id
+    mode: Text(20) = Field("on_site", description="on_site (现场述职) or written (书面述职)")
 
 
-class MeetingIn(Schema):
-    cycle_id: int
-    reviewer_id: int = Field(description="The Party committee or a general branch.")
-    title: str = Field(max_length=200)
+class MeetingIn(InputSchema):
+    cycle_id: Id
+    reviewer_id: Id = Field(description="The Party committee or a general branch.")
+    title: Text(MAX_TITLE)
     starts_at: datetime.datetime
-    place: str = Field(max_length=200)
-    expected_attendees: int = Field(0, ge=0)
-    comment_mode: str = Field("one_by_one", description="one_by_one (一述一评) or collective (集中点评)")
+    place: Text(MAX_PLACE)
+    expected_attendees: Count(meeting_services.MAX_ATTENDEES) = 0
+    comment_mode: Text(20) = Field("one_by_one", description="one_by_one (一述一评) or collective (集中点评)")
     agenda: list[AgendaItemIn] = Field(default_factory=list, description="Presenters in order.")
 
 
@@ -62,11 +62,11 @@ class MeetingOut(Schema):
     agenda: list[AgendaItemOut]
 
 
-class CommentIn(Schema):
-    review_id: int | None = Field(None, description="The presenter; null for a collective comment (集中点评).")
-    problems: str = Field(max_length=5000)
-    direction: str = Field("", max_length=5000)
-    author_role: str = Field("", max_length=100)
+class CommentIn(InputSchema):
+    review_id: Id | None = Field(None, description="The presenter; null for a collective comment (集中点评).")
+    problems: Text(MAX_COMMENT)
+    direction: Text(MAX_COMMENT) = ""
+    author_role: Text(MAX_ROLE) = ""
 
 
 class CommentOut(Schema):
@@ -89,10 +89,10 @@ class SurveyOut(Schema):
     seal_digest: str
 
 
-class CodesIn(Schema):
-    count: int = Field(ge=1, le=voting.MAX_CODES_PER_ISSUE)
-    category_id: int | None = None
-    paper: bool = False
+class CodesIn(InputSchema):
+    count: Count(voting.MAX_CODES_PER_ISSUE, minimum=1)
+    category_id: Id | None = None
+    paper: Flag = False
 
 
 class CodesOut(Schema):
@@ -163,10 +163,11 @@ def list_meetings(request: HttpRequest) -> list[MeetingOut]:
 
 
 @router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS},
-             summary="Schedule a review meeting (the org dept, or the reviewing general branch's leaders)")
+             summary="Schedule a review meeting (the org dept, or the reviewing organisation's leaders: for the "
+                     "committee, its members)")
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     reviewer = access.get_organization_for(request.user, payload.reviewer_id)
-    cycle = get_object_or_404(ReviewCycle, pk=payload.cycle_id)
+    cycle = access.get_cycle_for(request.user, payload.cycle_id)
     probe = Meeting(reviewer=reviewer)
     access.require_run_meeting(request.user, probe)
     meeting = meeting_services.schedule_meeting(
@@ -177,13 +178,13 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
-def get_meeting(request: HttpRequest, meeting_id: int) -> MeetingOut:
+def get_meeting(request: HttpRequest, meeting_id: IdParam) -> MeetingOut:
     return _meeting_out(access.get_meeting_for(request.user, meeting_id))
 
 
 @router.put("/meetings/{meeting_id}/agenda", response={200: MeetingOut, **WRITE_ERRORS},
             summary="Replace the agenda (presenters in order); refused once the vote opened")
-def set_agenda(request: HttpRequest, meeting_id: int, payload: list[AgendaItemIn]) -> MeetingOut:
+def set_agenda(request: HttpRequest, meeting_id: IdParam, payload: list[AgendaItemIn]) -> MeetingOut:
     meeting = access.get_meeting_for(request.user, meeting_id)
     access.require_run_meeting(request.user, meeting)
     meeting_services.set_agenda(request.user, meeting, _agenda(request, payload), ip=client_ip(request))
@@ -191,7 +192,7 @@ def set_agenda(request: HttpRequest, meeting_id: int, payload: list[AgendaItemIn
 
 
 @router.get("/meetings/{meeting_id}/comments", response={200: list[CommentOut], **READ_ERRORS})
-def list_comments(request: HttpRequest, meeting_id: int) -> list[CommentOut]:
+def list_comments(request: HttpRequest, meeting_id: IdParam) -> list[CommentOut]:
     meeting = access.get_meeting_for(request.user, meeting_id)
     return [CommentOut(id=c.pk, review_id=c.review_id, author=c.author_name, author_role=c.author_role,
                        problems=c.problems, direction=c.direction, created_at=c.created_at)
@@ -200,10 +201,9 @@ def list_comments(request: HttpRequest, meeting_id: int) -> list[CommentOut]:
 
 @router.post("/meetings/{meeting_id}/comments", response={201: CommentOut, **WRITE_ERRORS},
              summary="Record a comment (点评) on a presenter, or a collective one")
-def add_comment(request: HttpRequest, meeting_id: int, payload: CommentIn) -> Status:
+def add_comment(request: HttpRequest, meeting_id: IdParam, payload: CommentIn) -> Status:
     meeting = access.get_meeting_for(request.user, meeting_id)
-    if not access.can_comment(request.user, meeting):
-        access.require_run_meeting(request.user, meeting)
+    access.require_comment(request.user, meeting)
     review = access.get_review_for(request.user, payload.review_id) if payload.review_id else None
     comment = meeting_services.add_comment(request.user, meeting, review=review, problems=payload.problems,
                                            direction=payload.direction, author_role=payload.author_role,
@@ -218,7 +218,7 @@ def _survey(request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool 
 
 
 @router.get("/meetings/{meeting_id}/surveys", response={200: list[SurveyOut], **READ_ERRORS})
-def list_surveys(request: HttpRequest, meeting_id: int) -> list[SurveyOut]:
+def list_surveys(request: HttpRequest, meeting_id: IdParam) -> list[SurveyOut]:
     meeting = access.get_meeting_for(request.user, meeting_id)
     return [_survey_out(s) for s in meeting.surveys.order_by("pk")]
 
@@ -226,7 +226,7 @@ def list_surveys(request: HttpRequest, meeting_id: int) -> list[SurveyOut]:
 @router.post("/meetings/{meeting_id}/surveys", response={201: SurveyOut, **WRITE_ERRORS},
              summary="Create the meeting's satisfaction survey, or with ?rehearsal=true a rehearsal (模拟测评) "
                      "with the real vote's form and voter categories (an untouched rehearsal is reused)")
-def create_survey(request: HttpRequest, meeting_id: int, rehearsal: bool = False) -> Status:
+def create_survey(request: HttpRequest, meeting_id: IdParam, rehearsal: bool = False) -> Status:
     meeting = access.get_meeting_for(request.user, meeting_id)
     access.require_run_meeting(request.user, meeting)
     if rehearsal:
@@ -236,7 +236,7 @@ def create_survey(request: HttpRequest, meeting_id: int, rehearsal: bool = False
 
 @router.post("/meetings/{meeting_id}/surveys/{survey_id}/codes", response={201: CodesOut, **WRITE_ERRORS},
              summary="Issue one-time ballot codes")
-def issue_codes(request: HttpRequest, meeting_id: int, survey_id: int, payload: CodesIn) -> Status:
+def issue_codes(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam, payload: CodesIn) -> Status:
     survey = _survey(request, meeting_id, survey_id, run=True)
     category = survey.categories.filter(pk=payload.category_id).first() if payload.category_id else None
     if payload.category_id and category is None:
@@ -247,21 +247,21 @@ def issue_codes(request: HttpRequest, meeting_id: int, survey_id: int, payload: 
 
 
 @router.post("/meetings/{meeting_id}/surveys/{survey_id}/open", response={200: SurveyOut, **WRITE_ERRORS})
-def open_survey(request: HttpRequest, meeting_id: int, survey_id: int) -> SurveyOut:
+def open_survey(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -> SurveyOut:
     survey = _survey(request, meeting_id, survey_id, run=True)
     return _survey_out(voting.open_survey(request.user, survey, ip=client_ip(request)))
 
 
 @router.post("/meetings/{meeting_id}/surveys/{survey_id}/close", response={200: SurveyOut, **WRITE_ERRORS},
              summary="Close the vote and seal the ballots; nothing changes afterwards")
-def close_survey(request: HttpRequest, meeting_id: int, survey_id: int) -> SurveyOut:
+def close_survey(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -> SurveyOut:
     survey = _survey(request, meeting_id, survey_id, run=True)
     return _survey_out(voting.close_survey(request.user, survey, ip=client_ip(request)))
 
 
 @router.get("/meetings/{meeting_id}/surveys/{survey_id}/results", response={200: ResultsOut, **WRITE_ERRORS},
             summary="Results per presenter; refused (422) while the vote is open")
-def get_results(request: HttpRequest, meeting_id: int, survey_id: int) -> ResultsOut:
+def get_results(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -> ResultsOut:
     survey = _survey(request, meeting_id, survey_id)
     if survey.status != SurveyStatus.CLOSED:
         raise ValidationError(_("Results are shown only after the vote is closed."))
@@ -279,9 +279,9 @@ def get_results(request: HttpRequest, meeting_id: int, survey_id: int) -> Result
 
 # --- Ballot design: categories, form, rehearsals, seal --------------------------------------------
 
-class CategoryIn(Schema):
-    name: str = Field(max_length=50)
-    weight: float = Field(description="Weight in % of the score; all weights must add up to 100.")
+class CategoryIn(InputSchema):
+    name: Text(50)
+    weight: Weight = Field(description="Weight in % of the score; all weights must add up to 100.")
 
 
 class CategoryOut(Schema):
@@ -316,14 +316,14 @@ def _categories_out(survey: Survey) -> list[CategoryOut]:
 
 
 @router.get("/meetings/{meeting_id}/surveys/{survey_id}/categories", response={200: list[CategoryOut], **READ_ERRORS})
-def list_categories(request: HttpRequest, meeting_id: int, survey_id: int) -> list[CategoryOut]:
+def list_categories(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -> list[CategoryOut]:
     return _categories_out(_survey(request, meeting_id, survey_id))
 
 
 @router.put("/meetings/{meeting_id}/surveys/{survey_id}/categories",
             response={200: list[CategoryOut], **WRITE_ERRORS},
             summary="Set the voter categories (评议人员类别) and weights; refused once ballots arrived")
-def set_categories(request: HttpRequest, meeting_id: int, survey_id: int, payload: list[CategoryIn]) -> list[CategoryOut]:
+def set_categories(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam, payload: list[CategoryIn]) -> list[CategoryOut]:
     from decimal import Decimal
 
     survey = _survey(request, meeting_id, survey_id, run=True)
@@ -334,20 +334,20 @@ def set_categories(request: HttpRequest, meeting_id: int, survey_id: int, payloa
 
 @router.get("/meetings/{meeting_id}/surveys/{survey_id}/form", response={200: dict, **READ_ERRORS},
             summary="The ballot form: options, per-item ratings and valid-ballot rules")
-def get_form(request: HttpRequest, meeting_id: int, survey_id: int) -> dict:
+def get_form(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -> dict:
     return _survey(request, meeting_id, survey_id).form
 
 
 @router.put("/meetings/{meeting_id}/surveys/{survey_id}/form", response={200: dict, **WRITE_ERRORS},
             summary="Change the ballot form; refused once the first ballot arrived")
-def set_form(request: HttpRequest, meeting_id: int, survey_id: int, payload: Body[dict]) -> dict:
+def set_form(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam, payload: Body[JsonObject]) -> dict:
     survey = _survey(request, meeting_id, survey_id, run=True)
     return voting.set_survey_form(request.user, survey, payload, ip=client_ip(request)).form
 
 
 @router.delete("/meetings/{meeting_id}/surveys/{survey_id}", response={204: None, **WRITE_ERRORS},
                summary="Wipe a rehearsal (模拟测评) with its codes and ballots; a real vote is refused (422)")
-def wipe_rehearsal(request: HttpRequest, meeting_id: int, survey_id: int):
+def wipe_rehearsal(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam):
     survey = _survey(request, meeting_id, survey_id, run=True)
     voting.wipe_rehearsal(request.user, survey, ip=client_ip(request))
     return Status(204, None)
@@ -355,7 +355,7 @@ def wipe_rehearsal(request: HttpRequest, meeting_id: int, survey_id: int):
 
 @router.get("/meetings/{meeting_id}/surveys/{survey_id}/verify", response={200: SealCheckOut, **READ_ERRORS},
             summary="Check the stored ballots against the seal made when the vote closed")
-def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> SealCheckOut:
+def verify(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -> SealCheckOut:
     survey = _survey(request, meeting_id, survey_id)
     check = voting.verify_seal(survey)
     return SealCheckOut(ok=check.ok, sealed=check.sealed, seal_digest=survey.seal_digest,
@@ -365,7 +365,7 @@ def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> SealCheckOu
 
 @router.get("/meetings/{meeting_id}/surveys/{survey_id}/archive", response={200: ArchiveOut, **WRITE_ERRORS},
             summary="The sealed ballots as an anonymous table (原始测评票存档); after closing only")
-def archive(request: HttpRequest, meeting_id: int, survey_id: int) -> ArchiveOut:
+def archive(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -> ArchiveOut:
     survey = _survey(request, meeting_id, survey_id)
     if survey.status != SurveyStatus.CLOSED:
         raise ValidationError(_("Results are shown only after the vote is closed."))

@@ -18,6 +18,7 @@ from shuzhi.api.schemas import (
     OrganizationPatchIn, organization_detail_out, organization_out,
 )
 from shuzhi.audit.services import client_ip
+from shuzhi.core.inputs import IdParam
 from shuzhi.orgs import access, rules, services
 from shuzhi.orgs.models import Organization, PositionRole
 
@@ -59,7 +60,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
 
 @router.get("/organizations/{org_id}", response={200: OrganizationDetailOut, **READ_ERRORS},
             summary="One organisation, its children and its current positions")
-def get_organization(request: HttpRequest, org_id: int) -> OrganizationDetailOut:
+def get_organization(request: HttpRequest, org_id: IdParam) -> OrganizationDetailOut:
     return _detail(request, access.get_organization_for(request.user, org_id))
 
 
@@ -79,7 +80,7 @@ def create_organization(request: HttpRequest, payload: OrganizationCreateIn) -> 
 
 @router.patch("/organizations/{org_id}", response={200: OrganizationDetailOut, **WRITE_ERRORS},
               summary="Rename, reorder or move an organisation (organisation department only)")
-def update_organization(request: HttpRequest, org_id: int, payload: OrganizationPatchIn) -> OrganizationDetailOut:
+def update_organization(request: HttpRequest, org_id: IdParam, payload: OrganizationPatchIn) -> OrganizationDetailOut:
     user, ip = request.user, client_ip(request)
     changes = payload.model_dump(exclude_unset=True)
     # One transaction: a refused move also undoes a rename sent in the same request.
@@ -103,7 +104,7 @@ def update_organization(request: HttpRequest, org_id: int, payload: Organization
 
 @router.post("/organizations/{org_id}/deactivate", response={200: OrganizationDetailOut, **WRITE_ERRORS},
              summary="Deactivate an organisation; its open positions end today")
-def deactivate_organization(request: HttpRequest, org_id: int) -> OrganizationDetailOut:
+def deactivate_organization(request: HttpRequest, org_id: IdParam) -> OrganizationDetailOut:
     org = access.get_organization_for(request.user, org_id, manage=True)
     org = services.deactivate_organization(request.user, org, ip=client_ip(request))
     return _detail(request, org)
@@ -111,7 +112,7 @@ def deactivate_organization(request: HttpRequest, org_id: int) -> OrganizationDe
 
 @router.post("/organizations/{org_id}/reactivate", response={200: OrganizationDetailOut, **WRITE_ERRORS},
              summary="Reactivate a deactivated organisation")
-def reactivate_organization(request: HttpRequest, org_id: int) -> OrganizationDetailOut:
+def reactivate_organization(request: HttpRequest, org_id: IdParam) -> OrganizationDetailOut:
     org = access.get_organization_for(request.user, org_id, manage=True)
     org = services.reactivate_organization(request.user, org, ip=client_ip(request))
     return _detail(request, org)

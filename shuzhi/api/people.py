@@ -13,6 +13,7 @@ from shuzhi.api.schemas import (
     person_detail_out, person_out,
 )
 from shuzhi.audit.services import client_ip
+from shuzhi.core.inputs import IdParam
 from shuzhi.orgs import access, services
 from shuzhi.orgs.models import Person
 
@@ -43,7 +44,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters], page: Query
 
 @router.get("/people/{person_id}", response={200: PersonDetailOut, **READ_ERRORS},
             summary="One person, with their positions in organisations the user may see")
-def get_person(request: HttpRequest, person_id: int) -> PersonDetailOut:
+def get_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
     return _detail(request, access.get_person_for(request.user, person_id))
 
 
@@ -62,7 +63,7 @@ def create_person(request: HttpRequest, payload: PersonCreateIn) -> Status:
 
 @router.patch("/people/{person_id}", response={200: PersonDetailOut, **WRITE_ERRORS},
               summary="Change a person's details (organisation department only)")
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) -> PersonDetailOut:
+def update_person(request: HttpRequest, person_id: IdParam, payload: PersonPatchIn) -> PersonDetailOut:
     person = access.get_person_for(request.user, person_id, manage=True)
     changes = payload.model_dump(exclude_unset=True)
     fields = {key: getattr(person, key) for key in ("name", "staff_no", "phone", "gender", "is_party_member")}
@@ -75,13 +76,13 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) 
 
 @router.post("/people/{person_id}/deactivate", response={200: PersonDetailOut, **WRITE_ERRORS},
              summary="Deactivate a person who left: open positions end today, the account is disabled")
-def deactivate_person(request: HttpRequest, person_id: int) -> PersonDetailOut:
+def deactivate_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
     person = access.get_person_for(request.user, person_id, manage=True)
     return _detail(request, services.deactivate_person(request.user, person, ip=client_ip(request)))
 
 
 @router.post("/people/{person_id}/reactivate", response={200: PersonDetailOut, **WRITE_ERRORS},
              summary="Reactivate a person and their account")
-def reactivate_person(request: HttpRequest, person_id: int) -> PersonDetailOut:
+def reactivate_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
     person = access.get_person_for(request.user, person_id, manage=True)
     return _detail(request, services.reactivate_person(request.user, person, ip=client_ip(request)))

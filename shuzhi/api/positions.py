@@ -13,6 +13,7 @@ from shuzhi.api.schemas import (
     PositionPageOut, position_out,
 )
 from shuzhi.audit.services import client_ip
+from shuzhi.core.inputs import IdParam
 from shuzhi.orgs import access, services
 from shuzhi.orgs.models import Position
 
@@ -61,6 +62,6 @@ def create_position(request: HttpRequest, payload: PositionCreateIn) -> Status:
 
 @router.post("/positions/{position_id}/end", response={200: PositionOut, **WRITE_ERRORS},
              summary="End a term on end_date (inclusive); ending it on the same day again changes nothing")
-def end_position(request: HttpRequest, position_id: int, payload: PositionEndIn) -> PositionOut:
+def end_position(request: HttpRequest, position_id: IdParam, payload: PositionEndIn) -> PositionOut:
     position = access.get_position_for(request.user, position_id, manage=True)
     return _out(request, services.end_position(request.user, position, payload.end_date, ip=client_ip(request)))

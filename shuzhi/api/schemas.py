@@ -7,13 +7,34 @@ shuzhi.orgs.access; nothing here queries the database.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
+from shuzhi.core.inputs import Flag, Id, IdParam, Limit, Offset, SortOrder, Text
 from shuzhi.orgs.models import Organization, OrgKind, Person, Position, PositionRole
+
+# --- Requests -----------------------------------------------------------------------------------
+
+
+class InputSchema(Schema):
+    """The base of every request schema: a JSON object, nothing else. (ninja's Schema reads any value
+    by its attributes, so a body of "" or [] would pass as an object with every field left out.) The
+    fields themselves use the types of shuzhi.core.inputs."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler, info: ValidationInfo) -> Any:
+        if not isinstance(values, (Mapping, cls)):
+            raise PydanticCustomError("shuzhi_input", "{message}", {"message": _("Must be a JSON object ({…}).")})
+        return handler(DjangoGetter(values, cls, info.context))
+
 
 # --- Errors -------------------------------------------------------------------------------------
 
@@ -34,8 +55,9 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut] = Field(description="One entry per problem found.")
 
 
-READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 422: ValidationErrorOut}
+# 400: the body is not JSON; 413: the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE; 422: a value is refused.
+READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 400: ValidationErrorOut, 413: ValidationErrorOut}
 
 
 # --- Pagination -------------------------------------------------------------------------------
@@ -43,9 +65,9 @@ WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 422: ValidationErrorOut}
 MAX_LIMIT = 200
 
 
-class PageIn(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"How many items to return (at most {MAX_LIMIT}).")
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+class PageIn(InputSchema):
+    limit: Limit(MAX_LIMIT) = Field(50, description=f"How many items to return (at most {MAX_LIMIT}).")
+    offset: Offset = Field(0, description="How many items to skip.")
 
 
 class PageOut(Schema):
@@ -94,25 +116,25 @@ class OrganizationDetailOut(OrganizationOut):
     positions: list[PositionOut] = Field(description="Current positions in this organisation.")
 
 
-class OrganizationFilters(Schema):
+class OrganizationFilters(InputSchema):
     kind: OrgKind | None = Field(None, description="Only organisations of this kind.")
-    parent_id: int | None = Field(None, description="Only organisations directly under this one.")
+    parent_id: IdParam | None = Field(None, description="Only organisations directly under this one.")
     active: bool | None = Field(None, description="true: active only; false: deactivated only; omitted: both.")
 
 
-class OrganizationCreateIn(Schema):
-    name: str = Field(description="Unique name, at most 100 characters.")
+class OrganizationCreateIn(InputSchema):
+    name: Text(100) = Field(description="Unique name, at most 100 characters.")
     kind: OrgKind = Field(description="The kind; it decides which parent it needs.")
-    parent_id: int | None = Field(
+    parent_id: Id | None = Field(
         None, description="党总支 and 直属党支部 sit under the committee, 党支部 under a 党总支; null for the committee."
     )
-    sort_order: int = Field(0, ge=0, description="Position among its siblings.")
+    sort_order: SortOrder = Field(0, description="Position among its siblings.")
 
 
-class OrganizationPatchIn(Schema):
-    name: str | None = Field(None, description="A new name.")
-    sort_order: int | None = Field(None, ge=0, description="A new position among its siblings.")
-    parent_id: int | None = Field(None, description="Move the organisation under this parent (tree rules apply).")
+class OrganizationPatchIn(InputSchema):
+    name: Text(100) | None = Field(None, description="A new name.")
+    sort_order: SortOrder | None = Field(None, description="A new position among its siblings.")
+    parent_id: Id | None = Field(None, description="Move the organisation under this parent (tree rules apply).")
 
 
 # --- People -------------------------------------------------------------------------------------
@@ -139,37 +161,37 @@ class PersonDetailOut(PersonOut):
     positions: list[PositionOut] = Field(description="Past and current positions in organisations the user may see.")
 
 
-class PersonFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="Part of the name or the 工号.")
+class PersonFilters(InputSchema):
+    q: Text(50) | None = Field(None, description="Part of the name or the 工号.")
     active: bool | None = Field(None, description="true: active only; false: deactivated only; omitted: both.")
 
 
-class PersonCreateIn(Schema):
-    name: str = Field(description="Name, at most 50 characters.")
-    staff_no: str = Field(description="工号: up to 32 letters, digits or hyphens; unique.")
-    phone: str = Field("", description="Digits, optionally with + and -.")
+class PersonCreateIn(InputSchema):
+    name: Text(50) = Field(description="Name, at most 50 characters.")
+    staff_no: Text(32) = Field(description="工号: up to 32 letters, digits or hyphens; unique.")
+    phone: Text(20) = Field("", description="Digits, optionally with + and -.")
     gender: GenderIn = Field("", description="M, F or empty.")
-    is_party_member: bool = True
-    initial_password: str | None = Field(
+    is_party_member: Flag = True
+    initial_password: Text(128) | None = Field(
         None, description="A temporary password for the new account, changed at first sign-in. Omitted: the "
         "account cannot sign in until the organisation department sets one."
     )
 
 
-class PersonPatchIn(Schema):
-    name: str | None = None
-    staff_no: str | None = Field(None, description="Changing the 工号 also changes the login name.")
-    phone: str | None = None
+class PersonPatchIn(InputSchema):
+    name: Text(50) | None = None
+    staff_no: Text(32) | None = Field(None, description="Changing the 工号 also changes the login name.")
+    phone: Text(20) | None = None
     gender: GenderIn | None = None
-    is_party_member: bool | None = None
+    is_party_member: Flag | None = None
 
 
 # --- Positions ----------------------------------------------------------------------------------
 
 
-class PositionFilters(Schema):
-    organization_id: int | None = Field(None, description="Only positions in this organisation.")
-    person_id: int | None = Field(None, description="Only this person's positions.")
+class PositionFilters(InputSchema):
+    organization_id: IdParam | None = Field(None, description="Only positions in this organisation.")
+    person_id: IdParam | None = Field(None, description="Only this person's positions.")
     current: bool | None = Field(None, description="true: terms including today; false: past or future terms.")
 
 
@@ -177,15 +199,15 @@ class PositionPageOut(PageOut):
     items: list[PositionOut]
 
 
-class PositionCreateIn(Schema):
-    person_id: int
-    organization_id: int
+class PositionCreateIn(InputSchema):
+    person_id: Id
+    organization_id: Id
     role: PositionRole
     start_date: datetime.date
     end_date: datetime.date | None = Field(None, description="Last day (inclusive); omitted for an open term.")
 
 
-class PositionEndIn(Schema):
+class PositionEndIn(InputSchema):
     end_date: datetime.date = Field(description="Last day of the term (inclusive).")
 
 

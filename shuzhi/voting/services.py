@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record
+from shuzhi.core import inputs
 from shuzhi.meetings.models import Meeting
 from shuzhi.voting import ballotform, secrecy
 from shuzhi.voting import codes as codelib
@@ -176,14 +177,15 @@ def clean_ballot(survey: Survey, data: BallotInput) -> BallotInput:
             item_ratings[str(review)] = cleaned
     suggestions = {}
     for review, text in (data.suggestions or {}).items():
-        text = (text or "").strip()
+        # A control character cannot be stored (PostgreSQL refuses NUL): code "control_character".
+        text = inputs.clean_text(text or "")
         if str(review) not in presenter_ids:
             raise ValidationError(_("The ballot contains a rating that is not on this ballot form."))
         if len(text) > MAX_SUGGESTION_CHARS:
             raise ValidationError(_("A suggestion can be at most %(n)d characters.") % {"n": MAX_SUGGESTION_CHARS})
         if text:
             suggestions[str(review)] = text
-    overall = (data.overall_suggestion or "").strip()
+    overall = inputs.clean_text(data.overall_suggestion or "")
     if len(overall) > MAX_SUGGESTION_CHARS * 2:
         raise ValidationError(_("A suggestion can be at most %(n)d characters.") % {"n": MAX_SUGGESTION_CHARS * 2})
     return BallotInput(ratings, item_ratings, suggestions, overall)

@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuzhi.audit.services import client_ip
+from shuzhi.core import inputs
 from shuzhi.voting import codes as codelib
 from shuzhi.voting import services
 from shuzhi.voting.forms import ballot_input_from, ballot_rows
@@ -161,11 +162,26 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     return _ballot_page(request, lookup.survey, code)
 
 
+def _not_counted(request: HttpRequest, survey: Survey, code: str, chosen: BallotInput,
+                 error: ValidationError) -> HttpResponse:
+    """A malformed ballot (nothing counted, the code unused): the ballot again, as filled in."""
+    if survey.status != SurveyStatus.OPEN:
+        refusal = services.why_not_open(survey.status)
+        return _refused(request, survey, str(refusal), refusal.reason)
+    if any(item.code == "control_character" for item in error.error_list):
+        # Invisible, so the voter could not find it to delete it: shown again without it.
+        chosen = BallotInput(chosen.ratings, chosen.item_ratings,
+                             {k: inputs.without_forbidden(v) for k, v in chosen.suggestions.items()},
+                             inputs.without_forbidden(chosen.overall_suggestion))
+        return _ballot_page(request, survey, code, chosen, status=400, error=_(
+            "Your suggestions contained an invisible control character that cannot be saved, so nothing was "
+            "counted yet. It has been removed and your choices are kept: check the text and press “Submit” again."))
+    return _ballot_page(request, survey, code, chosen, error=" ".join(error.messages), status=400)
+
+
 def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
-    try:
-        survey_id = int(request.POST.get("survey", ""))
-    except ValueError:
-        survey_id = 0
+    # Any text: a number beyond the id column (SQLite: OverflowError) is no survey, like "abc".
+    survey_id = inputs.parse_id(request.POST.get("survey", "")) or 0
     lookup = services.survey_for_ballot(survey_id, client)
     survey = lookup.survey
     if survey is None:
@@ -189,10 +205,7 @@ def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
             return _ballot_page(request, survey, code, chosen, error=str(refused), status=503)
         return _refused(request, survey, str(refused), refused.reason)
     except ValidationError as error:
-        if survey.status != SurveyStatus.OPEN:
-            refusal = services.why_not_open(survey.status)
-            return _refused(request, survey, str(refusal), refusal.reason)
-        return _ballot_page(request, survey, code, chosen, error=" ".join(error.messages), status=400)
+        return _not_counted(request, survey, code, chosen, error)
     response = HttpResponse(PAGES.page("done", survey, receipt))
     response["Cache-Control"] = "no-store"
     return response

@@ -17,9 +17,9 @@ WRITE_URLS = ["/api/organizations", "/api/organizations/1/deactivate", "/api/org
 
 
 @pytest.mark.parametrize("url", READ_URLS)
-def test_anonymous_reads_are_refused_with_401(college, client, url):
+def test_anonymous_reads_are_refused_with_401_in_chinese(college, client, url):
     response = client.get(url)
-    assert response.status_code == 401 and response.json() == {"detail": "Unauthorized"}
+    assert response.status_code == 401 and response.json() == {"detail": "请先登录：本接口使用已登录网页的用户会话。"}
 
 
 @pytest.mark.parametrize("url", WRITE_URLS)
@@ -43,7 +43,7 @@ def test_post_without_the_csrf_token_is_refused(college):
     client = _csrf_client(college.org_dept)
     before = row_counts()
     response = post(client, "/api/organizations", {**NEW_BRANCH, "parent_id": college.gb_a.pk})
-    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    assert response.status_code == 403 and response.json()["detail"].startswith("CSRF 校验未通过")
     assert post(client, f"/api/people/{college.gb_a_secretary.person.pk}/deactivate").status_code == 403
     assert patch(client, f"/api/organizations/{college.gb_a.pk}", {"name": "篡改"}).status_code == 403
     assert row_counts() == before
