@@ -33,6 +33,8 @@ class PersonForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     staff_no = forms.CharField(label=_("Staff number"), max_length=32)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
+                            help_text=_("A mobile number such as 13912345678, or a landline with its area code "
+                                        "such as 0394-8888888."),
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
     is_party_member = forms.BooleanField(label=_("Party member"), required=False, initial=True)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from shuzhi.accounts.services import forget_login_failures
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record, snapshot
-from shuzhi.orgs import rules
+from shuzhi.orgs import phones, rules
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, Position, PositionRole
 
 ORG_FIELDS = ["name", "kind", "parent", "is_active", "sort_order"]
@@ -223,7 +223,6 @@ def _clean_person_fields(*, name: str, staff_no: str, phone: str, gender: str) -
     errors: dict[str, str] = {}
     name = " ".join((name or "").split())
     staff_no = (staff_no or "").strip()
-    phone = (phone or "").strip()
     if not name:
         errors["name"] = _("Enter the person's name.")
     elif len(name) > 50:
@@ -232,8 +231,10 @@ def _clean_person_fields(*, name: str, staff_no: str, phone: str, gender: str) -
         errors["staff_no"] = _("Enter the staff number.")
     elif len(staff_no) > 32 or not staff_no.replace("-", "").isalnum() or not staff_no.isascii():
         errors["staff_no"] = _("A staff number is up to 32 letters, digits or hyphens.")
-    if phone and (len(phone) > 20 or not phone.replace("-", "").replace("+", "").isdigit()):
-        errors["phone"] = _("A phone number is digits, optionally with + and -.")
+    try:
+        phone = phones.clean_phone(phone)  # the one phone rule: form, API and import all come through here
+    except ValidationError as error:
+        errors["phone"] = error.messages[0]
     if gender not in ("", *Gender.values):
         errors["gender"] = _("Choose male or female.")
     if errors:
