@@ -3,7 +3,7 @@ one or imports them from .xlsx, and withdraws one entered by mistake (with a sho
 record, marked withdrawn). They are stored with year = cycle.year - 1 (the review they came out of).
 Secretaries read their own organisation's list on their preparation page.
 
-Only the org dept (access.require_manage) gets past the cycle lookup (access.get_cycle_for, 404 for a
+Only the org dept (access.require_set_up_cycles) gets past the cycle lookup (access.get_cycle_for, 404 for a
 cycle the user may not see); a problem is looked up among this cycle's year and the organisations the
 user may see, so an ID from elsewhere is 404."""
 
@@ -73,7 +73,7 @@ def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=
 def prior_problems(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """GET: the list grouped by organisation with the entry and import forms. POST: add one problem."""
     cycle = get_cycle_for(request.user, cycle_id)
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     if request.method == "GET":
         return _render(request, cycle)
     form = PriorProblemForm(request.POST, organizations=_organizations(request.user))
@@ -96,7 +96,7 @@ def prior_problems(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def prior_problems_import(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """All or nothing: every bad row is listed (row, column, reason) and nothing is written."""
     cycle = get_cycle_for(request.user, cycle_id)
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     form = PriorProblemImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, cycle, import_form=form)
@@ -125,7 +125,7 @@ def prior_problem_withdraw(request: HttpRequest, cycle_id: int, problem_id: int)
     """Withdraw one problem entered by mistake; the reason is required. A second submission of the
     same form (double click) finds it withdrawn and changes nothing."""
     cycle = get_cycle_for(request.user, cycle_id)
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     problem = get_object_or_404(
         PriorProblem.objects.filter(year=cycle.year - 1, organization__in=_organizations(request.user))
         .select_related("organization"), pk=problem_id)
@@ -146,7 +146,7 @@ def prior_problem_withdraw(request: HttpRequest, cycle_id: int, problem_id: int)
 @require_GET
 def prior_problems_template(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for(request.user, cycle_id)
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     names = _organizations(request.user).values_list("name", flat=True)
     response = HttpResponse(prior_import.build_template(names), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(

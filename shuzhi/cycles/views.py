@@ -54,13 +54,12 @@ def default_year() -> int:
 def cycle_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = access.visible_reviews(user)
-    cycles = ReviewCycle.objects.all() if access.scope_for(user).sees_all else ReviewCycle.objects.filter(
-        pk__in=visible.values("cycle_id"))
+    cycles = access.visible_cycles(user)
     counts = visible.filter(cycle=OuterRef("pk")).order_by().values("cycle").annotate(n=Count("pk")).values("n")
     cycles = cycles.order_by("-year").annotate(review_count=Subquery(counts, output_field=IntegerField()))
     mine = dict(_my_reviews(user).values_list("cycle_id", "pk"))
     return render(request, "cycles/list.html", {
-        "cycles": [(c, mine.get(c.pk)) for c in cycles], "can_manage": access.can_manage(user),
+        "cycles": [(c, mine.get(c.pk)) for c in cycles], "can_manage": access.can_set_up_cycles(user),
     })
 
 
@@ -68,7 +67,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open_cycle(request: HttpRequest) -> HttpResponse:
     """The org dept opens a year: one Review per current secretary (services.open_cycle)."""
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     year = default_year()
     form = CycleOpenForm(request.POST or None, initial={
         "year": year, "title": default_title(year), "report_mode": ReportMode.BOTH})
@@ -126,7 +125,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         return render(request, "cycles/progress_board.html", context)
     next_stage = stages.next_stage(cycle.stage)
     context.update({
-        "steps": _stepper(cycle), "can_manage": access.can_manage(request.user),
+        "steps": _stepper(cycle), "can_manage": access.can_set_up_cycles(request.user),
         "next_stage": next_stage, "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
         "my_reviews": in_tree_order(_my_reviews(request.user).filter(cycle=cycle).select_related("organization"),
                                     lambda review: review.organization_id),
@@ -138,7 +137,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for(request.user, cycle_id)
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     form = CycleDatesForm(request.POST or None, initial={
         "title": cycle.title, "key_items": "\n".join(cycle.key_items), "preparation_due": cycle.preparation_due,
         "report_due": cycle.report_due, "meeting_from": cycle.meeting_from, "meeting_to": cycle.meeting_to})
@@ -162,7 +161,7 @@ def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def cycle_advance(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Move the cycle to the stage named in the form; the service refuses any jump but the next one."""
     cycle = get_cycle_for(request.user, cycle_id)
-    access.require_manage(request.user)
+    access.require_set_up_cycles(request.user)
     form = AdvanceForm(request.POST)
     target = form.cleaned_data["target"] if form.is_valid() else ""
     try:

@@ -1,16 +1,31 @@
 """Who may see and act on which organisations — decided here and nowhere else.
 
 Every view, export and API endpoint looks objects up through the get_*_for() functions below;
-an object outside the user's scope is reported as missing (404), so IDs reveal nothing.
+an object outside the user's scope is reported as missing (404), so IDs reveal nothing. What a user
+may do with an object they can see is one of the can_*/require_* rights below (403 when refused).
 
-- 党委组织统战部 staff (and superusers): see and manage everything.
-- 学校党委 members: see everything, manage nothing in the tree.
-- A 党总支's leaders: see their 党总支 and its 党支部.
-- A 党支部 or 直属党支部 secretary (or other member): see their own organisation.
+Roles follow from current positions (scope_for); the rights, as the product gives them (PRODUCT.md):
 
-Reviews and duty reports are narrower than organisations: a report is read by its secretary, the
-leaders of the reviewing organisation, the org dept and the committee — nobody else; only its
-secretary edits it; the reviewer's leaders (or the org dept) accept or return it.
+| right                                                   | 组织统战部 | 党委委员            | 党总支 leaders      | 党支部 secretary |
+|---------------------------------------------------------|------------|---------------------|---------------------|------------------|
+| see organisations, people, positions                    | all        | all                 | own + its 党支部     | own              |
+| see cycles, reviews, reports, meetings, closed results  | all        | all                 | those they review   | their own        |
+| manage the tree, people, positions, import, accounts    | yes        | —                   | —                   | —                |
+| read the audit log                                      | yes        | —                   | —                   | —                |
+| set up the cycle: open it, its stages, last year's      | yes        | —                   | —                   | —                |
+|   problems, the quality check's rules, its ballot form  |            |                     |                     |                  |
+| run a review meeting: schedule it, its agenda, the      | any        | the committee's     | their 党总支's       | —                |
+|   presenter screen, comments, the vote (codes, open/    |            |                     |                     |                  |
+|   close, paper entry, rehearsals, ballot design)        |            |                     |                     |                  |
+| accept or return a duty report                          | any        | those the committee | their 党支部'        | —                |
+|                                                         |            | reviews             |                     |                  |
+| decide the grades (研究决定, the coming grading stage)     | —          | those the committee | their 党支部'        | —                |
+|                                                         |            | reviews             |                     |                  |
+| prepare and write the duty report                       | —          | —                   | —                   | their own        |
+
+("the committee's": the meetings and reports whose reviewer is the 党委, i.e. of the 党总支 and 直属党支部
+secretaries. A 党总支 secretary who is also a committee member has both columns.) Superusers count as
+the org dept. Nobody decides on their own report.
 """
 
 from __future__ import annotations
@@ -41,6 +56,8 @@ class Scope:
     # Organisations where the user holds a current position themselves (not their branches).
     position_org_ids: frozenset[int] = frozenset()
     person_id: int | None = None
+    # Of those, where the position is a leadership one (any but org-dept staff).
+    leader_org_ids: frozenset[int] = frozenset()
 
     @property
     def is_anonymous(self) -> bool:
@@ -63,6 +80,7 @@ def scope_for(user) -> Scope:
     roles: set[Role] = set()
     org_ids: set[int] = set()
     position_org_ids: set[int] = set()
+    leader_org_ids: set[int] = set()
     if user.is_superuser:
         roles.add(Role.ORG_DEPT)
     positions = (
@@ -84,6 +102,8 @@ def scope_for(user) -> Scope:
             roles.add(Role.BRANCH)
         org_ids.add(org.pk)
         position_org_ids.add(org.pk)
+        if position.role != PositionRole.ORG_DEPT_STAFF:
+            leader_org_ids.add(org.pk)
     if general_branch_ids:
         org_ids.update(Organization.objects.filter(parent_id__in=general_branch_ids).values_list("pk", flat=True))
     sees_all = bool(roles & {Role.ORG_DEPT, Role.COMMITTEE})
@@ -91,6 +111,7 @@ def scope_for(user) -> Scope:
     scope = Scope(
         roles=frozenset(roles), sees_all=sees_all, org_ids=frozenset(org_ids), can_manage=Role.ORG_DEPT in roles,
         position_org_ids=frozenset(position_org_ids), person_id=person.pk if person and person.is_active else None,
+        leader_org_ids=frozenset(leader_org_ids),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -123,16 +144,29 @@ def visible_positions(user) -> QuerySet[Position]:
 
 
 def can_manage(user) -> bool:
-    """Whether the user may change the tree, people, positions and accounts."""
+    """Whether the user may change the tree, people, positions and accounts, and import them: the org dept."""
     return scope_for(user).can_manage
 
 
 def can_read_audit(user) -> bool:
+    """The audit log: the org dept."""
+    return scope_for(user).can_manage
+
+
+def can_set_up_cycles(user) -> bool:
+    """Open a year's cycle, change its dates and key content, move it stage by stage, enter or import last
+    year's problems, edit the quality check's rules and the cycle's ballot form: the org dept. (The
+    committee runs its meeting and decides; it does not set the year up.)"""
     return scope_for(user).can_manage
 
 
 def require_manage(user) -> None:
     if not can_manage(user):
+        raise PermissionDenied
+
+
+def require_set_up_cycles(user) -> None:
+    if not can_set_up_cycles(user):
         raise PermissionDenied
 
 
@@ -251,6 +285,20 @@ def require_run_meeting(user, meeting) -> None:
         raise PermissionDenied
 
 
+def require_comment(user, meeting) -> None:
+    if not can_comment(user, meeting):
+        raise PermissionDenied
+
+
+def can_decide_grades(user, reviewer: Organization) -> bool:
+    """Decide the grades of the secretaries `reviewer` reviews (党委研究决定; the grading stage calls
+    this): a leader of the reviewing organisation — for the 党委, its members. Not the org dept as such:
+    it aggregates the results and drafts the opinions, the committee decides (PRODUCT.md §7). Holding
+    only an org-dept staff position at the 党委 does not make one of its leaders."""
+    scope = scope_for(user)
+    return reviewer.pk in scope.leader_org_ids
+
+
 def meeting_reviewers(user) -> list[Organization]:
     """The organisations whose review meetings the user may schedule: the committee and every general
     branch for the org dept; the committee for its members; a general branch for its leaders."""
@@ -275,8 +323,12 @@ def visible_cycles(user) -> QuerySet:
     return ReviewCycle.objects.filter(pk__in=visible_reviews(user).values("cycle_id"))
 
 
-def get_cycle_for(user, cycle_id: object, *, manage: bool = False, for_update: bool = False):
-    return _get(visible_cycles(user), cycle_id, manage=manage, for_update=for_update, user=user)
+def get_cycle_for(user, cycle_id: object, *, set_up: bool = False, for_update: bool = False):
+    """The cycle if the user takes part in it (404 otherwise), and may set it up, when set_up=True (403)."""
+    cycle = _get(visible_cycles(user), cycle_id, manage=False, for_update=for_update, user=user)
+    if set_up:
+        require_set_up_cycles(user)
+    return cycle
 
 
 def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = False):

@@ -27,10 +27,10 @@ from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -66,9 +66,10 @@ _url = vote_views._url_or_blank
 
 
 def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
-    if not access.can_manage(request.user):
-        raise PermissionDenied
-    return get_object_or_404(ReviewCycle, pk=cycle_id)
+    """The cycle whose ballot form is being set: part of setting up the year, refused (403) before the
+    cycle is looked up."""
+    access.require_set_up_cycles(request.user)
+    return access.get_cycle_for(request.user, cycle_id)
 
 
 def _design_url(survey: Survey, anchor: str = "") -> str:
