@@ -193,7 +193,8 @@ LANGUAGE_CODE = "zh-hans"
 EXTRA_LANGUAGES = envlist("EXTRA_LANGUAGES", [])
 for _code in EXTRA_LANGUAGES:
     if _code not in LANG_INFO or _code == LANGUAGE_CODE or "fallback" in LANG_INFO[_code]:
-        raise ImproperlyConfigured(f"EXTRA_LANGUAGES: {_code!r} is not one of Django's language codes (such as en or zh-hant)")
+        raise ImproperlyConfigured(
+            f"EXTRA_LANGUAGES: {_code!r} is not one of Django's language codes (such as en or zh-hant)")
 LANGUAGES = [("zh-hans", "简体中文"), *((code, LANG_INFO[code]["name_local"]) for code in EXTRA_LANGUAGES)]
 if not EXTRA_LANGUAGES:
     MIDDLEWARE.remove("django.middleware.locale.LocaleMiddleware")
