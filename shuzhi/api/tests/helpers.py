@@ -8,7 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shuzhi.audit.models import AuditEvent
+from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
+from shuzhi.meetings.models import Meeting
 from shuzhi.orgs.models import Organization, Person, Position
+from shuzhi.voting.models import Survey, VoterCategory
 
 
 def post(client, url: str, data: dict[str, Any] | None = None, **extra):
@@ -38,3 +41,17 @@ def query_count(client, url: str, **params) -> int:
         response = client.get(url, params)
     assert response.status_code == 200, response.content
     return len(queries)
+
+
+# Which objects an id parameter or field of the API names (the generated-input tests use real ones).
+ID_MODELS = {"org_id": Organization, "parent_id": Organization, "organization_id": Organization,
+             "reviewer_id": Organization, "person_id": Person, "position_id": Position, "review_id": Review,
+             "cycle_id": ReviewCycle, "meeting_id": Meeting, "survey_id": Survey, "item_id": PreparationItem,
+             "category_id": VoterCategory}
+
+
+def known_ids() -> dict[str, list[int]]:
+    """{id name: the ids that exist}, and under "" all of them (with 1 and 2)."""
+    known = {name: sorted(model.objects.values_list("pk", flat=True)) for name, model in ID_MODELS.items()}
+    known[""] = sorted({1, 2, *(pk for pks in known.values() for pk in pks)})
+    return known

@@ -25,11 +25,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from shuzhi.api.tests.helpers import ID_MODELS, known_ids
 from shuzhi.api.urls import api
-from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
-from shuzhi.meetings.models import Meeting
-from shuzhi.orgs.models import Organization, Person, Position
-from shuzhi.voting.models import Survey, VoterCategory
 
 DOCUMENT = api.get_openapi_schema()
 OPERATIONS = [(method.upper(), path, spec) for path, methods in DOCUMENT["paths"].items()
@@ -60,11 +57,6 @@ def _resolve(schema: dict) -> dict:
     return schema
 
 
-# Which objects an id parameter or field names, so that valid requests get past the lookups.
-ID_MODELS = {"org_id": Organization, "parent_id": Organization, "organization_id": Organization,
-             "reviewer_id": Organization, "person_id": Person, "position_id": Position, "review_id": Review,
-             "cycle_id": ReviewCycle, "meeting_id": Meeting, "survey_id": Survey, "item_id": PreparationItem,
-             "category_id": VoterCategory}
 WORDS = ["research", "opinion", "problem", "accept", "return", "on_site", "written", "one_by_one", "collective",
          "both", "report", "meeting", "satisfied", "M", "F", "丙学院党支部", "张三", "13800000000", "a-1"]
 plain = st.one_of(st.sampled_from(WORDS), st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=12))
@@ -181,16 +173,10 @@ def _client(user) -> Client:
     return client
 
 
-def _known_ids() -> dict[str, list[int]]:
-    known = {name: sorted(model.objects.values_list("pk", flat=True)) for name, model in ID_MODELS.items()}
-    known[""] = sorted({1, 2, *(pk for pks in known.values() for pk in pks)})
-    return known
-
-
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS,
                          ids=[f"{method} {path}" for method, path, _spec in OPERATIONS])
 def test_no_input_makes_the_endpoint_fail_with_a_server_error(method, path, operation, college, survey):
-    known = _known_ids()
+    known = known_ids()
     org_dept = _client(college.org_dept)
     # (Anonymous requests are refused before anything in them is read.)
     clients = [org_dept, org_dept, org_dept, _client(college.branch_a1_secretary)]
