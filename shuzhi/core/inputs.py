@@ -32,6 +32,7 @@ from typing import Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -115,9 +116,14 @@ def json_text_problem(value: Any) -> tuple[str, str] | None:
 
 
 class TextField(forms.CharField):
-    """A form's CharField with the text rule of every other path (no control characters)."""
+    """A form's CharField with the text rule of every other path (no control characters), whose
+    message (which character, where) replaces Django's own for NUL."""
 
     default_validators = [validate_text]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
 
 # --- Numbers --------------------------------------------------------------------------------------

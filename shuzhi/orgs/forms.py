@@ -2,14 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shuzhi.core.inputs import MAX_SORT_ORDER, TextField
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, PositionRole
 
 
 class OrganizationCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = TextField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=[c for c in OrgKind.choices if c[0] != OrgKind.COMMITTEE])
     parent = forms.ModelChoiceField(label=_("Parent organisation"), queryset=Organization.objects.none())
-    sort_order = forms.IntegerField(label=_("Sort order"), min_value=0, max_value=100000, initial=0, required=False)
+    sort_order = forms.IntegerField(label=_("Sort order"), min_value=0, max_value=MAX_SORT_ORDER, initial=0,
+                                    required=False)
 
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -17,8 +19,8 @@ class OrganizationCreateForm(forms.Form):
 
 
 class OrganizationEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    sort_order = forms.IntegerField(label=_("Sort order"), min_value=0, max_value=100000, required=False)
+    name = TextField(label=_("Name"), max_length=100)
+    sort_order = forms.IntegerField(label=_("Sort order"), min_value=0, max_value=MAX_SORT_ORDER, required=False)
 
 
 class OrganizationMoveForm(forms.Form):
@@ -30,12 +32,12 @@ class OrganizationMoveForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    staff_no = forms.CharField(label=_("Staff number"), max_length=32)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
-                            help_text=_("A mobile number such as 13912345678, or a landline with its area code "
-                                        "such as 0394-8888888."),
-                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+    name = TextField(label=pgettext_lazy("person", "Name"), max_length=50)
+    staff_no = TextField(label=_("Staff number"), max_length=32)
+    phone = TextField(label=_("Phone"), max_length=20, required=False,
+                      help_text=_("A mobile number such as 13912345678, or a landline with its area code "
+                                  "such as 0394-8888888."),
+                      widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
     is_party_member = forms.BooleanField(label=_("Party member"), required=False, initial=True)
 
@@ -58,7 +60,7 @@ class PasswordResetForm(forms.Form):
 
 
 class AppointForm(forms.Form):
-    staff_no = forms.CharField(label=_("Staff number of the person"), max_length=32)
+    staff_no = TextField(label=_("Staff number of the person"), max_length=32)
     role = forms.ChoiceField(label=_("Position"), choices=PositionRole.choices)
     start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end_date = forms.DateField(label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

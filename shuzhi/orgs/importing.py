@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 
 from shuzhi.audit.models import AuditAction, AuditEvent
 from shuzhi.audit.services import record, snapshot
+from shuzhi.core import inputs
 from shuzhi.orgs import rules, services
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, Position, PositionRole
 
@@ -104,7 +105,7 @@ MAX_SCANNED_ROWS = 100_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 # Headers are looked for in the first columns only; columns further right are ignored.
 MAX_COLUMNS = 30
-MAX_SORT_ORDER = 100_000
+MAX_SORT_ORDER = inputs.MAX_SORT_ORDER  # the same limit as the pages and the API
 # Above this many changes apply() writes creations and simple updates in bulk (see module docstring).
 BULK_THRESHOLD = 300
 
@@ -514,12 +515,12 @@ def _parse_sort_order(value: Any) -> int:
     text = cell_text(value)
     if text == "":
         return 0
-    if isinstance(value, float) or not re.fullmatch(r"\d+", text):
+    if isinstance(value, float):
         raise ValueError(text)
-    number = int(text)
-    if number > MAX_SORT_ORDER:
-        raise ValueError(text)
-    return number
+    try:
+        return inputs.parse_int(text, minimum=0, maximum=MAX_SORT_ORDER)
+    except ValidationError:
+        raise ValueError(text) from None
 
 
 def _choice_problem(value: str, labels: Iterable[str]) -> str:
@@ -858,12 +859,25 @@ def _problem_order(problem: ImportProblem) -> tuple[int, int, int]:
             columns.index(problem.column) if problem.column in columns else -1)
 
 
+def _check_text(parsed: ParsedWorkbook, plan: ImportPlan) -> None:
+    """A problem for every cell whose text cannot be stored (a control character: .xlsx can carry
+    them, e.g. as _x0000_), with the rule of every other path (shuzhi.core.inputs)."""
+    for sheet, rows in ((SHEET_ORGS, parsed.orgs), (SHEET_PEOPLE, parsed.people), (SHEET_POSITIONS, parsed.positions)):
+        problems = _Problems(sheet, plan.problems)
+        for raw in rows:
+            for column, value in raw.cells.items():
+                problem = inputs.text_problem(value) if isinstance(value, str) else None
+                if problem:
+                    problems.add(raw.row, column, problem)
+
+
 def plan_import(parsed: ParsedWorkbook, existing: Existing) -> ImportPlan:
     """Every problem of the file (sorted by sheet, row, column) and, when there is none, every change.
 
     Pure. The changes are complete only when `problems` is empty; apply() never runs a plan with problems.
     Organisation changes come parents first; rows that match the database exactly are only counted."""
     plan = ImportPlan()
+    _check_text(parsed, plan)
     final_orgs = _plan_orgs(parsed.orgs, existing, plan)
     people = _plan_people(parsed.people, existing, plan)
     _plan_positions(parsed.positions, existing, final_orgs, people, plan)
