@@ -193,3 +193,14 @@ def test_a_body_over_the_upload_limit_answers_413_in_chinese(college, client_for
     assert detail(response, 413) == [{"field": None, "message": (
         "请求内容超过 1 MB，远超通过接口进行任何修改所需，请分批提交。")}]
     assert row_counts() == before
+
+
+def test_a_method_an_endpoint_does_not_take_answers_405_in_chinese_json(college, client_for):
+    response = client_for(college.org_dept).delete("/api/organizations")
+    assert response.status_code == 405 and response["Allow"]
+    assert response.json()["detail"].startswith("此接口地址不接受 DELETE 请求，可用的请求方法：")
+
+
+def test_an_address_under_api_that_does_not_exist_answers_404_in_chinese_json(college, client_for):
+    response = client_for(college.org_dept).get("/api/nothing-here")
+    assert response.status_code == 404 and response.json() == {"detail": "未找到，或您无权查看。"}
