@@ -127,7 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins (shuzhi.accounts.services): LOGIN_MAX_FAILURES wrong passwords for one staff number from
 # one client address within LOGIN_LOCKOUT_MINUTES lock that staff number at that address (only there) for
 # as long; LOGIN_NETWORK_MAX_FAILURES from one address, whatever the staff numbers, within
-# LOGIN_NETWORK_LOCKOUT_MINUTES lock every login from it for as long. No lock is account-wide.
+# LOGIN_NETWORK_LOCKOUT_MINUTES lock every login from it (but a loopback one) for as long. No lock is
+# account-wide.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 LOGIN_NETWORK_MAX_FAILURES = envint("LOGIN_NETWORK_MAX_FAILURES", 30)

@@ -37,6 +37,8 @@ class LoginRefused(Exception):
 # (unlock_login). An IPv6 client counts by its /64 network, which one machine can fill with addresses.
 # While locked, even the right password is refused (else guessing would go on and only the answer
 # would change). Unknown names are counted and locked like existing ones: the answers give nothing away.
+# A loopback or unknown address gets no network lock: that is what a server sees for every client when a
+# proxy on the same machine runs without BEHIND_PROXY, and one such lock would shut everyone out.
 
 def client_network(ip: str | None) -> str:
     """The key a client's failures are counted under: its IPv4 address, or its IPv6 /64 network."""
@@ -130,7 +132,9 @@ def log_in(request: HttpRequest, username: str, password: str):
 def _record_failure(user, username: str, ip: str | None, network: str, now: datetime.datetime):
     """Count a failed attempt for the name at the network and for the network; the lock it led to."""
     record(username, AuditAction.LOGIN_FAILED, user, object_repr=username, ip=ip)
-    network_lock = _count_failure(ThrottleScope.NETWORK, "", network, now)
+    network_lock = None
+    if network and not ipaddress.ip_network(network).is_loopback:
+        network_lock = _count_failure(ThrottleScope.NETWORK, "", network, now)
     name_lock = _count_failure(ThrottleScope.NAME_AT_NETWORK, username, network, now)
     if name_lock is not None:
         record(username, AuditAction.LOCKED, user, object_repr=username, ip=ip,

@@ -74,6 +74,14 @@ def test_many_failures_from_one_address_lock_every_login_from_it_for_longer(coll
 
 
 @override_settings(LOGIN_NETWORK_MAX_FAILURES=3, LOGIN_MAX_FAILURES=100)
+def test_a_loopback_address_gets_no_network_lock_since_a_local_proxy_would_share_it(college, client):
+    for name in ("90002", "90003", "90004", "90006"):
+        login(client, name, "wrong", REMOTE_ADDR="127.0.0.1")
+    assert login(client, "90005", PASSWORD, REMOTE_ADDR="127.0.0.1").status_code == 302
+    assert not LoginThrottle.objects.filter(scope="network").exists()
+
+
+@override_settings(LOGIN_NETWORK_MAX_FAILURES=3, LOGIN_MAX_FAILURES=100)
 def test_an_ipv6_client_counts_by_its_64_network(college, client):
     for host in ("2001:db8:1:2::a", "2001:db8:1:2::b", "2001:db8:1:2:ffff::c"):
         login(client, "90005", "wrong", REMOTE_ADDR=host)
