@@ -6,7 +6,7 @@ import pytest
 
 from shuzhi.core.inputs import MAX_SORT_ORDER
 from shuzhi.orgs import importing
-from shuzhi.orgs.tests.test_import import GOOD_ORGS, GOOD_PEOPLE, GOOD_POSITIONS, good_file, problems_of, run, where
+from shuzhi.orgs.tests.test_import import GOOD_ORGS, GOOD_PEOPLE, good_file, problems_of, run, where
 
 
 def _with(rows, index, column, value):
