@@ -11,9 +11,10 @@ came with. Closing the vote undoes that in two steps (docs/vote-anonymity.md say
 2. `scrub_files`, after that transaction has committed: what the files still hold from before is
    removed. SQLite (with `secure_delete` on every connection, so deleted cells and freed pages are
    overwritten with zeros as they are freed) checkpoints its write-ahead log into the main file and
-   truncates it to zero bytes, so no page image written during the vote is left. PostgreSQL rewrites
-   both tables into new files (VACUUM FULL), so the dead row versions of the vote, which still carry
-   the old pairing, are no longer in any table file.
+   truncates it to zero bytes, so no page image written during the vote is left. PostgreSQL removes
+   the replaced row versions of the vote, which still carry the old pairing (VACUUM, once no session
+   of the database is older than the close), and writes both tables into new files (VACUUM FULL), so
+   they are in no table file any more.
 
 Neither step touches what a ballot says, so the seal made at close verifies unchanged.
 """
@@ -112,15 +113,35 @@ def _scrub_sqlite() -> tuple[bool, str]:
     return True, "write-ahead log checkpointed and truncated"
 
 
+# Sessions of this database whose snapshot or transaction began before `target` (an xid): they may
+# still see the row versions the close replaced, so VACUUM must keep those versions until they end.
+_OLDER_SESSIONS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+    "AND ((backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%s::text::xid)) "
+    "OR (backend_xid IS NOT NULL AND age(backend_xid) >= age(%s::text::xid)))"
+)
+
+
 def _scrub_postgresql() -> tuple[bool, str]:
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _TABLES)
     with connection.cursor() as cursor:
-        # VACUUM FULL takes an exclusive lock on the two tables for the time of the copy (milliseconds
-        # for thousands of ballots); a lock not granted soon is given up and tried again, rather than
-        # making every phone of another open vote queue behind it.
+        # Every close that committed before now has an xid below the snapshot's xmax.
+        cursor.execute("SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)::text")
+        target = cursor.fetchone()[0]
+        cursor.execute(_OLDER_SESSIONS, [target, target])
+        if waiting := cursor.fetchone()[0]:
+            return False, f"{waiting} session(s) of this database began before the close and are still open"
+        # A plain VACUUM first: it removes the replaced row versions, judging by this database's
+        # sessions only (checked just above). VACUUM FULL alone would keep them while any transaction
+        # of the whole server, in any database, is older than the close. Then VACUUM FULL writes the
+        # remaining rows into new files, so nothing of the removed versions is left in a table file.
+        # It takes an exclusive lock for the time of the copy (milliseconds for thousands of
+        # ballots); a lock not granted soon is given up and tried again, rather than making every
+        # phone of another open vote queue behind it.
         cursor.execute("SET lock_timeout = '3s'")
         try:
+            cursor.execute(f"VACUUM {tables}")
             cursor.execute(f"VACUUM (FULL) {tables}")
         finally:
             cursor.execute("RESET lock_timeout")
-    return True, "ballot and code tables rewritten into new files"
+    return True, "replaced row versions removed; ballot and code tables rewritten into new files"

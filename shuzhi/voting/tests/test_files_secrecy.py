@@ -225,3 +225,30 @@ def test_postgresql_rows_and_table_files_hold_no_pairing_after_close(college, me
         assert code.encode() not in ballots + codes
     assert BallotCode.objects.filter(survey=survey, status="used").count() == VOTERS
     assert services.verify_seal(survey.__class__.objects.get(pk=survey.pk)).ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row versions")
+def test_postgresql_scrub_waits_for_a_session_older_than_the_close(college, meeting):
+    """A session that began before the close may still see the replaced row versions, which VACUUM
+    must then keep: the scrub says it is not done (and the close still succeeds) until that session
+    ends; `manage.py scrub_vote_files` then finishes it."""
+    from django.db import connections
+
+    from shuzhi.voting import secrecy
+
+    survey, cast = _vote(college, meeting)
+    reader = connections.create_connection("default")
+    try:
+        reader.set_autocommit(False)
+        with reader.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT count(*) FROM voting_ballot")  # its snapshot begins before the close
+        services.close_survey(college.org_dept, survey)
+        assert not secrecy.scrub_files(attempts=1).done
+        assert _relation_bytes("voting_ballot").count(cast[0][2].encode()) == 2  # kept, as it must be
+    finally:
+        reader.rollback()
+        reader.close()
+    assert secrecy.scrub_files().done
+    ballots = _relation_bytes("voting_ballot")
+    assert all(ballots.count(receipt.encode()) == 1 for _c, _h, receipt in cast)
