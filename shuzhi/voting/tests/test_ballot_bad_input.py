@@ -13,19 +13,10 @@ from hypothesis import strategies as st
 
 from shuzhi.voting import codes as codelib
 from shuzhi.voting.models import Ballot, BallotCode, CodeStatus
+from shuzhi.voting.tests.test_ballot_views import full, url
 
 CONTROL_MESSAGE = ("您填写的意见建议中含有无法保存的不可见控制字符，因此本票尚未计入。该字符已删除，您的选择均已保留：请检查文字后"
                    "再次点击“提交”。")
-
-
-def url(code: str) -> str:
-    return f"/v/{code}/"
-
-
-def full(survey, option="satisfied", **extra) -> dict:
-    data = {"survey": str(survey.pk), **{f"r_{p['review']}": option for p in survey.presenters}}
-    data.update(extra)
-    return data
 
 
 def code_status(code: str) -> str:
