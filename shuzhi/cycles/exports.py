@@ -6,19 +6,16 @@ The sheet is a Chinese office document, so its title, headers and sheet name are
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from shuzhi.core import spreadsheets
+from shuzhi.core.spreadsheets import LINE_HEIGHT, display_width
 from shuzhi.cycles.progress import ProgressRow
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FONT_NAME = "宋体"
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
+FONT_NAME = spreadsheets.FONT_NAME
 
 # (header, largest width in Excel units; a CJK character takes about two)
 COLUMNS: list[tuple[str, int]] = [
@@ -38,12 +35,6 @@ COLUMNS: list[tuple[str, int]] = [
 ]
 HEADERS = [h for h, _w in COLUMNS]
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3
-LINE_HEIGHT = 16  # points per line of 11 pt 宋体
-
-
-def display_width(text: str) -> int:
-    """Width in Excel units: CJK and other wide characters count two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _column_widths(values: Sequence[Sequence]) -> list[int]:
@@ -60,9 +51,7 @@ def _column_widths(values: Sequence[Sequence]) -> list[int]:
 
 
 def _lines(value, width: int) -> int:
-    if value is None or hasattr(value, "year"):
-        return 1
-    return max(1, -(-display_width(str(value)) // max(width - 1, 1)))
+    return spreadsheets.lines_needed(value, width)
 
 
 def progress_file_name(cycle) -> str:
@@ -76,79 +65,31 @@ def _row_values(number: int, row: ProgressRow) -> list:
             row.status_label, submitted]
 
 
-def _set(cell: Cell, value) -> None:
-    """A value as data, never as a formula: openpyxl would store text starting with "=" as one."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-
-
-def _print_setup(ws: Worksheet, last_column: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.print_area = f"A{TITLE_ROW}:{last_column}{max(ws.max_row, HEADER_ROW)}"
-
-
 def progress_workbook(cycle, rows: Sequence[ProgressRow]) -> bytes:
     """The 进度表 of `cycle` (uses its title only) with one line per row, in the order given.
 
     Title merged across the columns, bold header, panes frozen below the header, column widths set,
     宋体 throughout, A4 landscape fitted to one page wide with the header repeated on every page."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "进度表"
+    wb = spreadsheets.new_workbook()
+    ws = spreadsheets.add_sheet(wb, "进度表")
     last_column = get_column_letter(len(COLUMNS))
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-
-    ws.merge_cells(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
-    title = ws.cell(row=TITLE_ROW, column=1)
-    _set(title, f"{cycle.title} 进度表")
-    title.font = Font(name=FONT_NAME, size=16, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[TITLE_ROW].height = 36
+    spreadsheets.title_line(ws, TITLE_ROW, f"{cycle.title} 进度表", len(COLUMNS))
 
     values = [_row_values(number, row) for number, row in enumerate(rows, start=1)]
     widths = _column_widths(values)
-    header_fill = PatternFill("solid", fgColor="F2F2F2")
-    for index, header in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=index, value=header)
-        cell.font = Font(name=FONT_NAME, size=11, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.fill = header_fill
-        cell.border = border
-        ws.column_dimensions[get_column_letter(index)].width = widths[index - 1]
+    spreadsheets.header_row(ws, HEADER_ROW, list(zip(HEADERS, widths)), height=None)
     ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(_lines(h, w) for h, w in zip(HEADERS, widths)) + 6
 
-    body_font = Font(name=FONT_NAME, size=11)
     centred = {1, 3, 7, 8, 9, 10, 11, 12, 13}
+    left = set(range(1, len(COLUMNS) + 1)) - centred
     for offset, line in enumerate(values):
         r = FIRST_DATA_ROW + offset
-        for index, value in enumerate(line, start=1):
-            cell = ws.cell(row=r, column=index)
-            _set(cell, value)
-            cell.font = body_font
-            cell.border = border
-            cell.alignment = Alignment(horizontal="center" if index in centred else "left", vertical="center",
-                                       wrap_text=True)
-            if index == len(COLUMNS) and value is not None:
-                cell.number_format = "yyyy-mm-dd hh:mm"
+        spreadsheets.body_row(ws, r, line, left=left, formats={len(COLUMNS): "yyyy-mm-dd hh:mm"})
         # Spreadsheet programs do not grow rows for wrapped text on their own when opening a file.
         ws.row_dimensions[r].height = LINE_HEIGHT * max(_lines(v, w) for v, w in zip(line, widths)) + 4
 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     if rows:
         ws.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{FIRST_DATA_ROW + len(rows) - 1}"
-    _print_setup(ws, last_column)
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    spreadsheets.print_setup(ws, header_row=HEADER_ROW, columns=len(COLUMNS), first_row=TITLE_ROW)
+    return spreadsheets.to_bytes(wb)

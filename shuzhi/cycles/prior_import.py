@@ -1,8 +1,9 @@
 """Excel import of last year's problems (上年度通报问题、查摆问题、整改承诺) — all or nothing — and its template.
 
-1. ``read_rows(file)`` checks that the upload is a real .xlsx (zip signature, then openpyxl opens it)
-   within MAX_UPLOAD_BYTES and MAX_DATA_ROWS, finds the sheet whose first row has the three headers,
-   and returns its non-empty rows with their Excel row numbers. Raises PriorImportFileError.
+1. ``read_rows(file)`` opens the upload through shuzhi.core.uploads (size, .xls, zip signature,
+   zip-bomb, padded-file and "really a workbook" checks, the organisation import's messages) within
+   MAX_UPLOAD_BYTES, MAX_SCANNED_ROWS and MAX_DATA_ROWS, finds the sheet whose first row has the three
+   headers, and returns its non-empty rows with their Excel row numbers. Raises PriorImportFileError.
 2. ``check_rows(rows, organizations)`` turns each row into (organisation, kind, text) or a problem
    (row number + column + reason). Pure.
 3. ``import_problems(actor, file, ...)`` writes every new row in one transaction, and only when there
@@ -14,7 +15,6 @@ Headers and kind labels are the file format, so they are Chinese literals; messa
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record, snapshot
+from shuzhi.core import spreadsheets, uploads
 from shuzhi.cycles.models import PriorProblem, PriorProblemKind
 from shuzhi.orgs.models import Organization
 
@@ -44,9 +45,10 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_DATA_ROWS = 2000
 MAX_SCANNED_ROWS = 20_000
 MAX_COLUMNS = 20
+# The workbook's parts unpacked: a guard against "zip bombs" (2,000 rows of 2,000 characters are ~20 MB).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_TEXT = 2000
 PRIOR_PROBLEM_FIELDS = ["year", "kind", "text"]  # the fields services.add_prior_problem records
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -90,44 +92,33 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _limits() -> uploads.XlsxLimits:
+    return uploads.XlsxLimits(max_bytes=MAX_UPLOAD_BYTES, max_data_rows=MAX_DATA_ROWS,
+                              max_scanned_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS,
+                              max_unpacked_bytes=MAX_UNPACKED_BYTES)
+
+
 def file_too_large_message() -> str:
-    return _("The file is larger than %(mb)d MB, the most that can be uploaded.") % {
-        "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
-
-
-def _not_readable() -> PriorImportFileError:
-    return PriorImportFileError(_(
-        "The file cannot be read as an Excel workbook (.xlsx). It may be damaged or another kind of "
-        "file renamed to .xlsx. Download the template and fill it in."))
+    return uploads.file_too_large_message(_limits())
 
 
 def read_rows(file: IO[bytes]) -> list[tuple[int, dict[str, str]]]:
-    """[(excel row number, {header: text})] for every non-empty row below the header."""
-    from openpyxl import load_workbook
-
-    data = file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise PriorImportFileError(file_too_large_message())
-    if not data:
-        raise PriorImportFileError(_("The file is empty."))
-    if not data.startswith(_ZIP_MAGIC):
-        raise PriorImportFileError(_("This is not an Excel workbook (.xlsx). Download the template and fill it in."))
+    """[(excel row number, {header: text})] for every non-empty row below the header, from the first
+    sheet whose first row has the three headers. The file is read by shuzhi.core.uploads, with the
+    same checks and messages as the organisation import."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure to open means "not a readable workbook"
-        raise _not_readable() from None
+        workbook = uploads.open_xlsx(file, _limits())
+    except uploads.XlsxUploadError as error:
+        raise PriorImportFileError(error.message) from None
     try:
         for sheet in workbook.worksheets:
-            sheet.reset_dimensions()
-            rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+            rows = uploads.sheet_rows(sheet, _limits())
             header = [_text(v) for v in next(rows, ())]
             if not all(h in header for h in HEADERS):
                 continue
             positions = {h: header.index(h) for h in HEADERS}
             result: list[tuple[int, dict[str, str]]] = []
             for number, values in enumerate(rows, start=2):
-                if number > MAX_SCANNED_ROWS:
-                    raise _too_many_rows()
                 cells = {h: _text(values[i]) if i < len(values) else "" for h, i in positions.items()}
                 if not any(cells.values()):
                     continue
@@ -137,10 +128,12 @@ def read_rows(file: IO[bytes]) -> list[tuple[int, dict[str, str]]]:
             if not result:
                 raise PriorImportFileError(_("The file has no data rows, so there is nothing to import."))
             return result
+    except uploads.XlsxUploadError as error:
+        raise PriorImportFileError(error.message) from None
     except PriorImportFileError:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip
-        raise _not_readable() from None
+        raise PriorImportFileError(uploads.unreadable_message()) from None
     finally:
         workbook.close()
     raise PriorImportFileError(_("No sheet has the header row 「%(headers)s」. Use the import template.") % {
@@ -222,24 +215,20 @@ def import_problems(actor, file: IO[bytes], *, year: int, organizations: Mapping
 def build_template(organization_names: Iterable[str]) -> bytes:
     """The blank import template: the data sheet with its headers and a kind drop-down, the rules,
     and the organisation names that may be used."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_DATA
-    for index, (header, width) in enumerate(zip(HEADERS, (28, 12, 80), strict=True), start=1):
-        cell = ws.cell(row=1, column=index, value=header)
-        cell.font = Font(name="宋体", bold=True)
-        ws.column_dimensions[cell.column_letter].width = width
+    wb = spreadsheets.new_workbook()
+    ws = spreadsheets.add_sheet(wb, SHEET_DATA)
+    spreadsheets.header_row(ws, 1, list(zip(HEADERS, (28, 12, 80), strict=True)), height=None)
     ws.freeze_panes = "A2"
+    spreadsheets.print_setup(ws, header_row=1)
     choices = DataValidation(type="list", formula1='"' + ",".join(KIND_BY_LABEL) + '"', allow_blank=True,
                              showErrorMessage=True, errorTitle="类型", error="请选择：" + "、".join(KIND_BY_LABEL))
     ws.add_data_validation(choices)
     choices.add(f"B2:B{MAX_DATA_ROWS + 1}")
 
-    help_sheet = wb.create_sheet(SHEET_HELP)
+    help_sheet = spreadsheets.add_sheet(wb, SHEET_HELP)
     lines = [
         "填写说明",
         "1. 在「上年度问题」工作表第一行表头下逐行填写，每行一个问题。",
@@ -251,19 +240,16 @@ def build_template(organization_names: Iterable[str]) -> bytes:
         "6. 已导入过的相同问题不会重复导入。",
     ]
     for number, line in enumerate(lines, start=1):
-        cell = help_sheet.cell(row=number, column=1, value=line)
+        cell = spreadsheets.put(help_sheet.cell(row=number, column=1), line)
         cell.alignment = Alignment(wrap_text=True)
-        cell.font = Font(name="宋体", bold=number == 1)
+        cell.font = spreadsheets.font(bold=number == 1)
     help_sheet.column_dimensions["A"].width = 100
+    spreadsheets.print_setup(help_sheet, header_row=None, landscape=False)
 
-    orgs_sheet = wb.create_sheet(SHEET_ORGS)
-    orgs_sheet.cell(row=1, column=1, value=COL_ORG).font = Font(name="宋体", bold=True)
+    orgs_sheet = spreadsheets.add_sheet(wb, SHEET_ORGS)
+    spreadsheets.header_row(orgs_sheet, 1, [(COL_ORG, 40)], height=None)
     for number, name in enumerate(organization_names, start=2):
-        cell = orgs_sheet.cell(row=number, column=1, value=name)
-        if name.startswith("="):
-            cell.data_type = "s"
-    orgs_sheet.column_dimensions["A"].width = 40
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        spreadsheets.put(orgs_sheet.cell(row=number, column=1), name).font = spreadsheets.font()
+    orgs_sheet.freeze_panes = "A2"
+    spreadsheets.print_setup(orgs_sheet, header_row=1, landscape=False)
+    return spreadsheets.to_bytes(wb)

@@ -8,8 +8,9 @@ the meeting, the seal digest and how to re-verify without the system:
 A Chinese office document, so its texts are Chinese literals (the file format), as in voting.exports.
 
 The CSV is UTF-8 with a byte-order mark (Excel and WPS then read it as UTF-8) and CRLF line ends.
-A human-readable cell that starts with = + - or @ gets a leading ' so spreadsheet programs do not run
-it as a formula; the JSON and digest columns, the ones that are hashed, are never altered.
+In the CSV a human-readable cell that starts with = + - or @ gets a leading ' so spreadsheet programs do
+not run it as a formula; the JSON and digest columns, the ones that are hashed, are never altered. The
+xlsx is written through shuzhi.core.spreadsheets, which stores every such cell as literal text.
 """
 
 from __future__ import annotations
@@ -19,16 +20,14 @@ import io
 from collections.abc import Sequence
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from shuzhi.core import spreadsheets
+
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-FONT_NAME = "宋体"
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+FONT_NAME = spreadsheets.FONT_NAME
 TABLE_MARKER = "回执码"  # the first header of the ballot table (services.archive_rows)
 JSON_HEADER = "票面数据(JSON)"
 DIGEST_HEADER = "单票摘要(SHA-256)"
@@ -97,15 +96,12 @@ def archive_csv(meeting, survey, headers: Sequence[str], rows: Sequence[Sequence
 
 
 def _cell(ws, row: int, column: int, value, *, bold: bool = False, header: bool = False, wrap: bool = True):
-    cell = ws.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # data, never a formula
-    cell.font = Font(name=FONT_NAME, size=11, bold=bold or header)
+    cell = spreadsheets.put(ws.cell(row=row, column=column), value)  # data, never a formula
+    cell.font = spreadsheets.font(bold=bold or header)
     cell.alignment = Alignment(horizontal="center" if header else "left", vertical="top", wrap_text=wrap)
     if header:
-        cell.fill = HEADER_FILL
-    cell.border = BORDER
+        cell.fill = spreadsheets.HEADER_FILL
+    cell.border = spreadsheets.BORDER
     return cell
 
 
@@ -115,8 +111,7 @@ INFO_WIDTH = 100
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped cell needs (spreadsheets do not grow rows for wrapped text written by openpyxl):
     a Chinese character is about two units of column width wide."""
-    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text or ""))
-    return max(1, -(-units // int(width - 2)))
+    return spreadsheets.lines_needed(text or "", width - 1)
 
 
 def _width(header: str) -> float:
@@ -134,27 +129,18 @@ def _width(header: str) -> float:
 def archive_xlsx(meeting, survey, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
     """Sheet 存档说明: the header block. Sheet 原始测评票: the ballot table, frozen header row and receipt
     column, Chinese headers, set column widths."""
-    wb = Workbook()
-    info = wb.active
-    info.title = "存档说明"
-    info.merge_cells("A1:B1")
-    title = info.cell(row=1, column=1, value=f"{meeting.title}原始测评票存档")
-    title.font = Font(name=FONT_NAME, size=16, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center")
-    info.row_dimensions[1].height = 32
+    wb = spreadsheets.new_workbook()
+    info = spreadsheets.add_sheet(wb, "存档说明")
+    spreadsheets.title_line(info, 1, f"{meeting.title}原始测评票存档", 2, height=32)
     for number, (label, value) in enumerate(info_rows(meeting, survey, len(rows)), start=2):
         _cell(info, number, 1, label, bold=True)
         _cell(info, number, 2, value)
         info.row_dimensions[number].height = 16 * _lines(value, INFO_WIDTH) + 4
     info.column_dimensions["A"].width = 20
     info.column_dimensions["B"].width = INFO_WIDTH
-    info.page_setup.orientation = "landscape"
-    info.page_setup.paperSize = info.PAPERSIZE_A4
-    info.page_setup.fitToWidth = 1
-    info.page_setup.fitToHeight = 0
-    info.sheet_properties.pageSetUpPr.fitToPage = True
+    spreadsheets.print_setup(info, header_row=None)
 
-    ws = wb.create_sheet("原始测评票")
+    ws = spreadsheets.add_sheet(wb, "原始测评票")
     for column, header in enumerate(headers, start=1):
         _cell(ws, 1, column, header, header=True)
         ws.column_dimensions[get_column_letter(column)].width = _width(header)
@@ -164,12 +150,9 @@ def archive_xlsx(meeting, survey, headers: Sequence[str], rows: Sequence[Sequenc
             _cell(ws, number, column, value, wrap=False)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.print_title_rows = "1:1"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    # One ballot per line with its whole JSON text: far too wide to shrink onto one page.
+    spreadsheets.print_setup(ws, header_row=1, fit_width=False)
+    return spreadsheets.to_bytes(wb)
 
 
 def read_csv_table(content: bytes) -> tuple[dict[str, str], list[str], list[list[str]]]:

@@ -1,29 +1,22 @@
 """测评结果统计表 (.xlsx) of a closed vote. Pure: the results in, bytes out, no database access.
 
 A Chinese office document, so titles, headers and sheet names are Chinese literals (the file format),
-as in shuzhi.cycles.exports. Text typed by voters is written as data, never as a formula.
+as in shuzhi.cycles.exports. Written through shuzhi.core.spreadsheets: text typed by voters (or anyone) is data, never a formula.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from shuzhi.core import spreadsheets
 from shuzhi.voting.services import Suggestions, SurveyResults
 from shuzhi.voting.tally import PresenterResult
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FONT_NAME = "宋体"
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
+FONT_NAME = spreadsheets.FONT_NAME
 TITLE_ROW, MEETING_ROW, SUMMARY_ROW, HEADER_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5
 PERCENT = "0.0%"
 SCORE = "0.00"
@@ -34,59 +27,22 @@ def results_file_name(meeting, survey) -> str:
     return f"{meeting.title}测评结果统计表{suffix}.xlsx"
 
 
-def _set(cell: Cell, value) -> Cell:
-    """A value as data, never as a formula: openpyxl would store text starting with "=" as one."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
-
-
 def _header(ws: Worksheet, row: int, headers: Sequence[tuple[str, int]]) -> None:
-    for column, (text, width) in enumerate(headers, start=1):
-        cell = _set(ws.cell(row=row, column=column), text)
-        cell.font = Font(name=FONT_NAME, size=11, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.row_dimensions[row].height = 30
+    spreadsheets.header_row(ws, row, headers)
 
 
 def _body(ws: Worksheet, row: int, values: Sequence, *, left: set[int] = frozenset(),
           formats: dict[int, str] | None = None) -> None:
-    for column, value in enumerate(values, start=1):
-        cell = _set(ws.cell(row=row, column=column), value)
-        cell.font = Font(name=FONT_NAME, size=11)
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="left" if column in left else "center", vertical="center",
-                                   wrap_text=True)
-        if formats and column in formats and value is not None:
-            cell.number_format = formats[column]
+    spreadsheets.body_row(ws, row, values, left=left, formats=formats)
 
 
 def _line(ws: Worksheet, row: int, text: str, columns: int, *, size: int = 11, bold: bool = False,
           height: float | None = None, centred: bool = False) -> None:
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell = _set(ws.cell(row=row, column=1), text)
-    cell.font = Font(name=FONT_NAME, size=size, bold=bold)
-    cell.alignment = Alignment(horizontal="center" if centred else "left", vertical="center", wrap_text=True)
-    if height:
-        ws.row_dimensions[row].height = height
+    spreadsheets.title_line(ws, row, text, columns, size=size, bold=bold, height=height, centred=centred)
 
 
 def _print_setup(ws: Worksheet, header_row: int, columns: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.print_area = f"A1:{get_column_letter(columns)}{max(ws.max_row, header_row)}"
+    spreadsheets.print_setup(ws, header_row=header_row, columns=columns)
 
 
 def _presenter_values(number: int, p: PresenterResult, option_keys: list[str], issued: int) -> list:
@@ -209,15 +165,12 @@ def results_workbook(meeting, survey, outcome: SurveyResults, *, formula: str) -
     items), and every suggestion — including those on void and set-aside ballots, labelled as such. 宋体, bold bordered headers, frozen header, A4 landscape one page wide."""
     options = survey.form["options"]
     items = survey.form.get("items", [])
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "测评结果统计表"
+    wb = spreadsheets.new_workbook()
+    ws = spreadsheets.add_sheet(wb, "测评结果统计表")
     _results_sheet(ws, meeting, survey, outcome, options, formula)
     if outcome.presenters and len(outcome.presenters[0].by_category) > 1:
         _categories_sheet(wb.create_sheet("分类别统计"), outcome, options)
     if items:
         _items_sheet(wb.create_sheet("分项评价"), outcome, items)
     _suggestions_sheet(wb.create_sheet("意见建议"), meeting, outcome)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheets.to_bytes(wb)

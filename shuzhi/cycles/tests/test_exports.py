@@ -76,3 +76,23 @@ def test_libreoffice_opens_small_workbooks_too(tmp_path, count):
     path = tmp_path / f"progress-{count}.xlsx"
     path.write_bytes(progress_workbook(CYCLE, [row()] * count))
     assert convert_with_libreoffice(path, "pdf").read_bytes().startswith(b"%PDF")
+
+
+PAYLOADS = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-1+1", "\t=1+1"]
+
+
+def test_names_that_look_like_formulas_are_literal_strings_in_the_file_and_in_libreoffice(tmp_path):
+    rows = [row(text, secretary=text, reviewer=text) for text in PAYLOADS]
+    data = progress_workbook(CYCLE, rows)
+    ws = load_workbook(io.BytesIO(data)).active
+    for number, text in enumerate(PAYLOADS, start=3):
+        for column in ("B", "D", "E"):
+            cell = ws[f"{column}{number}"]
+            assert cell.value == text and cell.data_type == "s" and cell.quotePrefix
+    path = tmp_path / "progress.xlsx"
+    path.write_bytes(data)
+    out = convert_with_libreoffice(path, "csv")
+    import csv
+
+    lines = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8", errors="replace"))))
+    assert [line[1] for line in lines[2:6]] == PAYLOADS[:4]  # shown as typed, never evaluated

@@ -198,3 +198,27 @@ def test_organisations_are_offered_and_listed_in_tree_order(college, cycle, clie
     assert offered == [org.name for org in tree]
     listed = [page.index(f'id="org-{org.pk}"') for org in tree if org != college.branch_a2]  # 甲学生 has none
     assert listed == sorted(listed)
+
+
+def test_the_template_lists_formula_looking_organisation_names_as_literal_text(tmp_path):
+    from shuzhi.core.testing_office import convert_with_libreoffice, pdf_text, squeeze
+    from shuzhi.cycles import prior_import
+
+    names = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-1+1", "\t=1+1"]
+    data = prior_import.build_template(names)
+    ws = load_workbook(io.BytesIO(data))[prior_import.SHEET_ORGS]
+    cells = [ws.cell(row=n, column=1) for n in range(2, 2 + len(names))]
+    assert [c.value for c in cells] == names
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(data)
+    text = squeeze(pdf_text(convert_with_libreoffice(path)))
+    assert squeeze('=HYPERLINK("http://x","y")') in text and squeeze("+1+1") in text
+
+
+def test_an_old_xls_file_gets_the_advice_to_save_it_as_xlsx(college, cycle, client_for):
+    upload = SimpleUploadedFile("problems.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    response = client_for(college.org_dept).post(page_url(cycle, "import/"), {"file": upload})
+    assert _("This is an old-style Excel file (.xls) or a password-protected workbook. Save it as an "
+             "Excel workbook (.xlsx) without a password and upload it again.") in html(response)
+    assert PriorProblem.objects.count() == 2

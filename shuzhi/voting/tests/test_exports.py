@@ -138,3 +138,51 @@ def test_categories_and_items_get_their_own_sheets(college, meeting, client_for)
     assert wb["分项评价"]["B2"].value == "履行第一责任人职责" and "基本满意：1" in wb["分项评价"]["D2"].value
     page = client_for(college.org_dept).get(f"/meetings/{meeting.pk}/vote/{draft.pk}/results/").content.decode()
     assert "校领导" in page and "履行第一责任人职责" in page
+
+
+PAYLOADS = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-1+1"]
+
+
+@pytest.fixture
+def injected(college, survey):
+    """A closed vote whose presenter and organisation names and every suggestion look like formulas."""
+    survey.presenters[0]["name"], survey.presenters[0]["org"] = "@SUM(A1)", "+1+1"
+    survey.save(update_fields=["presenters"])
+    first = str(survey.presenters[0]["review"])
+    for code, text in zip(survey.test_codes, PAYLOADS):
+        services.cast_ballot(survey.pk, code, BallotInput({first: "satisfied"}, {}, {first: text}, text))
+    return services.close_survey(college.org_dept, survey)
+
+
+def test_names_and_suggestions_that_look_like_formulas_stay_literal_text(college, injected, client_for, tmp_path):
+    data = download(client_for(college.org_dept), injected)
+    wb = load_workbook(io.BytesIO(data))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    found = {c.value for c in cells if c.value in PAYLOADS}
+    assert found == set(PAYLOADS)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells if c.value in PAYLOADS)
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(data)
+    from shuzhi.core.testing_office import pdf_text, squeeze
+
+    text = squeeze(pdf_text(convert_with_libreoffice(path)))
+    assert squeeze("@SUM(A1)") in text and squeeze("+1+1") in text
+
+
+def test_the_ballot_archive_keeps_formula_looking_text_literal(college, injected, client_for, tmp_path):
+    response = client_for(college.org_dept).get(
+        f"/meetings/{injected.meeting_id}/vote-design/{injected.pk}/archive.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    literal = [c for c in cells if c.value in PAYLOADS]
+    assert {c.value for c in literal} == set(PAYLOADS)
+    assert all(c.data_type == "s" and c.quotePrefix for c in literal)
+    path = tmp_path / "archive.xlsx"
+    path.write_bytes(response.content)
+    from shuzhi.core.testing_office import pdf_text, squeeze
+
+    text = squeeze(pdf_text(convert_with_libreoffice(path)))
+    assert squeeze('=HYPERLINK("http://x","y")') in text and squeeze("@SUM(A1)") in text
