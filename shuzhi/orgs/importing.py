@@ -29,9 +29,7 @@ literals here. Everything shown to users is translatable text with an English ms
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from shuzhi.audit.models import AuditAction, AuditEvent
 from shuzhi.audit.services import record, snapshot
-from shuzhi.core import inputs
+from shuzhi.core import inputs, spreadsheets, uploads
 from shuzhi.orgs import rules, services
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, Position, PositionRole
 
@@ -109,9 +107,7 @@ MAX_SORT_ORDER = inputs.MAX_SORT_ORDER  # the same limit as the pages and the AP
 # Above this many changes apply() writes creations and simple updates in bulk (see module docstring).
 BULK_THRESHOLD = 300
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted workbooks
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 
 
 # --- Results ------------------------------------------------------------------------------------
@@ -230,37 +226,18 @@ def _too_many_rows() -> ImportFileError:
         "Split it into several files.") % {"max": MAX_DATA_ROWS})
 
 
-def _read_upload(file: IO[bytes]) -> bytes:
-    data = file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(file_too_large_message())
-    if not data:
-        raise ImportFileError(_("The file is empty."))
-    if data.startswith(_OLE_MAGIC):
-        raise ImportFileError(_(
-            "This is an old-style Excel file (.xls) or a password-protected workbook. Save it as an "
-            "Excel workbook (.xlsx) without a password and upload it again."))
-    if not data.startswith(_ZIP_MAGIC):
-        raise ImportFileError(_("This is not an Excel workbook (.xlsx). Download the template and fill it in."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise ImportFileError(_unreadable_message()) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("The workbook is too large when unpacked; at most %(max)d data rows can be "
-                                "imported at a time.") % {"max": MAX_DATA_ROWS})
-    return data
+def _limits() -> uploads.XlsxLimits:
+    return uploads.XlsxLimits(max_bytes=MAX_UPLOAD_BYTES, max_data_rows=MAX_DATA_ROWS,
+                              max_scanned_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS,
+                              max_unpacked_bytes=MAX_UNPACKED_BYTES)
 
 
 def _unreadable_message() -> str:
-    return _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged or another kind of "
-             "file renamed to .xlsx. Download the template and fill it in.")
+    return uploads.unreadable_message()
 
 
 def file_too_large_message() -> str:
-    return _("The file is larger than %(mb)d MB, the most that can be uploaded.") % {
-        "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+    return uploads.file_too_large_message(_limits())
 
 
 def parse_workbook(file: IO[bytes]) -> ParsedWorkbook:
@@ -272,13 +249,10 @@ def parse_workbook(file: IO[bytes]) -> ParsedWorkbook:
     large, lacks a sheet or header, has no data rows, or has more than MAX_DATA_ROWS data rows (found
     while reading: it stops at the first row over the limit). Headers may be in any order; columns
     with other headers are ignored."""
-    from openpyxl import load_workbook
-
-    data = _read_upload(file)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure to open means "not a readable workbook"
-        raise ImportFileError(_unreadable_message()) from None
+        workbook = uploads.open_xlsx(file, _limits())
+    except uploads.XlsxUploadError as error:
+        raise ImportFileError(error.message) from None
     try:
         problems = [
             ImportProblem(sheet, None, "", _("The workbook has no sheet named 「%(sheet)s」. Use the import template.")
@@ -294,6 +268,8 @@ def parse_workbook(file: IO[bytes]) -> ParsedWorkbook:
             targets[sheet].extend(_read_sheet(workbook[sheet], sheet, budget, problems))
         if problems:
             raise ImportFileError(_("The header row does not match the import template."), problems)
+    except uploads.XlsxUploadError as error:
+        raise ImportFileError(error.message) from None
     except (ImportFileError, MemoryError):
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip
@@ -307,14 +283,12 @@ def parse_workbook(file: IO[bytes]) -> ParsedWorkbook:
 
 
 @dataclass
-class _RowBudget:
+class _RowBudget(uploads.RowBudget):
     data_rows: int = 0
-    scanned_rows: int = 0
 
 
 def _read_sheet(sheet: Any, name: str, budget: _RowBudget, problems: list[ImportProblem]) -> Iterator[RawRow]:
-    sheet.reset_dimensions()  # the stored size may be wrong; read what is there
-    rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+    rows = uploads.sheet_rows(sheet, _limits(), budget)
     header_cells = next(rows, ())
     positions: dict[str, int] = {}
     for index, value in enumerate(header_cells):
@@ -328,12 +302,6 @@ def _read_sheet(sheet: Any, name: str, budget: _RowBudget, problems: list[Import
     if missing:
         return
     for number, values in enumerate(rows, start=2):
-        budget.scanned_rows += 1
-        if budget.scanned_rows > MAX_SCANNED_ROWS:
-            raise ImportFileError(_(
-                "The file has more than %(max)d rows, counting empty ones. Delete the empty rows below the "
-                "data (at most %(data)d data rows can be imported at a time).") % {
-                "max": MAX_SCANNED_ROWS, "data": MAX_DATA_ROWS})
         cells = {h: (values[i] if i < len(values) else None) for h, i in positions.items()}
         if all(cell_text(v) == "" for v in cells.values()):
             continue
@@ -1383,8 +1351,7 @@ def build_template() -> bytes:
     """The blank import workbook: the three data sheets with bold, frozen Chinese headers, column
     widths, text format for 工号 and 手机号, dropdowns for the choice columns and date checks, and a
     fourth sheet 「填写说明」 with the instructions. No example rows, so it imports as nothing to do."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -1393,17 +1360,14 @@ def build_template() -> bytes:
               COL_END: 16}
     lists = {COL_ORG_KIND: list(KIND_BY_LABEL), COL_GENDER: list(GENDER_BY_LABEL), COL_PARTY: list(YES_NO),
              COL_ROLE: list(ROLE_BY_LABEL)}
-    bold = Font(bold=True)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = spreadsheets.new_workbook()
     for sheet_name, headers in HEADERS.items():
-        sheet = workbook.create_sheet(sheet_name)
-        sheet.append(list(headers))
+        sheet = spreadsheets.add_sheet(workbook, sheet_name)
+        spreadsheets.header_row(sheet, 1, [(header, widths[header]) for header in headers], height=None)
         sheet.freeze_panes = "A2"
+        spreadsheets.print_setup(sheet, header_row=1)
         for index, header in enumerate(headers, start=1):
             letter = get_column_letter(index)
-            sheet.cell(row=1, column=index).font = bold
-            sheet.column_dimensions[letter].width = widths[header]
             area = f"{letter}2:{letter}{_TEMPLATE_ROWS}"
             if header in (COL_STAFF_NO, COL_PHONE):
                 sheet.column_dimensions[letter].number_format = "@"
@@ -1425,16 +1389,15 @@ def build_template() -> bytes:
                 continue
             check.add(area)
             sheet.add_data_validation(check)
-    help_sheet = workbook.create_sheet(SHEET_HELP)
+    help_sheet = spreadsheets.add_sheet(workbook, SHEET_HELP)
     help_sheet.column_dimensions["A"].width = 110
-    for line in _help_lines():
-        help_sheet.append([line])
-    help_sheet["A1"].font = Font(bold=True, size=14)
-    for row in help_sheet.iter_rows(min_row=2):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    for number, line in enumerate(_help_lines(), start=1):
+        cell = spreadsheets.put(help_sheet.cell(row=number, column=1), line)
+        cell.font = spreadsheets.font(size=14, bold=True) if number == 1 else spreadsheets.font()
+        if number > 1:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    spreadsheets.print_setup(help_sheet, header_row=None, landscape=False)
+    return spreadsheets.to_bytes(workbook)
 
 
 TEMPLATE_FILE_NAME = "组织人员职务导入模板.xlsx"
