@@ -1,8 +1,11 @@
 """The append-only audit log: who did what, when, to which object, before → after."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from shuzhi.audit import chain
 
 
 class AuditAction(models.TextChoices):
@@ -25,9 +28,11 @@ class AppendOnlyError(Exception):
 
 class AuditEvent(models.Model):
     """One recorded action. Rows are never updated or deleted: the model refuses it, and the
-    database refuses it too (triggers installed by migration 0002)."""
+    database refuses it too (triggers installed by migration 0002). Each event carries a hash over its
+    stored fields and the previous event's hash (shuzhi.audit.chain; manage.py verify_audit)."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set before the INSERT (not auto_now_add): the hash covers it.
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         db_constraint=False,
@@ -42,6 +47,8 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -54,7 +61,11 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit events are append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # Own atomic block: the chain lock is held until the outermost transaction commits.
+        with transaction.atomic(using=using):
+            chain.link([self], chain.lock_chain(using))
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")

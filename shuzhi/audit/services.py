@@ -1,4 +1,7 @@
-"""Recording audit events. Every service that changes state calls record() inside its transaction."""
+"""Recording audit events. Every service that changes state calls record() inside its transaction.
+
+Each event joins the hash chain (shuzhi.audit.chain): AuditEvent.save() takes the chain lock, which is
+held until the caller's transaction commits, so record() late in a transaction keeps that lock short."""
 
 from __future__ import annotations
 

@@ -3,18 +3,8 @@ the API, which all call shuzhi.orgs.services and so keep the tree rules and the 
 
 from django.contrib import admin
 
+from shuzhi.core.admin import ReadOnlyAdmin
 from shuzhi.orgs.models import Organization, Person, Position
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organization)

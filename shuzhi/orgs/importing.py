@@ -46,6 +46,7 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shuzhi.audit import chain as audit_chain
 from shuzhi.audit.models import AuditAction, AuditEvent
 from shuzhi.audit.services import record, snapshot
 from shuzhi.core import inputs, spreadsheets, uploads
@@ -1018,6 +1019,11 @@ class _BulkWriter(_ServiceWriter):
 
     def run(self, plan: ImportPlan) -> None:
         super().run(plan)
+        # The events join the audit log's hash chain as record() would add them, one after the other.
+        now = timezone.now()
+        for row in self.events:
+            row.at = now
+        audit_chain.link(self.events, audit_chain.lock_chain())
         _insert_many(AuditEvent, self.events)
 
     def write_orgs(self, changes: list[OrgChange]) -> None:
@@ -1215,6 +1221,9 @@ class _EventRow:
     after: dict | None
     ip: str | None
     note: str
+    at: datetime.datetime | None = None  # these three: set by _BulkWriter.run() (shuzhi.audit.chain)
+    prev_hash: str = ""
+    hash: str = ""
 
 
 def _position_describer(positions: list[Position]) -> Any:

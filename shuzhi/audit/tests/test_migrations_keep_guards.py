@@ -1,0 +1,55 @@
+"""After all migrations, the database guards that a table rebuild drops silently are still there: the
+audit log's append-only triggers and, on SQLite, the ballots' WITHOUT ROWID table. (The test database
+is built by running every migration.)"""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from shuzhi.audit.models import AuditEvent
+from shuzhi.audit.services import record
+
+
+def _audit_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass "
+                           "AND NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_append_only_triggers_exist_after_all_migrations(db):
+    expected = ({"audit_event_no_change", "audit_event_no_truncate"} if connection.vendor == "postgresql"
+                else {"audit_event_no_update", "audit_event_no_delete"})
+    assert _audit_triggers() == expected
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_auditevent SET note = 'tampered'",
+    "DELETE FROM audit_auditevent",
+])
+def test_the_database_refuses_updates_and_deletes_of_audit_events_after_all_migrations(db, statement):
+    event = record("系统", "logout")
+    try:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            if connection.vendor == "postgresql":  # the suite's purge switch off again, for this transaction
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL shuzhi.audit_purge = 'off'")
+            else:
+                connection.connection.create_function("shuzhi_audit_purge", 0, lambda: 0)
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+    finally:
+        if connection.vendor == "sqlite":
+            connection.connection.create_function("shuzhi_audit_purge", 0, lambda: 1)
+    assert AuditEvent.objects.filter(pk=event.pk, note="").exists()
+
+
+def test_ballots_are_still_stored_without_rowid_on_sqlite_after_all_migrations(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("WITHOUT ROWID is SQLite's; PostgreSQL has no rowid")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'voting_ballot'")
+        (create_sql,) = cursor.fetchone()
+    assert "WITHOUT ROWID" in create_sql.upper()
