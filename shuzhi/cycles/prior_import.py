@@ -58,10 +58,8 @@ class RowProblem:
     message: str
 
 
-class PriorImportFileError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PriorImportFileError(uploads.XlsxUploadError):
+    """The upload cannot be imported as a whole (not a workbook, no data rows…); message says why."""
 
 
 @dataclass(frozen=True)
