@@ -135,8 +135,7 @@ def _assert_storage_order_says_nothing(data: bytes, cast: list[tuple[str, str, s
         assert right <= MAX_PAIRS_BY_ORDER, f"{right} of {len(cast)} ballots paired with their code by storage order"
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's files; PostgreSQL's below")
-def test_sqlite_files_hold_no_used_code_and_no_pairing_after_close(college, meeting):
+def _sqlite_vote_then_close(college, meeting) -> None:
     with connection.cursor() as cursor:  # the log starts empty, so the whole vote fits in it
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     survey, cast = _vote(college, meeting)
@@ -164,13 +163,15 @@ def test_sqlite_files_hold_no_used_code_and_no_pairing_after_close(college, meet
     assert services.verify_seal(survey.__class__.objects.get(pk=survey.pk)).ok
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's files")
-def test_sqlite_never_stores_a_code_in_plain_text(college, meeting):
-    """Cards are printed from sealed codes: not even an unused code's text is in the files."""
+def test_a_code_is_never_stored_in_plain_text(college, meeting):
+    """Cards are printed from sealed codes: not even an unused code's text is in the files (SQLite's
+    main file, log and index; PostgreSQL's code table file)."""
     survey = services.create_survey(college.org_dept, meeting)
     plain = services.issue_codes(college.org_dept, survey, 20)
     services.issue_codes(college.org_dept, survey, 5, paper=True)
-    for name, data in _sqlite_files().items():
+    files = (_sqlite_files() if connection.vendor == "sqlite"
+             else {"voting_ballotcode": _relation_bytes("voting_ballotcode")})
+    for name, data in files.items():
         for code in plain:
             assert code.encode() not in data, f"code {code} in plain text in {name}"
     assert [c for c, _category in services.printable_codes(survey, paper=False)[0]] == plain
@@ -186,8 +187,7 @@ def _relation_bytes(table: str) -> bytes:
         return bytes(cursor.fetchone()[0])
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's rows and files; SQLite's above")
-def test_postgresql_rows_and_table_files_hold_no_pairing_after_close(college, meeting):
+def _postgresql_vote_then_close(college, meeting) -> None:
     survey, cast = _vote(college, meeting)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(DISTINCT xmin::text) FROM voting_ballot WHERE survey_id = %s", [survey.pk])
@@ -227,11 +227,53 @@ def test_postgresql_rows_and_table_files_hold_no_pairing_after_close(college, me
     assert services.verify_seal(survey.__class__.objects.get(pk=survey.pk)).ok
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row versions")
-def test_postgresql_scrub_waits_for_a_session_older_than_the_close(college, meeting):
-    """A session that began before the close may still see the replaced row versions, which VACUUM
-    must then keep: the scrub says it is not done (and the close still succeeds) until that session
-    ends; `manage.py scrub_vote_files` then finishes it."""
+def test_files_hold_no_used_code_and_no_pairing_after_close(college, meeting):
+    """SQLite: the main file, the write-ahead log and its index; PostgreSQL: the rows, their system
+    columns and the table files (the helpers above say what each checks)."""
+    if connection.vendor == "sqlite":
+        _sqlite_vote_then_close(college, meeting)
+    else:
+        _postgresql_vote_then_close(college, meeting)
+
+
+def test_scrub_waits_for_a_reader_older_than_the_close(college, meeting):
+    """A reader whose snapshot began before the close may still see what the close replaced, which
+    the database must then keep for it (SQLite: the log's frames; PostgreSQL: the replaced row
+    versions): the scrub says it is not done (and the close still succeeds) until that reader ends;
+    then it finishes, as `manage.py scrub_vote_files` does."""
+    if connection.vendor == "sqlite":
+        _sqlite_scrub_waits_for_an_older_reader(college, meeting)
+    else:
+        _postgresql_scrub_waits_for_an_older_session(college, meeting)
+
+
+def _sqlite_scrub_waits_for_an_older_reader(college, meeting) -> None:
+    import sqlite3
+
+    from shuzhi.voting import secrecy
+
+    survey, cast = _vote(college, meeting)
+    wal = Path(f"{connection.settings_dict['NAME']}-wal")
+    reader = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    with connection.cursor() as cursor:  # wait 50 ms for the reader, not the server's 20 s, in each try
+        cursor.execute("PRAGMA busy_timeout = 50")
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM voting_ballot").fetchone()  # its snapshot begins before the close
+        services.close_survey(college.org_dept, survey)
+        assert not secrecy.scrub_files(attempts=1).done
+        assert _wal_commits(wal.read_bytes())  # kept, as it must be
+    finally:
+        reader.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(connection.settings_dict['OPTIONS']['timeout'] * 1000)}")
+    assert secrecy.scrub_files().done
+    assert wal.stat().st_size == 0
+    for code, _hashed, _receipt in cast:
+        assert code.encode() not in Path(connection.settings_dict["NAME"]).read_bytes()
+
+
+def _postgresql_scrub_waits_for_an_older_session(college, meeting) -> None:
     from django.db import connections
 
     from shuzhi.voting import secrecy
