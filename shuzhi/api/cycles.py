@@ -118,9 +118,9 @@ class SubmitIn(InputSchema):
     base_revision: Count(MAX_INT32)
 
 
-class DecideIn(InputSchema):
+class VetIn(InputSchema):
     version: Count(MAX_INT32, minimum=1)
-    decision: Text(20) = Field(description="accept or return")
+    outcome: Text(20) = Field(description="passed or returned")
     comment: Text(5000) = ""
 
 
@@ -266,22 +266,22 @@ def submit_report(request: HttpRequest, review_id: IdParam, payload: SubmitIn):
     return _report_out(request, review)
 
 
-@router.post("/reviews/{review_id}/report/decision", response={200: ReportOut, **WRITE_ERRORS},
-             summary="Accept or return the latest submitted version (the reviewer's leaders or the org dept)")
-def decide_report(request: HttpRequest, review_id: IdParam, payload: DecideIn) -> ReportOut:
+@router.post("/reviews/{review_id}/report/vetting", response={200: ReportOut, **WRITE_ERRORS},
+             summary="Vet (审核) the latest submitted version: pass or return it (the reviewer's leaders or the org dept)")
+def vet_report(request: HttpRequest, review_id: IdParam, payload: VetIn) -> ReportOut:
     review = access.get_review_for(request.user, review_id)
-    access.require_decider(request.user, review)
-    report_services.decide(request.user, review, version_number=payload.version, decision=payload.decision,
-                           comment=payload.comment, ip=client_ip(request))
+    access.require_vetter(request.user, review)
+    report_services.vet(request.user, review, version_number=payload.version, outcome=payload.outcome,
+                        comment=payload.comment, ip=client_ip(request))
     return _report_out(request, review)
 
 
 @router.get("/reviews/{review_id}/report/versions/{number}", response={200: dict, **READ_ERRORS},
-            summary="One submitted version, frozen, with its decision")
+            summary="One submitted version, frozen, with its vetting")
 def get_version(request: HttpRequest, review_id: IdParam, number: IdParam) -> dict:
     review = access.get_review_for(request.user, review_id)
-    version = get_object_or_404(report_services.get_report(review).versions.select_related("decision"), number=number)
-    decision = getattr(version, "decision", None)
+    version = get_object_or_404(report_services.get_report(review).versions.select_related("vetting"), number=number)
+    vetting = getattr(version, "vetting", None)
     return {"number": version.number, "submitted_at": version.submitted_at.isoformat(), "content": version.content,
-            "decision": {"decision": decision.decision, "comment": decision.comment,
-                         "decided_at": decision.decided_at.isoformat()} if decision else None}
+            "vetting": {"outcome": vetting.outcome, "comment": vetting.comment,
+                        "vetted_at": vetting.vetted_at.isoformat()} if vetting else None}

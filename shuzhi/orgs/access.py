@@ -17,7 +17,7 @@ Roles follow from current positions (scope_for); the rights, as the product give
 | run a review meeting: schedule it, its agenda, the      | any        | the committee's     | their 党总支's       | —                |
 |   presenter screen, comments, the vote (codes, open/    |            |                     |                     |                  |
 |   close, paper entry, rehearsals, ballot design)        |            |                     |                     |                  |
-| accept or return a duty report                          | any        | those the committee | their 党支部'        | —                |
+| vet a duty report (审核: pass or return)                 | any        | those the committee | their 党支部'        | —                |
 |                                                         |            | reviews             |                     |                  |
 | decide the grades (研究决定, the coming grading stage)     | —          | those the committee | their 党支部'        | —                |
 |                                                         |            | reviews             |                     |                  |
@@ -25,7 +25,7 @@ Roles follow from current positions (scope_for); the rights, as the product give
 
 ("the committee's": the meetings and reports whose reviewer is the 党委, i.e. of the 党总支 and 直属党支部
 secretaries. A 党总支 secretary who is also a committee member has both columns.) Superusers count as
-the org dept. Nobody decides on their own report.
+the org dept. Nobody vets their own report.
 """
 
 from __future__ import annotations
@@ -232,8 +232,8 @@ def is_review_secretary(user, review) -> bool:
     return scope.person_id is not None and review.secretary_id == scope.person_id
 
 
-def can_decide_review(user, review) -> bool:
-    """Accept or return the report: the org dept, or a leader of the reviewing organisation
+def can_vet_review(user, review) -> bool:
+    """Vet the report (审核: pass or return it): the org dept, or a leader of the reviewing organisation
     (for the 党委 as reviewer: committee members)."""
     scope = scope_for(user)
     if scope.can_manage:
@@ -246,8 +246,8 @@ def require_review_secretary(user, review) -> None:
         raise PermissionDenied
 
 
-def require_decider(user, review) -> None:
-    if not can_decide_review(user, review):
+def require_vetter(user, review) -> None:
+    if not can_vet_review(user, review):
         raise PermissionDenied
 
 

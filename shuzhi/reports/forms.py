@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from shuzhi.cycles.models import PriorProblem
 from shuzhi.reports import quality
-from shuzhi.reports.models import MAX_ANSWER_CHARS, MAX_SECTION_CHARS, Decision
+from shuzhi.reports.models import MAX_ANSWER_CHARS, MAX_SECTION_CHARS, VettingOutcome
 from shuzhi.reports.services import ReportContent
 
 ANSWER_PREFIX = "answer_"
@@ -60,10 +60,12 @@ class ReportForm(forms.Form):
                              next_steps=_normalise(data["next_steps"]), prior_answers=answers)
 
 
-class DecideForm(forms.Form):
+class VetForm(forms.Form):
+    """The reviewer's vetting (审核) of the latest version: pass or return, with a comment."""
+
     version_number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    decision = forms.ChoiceField(label=gettext_lazy("Your decision"), choices=[
-        (Decision.ACCEPT, gettext_lazy("Accept")), (Decision.RETURN, gettext_lazy("Return for revision"))],
+    outcome = forms.ChoiceField(label=gettext_lazy("Your vetting"), choices=[
+        (VettingOutcome.PASSED, gettext_lazy("Pass")), (VettingOutcome.RETURNED, gettext_lazy("Return for revision"))],
         widget=forms.RadioSelect)
     comment = forms.CharField(
         label=gettext_lazy("Comment"), required=False, widget=_textarea(5),

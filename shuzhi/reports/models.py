@@ -1,5 +1,6 @@
 """The duty report (述职报告): a draft the secretary edits, the versions they submitted, and the
-reviewer's decisions on them."""
+reviewer's vetting (审核: passed or returned) of each. "Decision" is kept for the committee's decision on
+the grades (党委研究决定), a later stage."""
 
 from __future__ import annotations
 
@@ -68,19 +69,19 @@ class ReportVersion(models.Model):
         return f"第{self.number}版"
 
 
-class Decision(models.TextChoices):
-    ACCEPT = "accept", _("Accepted")
-    RETURN = "return", _("Returned for revision")
+class VettingOutcome(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    RETURNED = "returned", _("Returned for revision")
 
 
-class ReportDecision(models.Model):
-    """The reviewer's (or org dept's) decision on one submitted version."""
+class ReportVetting(models.Model):
+    """The reviewer's (or org dept's) vetting (审核) of one submitted version: passed or returned."""
 
-    version = models.OneToOneField(ReportVersion, on_delete=models.PROTECT, related_name="decision")
-    decision = models.CharField(max_length=10, choices=Decision.choices)
+    version = models.OneToOneField(ReportVersion, on_delete=models.PROTECT, related_name="vetting")
+    outcome = models.CharField(max_length=10, choices=VettingOutcome.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=5000)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
+    vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    vetted_at = models.DateTimeField(auto_now_add=True)
 
 
 class QualityRules(models.Model):

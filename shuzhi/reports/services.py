@@ -1,7 +1,7 @@
-"""Writing, submitting and deciding on duty reports.
+"""Writing, submitting and vetting (审核) duty reports.
 
 Only a Review's secretary saves and submits (callers check with access.require_review_secretary);
-the reviewer's leaders or the org dept accept or return (access.require_decider). Saves carry the
+the reviewer's leaders or the org dept pass or return it (access.require_vetter). Saves carry the
 revision they were based on: a save based on an older revision is refused with EditConflict rather
 than overwriting what another tab or device saved.
 
@@ -28,8 +28,8 @@ from shuzhi.cycles.models import PriorProblem, Review
 from shuzhi.cycles.services import advance_review, prior_problems_for
 from shuzhi.reports import quality
 from shuzhi.reports.models import (
-    MAX_ANSWER_CHARS, MAX_SECTION_CHARS, Decision, DutyReport, QualityRules, ReportDecision, ReportStatus,
-    ReportVersion,
+    MAX_ANSWER_CHARS, MAX_SECTION_CHARS, DutyReport, QualityRules, ReportStatus, ReportVersion, ReportVetting,
+    VettingOutcome,
 )
 
 log = logging.getLogger(__name__)
@@ -196,37 +196,37 @@ def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) 
 
 
 @transaction.atomic
-def decide(actor, review: Review, *, version_number: int, decision: str, comment: str = "",
-           ip: str | None = None) -> ReportDecision:
-    """Accept or return a submitted version. Deciding the same way on the same version again returns
-    the first decision; a different decision on an already decided version is refused."""
+def vet(actor, review: Review, *, version_number: int, outcome: str, comment: str = "",
+        ip: str | None = None) -> ReportVetting:
+    """Pass or return a submitted version (审核). Vetting the same way on the same version again returns
+    the first vetting; a different outcome on an already vetted version is refused."""
     report = DutyReport.objects.select_for_update().get(pk=get_report(review).pk)
     review = Review.objects.select_related("cycle").get(pk=review.pk)
     comment = (comment or "").strip()
-    if decision not in Decision.values:
-        raise ValidationError({"decision": _("Choose accept or return.")})
+    if outcome not in VettingOutcome.values:
+        raise ValidationError({"outcome": _("Choose pass or return.")})
     version = report.versions.filter(number=version_number).first()
     if version is None:
         raise ValidationError(_("There is no version %(n)d of this report.") % {"n": version_number})
-    existing = ReportDecision.objects.filter(version=version).first()
+    existing = ReportVetting.objects.filter(version=version).first()
     if existing:
-        if existing.decision == decision:
+        if existing.outcome == outcome:
             return existing
-        raise ValidationError(_("Version %(n)d has already been decided on.") % {"n": version_number})
+        raise ValidationError(_("Version %(n)d has already been vetted.") % {"n": version_number})
     latest = report.versions.order_by("-number").first()
     if report.status != ReportStatus.SUBMITTED or latest.pk != version.pk:
-        raise ValidationError(_("Only the latest submitted version can be accepted or returned."))
-    if decision == Decision.RETURN and not comment:
+        raise ValidationError(_("Only the latest submitted version can be passed or returned."))
+    if outcome == VettingOutcome.RETURNED and not comment:
         raise ValidationError({"comment": _("Say what should be revised when returning a report.")})
     if len(comment) > 5000:
         raise ValidationError({"comment": _("At most %(n)d characters.") % {"n": 5000}})
-    result = ReportDecision.objects.create(version=version, decision=decision, comment=comment, decided_by=actor)
-    report.status = ReportStatus.ACCEPTED if decision == Decision.ACCEPT else ReportStatus.RETURNED
+    result = ReportVetting.objects.create(version=version, outcome=outcome, comment=comment, vetted_by=actor)
+    report.status = ReportStatus.ACCEPTED if outcome == VettingOutcome.PASSED else ReportStatus.RETURNED
     report.save(update_fields=["status", "updated_at"])
     record(actor, AuditAction.UPDATE, report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.SUBMITTED}, after={"status": report.status, "version": version.number},
-           note=_("report accepted") if decision == Decision.ACCEPT else _("report returned"))
-    if decision == Decision.ACCEPT and stages.index(review.cycle.stage) >= stages.index(stages.Stage.MEETING):
+           note=_("report accepted") if outcome == VettingOutcome.PASSED else _("report returned"))
+    if outcome == VettingOutcome.PASSED and stages.index(review.cycle.stage) >= stages.index(stages.Stage.MEETING):
         advance_review(actor, review, stages.Stage.MEETING, ip=ip)
     return result
 

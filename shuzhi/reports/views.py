@@ -1,10 +1,10 @@
 """The duty report pages (述职报告, seed §四（二）2): the secretary's editor with autosave, the reviewer's
-view with accept / return, the submitted versions and their differences, the quality check (体检) and
+view with its vetting (审核: pass / return), the submitted versions and their differences, the quality check (体检) and
 its rules, and the Word and print exports.
 
 Every view looks the Review up through access.get_review_for first (404 for anyone who may not read
 it, so an ID reveals nothing); writes then check access.require_review_secretary or
-access.require_decider (403) before anything is written. A GET never writes: a report nobody has
+access.require_vetter (403) before anything is written. A GET never writes: a report nobody has
 saved yet is shown from an unsaved DutyReport.
 """
 
@@ -33,7 +33,7 @@ from shuzhi.core.officedoc import chinese_date, split_paragraphs
 from shuzhi.cycles.models import PreparationKind, PriorProblemKind, Review
 from shuzhi.orgs import access
 from shuzhi.reports import diff, docx_export, quality, services
-from shuzhi.reports.forms import DecideForm, QualityRulesForm, ReportForm
+from shuzhi.reports.forms import QualityRulesForm, ReportForm, VetForm
 from shuzhi.reports.models import DutyReport, ReportStatus, ReportVersion
 
 # Seed §三（一）–（六）: what the main-practices section should cover (shown as a writing guide).
@@ -101,11 +101,11 @@ def _report(review: Review) -> DutyReport:
 def _versions(report: DutyReport) -> list[ReportVersion]:
     if report.pk is None:
         return []
-    return list(report.versions.select_related("author", "decision", "decision__decided_by").order_by("number"))
+    return list(report.versions.select_related("author", "vetting", "vetting__vetted_by").order_by("number"))
 
 
-def _decision(version: ReportVersion):
-    return getattr(version, "decision", None)
+def _vetting(version: ReportVersion):
+    return getattr(version, "vetting", None)
 
 
 def _findings(review: Review, body: ReportBody) -> list[dict]:
@@ -148,7 +148,7 @@ def _common(request: HttpRequest, review: Review, report: DutyReport, versions: 
     latest = versions[-1] if versions else None
     return {
         "review": review, "cycle": review.cycle, "report": report, "versions": versions, "latest": latest,
-        "latest_decision": _decision(latest) if latest else None,
+        "latest_vetting": _vetting(latest) if latest else None,
         "is_secretary": access.is_review_secretary(request.user, review),
         "labels": services.SECTION_LABELS, "numbers": SECTION_NUMBERS,
     }
@@ -194,7 +194,7 @@ def _render_editor(request: HttpRequest, review: Review, report: DutyReport, for
 
 
 def _render_read(request: HttpRequest, review: Review, report: DutyReport, *, reason: str | None = None,
-                 decide_form: DecideForm | None = None, status: int = 200) -> HttpResponse:
+                 vet_form: VetForm | None = None, status: int = 200) -> HttpResponse:
     versions = _versions(report)
     context = _common(request, review, report, versions)
     latest = context["latest"]
@@ -204,14 +204,14 @@ def _render_read(request: HttpRequest, review: Review, report: DutyReport, *, re
         body = ReportBody.of_draft(review, report) if report.pk else None
     else:
         body = ReportBody.of_version(latest, services.prior_kinds_by_text(review)) if latest else None
-    can_decide = access.can_decide_review(request.user, review)
-    decidable = bool(can_decide and latest and report.status == ReportStatus.SUBMITTED and not _decision(latest))
-    if decidable and decide_form is None:
-        decide_form = DecideForm(initial={"version_number": latest.number})
+    can_vet = access.can_vet_review(request.user, review)
+    vettable = bool(can_vet and latest and report.status == ReportStatus.SUBMITTED and not _vetting(latest))
+    if vettable and vet_form is None:
+        vet_form = VetForm(initial={"version_number": latest.number})
     context.update({
         "reason": reason, "body": body, "sections": body.sections() if body else [],
-        "findings": _findings(review, body) if body else [], "decide_form": decide_form if decidable else None,
-        "can_decide": can_decide, "decisions": [v for v in reversed(versions) if _decision(v)],
+        "findings": _findings(review, body) if body else [], "vet_form": vet_form if vettable else None,
+        "can_vet": can_vet, "vettings": [v for v in reversed(versions) if _vetting(v)],
         "showing_draft": context["is_secretary"], "saved_at": _time(report.updated_at) if report.pk else "",
     })
     return render(request, "reports/read.html", context, status=status)
@@ -316,23 +316,23 @@ def submit(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, review_id: int) -> HttpResponse:
-    """Accept or return the latest submitted version (reviewer's leaders or the org dept only)."""
+def vet(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Pass or return the latest submitted version (审核; reviewer's leaders or the org dept only)."""
     review = access.get_review_for(request.user, review_id)
-    access.require_decider(request.user, review)
-    form = DecideForm(request.POST)
+    access.require_vetter(request.user, review)
+    form = VetForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.decide(request.user, review, version_number=data["version_number"],
-                                     decision=data["decision"], comment=data["comment"], ip=client_ip(request))
+            result = services.vet(request.user, review, version_number=data["version_number"],
+                                  outcome=data["outcome"], comment=data["comment"], ip=client_ip(request))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Version %(n)d: %(decision)s.") % {
-                "n": result.version.number, "decision": result.get_decision_display()})
+            messages.success(request, _("Version %(n)d: %(outcome)s.") % {
+                "n": result.version.number, "outcome": result.get_outcome_display()})
             return redirect("reports:editor", review.pk)
-    return _render_read(request, review, _report(review), decide_form=form, status=400)
+    return _render_read(request, review, _report(review), vet_form=form, status=400)
 
 
 # --- Versions ----------------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def decide(request: HttpRequest, review_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def versions(request: HttpRequest, review_id: int) -> HttpResponse:
-    """The submitted versions with their decisions, and the difference between two (?a=1&b=2; by
+    """The submitted versions with their vettings, and the difference between two (?a=1&b=2; by
     default the last two)."""
     review = access.get_review_for(request.user, review_id)
     report = _report(review)

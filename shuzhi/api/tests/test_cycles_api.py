@@ -50,9 +50,9 @@ def test_secretary_writes_submits_and_reviewer_returns_through_the_api(college, 
     assert stale.status_code == 409
     assert post(client, f"/api/reviews/{review.pk}/report/submit", {"base_revision": 1}).status_code == 200
     reviewer = client_for(college.gb_a_secretary)
-    decided = post(reviewer, f"/api/reviews/{review.pk}/report/decision",
-                   {"version": 1, "decision": "return", "comment": "请补充"})
-    assert decided.json()["status"] == "returned"
+    vetted = post(reviewer, f"/api/reviews/{review.pk}/report/vetting",
+                   {"version": 1, "outcome": "returned", "comment": "请补充"})
+    assert vetted.json()["status"] == "returned"
 
 
 def test_other_secretary_cannot_reach_a_report_by_id(college, cycle, client_for):
@@ -74,10 +74,10 @@ def test_reviewer_reads_but_cannot_write_the_report(college, cycle, client_for):
     assert put(client, f"/api/reviews/{review.pk}/report", {"base_revision": 0, "practices": "x"}).status_code == 403
 
 
-def test_committee_member_cannot_decide_a_branch_report(college, cycle, client_for):
+def test_committee_member_cannot_vet_a_branch_report(college, cycle, client_for):
     review = review_of(cycle, college.branch_a1)
-    response = post(client_for(college.committee_member), f"/api/reviews/{review.pk}/report/decision",
-                    {"version": 1, "decision": "accept"})
+    response = post(client_for(college.committee_member), f"/api/reviews/{review.pk}/report/vetting",
+                    {"version": 1, "outcome": "passed"})
     assert response.status_code == 403
 
 

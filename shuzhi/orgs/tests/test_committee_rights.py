@@ -3,11 +3,11 @@
 The product (PRODUCT.md): the committee runs the on-site review of the 党总支 and 直属党支部 secretaries
 and decides their grades. So the member runs the committee's review meeting — schedules it, steps the
 presenter screen, comments, runs its vote (codes, open and close, paper entry, rehearsals, the ballot's
-design) — and accepts or returns the reports of the secretaries the committee reviews. They read the
+design) — and vets (审核: passes or returns) the reports of the secretaries the committee reviews. They read the
 rest (tree, people, cycles, reports, other meetings, closed results). They do not manage the tree,
 people, positions or import, nor set up the cycle (opening it, its stages, last year's problems, the
 quality check's rules, the cycle's ballot form), nor read the audit log. A 党总支's meeting is run by
-that 党总支, and its branch secretaries' reports are decided by it.
+that 党总支, and its branch secretaries' reports are vetted by it.
 
 Decided in shuzhi.orgs.access only. Every route of the URL conf and every operation of the API is in
 RIGHTS below (test_every_route_and_api_operation_has_its_committee_right fails on a new one), each
@@ -137,7 +137,7 @@ RIGHTS: dict[str, list[tuple[str, object, object]]] = {
     "reports/review/<int:review_id>/": [("get", A, A)],
     "reports/review/<int:review_id>/save/": [("post", NO, NO)],
     "reports/review/<int:review_id>/submit/": [("post", NO, NO)],
-    "reports/review/<int:review_id>/decide/": [("post", A, NO)],
+    "reports/review/<int:review_id>/vet/": [("post", A, NO)],
     "reports/review/<int:review_id>/versions/": [("get", A, A)],
     "reports/review/<int:review_id>/report.docx": [("get", A, A)],
     "reports/review/<int:review_id>/print/": [("get", A, A)],
@@ -218,7 +218,7 @@ API_RIGHTS: dict[tuple[str, str], tuple[object, object, object]] = {
     ("get", "/api/reviews/{review_id}/report"): (None, A, A),
     ("put", "/api/reviews/{review_id}/report"): (lambda v: {"base_revision": 1, "practices": "改"}, NO, NO),
     ("post", "/api/reviews/{review_id}/report/submit"): (lambda v: {"base_revision": 1}, NO, NO),
-    ("post", "/api/reviews/{review_id}/report/decision"): (lambda v: {"version": 1, "decision": "accept"}, A, NO),
+    ("post", "/api/reviews/{review_id}/report/vetting"): (lambda v: {"version": 1, "outcome": "passed"}, A, NO),
     ("get", "/api/reviews/{review_id}/report/versions/{number}"): (None, A, A),
     ("get", "/api/meetings"): (None, A, A),
     ("post", "/api/meetings"): (_meeting_body, A, NO),
@@ -370,21 +370,21 @@ def test_the_committee_member_cannot_run_a_general_branchs_vote(college, cycle, 
     assert Survey.objects.get(pk=branch["survey_id"]).status == "open"
 
 
-def test_the_committee_member_accepts_a_report_the_committee_reviews_not_a_branchs(
+def test_the_committee_member_vets_a_report_the_committee_reviews_not_a_branchs(
         college, cycle, meeting, survey, client_for):
     from shuzhi.reports.models import DutyReport
 
     worlds = build_world(college, cycle, meeting, survey)
     client = client_for(college.committee_member)
-    decision = {"version": 1, "decision": "accept"}
-    mine = api(client, "post", f"/api/reviews/{worlds['committee']['review_id']}/report/decision", decision)
+    vetting = {"version": 1, "outcome": "passed"}
+    mine = api(client, "post", f"/api/reviews/{worlds['committee']['review_id']}/report/vetting", vetting)
     assert mine.status_code == 200, mine.json()
     assert DutyReport.objects.get(review_id=worlds["committee"]["review_id"]).status == "accepted"
-    theirs = api(client, "post", f"/api/reviews/{worlds['branch']['review_id']}/report/decision", decision)
+    theirs = api(client, "post", f"/api/reviews/{worlds['branch']['review_id']}/report/vetting", vetting)
     assert theirs.status_code == 403
     assert DutyReport.objects.get(review_id=worlds["branch"]["review_id"]).status == "submitted"
-    bad = api(client, "post", f"/api/reviews/{worlds['committee']['review_id']}/report/decision",
-              {"version": 1, "decision": "maybe"})
+    bad = api(client, "post", f"/api/reviews/{worlds['committee']['review_id']}/report/vetting",
+              {"version": 1, "outcome": "maybe"})
     assert bad.status_code == 422
 
 
@@ -432,5 +432,5 @@ def test_a_general_branch_secretary_on_the_committee_runs_its_meeting_but_not_th
                      role=PositionRole.MEMBER, start_date=START)
     access.forget_scope(college.gb_a_secretary)
     assert access.can_run_meeting(college.gb_a_secretary, meeting)
-    assert not access.can_decide_review(college.gb_a_secretary, review_of(cycle, college.gb_a))
-    assert access.can_decide_review(college.gb_a_secretary, review_of(cycle, college.direct))
+    assert not access.can_vet_review(college.gb_a_secretary, review_of(cycle, college.gb_a))
+    assert access.can_vet_review(college.gb_a_secretary, review_of(cycle, college.direct))

@@ -66,11 +66,11 @@ def test_secretary_writes_on_a_phone_and_the_reviewer_returns_it(college, cycle,
 
     reviewer = page_for(college.gb_a_secretary, DESKTOP)
     reviewer.goto(f"/reports/review/{review.pk}/")
-    reviewer.check("#decide-form input[value=return]")
-    reviewer.fill("#decide-form textarea[name=comment]", "请补充具体数据。")
+    reviewer.check("#vet-form input[value=returned]")
+    reviewer.fill("#vet-form textarea[name=comment]", "请补充具体数据。")
     shot(reviewer, "reviewer-desktop")
-    reviewer.click("main #decide-form button[type=submit]")
-    expect(reviewer.locator("#decision-history")).to_contain_text("请补充具体数据。")
+    reviewer.click("main #vet-form button[type=submit]")
+    expect(reviewer.locator("#vetting-history")).to_contain_text("请补充具体数据。")
     assert services.get_report(review).status == ReportStatus.RETURNED
 
     editor(page, review)

@@ -5,7 +5,7 @@ import pytest
 from conftest import review_of
 from shuzhi.cycles.tests.helpers import audit_count
 from shuzhi.reports import services
-from shuzhi.reports.models import DutyReport, ReportDecision, ReportVersion
+from shuzhi.reports.models import DutyReport, ReportVetting, ReportVersion
 from shuzhi.reports.tests.test_editor_save import form_data
 
 
@@ -30,7 +30,7 @@ def endpoints(review):
         ("get", f"{base}/", None),
         ("post", f"{base}/save/", form_data(review, revision=2, practices="越权修改")),
         ("post", f"{base}/submit/", form_data(review, revision=2, ajax=False, practices="越权提交")),
-        ("post", f"{base}/decide/", {"version_number": 1, "decision": "accept", "comment": ""}),
+        ("post", f"{base}/vet/", {"version_number": 1, "outcome": "passed", "comment": ""}),
         ("get", f"{base}/versions/", None),
         ("get", f"{base}/versions/?a=1&b=1", None),
         ("get", f"{base}/report.docx", None),
@@ -42,7 +42,7 @@ def endpoints(review):
 def state(review):
     report = DutyReport.objects.get(review=review)
     return (report.revision, report.status, report.practices, ReportVersion.objects.count(),
-            ReportDecision.objects.count(), audit_count())
+            ReportVetting.objects.count(), audit_count())
 
 
 @pytest.mark.parametrize("who", ["branch_b1_secretary", "direct_secretary", "gb_b_secretary", "outsider"])
@@ -72,20 +72,20 @@ def test_committee_org_dept_and_the_reviewer_read_the_report(college, submitted,
     assert "我带头讲专题党课3次。" in client.get(f"{base}/").content.decode()
 
 
-def test_committee_member_reads_a_branch_report_but_cannot_decide(college, submitted, client_for):
+def test_committee_member_reads_a_branch_report_but_cannot_vet(college, submitted, client_for):
     before = state(submitted)
     client = client_for(college.committee_member)
     page = client.get(f"/reports/review/{submitted.pk}/").content.decode()
-    assert 'id="decide-form"' not in page
-    response = client.post(f"/reports/review/{submitted.pk}/decide/",
-                           {"version_number": 1, "decision": "accept", "comment": ""})
+    assert 'id="vet-form"' not in page
+    response = client.post(f"/reports/review/{submitted.pk}/vet/",
+                           {"version_number": 1, "outcome": "passed", "comment": ""})
     assert response.status_code == 403
     assert state(submitted) == before
 
 
 @pytest.mark.parametrize("who", ["committee_member", "org_dept", "gb_a_secretary"])
 def test_readers_cannot_save_or_submit(college, submitted, client_for, who):
-    services.decide(college.gb_a_secretary, submitted, version_number=1, decision="return", comment="请修改")
+    services.vet(college.gb_a_secretary, submitted, version_number=1, outcome="returned", comment="请修改")
     before = state(submitted)
     client = client_for(getattr(college, who))
     for action in ("save", "submit"):
@@ -94,9 +94,9 @@ def test_readers_cannot_save_or_submit(college, submitted, client_for, who):
     assert state(submitted) == before
 
 
-def test_committee_member_decides_on_a_general_branch_secretarys_report(college, cycle, client_for):
+def test_committee_member_vets_a_general_branch_secretarys_report(college, cycle, client_for):
     review = review_of(cycle, college.gb_a)
     client = client_for(college.gb_a_secretary)
     client.post(f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False))
     page = client_for(college.committee_member).get(f"/reports/review/{review.pk}/").content.decode()
-    assert 'id="decide-form"' in page
+    assert 'id="vet-form"' in page

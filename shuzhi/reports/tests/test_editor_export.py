@@ -59,7 +59,7 @@ def test_secretary_downloads_the_draft_marked_as_draft(college, review, client_f
 
 
 def test_an_earlier_version_can_be_downloaded(college, submitted, client_for):
-    services.decide(college.gb_a_secretary, submitted, version_number=1, decision="return", comment="改")
+    services.vet(college.gb_a_secretary, submitted, version_number=1, outcome="returned", comment="改")
     client = client_for(college.branch_a1_secretary)
     client.post(f"/reports/review/{submitted.pk}/submit/", form_data(submitted, revision=1, ajax=False, practices="第二版"))
     reviewer = client_for(college.gb_a_secretary)

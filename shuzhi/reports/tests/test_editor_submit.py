@@ -71,7 +71,7 @@ def test_a_stale_tab_submitting_gets_the_conflict_not_an_overwrite(college, revi
 def test_submitting_an_accepted_report_is_refused_with_the_reason(college, review, client_for):
     client = client_for(college.branch_a1_secretary)
     client.post(url(review), form_data(review, ajax=False))
-    services.decide(college.gb_a_secretary, review, version_number=1, decision="accept")
+    services.vet(college.gb_a_secretary, review, version_number=1, outcome="passed")
     response = client.post(url(review), form_data(review, revision=1, ajax=False, practices="接受后再改"))
     assert response.status_code == 400
     assert _("The report has been accepted and can no longer be changed.") in html(response)

@@ -98,7 +98,7 @@ def test_after_submitting_the_secretary_reads_it_with_the_reason(college, review
 def test_after_acceptance_editing_is_refused_with_the_reason(college, review, client_for):
     report = write(college, review)
     services.submit(college.branch_a1_secretary, review, base_revision=report.revision)
-    services.decide(college.gb_a_secretary, review, version_number=1, decision="accept")
+    services.vet(college.gb_a_secretary, review, version_number=1, outcome="passed")
     page = html(client_for(college.branch_a1_secretary).get(f"/reports/review/{review.pk}/"))
     assert 'id="report-form"' not in page
     assert _("The report has been accepted and can no longer be changed.") in page
@@ -122,7 +122,7 @@ def test_saved_view_shows_the_latest_saved_text_read_only(college, review, clien
 def test_returned_report_shows_the_reviewers_comment_in_the_editor(college, review, client_for):
     report = write(college, review)
     services.submit(college.branch_a1_secretary, review, base_revision=report.revision)
-    services.decide(college.gb_a_secretary, review, version_number=1, decision="return", comment="请补充<b>数据</b>")
+    services.vet(college.gb_a_secretary, review, version_number=1, outcome="returned", comment="请补充<b>数据</b>")
     page = html(client_for(college.branch_a1_secretary).get(f"/reports/review/{review.pk}/"))
     assert 'id="report-form"' in page
     note = page.split('id="returned-note"')[1].split("</div>\n")[0]
@@ -132,7 +132,7 @@ def test_returned_report_shows_the_reviewers_comment_in_the_editor(college, revi
 def test_reviewer_sees_the_latest_submitted_version_not_the_draft(college, review, client_for):
     report = write(college, review, practices="第一版的做法")
     services.submit(college.branch_a1_secretary, review, base_revision=report.revision)
-    services.decide(college.gb_a_secretary, review, version_number=1, decision="return", comment="再改")
+    services.vet(college.gb_a_secretary, review, version_number=1, outcome="returned", comment="再改")
     write(college, review, practices="尚未提交的修改", base=report.revision)
     page = html(client_for(college.gb_a_secretary).get(f"/reports/review/{review.pk}/"))
     assert "第一版的做法" in page and "尚未提交的修改" not in page
@@ -142,7 +142,7 @@ def test_reviewer_sees_the_latest_submitted_version_not_the_draft(college, revie
 def test_reviewer_sees_a_note_when_nothing_was_submitted(college, review, client_for):
     write(college, review, practices="草稿里的字")
     page = html(client_for(college.gb_a_secretary).get(f"/reports/review/{review.pk}/"))
-    assert "草稿里的字" not in page and 'id="decide-form"' not in page
+    assert "草稿里的字" not in page and 'id="vet-form"' not in page
     assert _("The secretary has not submitted the report yet.") in page
 
 

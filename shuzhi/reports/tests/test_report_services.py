@@ -75,14 +75,14 @@ def test_submit_return_resubmit_accept(college, review):
     with pytest.raises(ValidationError):  # submitted: locked for editing
         services.save_draft(secretary, review, full_content(review, "改"), base_revision=1)
     with pytest.raises(ValidationError):  # returning needs a comment
-        services.decide(reviewer, review, version_number=1, decision="return", comment="")
-    services.decide(reviewer, review, version_number=1, decision="return", comment="请补充具体数据")
+        services.vet(reviewer, review, version_number=1, outcome="returned", comment="")
+    services.vet(reviewer, review, version_number=1, outcome="returned", comment="请补充具体数据")
     report = services.save_draft(secretary, review, full_content(review, "补充后：讲党课3次，谈心谈话20人次。"),
                                  base_revision=1)
     v2 = services.submit(secretary, review, base_revision=report.revision)
     assert v2.number == 2
     assert v1.content["practices"] != v2.content["practices"]  # every version kept
-    services.decide(reviewer, review, version_number=2, decision="accept")
+    services.vet(reviewer, review, version_number=2, outcome="passed")
     report = services.get_report(review)
     assert report.status == ReportStatus.ACCEPTED
     with pytest.raises(ValidationError) as error:
@@ -99,13 +99,13 @@ def test_double_submit_returns_the_same_version(college, review):
     assert first.pk == second.pk
 
 
-def test_double_decision_is_idempotent_and_contradiction_refused(college, review):
+def test_double_vetting_is_idempotent_and_contradiction_refused(college, review):
     services.save_draft(college.branch_a1_secretary, review, full_content(review), base_revision=0)
     services.submit(college.branch_a1_secretary, review, base_revision=1)
-    first = services.decide(college.gb_a_secretary, review, version_number=1, decision="accept")
-    assert services.decide(college.gb_a_secretary, review, version_number=1, decision="accept").pk == first.pk
+    first = services.vet(college.gb_a_secretary, review, version_number=1, outcome="passed")
+    assert services.vet(college.gb_a_secretary, review, version_number=1, outcome="passed").pk == first.pk
     with pytest.raises(ValidationError):
-        services.decide(college.gb_a_secretary, review, version_number=1, decision="return", comment="x")
+        services.vet(college.gb_a_secretary, review, version_number=1, outcome="returned", comment="x")
 
 
 def test_editing_outside_the_stage_is_refused_with_the_reason(college, cycle, review):
@@ -122,6 +122,6 @@ def test_accepting_during_meeting_stage_moves_the_review_on(college, cycle, revi
     services.submit(college.branch_a1_secretary, review, base_revision=1)
     for stage in (stages.Stage.REPORT, stages.Stage.MEETING):
         cycle_services.advance_cycle(college.org_dept, cycle, stage)
-    services.decide(college.gb_a_secretary, review, version_number=1, decision="accept")
+    services.vet(college.gb_a_secretary, review, version_number=1, outcome="passed")
     review.refresh_from_db()
     assert review.stage == stages.Stage.MEETING

@@ -23,7 +23,7 @@ def submit_version(client, review, revision, practices, comment="请修改", rev
                                                                   practices=practices))
     if reviewer is not None:
         number = services.get_report(review).versions.count()
-        services.decide(reviewer, review, version_number=number, decision="return", comment=comment)
+        services.vet(reviewer, review, version_number=number, outcome="returned", comment=comment)
     return services.get_report(review).revision
 
 
@@ -35,7 +35,7 @@ def two_versions(college, review, client_for):
     return review
 
 
-def test_versions_are_listed_with_their_decisions(college, two_versions, client_for):
+def test_versions_are_listed_with_their_vettings(college, two_versions, client_for):
     page = html(client_for(college.gb_a_secretary).get(f"/reports/review/{two_versions.pk}/versions/"))
     rows = page.split('id="version-list"')[1].split("</table>")[0]
     assert rows.count("<tr>") == 3  # header + two versions

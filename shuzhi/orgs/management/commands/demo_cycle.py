@@ -72,8 +72,8 @@ def build() -> list[str]:
         report = reports.save_draft(ACTOR, other, ReportContent(PRACTICES, PROBLEMS, NEXT_STEPS, {}), base_revision=0)
         reports.submit(ACTOR, other, base_revision=report.revision)
         if accept:
-            decider = Person.objects.get(staff_no="20001").user
-            reports.decide(decider, other, version_number=1, decision="accept")
+            vetter = Person.objects.get(staff_no="20001").user
+            reports.vet(vetter, other, version_number=1, outcome="passed")
 
     committee = Organization.objects.get(kind=OrgKind.COMMITTEE)
     presenters = [(r, "written" if r.organization.kind == OrgKind.DIRECT_BRANCH and r.organization.sort_order > 102

@@ -1,4 +1,4 @@
-"""Accepting or returning a submitted version: /reports/review/<id>/decide/."""
+"""Accepting or returning a submitted version: /reports/review/<id>/vet/."""
 
 import pytest
 from django.utils.translation import gettext as _
@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from conftest import review_of
 from shuzhi.cycles.tests.helpers import audit_count, html
 from shuzhi.reports import services
-from shuzhi.reports.models import ReportDecision, ReportStatus
+from shuzhi.reports.models import ReportVetting, ReportStatus
 from shuzhi.reports.tests.test_editor_save import form_data
 
 
@@ -19,77 +19,77 @@ def review(college, cycle, client_for):
 
 
 def url(review):
-    return f"/reports/review/{review.pk}/decide/"
+    return f"/reports/review/{review.pk}/vet/"
 
 
-def test_reviewer_sees_the_decide_form_for_the_latest_version(college, review, client_for):
+def test_reviewer_sees_the_vetting_form_for_the_latest_version(college, review, client_for):
     page = html(client_for(college.gb_a_secretary).get(f"/reports/review/{review.pk}/"))
-    form = page.split('id="decide-form"')[1].split("</form>")[0]
+    form = page.split('id="vet-form"')[1].split("</form>")[0]
     assert 'name="version_number" value="1"' in form
-    assert 'value="accept"' in form and 'value="return"' in form
+    assert 'value="passed"' in form and 'value="returned"' in form
 
 
-def test_reviewer_accepts(college, review, client_for):
+def test_reviewer_passes(college, review, client_for):
     events = audit_count()
-    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "decision": "accept"})
+    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "outcome": "passed"})
     assert response.status_code == 302 and response["Location"] == f"/reports/review/{review.pk}/"
     assert services.get_report(review).status == ReportStatus.ACCEPTED
     assert audit_count() == events + 1
 
 
-def test_accepting_twice_is_harmless(college, review, client_for):
+def test_passing_twice_is_harmless(college, review, client_for):
     client = client_for(college.gb_a_secretary)
-    client.post(url(review), {"version_number": 1, "decision": "accept"})
+    client.post(url(review), {"version_number": 1, "outcome": "passed"})
     events = audit_count()
-    response = client.post(url(review), {"version_number": 1, "decision": "accept"})
+    response = client.post(url(review), {"version_number": 1, "outcome": "passed"})
     assert response.status_code == 302
-    assert ReportDecision.objects.count() == 1 and audit_count() == events
+    assert ReportVetting.objects.count() == 1 and audit_count() == events
 
 
 def test_returning_needs_a_comment_and_keeps_what_was_typed(college, review, client_for):
-    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "decision": "return",
+    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "outcome": "returned",
                                                                       "comment": "   "})
     assert response.status_code == 400
     assert _("Say what should be revised when returning a report.") in html(response)
     assert services.get_report(review).status == ReportStatus.SUBMITTED
-    assert not ReportDecision.objects.exists()
+    assert not ReportVetting.objects.exists()
 
 
-def test_a_bad_decision_keeps_the_comment(college, review, client_for):
-    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "decision": "maybe",
+def test_a_bad_outcome_keeps_the_comment(college, review, client_for):
+    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "outcome": "maybe",
                                                                       "comment": "保留我写的<意见>"})
     assert response.status_code == 400
     assert "保留我写的&lt;意见&gt;" in html(response)
-    assert not ReportDecision.objects.exists()
+    assert not ReportVetting.objects.exists()
 
 
-def test_deciding_a_version_that_does_not_exist_is_explained(college, review, client_for):
-    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 7, "decision": "accept"})
-    assert response.status_code == 400 and not ReportDecision.objects.exists()
+def test_vetting_a_version_that_does_not_exist_is_explained(college, review, client_for):
+    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 7, "outcome": "passed"})
+    assert response.status_code == 400 and not ReportVetting.objects.exists()
 
 
-def test_decisions_are_listed_with_who_when_and_comment(college, review, client_for):
+def test_vettings_are_listed_with_who_when_and_comment(college, review, client_for):
     client = client_for(college.gb_a_secretary)
-    client.post(url(review), {"version_number": 1, "decision": "return", "comment": "请补充<script>数据</script>"})
+    client.post(url(review), {"version_number": 1, "outcome": "returned", "comment": "请补充<script>数据</script>"})
     for user in (college.gb_a_secretary, college.branch_a1_secretary):
         page = html(client_for(user).get(f"/reports/review/{review.pk}/"))
         assert "总支书记甲" in page and "请补充&lt;script&gt;数据&lt;/script&gt;" in page
         assert "<script>数据" not in page
 
 
-def test_the_secretary_cannot_decide_on_their_own_report(college, review, client_for):
-    response = client_for(college.branch_a1_secretary).post(url(review), {"version_number": 1, "decision": "accept"})
-    assert response.status_code == 403 and not ReportDecision.objects.exists()
+def test_the_secretary_cannot_vet_their_own_report(college, review, client_for):
+    response = client_for(college.branch_a1_secretary).post(url(review), {"version_number": 1, "outcome": "passed"})
+    assert response.status_code == 403 and not ReportVetting.objects.exists()
 
 
-def test_org_dept_may_decide(college, review, client_for):
-    response = client_for(college.org_dept).post(url(review), {"version_number": 1, "decision": "accept"})
+def test_org_dept_may_vet(college, review, client_for):
+    response = client_for(college.org_dept).post(url(review), {"version_number": 1, "outcome": "passed"})
     assert response.status_code == 302 and services.get_report(review).status == ReportStatus.ACCEPTED
 
 
 def test_return_edit_resubmit_and_compare(college, review, client_for):
     reviewer = client_for(college.gb_a_secretary)
-    reviewer.post(url(review), {"version_number": 1, "decision": "return", "comment": "请补充具体数据"})
+    reviewer.post(url(review), {"version_number": 1, "outcome": "returned", "comment": "请补充具体数据"})
     secretary = client_for(college.branch_a1_secretary)
     page = html(secretary.get(f"/reports/review/{review.pk}/"))
     assert 'id="report-form"' in page and "请补充具体数据" in page
