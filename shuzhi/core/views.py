@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from shuzhi.core import worklist
 from shuzhi.orgs.access import scope_for, visible_organizations
 from shuzhi.orgs.models import Organization, Person
 from shuzhi.orgs.tree import order_by_tree
@@ -17,6 +18,7 @@ def home(request):
 
     context = {
         "scope": scope,
+        "work": worklist.work_for(request.user),
         "is_secretary": bool(scope.roles & {Role.BRANCH, Role.GENERAL_BRANCH}),
         "is_general_branch": Role.GENERAL_BRANCH in scope.roles,
         "my_positions": order_by_tree(request.user.person.positions.current().select_related("organization"),

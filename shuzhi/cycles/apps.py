@@ -6,4 +6,9 @@ class CyclesConfig(AppConfig):
     label = "cycles"
 
     def ready(self) -> None:
+        from shuzhi.core import worklist
         from shuzhi.cycles import signals  # noqa: F401 - connects the secretary-change receiver
+        from shuzhi.cycles import work
+
+        worklist.register("cycles.preparation", work.my_preparation)
+        worklist.register("cycles.stragglers", work.stragglers)

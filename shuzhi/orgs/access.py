@@ -241,6 +241,26 @@ def can_vet_review(user, review) -> bool:
     return review.reviewer_id in scope.position_org_ids and not is_review_secretary(user, review)
 
 
+def vettable_reviews(user) -> QuerySet:
+    """The Reviews whose report the user may vet (can_vet_review as a queryset): all for the org dept;
+    else those their organisation reviews, never their own."""
+    from shuzhi.cycles.models import Review
+
+    scope = scope_for(user)
+    if scope.can_manage:
+        return Review.objects.all()
+    qs = Review.objects.filter(reviewer_id__in=scope.position_org_ids)
+    return qs.exclude(secretary_id=scope.person_id) if scope.person_id else qs
+
+
+def my_reviews(user) -> QuerySet:
+    """The Reviews in which the user is the secretary (is_review_secretary as a queryset)."""
+    from shuzhi.cycles.models import Review
+
+    person_id = scope_for(user).person_id
+    return Review.objects.filter(secretary_id=person_id) if person_id else Review.objects.none()
+
+
 def require_review_secretary(user, review) -> None:
     if not is_review_secretary(user, review):
         raise PermissionDenied
@@ -273,6 +293,14 @@ def can_run_meeting(user, meeting) -> bool:
     reviewing organisation's leaders (for the 党委: committee members)."""
     scope = scope_for(user)
     return scope.can_manage or meeting.reviewer_id in scope.position_org_ids
+
+
+def runnable_meetings(user) -> QuerySet:
+    """The meetings the user may run (can_run_meeting as a queryset)."""
+    from shuzhi.meetings.models import Meeting
+
+    scope = scope_for(user)
+    return Meeting.objects.all() if scope.can_manage else Meeting.objects.filter(reviewer_id__in=scope.position_org_ids)
 
 
 def can_comment(user, meeting) -> bool:
