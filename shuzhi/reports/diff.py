@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from shuzhi.reports.services import SECTION_LABELS, TEXT_SECTIONS
+from shuzhi.reports.sections import TEXT_KEYS as TEXT_SECTIONS
+from shuzhi.reports.sections import TITLES as SECTION_LABELS
 
 PieceKind = Literal["equal", "insert", "delete"]
 ParagraphKind = Literal["equal", "insert", "delete", "change"]

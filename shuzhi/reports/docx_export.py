@@ -19,12 +19,13 @@ import re
 from dataclasses import dataclass
 
 from shuzhi.core.officedoc import OfficialDocument, chinese_numeral, split_paragraphs
+from shuzhi.reports.sections import BY_KEY, HEADINGS
 
-SECTION_PRIOR = "一、上年度述职通报问题和查摆问题整改情况"
-SECTION_PRACTICES = "二、本年度亲力亲为抓基层党建的主要做法"
-SECTION_PROBLEMS = "三、存在的突出问题"
-SECTION_NEXT_STEPS = "四、下一步工作思路和改进措施"
-SECTIONS = (SECTION_PRIOR, SECTION_PRACTICES, SECTION_PROBLEMS, SECTION_NEXT_STEPS)
+SECTION_PRIOR = BY_KEY["prior_answers"].heading
+SECTION_PRACTICES = BY_KEY["practices"].heading
+SECTION_PROBLEMS = BY_KEY["problems"].heading
+SECTION_NEXT_STEPS = BY_KEY["next_steps"].heading
+SECTIONS = HEADINGS
 NO_PRIOR_PROBLEMS = "无。"
 
 # “问题：…”, “上年度述职通报问题：…”, “本人查摆问题：…”, “整改承诺：…” — a short label ending in 问题 or 承诺

@@ -10,9 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from shuzhi.cycles.models import Review
 from shuzhi.orgs.models import Person
-
-# Sections of the report, in order (seed 四（二）2).
-SECTIONS = ("prior_answers", "practices", "problems", "next_steps")
 MAX_SECTION_CHARS = 20_000
 MAX_ANSWER_CHARS = 5_000
 

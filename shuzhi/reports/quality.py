@@ -32,15 +32,11 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from shuzhi.reports.sections import KEYS as SECTIONS  # the one wording of the report's sections
+from shuzhi.reports.sections import TITLES as SECTION_TITLES
+
 RULES_PATH = Path(__file__).resolve().parent / "data" / "quality_rules.json"
 
-SECTIONS = ("prior_answers", "practices", "problems", "next_steps")
-SECTION_TITLES: dict[str, str] = {
-    "prior_answers": "上年度问题整改情况",
-    "practices": "本年度亲力亲为抓基层党建的主要做法",
-    "problems": "存在的突出问题",
-    "next_steps": "下一步工作思路和改进措施",
-}
 
 # --------------------------------------------------------------------------------------------------
 # Public data types

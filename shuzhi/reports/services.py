@@ -26,7 +26,7 @@ from shuzhi.audit.services import record
 from shuzhi.cycles import stages
 from shuzhi.cycles.models import PriorProblem, Review
 from shuzhi.cycles.services import advance_review, prior_problems_for
-from shuzhi.reports import quality
+from shuzhi.reports import quality, sections
 from shuzhi.reports.models import (
     MAX_ANSWER_CHARS, MAX_SECTION_CHARS, DutyReport, QualityRules, ReportStatus, ReportVersion, ReportVetting,
     VettingOutcome,
@@ -34,13 +34,8 @@ from shuzhi.reports.models import (
 
 log = logging.getLogger(__name__)
 
-SECTION_LABELS = {
-    "prior_answers": "上年度述职通报问题和查摆问题整改情况",
-    "practices": "本年度亲力亲为抓基层党建的主要做法",
-    "problems": "存在的突出问题",
-    "next_steps": "下一步工作思路和改进措施",
-}
-TEXT_SECTIONS = ("practices", "problems", "next_steps")
+SECTION_LABELS = sections.TITLES
+TEXT_SECTIONS = sections.TEXT_KEYS
 EDITABLE_CYCLE_STAGES = (stages.Stage.PREPARATION, stages.Stage.REPORT)
 
 

@@ -33,23 +33,13 @@ from shuzhi.core.officedoc import chinese_date, split_paragraphs
 from shuzhi.cycles.models import PreparationKind, PriorProblemKind, Review
 from shuzhi.orgs import access
 from shuzhi.reports import diff, docx_export, quality, services
+from shuzhi.reports import sections as report_sections
 from shuzhi.reports.forms import QualityRulesForm, ReportForm, VetForm
 from shuzhi.reports.models import DutyReport, ReportStatus, ReportVersion
 
 # Seed §三（一）–（六）: what the main-practices section should cover (shown as a writing guide).
-CONTENT_AREAS = [
-    ("理论武装", "推进基层党组织和广大党员干部深入学习贯彻习近平新时代中国特色社会主义思想，认真贯彻落实习近平总书记重要指示批示精神和"
-              "中央的重大决策部署，持续开展党的创新理论宣讲进校园，深刻领悟“两个确立”的决定性意义，增强“四个意识”、坚定“四个自信”、"
-              "做到“两个维护”等情况"),
-    ("履行第一责任人职责", "基层党组织书记履行抓基层党建和全面从严治党工作第一责任人职责，推动基层党组织履行抓基层党建工作主体责任、"
-                    "班子其他成员履行分管领域基层党建工作责任等情况"),
-    ("基层党建重点任务", "落实基层党建工作重点任务，推进基层党组织建设，加强党支部建设和党员队伍建设，联系服务师生等情况"),
-    ("发挥政治功能和战斗堡垒作用", "紧紧围绕中心任务，强化政治功能，充分发挥基层党组织的政治核心作用、战斗堡垒作用和党员的先锋模范作用等情况"),
-    ("全面从严治党", "推动基层党组织落实党风廉政建设责任制、意识形态工作责任制等全面从严治党有关工作情况"),
-    ("统战工作", "积极履行统战工作主体责任，认真做好民主党派成员、无党派人士及出国、归国留学人员等工作，重视民族宗教工作，"
-             "注重加强党外知识分子队伍建设情况"),
-]
-SECTION_NUMBERS = {"prior_answers": "一", "practices": "二", "problems": "三", "next_steps": "四"}
+CONTENT_AREAS = report_sections.CONTENT_AREAS
+SECTION_NUMBERS = report_sections.NUMBERS
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -111,7 +101,7 @@ def _vetting(version: ReportVersion):
 def _findings(review: Review, body: ReportBody) -> list[dict]:
     text = quality.ReportText(prior_answers=body.prior_answers, practices=body.practices, problems=body.problems,
                               next_steps=body.next_steps, key_items=tuple(review.cycle.key_items or ()))
-    section_names = set(services.SECTION_LABELS.values()) | set(quality.SECTION_TITLES.values())
+    section_names = set(report_sections.TITLES.values())
     return [{"rule": f.rule, "title": f.title, "explanation": f.explanation, "sentences": f.sentences,
              # the section a finding is about shows as its badge; other items (areas, key content) are listed
              "items": [i for i in getattr(f, "items", ()) if i not in section_names],
