@@ -17,7 +17,7 @@ Roles follow from current positions (scope_for); the rights, as the product give
 | run a review meeting: schedule it, its agenda, the      | any        | the committee's     | their 党总支's       | —                |
 |   presenter screen, comments, the vote (codes, open/    |            |                     |                     |                  |
 |   close, paper entry, rehearsals, ballot design)        |            |                     |                     |                  |
-| vet a duty report (审核: pass or return)                 | any        | those the committee | their 党支部'        | —                |
+| vet a duty report (审核: pass or return)                | any        | those the committee | their 党支部'        | —                |
 |                                                         |            | reviews             |                     |                  |
 | decide the grades (研究决定, the coming grading stage)     | —          | those the committee | their 党支部'        | —                |
 |                                                         |            | reviews             |                     |                  |
