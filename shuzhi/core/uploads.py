@@ -1,5 +1,7 @@
-"""The one way this project reads an uploaded .xlsx: every import (organisations and people, last year's
-problems) opens its file here, so each refuses the same bad files with the same words.
+"""The one upload layer: every uploaded file is read here, so each path refuses the same bad files with
+the same words (UploadError and its message). Two readers: the .xlsx reader for every import
+(organisations and people, last year's problems), and the evidence-file reader for attachments
+(check_evidence, below). They share the size and zip checks.
 
 ``open_xlsx(file, limits)`` reads at most ``limits.max_bytes + 1`` bytes and refuses, by raising
 XlsxUploadError with a message for the user:
@@ -149,7 +151,7 @@ ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OS
 #   * PNG: every chunk's length and CRC, IHDR first, image data, IEND;
 #   * WebP: the RIFF chunks fit the file, the first is VP8/VP8L/VP8X with its signature;
 #   * HEIC/HEIF (phone cameras): ISO-BMFF boxes that exactly fill the file, an ftyp box naming a HEIF
-#     brand (not an MP4 or QuickTime video) and a meta box;
+#     brand (not an MP4 or QuickTime video), a meta and an mdat box (the coded image is not decoded);
 #   * PDF: the header at byte 0, startxref near the end pointing at an xref table or stream; refused
 #     when encrypted (an /Encrypt entry anywhere);
 #   * .docx and .xlsx: a zip starting at byte 0, no encrypted entries, no duplicate names, every part's
@@ -428,7 +430,7 @@ def _check_heif(stream: IO[bytes], size: int) -> FileKind:
         pos += length
         if len(boxes) > 10_000:
             raise _Damaged
-    if b"meta" not in boxes:
+    if b"meta" not in boxes or b"mdat" not in boxes:
         raise _Damaged
     return HEIC if brands & _HEIC_BRANDS else HEIF
 
