@@ -165,8 +165,9 @@ def check_files(files: list[IO[bytes]], *, refused: list[tuple[str, str]] | None
     problems = list(refused or [])
     if not files and not problems:
         problems.append(("", _("Choose a file to upload.")))
-    if len(files) > max_files():
-        problems.append(("", _("At most %(n)d files can be uploaded at a time.") % {"n": max_files()}))
+    too_many = _("At most %(n)d files can be uploaded at a time.") % {"n": max_files()}
+    if len(files) > max_files() and ("", too_many) not in problems:
+        problems.append(("", too_many))
     for file in files:
         try:
             uploads.check_evidence(file, limits())

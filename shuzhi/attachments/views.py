@@ -54,14 +54,16 @@ class EvidenceUploadHandler(FileUploadHandler):
         super().new_file(field_name, file_name, *args, **kwargs)
         self.seen += 1
         self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        # Skipped here, not in new_file: Django then closes the skipped file's own buffers, not the last
+        # file received.
         if self.seen > services.max_files():
             if not self.too_many:
                 self.refused.append(("", _("At most %(n)d files can be uploaded at a time.") % {
                     "n": services.max_files()}))
             self.too_many = True
             raise SkipFile
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > services.max_bytes():
             self.refused.append((services.clean_name(self.file_name),
