@@ -24,27 +24,31 @@ from shuzhi.orgs.models import Organization
 
 
 class Attachment(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    owner_id = models.PositiveBigIntegerField(null=True, blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("organisation"))
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("attached to"))
+    owner_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
     owner = GenericForeignKey("owner_type", "owner_id")
     # As the uploader's device named it (cleaned: no folders, control or direction characters); shown and
     # used for the download's name, never for the stored file's.
     original_name = models.CharField(_("file name"), max_length=200)
     # Decided from the bytes by shuzhi.core.uploads.check_evidence, never from the name or the browser.
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
     # The name in the "attachments" storage: attachments/<yyyy>/<random>, nothing of the original name.
-    storage_name = models.CharField(max_length=255, unique=True)
+    storage_name = models.CharField(_("stored as"), max_length=255, unique=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
-    withdrawn_reason = models.CharField(max_length=200, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at", "id"]
         indexes = [models.Index(fields=["owner_type", "owner_id"], name="attachment_owner")]
         constraints = [

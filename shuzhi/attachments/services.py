@@ -34,8 +34,8 @@ from shuzhi.orgs.models import Organization
 STORAGE = "attachments"
 MAX_NAME = 200
 MAX_REASON = 200
-FIELDS = ["original_name", "content_type", "size", "sha256", "storage_name", "organization", "owner_type",
-          "owner_id", "withdrawn_at", "withdrawn_reason"]
+FIELDS = ["original_name", "content_type", "size", "sha256", "storage_name", "organization", "owner_id",
+          "withdrawn_at", "withdrawn_reason"]
 # Characters that change how a name reads without being seen: bidirectional overrides (a name shown as
 # "photo_gpj.exe" ...), zero-width ones.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
@@ -102,6 +102,16 @@ def owner_closed_message(owner: models.Model | None) -> str:
     return ""
 
 
+def _snapshot(attachment: Attachment) -> dict[str, Any]:
+    """The audit record's view: the fields, and the owner's kind by its name on the audit page."""
+    from shuzhi.audit.display import object_type_label
+
+    data = snapshot(attachment, FIELDS)
+    if attachment.owner_type_id is not None:
+        data["owner_type"] = object_type_label(attachment.owner_type.model)
+    return data
+
+
 def _owner_key(owner: models.Model | None) -> tuple[ContentType | None, int | None]:
     if owner is None:
         return None, None
@@ -142,7 +152,7 @@ def _store(actor: Any, file: IO[bytes], *, organization: Organization, attached_
                 organization=organization, owner_type=owner_type, owner_id=owner_id, original_name=name,
                 content_type=checked.kind.content_type, size=checked.size, sha256=checked.sha256,
                 storage_name=stored, uploaded_by=actor, uploaded_at=now)
-            record(actor, AuditAction.CREATE, attachment, after=snapshot(attachment, FIELDS),
+            record(actor, AuditAction.CREATE, attachment, after=_snapshot(attachment),
                    organization_id=organization.pk, ip=ip)
     except BaseException:
         if stored is not None:
@@ -221,12 +231,12 @@ def withdraw_attachment(actor: Any, attachment: Attachment, *, reason: str = "",
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": MAX_REASON}})
-    before = snapshot(attachment, FIELDS)
+    before = _snapshot(attachment)
     attachment.withdrawn_at = timezone.now()
     attachment.withdrawn_by = actor
     attachment.withdrawn_reason = reason
     attachment.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    record(actor, AuditAction.DEACTIVATE, attachment, before=before, after=snapshot(attachment, FIELDS),
+    record(actor, AuditAction.DEACTIVATE, attachment, before=before, after=_snapshot(attachment),
            organization_id=attachment.organization_id, ip=ip, note=reason)
     return attachment
 

@@ -191,3 +191,19 @@ def test_the_preparation_page_reads_the_files_in_constant_queries(college, cycle
         stored(college, other, samples.pdf(body_text=f"Opinion {i}"), f"意见{i}.pdf")
         stored(college, other, samples.photo_png(), f"照片{i}.png")
     assert queries() == few
+
+
+def test_the_upload_handler_drops_a_file_as_soon_as_it_passes_the_limit_and_keeps_the_others(settings, rf):
+    from shuzhi.attachments.views import EvidenceUploadHandler
+    from shuzhi.core import uploads
+
+    settings.ATTACHMENT_MAX_MB = 1
+    settings.ATTACHMENT_MAX_FILES = 2
+    request = rf.post("/attachments/", {"files": [upload(b"%PDF-1.4" + b"0" * (2 * 1024 * 1024), "大.pdf"),
+                                                  upload(samples.pdf(), "小.pdf"), upload(samples.pdf(), "多.pdf")]})
+    handler = EvidenceUploadHandler(request)
+    request.upload_handlers.insert(0, handler)
+    assert [f.name for f in request.FILES.getlist("files")] == ["小.pdf"]
+    assert handler.refused == [("大.pdf", uploads.file_too_large_message(services.limits())),
+                               ("", "一次最多上传 2 个文件。")]
+    assert request.FILES["files"].read() == samples.pdf()
