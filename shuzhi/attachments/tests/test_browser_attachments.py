@@ -52,6 +52,7 @@ def test_a_secretary_attaches_a_photo_to_a_research_visit_on_a_phone(college, cy
 
     listed.locator("a.file-withdraw").click()
     page.fill("textarea[name=reason]", "拍错了，重新拍")
+    page.screenshot(path="test-artifacts/attachments-withdraw-phone.png", full_page=True)
     page.click("#withdraw-form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("文件已撤回")
     expect(page.locator(f"#files-{item.pk} .file")).to_have_count(0)
