@@ -64,7 +64,7 @@ def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if c not in _INVISIBLE and unicodedata.category(c)[0] != "C").strip(" .")
     if len(name) > MAX_NAME:
-        stem, dot, extension = name.rpartition(".")
+        _stem, dot, extension = name.rpartition(".")
         extension = dot + extension if dot and len(extension) <= 10 else ""
         name = name[:MAX_NAME - len(extension)] + extension
     return name or _("unnamed file")

@@ -8,10 +8,9 @@ import io
 import zipfile
 
 import pytest
+from django.utils.translation import gettext as _
 from hypothesis import given
 from hypothesis import strategies as st
-
-from django.utils.translation import gettext as _
 
 from shuzhi.attachments.tests import samples
 from shuzhi.core import uploads

@@ -7,9 +7,9 @@ import urllib.parse
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from conftest import review_of
 from shuzhi.attachments import services
