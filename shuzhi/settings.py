@@ -5,6 +5,7 @@ deployment sets. Without DATABASE_URL the embedded SQLite database in var/ is us
 IMMEDIATE transactions); PostgreSQL is the production database.
 """
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "shuzhi.reports",
     "shuzhi.meetings",
     "shuzhi.voting",
+    "shuzhi.attachments",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,13 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Uploaded files (evidence attachments): under MEDIA_ROOT, outside the static tree, never served by a URL
+# of their own — only through the attachments app's download view, which asks the access layer. The
+# backup archives MEDIA_ROOT with the database. MEDIA_URL is not used.
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", "") or BASE_DIR / "var" / "media")
+# Per evidence file (MB), and files per upload request.
+ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 20)
+ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", 10)
 
 # --- Language -------------------------------------------------------------------------------
 # The interface is Chinese whatever language the browser asks for: the users and the documents are
@@ -209,8 +218,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "shuzhi" / "static"]
+# "attachments": evidence files, under random names attachments/<yyyy>/<random> (shuzhi.attachments).
+# FileSystemStorage under MEDIA_ROOT, readable by the server's user only; a deployment may put them
+# elsewhere (object storage) by naming another Django storage backend in ATTACHMENT_STORAGE_BACKEND with
+# its options as JSON in ATTACHMENT_STORAGE_OPTIONS: the code opens them only through this storage.
+_ATTACHMENT_STORAGE_OPTIONS = json.loads(envstr("ATTACHMENT_STORAGE_OPTIONS", "") or "null") or {
+    "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {
+        "BACKEND": envstr("ATTACHMENT_STORAGE_BACKEND", "") or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": _ATTACHMENT_STORAGE_OPTIONS,
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

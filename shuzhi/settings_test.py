@@ -1,7 +1,10 @@
 """Settings for the test suite: the production settings with faster password hashing and
 static files served from the source tree (no collectstatic step before tests)."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 # Tests talk plain http to the test client and the live server.
 os.environ.setdefault("HTTPS", "0")
@@ -20,8 +23,16 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 # Argon2 stays available (and is tested); MD5 first only to keep the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+# No MEDIA_ROOT of the checkout's own (the backup and restore tests set theirs); attachments go to a
+# temporary folder of this test process (tests that look at the files give each test its own).
+MEDIA_ROOT = ""
+TEST_ATTACHMENTS_ROOT = tempfile.mkdtemp(prefix="shuzhi-test-attachments-")
+atexit.register(shutil.rmtree, TEST_ATTACHMENTS_ROOT, True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": TEST_ATTACHMENTS_ROOT, "file_permissions_mode": 0o600,
+                                "directory_permissions_mode": 0o700}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/ballot-form/", include("shuzhi.voting.urls_cycle_form")),
     path("v/", include("shuzhi.voting.urls_ballot")),
     path("meetings/", include("shuzhi.meetings.urls")),
+    path("attachments/", include("shuzhi.attachments.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("shuzhi.core.urls")),

@@ -54,7 +54,7 @@ LABELS = {
     "accounts_created": pgettext_lazy("audit", "Logins created"),
 }
 # Recorded values that are data, not words: shown as they are, marked as code.
-DATA_KEYS = {"seal", "form", "ballot_form"}
+DATA_KEYS = {"seal", "form", "ballot_form", "sha256", "storage_name", "content_type"}  # the last: evidence files
 # Object types whose model has no Chinese name.
 OBJECT_TYPES = {
     "user": gettext_lazy("Account"),

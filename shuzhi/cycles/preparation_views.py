@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from shuzhi.attachments.services import set_attachment_lists
 from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
 from shuzhi.cycles import services
@@ -35,7 +36,9 @@ def preparation_open(review: Review) -> bool:
 
 def _sections(review: Review, can_edit: bool, bound: dict | None = None) -> list[dict]:
     items_by_kind: dict[str, list] = defaultdict(list)
-    for item in review.preparation_items.filter(is_withdrawn=False).order_by("date", "id"):
+    items = list(review.preparation_items.filter(is_withdrawn=False).order_by("date", "id"))
+    set_attachment_lists(items)  # each item's evidence files, one query for all
+    for item in items:
         items_by_kind[item.kind].append(item)
     titles = {
         PreparationKind.RESEARCH: _("Research visits"),

@@ -370,3 +370,72 @@ def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = F
     survey = _get(Survey.objects.filter(meeting=meeting), survey_id, manage=False, for_update=False, user=user)
     survey.meeting = meeting
     return survey
+
+
+# --- Attachments (evidence files) -------------------------------------------------------------------
+#
+# An attachment is visible exactly when the record it is attached to is: a preparation item's files to
+# whoever may read its Review (visible_reviews: the org dept and the committee all, a reviewing
+# organisation's leaders those they review, a secretary their own), so the rule follows the Review and
+# not merely the organisation (a 党支部's 委员 sees the organisation, not its secretary's Review). A file
+# not yet attached to anything: its uploader, and those who see everything. Files of an owner kind no
+# rule names here: only those who see everything (the later stages add their kind's rule). Anything
+# else is missing (404). Withdrawing follows the owner's editor: a preparation item's secretary.
+
+def visible_attachments(user) -> QuerySet:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from shuzhi.attachments.models import Attachment
+    from shuzhi.cycles.models import PreparationItem
+
+    scope = scope_for(user)
+    if scope.sees_all:
+        return Attachment.objects.all()
+    if scope.is_anonymous:
+        return Attachment.objects.none()
+    items = PreparationItem.objects.filter(review__in=visible_reviews(user)).values("pk")
+    return Attachment.objects.filter(
+        Q(owner_type=ContentType.objects.get_for_model(PreparationItem), owner_id__in=items)
+        | Q(owner_type__isnull=True, uploaded_by_id=user.pk))
+
+
+def get_attachment_for(user, attachment_id: object, *, for_update: bool = False):
+    """The attachment if the user may see the record it belongs to (see above), else 404."""
+    return _get(visible_attachments(user).select_related("organization", "uploaded_by", "withdrawn_by"),
+                attachment_id, manage=False, for_update=for_update, user=user)
+
+
+def get_preparation_item_for(user, item_id: object):
+    """A preparation item of a Review the user may read, else 404."""
+    from shuzhi.cycles.models import PreparationItem
+
+    return _get(PreparationItem.objects.filter(review__in=visible_reviews(user))
+                .select_related("review__cycle", "review__organization", "review__secretary"),
+                item_id, manage=False, for_update=False, user=user)
+
+
+def can_change_attachments_of(user, owner) -> bool:
+    """Attach files to `owner`, and withdraw them: a preparation item's Review secretary; an unattached
+    file's uploader. (Whether the owner still takes changes is the services' rule.)"""
+    from shuzhi.cycles.models import PreparationItem
+
+    if isinstance(owner, PreparationItem):
+        return is_review_secretary(user, owner.review)
+    return False
+
+
+def can_withdraw_attachment(user, attachment) -> bool:
+    if attachment.owner_type_id is None:
+        return attachment.uploaded_by_id == getattr(user, "pk", None)
+    return can_change_attachments_of(user, attachment.owner)
+
+
+def require_change_attachments_of(user, owner) -> None:
+    if not can_change_attachments_of(user, owner):
+        raise PermissionDenied
+
+
+def require_withdraw_attachment(user, attachment) -> None:
+    if not can_withdraw_attachment(user, attachment):
+        raise PermissionDenied

@@ -24,7 +24,7 @@ ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 
 # ASCII words the Chinese interface uses on purpose: file formats and programs, keys, units.
 ALLOWED_WORDS = {
-    "Excel", "xlsx", "docx", "csv", "Word", "WPS", "JSON", "SHA", "MB", "KB", "QR", "Ctrl", "PgUp", "PgDn", "Esc",
+    "Excel", "xlsx", "docx", "csv", "Word", "WPS", "PDF", "jpg", "JSON", "SHA", "MB", "KB", "QR", "Ctrl", "PgUp", "PgDn", "Esc",
     "Cookie", "Wi", "Fi",
     # the test college's data: the actor the fixtures use, the account without a person, the test client's host
     "test", "outsider", "testserver",
@@ -111,6 +111,14 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
     secretary = college.branch_a1_secretary
     item = cycle_services.add_preparation_item(secretary, review, kind="research", content="走访计算机实训中心",
                                                place="实训中心", people="学生党员")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shuzhi.attachments import services as attachment_services
+    from shuzhi.attachments.tests import samples
+
+    attachment = attachment_services.store_attachment(
+        secretary, SimpleUploadedFile("现场照片.jpg", samples.photo_jpeg()), organization=college.branch_a1,
+        attached_to=item)
     answers = {str(p.pk): "已整改：" + p.text for p in cycle_services.prior_problems_for(review)}
     report = report_services.save_draft(secretary, review, ReportContent(
         "我带头讲专题党课3次，主持支委会14次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers), base_revision=0)
@@ -137,6 +145,7 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
         "meeting_id": meeting.pk, "survey_id": survey.pk, "item_id": item.pk, "kind": "research",
         "problem_id": PriorProblem.objects.filter(organization=college.branch_a1).first().pk,
         "entry_id": PaperEntry.objects.get(survey=survey).pk, "code": survey.test_codes[0],
+        "attachment_id": attachment.pk,
     }
     return [values, {**values, "survey_id": rehearsal.pk, "code": codes[2]}]
 
@@ -174,6 +183,8 @@ def walk(client, values_sets: list[dict]) -> tuple[list[str], dict[int, int]]:
         seen.add(path)
         response = client.get(path, **ENGLISH_BROWSER)
         check("GET", path, response)
+        if response.streaming:  # a download (an attachment's file): no page
+            continue
         if response.status_code == 200 and SELF_POSTING_FORM.search(response.content.decode(errors="replace")):
             posts.append(path)
     for path in posts:
