@@ -549,9 +549,9 @@ def test_the_bulk_path_writes_the_same_rows_audit_records_and_signals_as_the_ser
     positions = [*GOOD_POSITIONS, ("90005", "甲学院教工党支部", "书记", "2024-01-01", "2025-06-30"),
                  ("80003", "甲学院教工党支部", "书记", "2025-07-01", None)]
     people = [*GOOD_PEOPLE, ("委员乙", "90002", "13700000000", "男", "是")]
-    monkeypatch.setattr(importing, "BULK_THRESHOLD", 10_000)
+    monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 10_000)
     through_services = _import_and_roll_back(college.org_dept, good_file(people=people, positions=positions))
-    monkeypatch.setattr(importing, "BULK_THRESHOLD", 0)
+    monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 0)
     in_bulk = _import_and_roll_back(college.org_dept, good_file(people=people, positions=positions))
 
     assert through_services == in_bulk
