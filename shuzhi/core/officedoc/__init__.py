@@ -45,7 +45,7 @@ Fallback chain, since many machines lack the GB2312-era fonts:
    (the named font still wins where present): 仿宋_GB2312 → FangSong / Noto Serif CJK SC, 方正小标宋简体 →
    SimSun / Noto Serif CJK SC at semi-bold weight (Bold when only Regular and Bold are installed, as with
    fonts-noto-cjk), 宋体 → SimSun / Noto Serif CJK SC, 楷体_GB2312 → KaiTi / AR PL UKai CN (fonts-arphic-ukai)
-   / Noto Serif CJK SC, 黑体 → SimHei / Noto Sans CJK SC. ``shuzhi.core.testing_office`` uses it for
+   / Noto Serif CJK SC, 黑体 → SimHei / Noto Sans CJK SC. ``shuzhi.core.tests.office`` uses it for
    every conversion; a server that converts documents itself should install the same file as
    ``/etc/fonts/conf.d/65-shuzhi-gb-fonts.conf`` (or point ``FONTCONFIG_FILE`` at it).
 
