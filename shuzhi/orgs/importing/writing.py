@@ -5,7 +5,6 @@ import, in bulk with the audit events the services would record (_BulkWriter).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -15,13 +14,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.audit import chain as audit_chain
 from shuzhi.audit.models import AuditAction, AuditEvent
 from shuzhi.audit.services import record, snapshot
+from shuzhi.cycles import services as cycle_services
 from shuzhi.orgs import rules, services
 from shuzhi.orgs.importing.existing import Existing
 from shuzhi.orgs.importing.planning import ImportPlan, OrgChange, PersonChange, PositionChange
@@ -131,6 +130,11 @@ class _BulkWriter(_ServiceWriter):
 
     def run(self, plan: ImportPlan) -> None:
         super().run(plan)
+        # The positions were written without the services: the open Reviews follow the secretaries here,
+        # once per organisation whose 书记 terms changed, as appoint() and end_position() do.
+        changed = plan.positions_to_end + plan.positions_to_create
+        for org_name in sorted({c.org_name for c in changed if c.role == PositionRole.SECRETARY}):
+            cycle_services.sync_secretary(self.orgs[org_name].pk, self.actor)
         # The events join the audit log's hash chain as record() would add them, one after the other.
         now = timezone.now()
         for row in self.events:
@@ -148,9 +152,7 @@ class _BulkWriter(_ServiceWriter):
                 else:
                     new.append(Organization(name=change.name, kind=change.kind, sort_order=change.sort_order,
                                             parent=self.orgs[change.parent] if change.parent else None))
-            _pre_save(Organization, new)
             Organization.objects.bulk_create(new, batch_size=self.BATCH)
-            _post_save(Organization, new, created=True)
             for org in new:
                 self.orgs[org.name] = org
                 self.event(AuditAction.CREATE, org, after=snapshot(org, services.ORG_FIELDS), organization_id=org.pk)
@@ -173,15 +175,11 @@ class _BulkWriter(_ServiceWriter):
         User = get_user_model()
         password = make_password(self.initial_password)
         new_users = [User(username=c.staff_no, must_change_password=True, password=password) for c in created]
-        _pre_save(User, new_users)
         _insert_many(User, new_users, read_back=("username",))
-        _post_save(User, new_users, created=True)
         user_ids = {u.username: u.pk for u in new_users}
         people = [Person(name=c.name, staff_no=c.staff_no, phone=c.phone, gender=c.gender,
                          is_party_member=c.is_party_member, user_id=user_ids[c.staff_no]) for c in created]
-        _pre_save(Person, people)
         _insert_many(Person, people, read_back=("staff_no",))
-        _post_save(Person, people, created=True)
         self.people.update((person.staff_no, person) for person in people)
         for person in people:
             self.event(AuditAction.CREATE, person, after=snapshot(person, services.PERSON_FIELDS))
@@ -202,9 +200,7 @@ class _BulkWriter(_ServiceWriter):
                 to_save.append(person)
                 self.event(AuditAction.UPDATE, person, before=before, after=after)
         fields = ["name", "phone", "gender", "is_party_member", "updated_at"]
-        _pre_save(Person, to_save, update_fields=fields)
         Person.objects.bulk_update(to_save, fields, batch_size=self.BATCH)
-        _post_save(Person, to_save, created=False, update_fields=fields)
         self.summary.people_updated += len(to_save)
 
     def end_positions(self, changes: list[PositionChange]) -> None:
@@ -222,9 +218,7 @@ class _BulkWriter(_ServiceWriter):
             self.event(AuditAction.UPDATE, position, before=before,
                        after=snapshot(position, services.POSITION_FIELDS),
                        organization_id=position.organization_id, note=_("term ended"))
-        _pre_save(Position, to_save, update_fields=["end_date", "updated_at"])
         Position.objects.bulk_update(to_save, ["end_date", "updated_at"], batch_size=self.BATCH)
-        _post_save(Position, to_save, created=False, update_fields=["end_date", "updated_at"])
         self.summary.positions_ended += len(to_save)
 
     def create_positions(self, changes: list[PositionChange]) -> None:
@@ -233,33 +227,11 @@ class _BulkWriter(_ServiceWriter):
                               start_date=c.start, end_date=c.end) for c in changes]
         describe = _position_describer(positions)
         # The plan proved each new (person, organisation, position, start) absent from the database.
-        _pre_save(Position, positions)
         _insert_many(Position, positions, read_back=("person_id", "organization_id", "role", "start_date"))
-        _post_save(Position, positions, created=True)
         for position in positions:
             self.event(AuditAction.CREATE, position, after=snapshot(position, services.POSITION_FIELDS),
                        organization_id=position.organization_id, object_repr=describe(position))
         self.summary.positions_created += len(positions)
-
-
-def _pre_save(model: Any, objects: list[Any], update_fields: Iterable[str] | None = None) -> None:
-    """Send pre_save for objects about to be written in bulk, as Model.save() would."""
-    if objects and pre_save.has_listeners(model):
-        using = transaction.get_connection().alias
-        fields = frozenset(update_fields) if update_fields is not None else None
-        for obj in objects:
-            pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=fields)
-
-
-def _post_save(model: Any, objects: list[Any], *, created: bool, update_fields: Iterable[str] | None = None) -> None:
-    """Send post_save for objects written in bulk, as Model.save() would, so receivers elsewhere (the
-    review cycles follow each organisation's secretary this way) see bulk imports like page edits."""
-    if objects and post_save.has_listeners(model):
-        using = transaction.get_connection().alias
-        fields = frozenset(update_fields) if update_fields is not None else None
-        for obj in objects:
-            post_save.send(sender=model, instance=obj, created=created, raw=False, using=using,
-                           update_fields=fields)
 
 
 # Field types whose attribute value is already what the database driver takes.
