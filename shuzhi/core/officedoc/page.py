@@ -140,11 +140,11 @@ class _PageSetup:
     def _setup_core_properties(self, title: str, author: str, subject: str,
                                created: datetime.datetime | datetime.date | None) -> None:
         if created is None:
-            created = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+            created = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
         elif not isinstance(created, datetime.datetime):
             created = datetime.datetime.combine(created, datetime.time())
         if created.tzinfo is not None:  # python-docx writes the wall-clock time with a “Z”
-            created = created.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+            created = created.astimezone(datetime.UTC).replace(tzinfo=None)
         props = self._doc.core_properties
         props.title = " ".join(split_paragraphs(title))[:255]
         props.author = clean_text(author).strip()[:255]

@@ -37,7 +37,7 @@ class _Tables:
         self._table_borders(table)
         header_row = table.rows[0]
         self._row_properties(header_row, header=True)
-        for cell, value in zip(header_row.cells, headers):
+        for cell, value in zip(header_row.cells, headers, strict=True):
             self._fill_cell(cell, value, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         for values in rows:
             values = list(values)
@@ -46,7 +46,7 @@ class _Tables:
             values += [""] * (len(headers) - len(values))
             row = table.add_row()
             self._row_properties(row, header=False)
-            for cell, value in zip(row.cells, values):
+            for cell, value in zip(row.cells, values, strict=True):
                 self._fill_cell(cell, value, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT)
         return table
 

@@ -19,7 +19,7 @@ from shuzhi.core.tests.office import (_pdf_text_fallback, convert_with_libreoffi
                                         pdf_page_count, pdf_text, squeeze)
 
 TITLE = "关于2026年度基层党组织书记抓党建工作述职评议考核结果的通报"
-CREATED = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=datetime.timezone.utc)
+CREATED = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=datetime.UTC)
 
 
 def build(**kwargs) -> OfficialDocument:

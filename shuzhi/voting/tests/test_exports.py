@@ -149,7 +149,7 @@ def injected(college, survey):
     survey.presenters[0]["name"], survey.presenters[0]["org"] = "@SUM(A1)", "+1+1"
     survey.save(update_fields=["presenters"])
     first = str(survey.presenters[0]["review"])
-    for code, text in zip(survey.test_codes, PAYLOADS):
+    for code, text in zip(survey.test_codes, PAYLOADS, strict=False):
         services.cast_ballot(survey.pk, code, BallotInput({first: "satisfied"}, {}, {first: text}, text))
     return services.close_survey(college.org_dept, survey)
 
