@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install system-deps messages clean
+.PHONY: demo test lint install system-deps messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ demo: install
 
 test: install system-deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The linter, configured in pyproject.toml ([tool.ruff]); CI runs it before the tests.
+lint: install
+	$(VENV)/bin/ruff check .
 
 # Regenerate and compile the Chinese catalogue after changing translatable strings.
 messages: export HTTPS = 0

@@ -84,7 +84,7 @@ def main() -> int:
         recall = f"{len(hit)} ({len(hit) / len(expected):.0%})" if expected else "–"
         cells = [code, str(len(expected)), recall, f"{len(false_pos)} of {len(good)}",
                  f"{len(violated)} of {len(forbidden)}"]
-        print("| " + " | ".join(cell.ljust(len(c)) for cell, c in zip(cells, columns)) + " |")
+        print("| " + " | ".join(cell.ljust(len(c)) for cell, c in zip(cells, columns, strict=True)) + " |")
 
     reports = [report for _, _, report in samples]
     count = max(1, args.reports)

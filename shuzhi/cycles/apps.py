@@ -7,7 +7,6 @@ class CyclesConfig(AppConfig):
 
     def ready(self) -> None:
         from shuzhi.core import worklist
-        from shuzhi.cycles import signals  # noqa: F401 - connects the secretary-change receiver
         from shuzhi.cycles import work
 
         worklist.register("cycles.preparation", work.my_preparation)

@@ -77,8 +77,8 @@ def progress_workbook(cycle, rows: Sequence[ProgressRow]) -> bytes:
 
     values = [_row_values(number, row) for number, row in enumerate(rows, start=1)]
     widths = _column_widths(values)
-    spreadsheets.header_row(ws, HEADER_ROW, list(zip(HEADERS, widths)), height=None)
-    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(_lines(h, w) for h, w in zip(HEADERS, widths)) + 6
+    spreadsheets.header_row(ws, HEADER_ROW, list(zip(HEADERS, widths, strict=True)), height=None)
+    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(_lines(h, w) for h, w in zip(HEADERS, widths, strict=True)) + 6
 
     centred = {1, 3, 7, 8, 9, 10, 11, 12, 13}
     left = set(range(1, len(COLUMNS) + 1)) - centred
@@ -86,7 +86,7 @@ def progress_workbook(cycle, rows: Sequence[ProgressRow]) -> bytes:
         r = FIRST_DATA_ROW + offset
         spreadsheets.body_row(ws, r, line, left=left, formats={len(COLUMNS): "yyyy-mm-dd hh:mm"})
         # Spreadsheet programs do not grow rows for wrapped text on their own when opening a file.
-        ws.row_dimensions[r].height = LINE_HEIGHT * max(_lines(v, w) for v, w in zip(line, widths)) + 4
+        ws.row_dimensions[r].height = LINE_HEIGHT * max(_lines(v, w) for v, w in zip(line, widths, strict=True)) + 4
 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     if rows:

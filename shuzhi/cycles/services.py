@@ -181,9 +181,11 @@ def advance_review(actor, review: Review, target: str, *, ip: str | None = None,
 
 
 @transaction.atomic
-def sync_secretary(organization_id: int, actor=None) -> list[Review]:
+def sync_secretary(organization_id: int, actor) -> list[Review]:
     """After positions change: every open Review of the organisation follows its current secretary.
-    The old secretary's work stays with the Review; SecretaryChange and the audit log keep the record."""
+    The old secretary's work stays with the Review; SecretaryChange and the audit log keep the record,
+    naming `actor` (who changed the positions). Called by shuzhi.orgs.services whenever a 书记 term is
+    appointed, ended or cancelled, and by the importer's bulk writer after its writes."""
     secretary = current_secretaries(organization_id=organization_id).get(organization_id)
     if secretary is None:
         return []

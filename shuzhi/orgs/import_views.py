@@ -1,4 +1,4 @@
-"""The Excel import page and its template download. Thin: the work is in shuzhi.orgs.importing."""
+"""The Excel import page and its template download. Thin: the work is in the shuzhi.orgs.importing package."""
 
 from __future__ import annotations
 

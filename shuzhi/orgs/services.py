@@ -3,6 +3,10 @@
 Each function runs in one transaction, checks the tree rules (shuzhi.orgs.rules), is a no-op when
 asked for the state that already holds (double submits change nothing), and writes an audit record
 for every change. Access is the caller's job: look the objects up with shuzhi.orgs.access first.
+
+A change of an organisation's secretary (a 书记 term appointed, ended or cancelled) reaches the yearly
+cycle here, explicitly: the function calls shuzhi.cycles.services.sync_secretary() in the same
+transaction, with the actor, so the open Review follows and its audit record names who caused it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.utils.translation import gettext as _
 from shuzhi.accounts.services import forget_login_failures
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record, snapshot
+from shuzhi.cycles import services as cycle_services
 from shuzhi.orgs import phones, rules
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, Position, PositionRole
 
@@ -412,7 +417,15 @@ def appoint(
     )
     record(actor, AuditAction.CREATE, position, after=snapshot(position, POSITION_FIELDS),
            organization_id=organization.pk, ip=ip)
+    _secretary_changed(actor, position)
     return position
+
+
+def _secretary_changed(actor, position: Position) -> None:
+    """After a term began, ended or was cancelled: if it is a 书记 term, the open Reviews of its
+    organisation follow the current secretary (same transaction; the audit record names the actor)."""
+    if position.role == PositionRole.SECRETARY:
+        cycle_services.sync_secretary(position.organization_id, actor)
 
 
 def _close_positions(actor, positions, day: datetime.date, *, ip: str | None) -> None:
@@ -437,6 +450,7 @@ def cancel_position(actor, position: Position, *, ip: str | None = None) -> None
         record(actor, AuditAction.DEACTIVATE, position, before=before, organization_id=organization_id, ip=ip,
                note=_("appointment cancelled before it started"))
         position.delete()
+        _secretary_changed(actor, position)
 
 
 def _is_org_dept_term(position: Position) -> bool:
@@ -464,4 +478,5 @@ def end_position(actor, position: Position, end_date: datetime.date, *, ip: str 
         position.save(update_fields=["end_date", "updated_at"])
         record(actor, AuditAction.UPDATE, position, before=before, after=snapshot(position, POSITION_FIELDS),
                organization_id=position.organization_id, ip=ip, note=_("term ended"))
+        _secretary_changed(actor, position)
     return position

@@ -316,4 +316,3 @@ class BallotFormEditor:
         pairs += [("rule-top-share", self.rules.top_share), ("rule-top-action", self.rules.top_action),
                   ("rule-bottom-action", self.rules.bottom_action)]
         return urlencode(pairs)
-

@@ -122,7 +122,7 @@ def test_audit_events_written_in_bulk_by_the_importer_join_the_chain(college, mo
     from shuzhi.orgs import importing
     from shuzhi.orgs.tests.test_import import good_file, run
 
-    monkeypatch.setattr(importing, "BULK_THRESHOLD", 0)
+    monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 0)
     first_new = AuditEvent.objects.latest("pk").pk + 1
     run(college.org_dept, good_file())
     record("系统", AuditAction.LOGOUT)  # and later events chain on from them

@@ -51,4 +51,3 @@ def open_vote(college, meeting):
     survey.refresh_from_db()
     survey.test_codes = codes
     return survey
-

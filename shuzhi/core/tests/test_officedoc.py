@@ -15,11 +15,11 @@ from lxml import etree
 
 from shuzhi.core import officedoc
 from shuzhi.core.officedoc import OfficialDocument, chinese_date, chinese_numeral, clean_text, split_paragraphs
-from shuzhi.core.testing_office import (_pdf_text_fallback, convert_with_libreoffice, pdf_font_names,
+from shuzhi.core.tests.office import (_pdf_text_fallback, convert_with_libreoffice, pdf_font_names,
                                         pdf_page_count, pdf_text, squeeze)
 
 TITLE = "关于2026年度基层党组织书记抓党建工作述职评议考核结果的通报"
-CREATED = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=datetime.timezone.utc)
+CREATED = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=datetime.UTC)
 
 
 def build(**kwargs) -> OfficialDocument:
@@ -367,7 +367,7 @@ def test_the_helper_converts_spreadsheets_with_calc(tmp_path):
 
 
 def test_helper_reports_a_file_libreoffice_cannot_open(tmp_path):
-    from shuzhi.core.testing_office import LibreOfficeError
+    from shuzhi.core.tests.office import LibreOfficeError
 
     with pytest.raises(LibreOfficeError):
         convert_with_libreoffice(tmp_path / "missing.docx")

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from shuzhi.core import spreadsheets
-from shuzhi.core.testing_office import convert_with_libreoffice
+from shuzhi.core.tests.office import convert_with_libreoffice
 
 # OWASP's CSV/formula-injection starts: = + - @ tab and carriage return.
 PAYLOADS = ['=HYPERLINK("http://x","y")', "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "=1+1"]

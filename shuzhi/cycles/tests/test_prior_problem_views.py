@@ -201,7 +201,7 @@ def test_organisations_are_offered_and_listed_in_tree_order(college, cycle, clie
 
 
 def test_the_template_lists_formula_looking_organisation_names_as_literal_text(tmp_path):
-    from shuzhi.core.testing_office import convert_with_libreoffice, pdf_text, squeeze
+    from shuzhi.core.tests.office import convert_with_libreoffice, pdf_text, squeeze
     from shuzhi.cycles import prior_import
 
     names = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-1+1", "\t=1+1"]

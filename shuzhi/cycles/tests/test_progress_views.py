@@ -54,7 +54,7 @@ def test_org_dept_sees_every_review_and_the_counts(college, progress, client_for
                                                "机关直属党支部"])
     # total, prepared, not started, draft, submitted, returned, accepted
     assert counts(page) == [5, 1, 1, 1, 1, 1, 1]
-    row = page.split('<tr data-review="%d"' % review_of(progress, college.branch_a1).pk)[1].split("</tr>")[0]
+    row = page.split(f'<tr data-review="{review_of(progress, college.branch_a1).pk}"')[1].split("</tr>")[0]
     assert "2026-11-20 09:30" in row and "status-submitted" in row and "badge ok" in row
     assert "1 · " in row  # one research visit
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.db import transaction
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone

@@ -13,11 +13,11 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils.translation import gettext
 from openpyxl import Workbook
 
-from shuzhi.audit.models import AuditEvent
+from shuzhi.audit.models import AuditAction, AuditEvent
+from shuzhi.cycles.models import Review, SecretaryChange
 from shuzhi.orgs import importing, services
 from shuzhi.orgs.importing import HEADERS, SHEETS, ImportFileError, ImportRejected
 from shuzhi.orgs.models import Organization, OrgKind, Person, Position, PositionRole
@@ -515,15 +515,8 @@ class _Rollback(Exception):
 
 
 def _import_and_roll_back(actor, file) -> tuple:
-    """Import `file`, note what it wrote and which Position saves receivers saw, then undo it all."""
-    saved: list[tuple] = []
-
-    def position_saved(sender, instance, created, **kwargs):  # what receivers elsewhere (cycles) see
-        saved.append((created, instance.pk is not None, instance.person.staff_no, instance.organization.name,
-                      instance.role, instance.start_date, instance.end_date))
-
+    """Import `file`, note what it wrote (the open Reviews included), then undo it all."""
     last = AuditEvent.objects.latest("id").pk
-    post_save.connect(position_saved, sender=Position, dispatch_uid="test-import-position-saved")
     try:
         with transaction.atomic():
             summary = run(actor, file)
@@ -536,26 +529,32 @@ def _import_and_roll_back(actor, file) -> tuple:
                 sorted(get_user_model().objects.values_list("username", "must_change_password", "is_active",
                                                             "is_staff", "is_superuser", "last_login")),
                 _normalised_events(last),
-                sorted(saved, key=str),
+                sorted(Review.objects.values_list("organization__name", "secretary__staff_no")),
+                sorted(SecretaryChange.objects.values_list("review__organization__name", "old_secretary__staff_no",
+                                                           "new_secretary__staff_no")),
             )
             raise _Rollback
     except _Rollback:
         return result
-    finally:
-        post_save.disconnect(sender=Position, dispatch_uid="test-import-position-saved")
 
 
-def test_the_bulk_path_writes_the_same_rows_audit_records_and_signals_as_the_services(college, monkeypatch):
+def test_the_bulk_path_writes_the_same_rows_and_audit_records_as_the_services(college, cycle, monkeypatch):
+    """Both paths move the open Review to the new secretary, recorded in the actor's name."""
     positions = [*GOOD_POSITIONS, ("90005", "甲学院教工党支部", "书记", "2024-01-01", "2025-06-30"),
                  ("80003", "甲学院教工党支部", "书记", "2025-07-01", None)]
     people = [*GOOD_PEOPLE, ("委员乙", "90002", "13700000000", "男", "是")]
-    monkeypatch.setattr(importing, "BULK_THRESHOLD", 10_000)
+    monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 10_000)
     through_services = _import_and_roll_back(college.org_dept, good_file(people=people, positions=positions))
-    monkeypatch.setattr(importing, "BULK_THRESHOLD", 0)
+    monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 0)
     in_bulk = _import_and_roll_back(college.org_dept, good_file(people=people, positions=positions))
 
     assert through_services == in_bulk
-    summary, _people, _positions, _accounts, events, position_saves = in_bulk
+    summary, _people, _positions, _accounts, events, reviews, changes = in_bulk
     assert summary.people_created == 3 and summary.positions_ended == 1
-    assert len(events) == 4 + 3 + 1 + 5 + 1 + 1  # orgs, new people, 1 changed person, positions, end, import
-    assert len(position_saves) == 5 + 1
+    assert len([e for e in events if e[1] != "review"]) == 4 + 3 + 1 + 5 + 1 + 1  # orgs, new people,
+    # 1 changed person, positions, end, import; and the Reviews: the moved one, those of new secretaries
+    assert ("甲学院教工党支部", "80003") in reviews
+    assert changes == [("甲学院教工党支部", "90005", "80003")]
+    moved = [e for e in events if e[1] == "review" and e[0] == AuditAction.UPDATE]
+    assert len(moved) == 1 and moved[0][6] == college.org_dept.pk  # actor_id: who imported the file
+    assert all(e[6] == college.org_dept.pk for e in events if e[1] == "review")

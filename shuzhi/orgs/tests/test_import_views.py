@@ -151,7 +151,7 @@ def test_a_file_over_5_mb_is_refused_before_it_is_parsed(college, client_for, mo
     def must_not_parse(file):
         raise AssertionError("parsed a file over the limit")
 
-    monkeypatch.setattr(importing, "parse_workbook", must_not_parse)
+    monkeypatch.setattr(importing.applying, "parse_workbook", must_not_parse)
     big = b"PK\x03\x04" + b"\0" * importing.MAX_UPLOAD_BYTES
     before = db_state()
     response = client_for(college.org_dept).post(IMPORT_URL, {

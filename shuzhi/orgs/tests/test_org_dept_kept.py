@@ -239,7 +239,7 @@ def ending_row(user, end: datetime.date) -> tuple:
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["services", "bulk"])
 def test_an_import_cannot_end_the_last_org_dept_term(college, monkeypatch, bulk):
-    monkeypatch.setattr(importing, "BULK_THRESHOLD", 0 if bulk else 10_000)
+    monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 0 if bulk else 10_000)
     colleague = second_org_dept(college)
     file = make_xlsx(positions=[("90005", "甲学院教工党支部", "书记", START, None),
                                 ending_row(college.org_dept, today()), ending_row(colleague, today())])
@@ -252,7 +252,7 @@ def test_an_import_cannot_end_the_last_org_dept_term(college, monkeypatch, bulk)
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["services", "bulk"])
 def test_an_import_cannot_end_the_importers_own_org_dept_term(college, monkeypatch, bulk):
-    monkeypatch.setattr(importing, "BULK_THRESHOLD", 0 if bulk else 10_000)
+    monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 0 if bulk else 10_000)
     second_org_dept(college)
     file = make_xlsx(positions=[ending_row(college.org_dept, today())])
     with pytest.raises(ImportRejected) as rejected:

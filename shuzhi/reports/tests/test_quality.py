@@ -24,8 +24,10 @@ from shuzhi.reports.quality import (
     load_default_rules,
     parse_rules,
     rules_to_dict,
+    segmentation,
     split_sentences,
 )
+from shuzhi.reports.quality import text as quality_text
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 SAMPLE_FILES = sorted(SAMPLES_DIR.glob("*.json"))
@@ -357,11 +359,11 @@ def test_practices_without_numbers_dates_or_names_have_no_facts():
 
 def test_numbers_dates_and_titles_count_as_facts_but_slogan_numbers_do_not():
     rules = load_default_rules()
-    compiled = quality._compile(rules)
-    _score, hard = quality._fact_score("2025年3月，我讲党课2次，学习《中国共产党纪律处分条例》。", rules, compiled)
+    compiled = quality_text._compile(rules)
+    _score, hard = quality_text._fact_score("2025年3月，我讲党课2次，学习《中国共产党纪律处分条例》。", rules, compiled)
     assert hard == 3  # one date, one number, one title
-    _score, hard = quality._fact_score("增强“四个意识”、坚定“四个自信”、做到“两个维护”，落实“三会一课”，一是进一步加强。",
-                                       rules, compiled)
+    _score, hard = quality_text._fact_score("增强“四个意识”、坚定“四个自信”、做到“两个维护”，落实“三会一课”，一是进一步加强。",
+                                            rules, compiled)
     assert hard == 0
 
 
@@ -402,8 +404,8 @@ def test_the_check_is_deterministic_and_findings_are_values():
 
 
 def test_domain_words_are_not_split_by_jieba():
-    tokenizer, _ = quality._tokenizers(load_default_rules())
-    tokens = quality._tokens(tokenizer, "我严格落实三会一课和主题党日制度，履行第一责任人职责，做到两个维护")
+    tokenizer, _ = segmentation._tokenizers(load_default_rules())
+    tokens = segmentation._tokens(tokenizer, "我严格落实三会一课和主题党日制度，履行第一责任人职责，做到两个维护")
     assert {"三会一课", "主题党日", "第一责任人", "两个维护", "我"} <= set(tokens)
 
 

@@ -120,7 +120,7 @@ def test_seal_verification_names_a_ballot_edited_behind_the_apps_back(college, s
     services.close_survey(college.org_dept, survey)
     survey.refresh_from_db()
     assert services.verify_seal(survey).ok
-    _tamper("UPDATE voting_ballot SET ratings = %s WHERE receipt = %s", ['{"%s": "satisfied"}' % first, receipts[1]])
+    _tamper("UPDATE voting_ballot SET ratings = %s WHERE receipt = %s", [f'{{"{first}": "satisfied"}}', receipts[1]])
     check = services.verify_seal(survey)
     assert not check.ok and check.changed == [receipts[1]] and not check.missing
     out = StringIO()

@@ -110,12 +110,12 @@ def test_ballot_page_costs_one_query(client, survey, django_assert_num_queries):
 def test_every_voter_gets_their_own_csrf_token_and_each_ballot_counts(survey):
     """The ballot page is rendered once per survey and reused: only the CSRF token differs."""
     phones = [Client(enforce_csrf_checks=True) for _ in range(3)]
-    pages = [text(phone.get(url(code))) for phone, code in zip(phones, survey.test_codes)]
+    pages = [text(phone.get(url(code))) for phone, code in zip(phones, survey.test_codes, strict=False)]
     tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages]
     assert len(set(tokens)) == 3
     assert len({re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page) for page in pages}) == 1
     shown = []
-    for phone, code, token in zip(phones, survey.test_codes, tokens):
+    for phone, code, token in zip(phones, survey.test_codes, tokens, strict=False):
         response = phone.post(url(code), {**full(survey), "csrfmiddlewaretoken": token})
         assert response.status_code == 200
         shown.append(re.search(r'id="receipt">([^<]+)<', text(response)).group(1))

@@ -50,7 +50,7 @@ def test_categories_must_add_up_to_100_refused_with_message_and_nothing_written(
     assert response.status_code == 400
     html = response.content.decode()
     assert "各类别权重合计为 90%，须合计为 100%。" in html  # the service's message, in Chinese
-    for name, weight in typed:  # what was typed is kept
+    for name, _weight in typed:  # what was typed is kept
         assert f'value="{name}"' in html
     assert 'class="counter over"' in html and "90%" in html  # the total, also without JavaScript
     assert [(c.name, c.weight) for c in draft.categories.all()] == [("参会人员", Decimal(100))]
@@ -83,7 +83,7 @@ def test_preset_button_fills_the_usual_four_without_saving(college, draft, clien
                                                  rows([("参会人员", "100")], action="preset-categories"))
     assert response.status_code == 200
     html = response.content.decode()
-    for name, weight in FOUR:
+    for name, _weight in FOUR:
         assert f'value="{name}"' in html
     assert list(draft.categories.values_list("name", flat=True)) == ["参会人员"]  # not saved yet
 

@@ -186,7 +186,7 @@ def test_archive_xlsx_has_a_header_sheet_a_frozen_table_and_converts_with_libreo
     leader = next(r for r in ws.iter_rows(min_row=2) if r[0].value == closed.receipts["leader"])
     assert any(c.value == "=SUM(A1) 注重调研" and c.data_type == "s" for c in leader)  # data, not a formula
 
-    from shuzhi.core.testing_office import convert_with_libreoffice, pdf_text, squeeze
+    from shuzhi.core.tests.office import convert_with_libreoffice, pdf_text, squeeze
 
     pdf = convert_with_libreoffice(path, "pdf")
     assert closed.seal_digest[:16] in squeeze(pdf_text(pdf))

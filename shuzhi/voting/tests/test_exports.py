@@ -22,7 +22,7 @@ def xlsx_url(survey) -> str:
 def convert_with_libreoffice(path: Path, fmt: str = "pdf") -> Path:
     """The shared helper when it exists; otherwise LibreOffice headless with a throw-away profile."""
     try:
-        from shuzhi.core.testing_office import convert_with_libreoffice as shared
+        from shuzhi.core.tests.office import convert_with_libreoffice as shared
     except ImportError:
         shared = None
     if shared is not None:
@@ -149,7 +149,7 @@ def injected(college, survey):
     survey.presenters[0]["name"], survey.presenters[0]["org"] = "@SUM(A1)", "+1+1"
     survey.save(update_fields=["presenters"])
     first = str(survey.presenters[0]["review"])
-    for code, text in zip(survey.test_codes, PAYLOADS):
+    for code, text in zip(survey.test_codes, PAYLOADS, strict=False):
         services.cast_ballot(survey.pk, code, BallotInput({first: "satisfied"}, {}, {first: text}, text))
     return services.close_survey(college.org_dept, survey)
 
@@ -164,7 +164,7 @@ def test_names_and_suggestions_that_look_like_formulas_stay_literal_text(college
     assert all(c.data_type == "s" and c.quotePrefix for c in cells if c.value in PAYLOADS)
     path = tmp_path / "results.xlsx"
     path.write_bytes(data)
-    from shuzhi.core.testing_office import pdf_text, squeeze
+    from shuzhi.core.tests.office import pdf_text, squeeze
 
     text = squeeze(pdf_text(convert_with_libreoffice(path)))
     assert squeeze("@SUM(A1)") in text and squeeze("+1+1") in text
@@ -182,7 +182,7 @@ def test_the_ballot_archive_keeps_formula_looking_text_literal(college, injected
     assert all(c.data_type == "s" and c.quotePrefix for c in literal)
     path = tmp_path / "archive.xlsx"
     path.write_bytes(response.content)
-    from shuzhi.core.testing_office import pdf_text, squeeze
+    from shuzhi.core.tests.office import pdf_text, squeeze
 
     text = squeeze(pdf_text(convert_with_libreoffice(path)))
     assert squeeze('=HYPERLINK("http://x","y")') in text and squeeze("@SUM(A1)") in text

@@ -152,7 +152,7 @@ def _sqlite_vote_then_close(college, meeting) -> None:
 
     files = _sqlite_files()
     for name, data in files.items():
-        for code, hashed, receipt in cast:
+        for code, _hashed, _receipt in cast:
             for text in (code, codelib.format_code(code), code.lower()):
                 assert text.encode() not in data, f"used code {text} is in {name}"
         if name.endswith("-wal"):

@@ -81,7 +81,7 @@ def options_strategy(min_size=1):
     return st.lists(st.sampled_from(KEY_POOL), min_size=min_size, max_size=5, unique=True).flatmap(
         lambda keys: st.tuples(*[st.tuples(st.integers(0, 3).map(lambda v: v * 50), st.booleans()) for _ in keys]).map(
             lambda marks, keys=keys: [{"key": k, "label": k, "value": v, "satisfied": s}
-                                      for k, (v, s) in zip(keys, marks)]))
+                                      for k, (v, s) in zip(keys, marks, strict=False)]))
 
 
 rules_strategy = st.fixed_dictionaries({}, optional={
@@ -123,7 +123,7 @@ def test_the_rules_that_set_ballots_aside_agree_with_the_reference(top, presente
 items_strategy = st.lists(st.sampled_from(["duty", "team", "style"]), max_size=3, unique=True).flatmap(
     lambda keys: st.tuples(*[st.one_of(st.none(), options_strategy(2)) for _ in keys]).map(
         lambda opts, keys=keys: [{"key": k, "label": k, **({"options": o} if o is not None else {})}
-                                 for k, o in zip(keys, opts)]))
+                                 for k, o in zip(keys, opts, strict=False)]))
 ballot_strategy = st.builds(
     BallotData,
     category_id=st.sampled_from([1, 2, 3, 4]),  # 4 is on no list of categories

@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {ballot_base}/v/{code}/")
         self._explain_ballot_address(port)
         self._set_demo_passwords()
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for staff_no, label in DEMO_LOGINS:
             person = Person.objects.get(staff_no=staff_no)
             self.stdout.write(f"  {label:<28} 工号 {staff_no}  {person.name}")

@@ -1,0 +1,104 @@
+"""What the quality check reads and says: the report text (ReportText), a finding (Finding), and the
+explanation of every rule (RULE_DESCRIPTIONS), as the rules page and the editor show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shuzhi.reports.sections import KEYS as SECTIONS  # the one wording of the report's sections
+from shuzhi.reports.sections import TITLES as SECTION_TITLES
+
+# --------------------------------------------------------------------------------------------------
+# Public data types
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportText:
+    prior_answers: tuple[tuple[str, str], ...]  # (last year's notified/self-found problem, the answer)
+    practices: str  # 本年度亲力亲为抓基层党建的主要做法
+    problems: str  # 存在的突出问题
+    next_steps: str  # 下一步工作思路和改进措施
+    key_items: tuple[str, ...] = ()  # this year's key content items (年度重点内容)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # stable code, see RULE_DESCRIPTIONS
+    title: str  # short Chinese title
+    explanation: str  # plain Chinese: what was measured, what the rule means, how to fix it
+    section: str | None  # "prior_answers" | "practices" | "problems" | "next_steps" | None
+    sentences: tuple[str, ...]  # exact sentences (or problem texts / key items) of the input that caused it
+    items: tuple[str, ...] = ()  # what is missing, when that is not text of the report (areas, sections)
+
+
+_SEED = "依据《关于基层党组织书记抓党建工作述职评议的实施意见》五（六）"
+
+RULE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "work_report": (
+        "以工作汇报代替工作述职",
+        "述职是书记本人讲自己怎么想、怎么抓、抓成什么样，不是罗列单位召开了几次会、完成了哪些任务。"
+        "报告中大量“召开……会议……次”“完成……”一类句子，却很少出现“我”“本人”“亲自”等体现本人责任的表述，"
+        "就是以工作汇报代替工作述职。改法：每项工作写清楚“我”提出了什么、部署了什么、亲自做了什么、"
+        f"遇到什么难题、怎么解决的，数字作为佐证。（{_SEED}）",
+    ),
+    "team_report": (
+        "以班子述职代替书记述职",
+        "句子的主语多是“党总支”“支委会”“班子”“我们”，而不是“我”“本人”“作为书记”，"
+        "读者看到的是集体做了什么，看不到书记本人履行第一责任人职责的情况。改法：把集体的工作换成本人的角色——"
+        f"是我提议、我主持、我督办、我带头，集体成绩只作为背景。（{_SEED}）",
+    ),
+    "unit_work": (
+        "以单位工作代替书记工作",
+        "招生、就业率、科研项目、教学成果、竞赛获奖、经费等单位业务成绩占了较大篇幅，且这些句子与党建无关。"
+        "业务成绩不是书记抓党建的述职内容。改法：删减或压缩业务成绩，只保留能说明党建如何促进业务的内容，"
+        f"并写清楚党组织、党员在其中做了什么。（{_SEED}）",
+    ),
+    "general_work": (
+        "以全面工作代替党建工作",
+        "讲教学、管理、安全、后勤等全面工作的句子多于讲党支部建设、党员队伍、组织生活、理论学习、"
+        "意识形态、党风廉政等党建工作的句子。改法：围绕实施意见三（一）至（六）的党建内容组织报告，"
+        f"业务工作只在说明党建与业务融合时简要提及。（{_SEED}）",
+    ),
+    "vague": (
+        "以泛泛谈工作代替对工作的思考",
+        "“高度重视”“进一步加强”“切实提高”“取得了显著成效”“还不够深入”等套话较多，"
+        "却没有具体事实，也看不到对原因、根源的分析和本人的反思；或者“存在问题”“下一步措施”整段都是套话。"
+        "改法：每个问题写清楚表现在哪里、原因是什么、本人有什么责任；每条措施写清楚做什么、谁来做、什么时候完成。"
+        f"（{_SEED}）",
+    ),
+    "missing_section": (
+        "缺少必备部分",
+        "实施意见四（二）2要求述职报告写明：上年度问题整改情况、本年度亲力亲为抓党建的主要做法、"
+        "存在的突出问题、下一步工作思路和改进措施。这一部分是空的，请补写。",
+    ),
+    "thin_section": (
+        "内容过于单薄",
+        "这一部分字数明显少于要求的下限，通常说明只写了结论没有写过程、事实和分析。请补充具体做法、事实和原因分析。",
+    ),
+    "unanswered_problem": (
+        "上年度问题没有回应",
+        "实施意见四（二）2要求“注重回应上年度述职通报问题和本人查摆问题整改情况”。这些问题的回应为空，"
+        "或者回应内容与问题本身几乎没有关联，也没有说明整改进展。请逐条写明采取了什么措施、整改到什么程度、还剩什么。",
+    ),
+    "uncovered_area": (
+        "述职内容有遗漏",
+        "实施意见三（一）至（六）列出了六方面述职内容：理论武装、履行第一责任人职责、基层党建重点任务、"
+        "发挥政治功能和战斗堡垒作用、全面从严治党、统战工作。“主要做法”中没有提到列出的方面。"
+        "如果本单位确实没有相关工作，也应简要说明；否则请补写本人抓这方面工作的做法。",
+    ),
+    "uncovered_key_item": (
+        "年度重点内容未涉及",
+        "实施意见三要求结合实际确定年度述职评议考核重点内容。“主要做法”中没有涉及列出的年度重点内容，"
+        "请补写本人抓这些重点任务的做法和成效。",
+    ),
+    "no_facts": (
+        "缺少具体事实",
+        "“主要做法”中很少出现数字、时间、文件或活动名称等具体事实，读者无法判断工作做得怎么样。"
+        "请用具体的次数、人数、时间、文件名、活动名称说明本人做了什么（例如“3月我为全体党员讲专题党课1次”）。",
+    ),
+}
+
+RULE_CODES: tuple[str, ...] = tuple(RULE_DESCRIPTIONS)
+SUBSTITUTION_RULES: tuple[str, ...] = ("work_report", "team_report", "unit_work", "general_work", "vague")

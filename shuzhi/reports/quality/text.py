@@ -1,0 +1,227 @@
+"""Text analysis helpers: counting Han characters, splitting sentences, matching rule words, the compiled
+patterns of a rule set, the fact score of a sentence and the subject of a clause.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shuzhi.reports.quality.rules import RuleSet
+from shuzhi.reports.quality.segmentation import _tokens
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TERMINATORS = "。！？!?；;…\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_CLOSERS = "”’」』）)》】"
+_ENTITY_BEFORE = re.compile(r"&#?[0-9A-Za-z]{1,10}$")  # "&lt;" is text, not a sentence ending in ";"
+
+
+def han_count(text: str) -> int:
+    """Number of Chinese characters in text (the unit of the length thresholds)."""
+    return len(_HAN.findall(text))
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    length = len(text)
+    i = 0
+    while i < length:
+        if text[i] in _TERMINATORS and not (text[i] == ";" and _ENTITY_BEFORE.search(text, max(0, i - 12), i)):
+            end = i + 1
+            while end < length and (text[end] in _CLOSERS
+                                    or (text[end] in _TERMINATORS and text[end] not in _LINE_BREAKS)):
+                end += 1
+            spans.append((start, end))
+            start = i = end
+            continue
+        i += 1
+    if start < length:
+        spans.append((start, length))
+    result: list[tuple[int, int]] = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if begin < end and any(ch.isalnum() for ch in text[begin:end]):
+            result.append((begin, end))
+    return result
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences at 。！？；… and line breaks; each sentence is an exact substring of text."""
+    return [text[begin:end] for begin, end in _sentence_spans(text or "")]
+
+
+def _match_words(words: Sequence[str], text: str, sentence: _Sentence | None = None) -> list[str]:
+    """The words of the list found in the text: longer words as substrings, single characters only as whole
+    jieba tokens (so that 我 does not match 我们 or 我院)."""
+    found = []
+    for word in words:
+        if len(word) > 1:
+            if word in text:
+                found.append(word)
+        elif word in text and sentence is not None and word in sentence.token_set:
+            found.append(word)
+    return found
+
+
+def _present(words: Sequence[str], text: str) -> list[str]:
+    """Words of the list that occur in text at all (a cheap pre-filter before per-sentence matching)."""
+    return [w for w in words if w in text]
+
+
+_LEADING = re.compile(
+    r"^(?:\s|[（(]?[一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是]|\d{1,3}[、.．)）]"
+    r"|第[一二三四五六七八九十]{1,3}[，,、]|其[一二三四五六七八九十][，,、]|首先[，,]?|其次[，,]?|再次[，,]?"
+    r"|最后[，,]?|此外[，,]?|同时[，,]?|另外[，,]?|[:：、，,]"
+    r"|(?:今年以来|一年来|一年以来|本年度|年度内|全年|过去一年|\d{4}\s*年(?:以来|度)?)[，,]?)+"
+)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """Regexes and word lists derived from a RuleSet once."""
+
+    date: re.Pattern[str]
+    number: re.Pattern[str]
+    title: re.Pattern[str]
+    action: re.Pattern[str] | None
+    fixed: re.Pattern[str] | None
+    first_person_phrases: tuple[str, ...]
+    first_person_tokens: frozenset[str]
+    collective_words: tuple[str, ...]
+    verbs: frozenset[str]  # rule words that act as verbs (our added words have no part-of-speech tag)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=16)
+def _compile(rules: RuleSet) -> _Compiled:
+    facts = rules.facts
+    cn = "一二两三四五六七八九十百千万"
+    date_parts = [r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?", r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?",
+                  r"\d{1,2}\s*[日号]", r"[一二三四五六七八九十]{1,3}月(?:份|底|初|中旬|上旬|下旬)?"]
+    if facts.date_words:
+        date_parts.append(_alternation(facts.date_words))
+    number = (rf"(?<![第\d.{cn}])(?:\d+(?:\.\d+)?|[{cn}]+)\s*(?:余|多)?\s*(?:{_alternation(facts.measure_words)})")
+    action = None
+    if facts.action_verbs and facts.event_nouns:
+        action = re.compile(rf"(?:{_alternation(facts.action_verbs)})[^，,。；;！!？?\n]{{0,12}}?"
+                            rf"(?:{_alternation(facts.event_nouns)})")
+    fixed = re.compile(_alternation(facts.fixed_phrases)) if facts.fixed_phrases else None
+    first_person = rules.team_report.first_person_words
+    return _Compiled(
+        date=re.compile("|".join(date_parts)),
+        number=re.compile(number),
+        title=re.compile(r"《[^《》\n]{1,60}》|“[^“”\n]{2,30}”|「[^「」\n]{2,30}」|\"[^\"\n]{2,30}\""),
+        action=action,
+        fixed=fixed,
+        first_person_phrases=tuple(w for w in first_person if len(w) > 1),
+        first_person_tokens=frozenset(first_person),
+        collective_words=rules.team_report.collective_words,
+        verbs=frozenset(rules.vague.slogan_words + rules.work_report.report_words + rules.work_report.personal_words
+                        + rules.prior_problems.rectified_words),
+    )
+
+
+def _mask(pattern: re.Pattern[str], text: str) -> tuple[int, str]:
+    """Count the pattern's matches and blank them out so that later patterns do not count them again."""
+    count = 0
+
+    def blank(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return " " * len(match.group(0))
+
+    masked = pattern.sub(blank, text)
+    return count, masked
+
+
+def _fact_score(text: str, rules: RuleSet, compiled: _Compiled) -> tuple[float, int]:
+    """(weighted fact score, number of hard facts: numbers, dates, titles)."""
+    titles = 0
+    for match in compiled.title.finditer(text):
+        inner = match.group(0)[1:-1].strip()
+        if inner and inner not in rules.facts.fixed_phrases:
+            titles += 1
+    work = compiled.title.sub(lambda m: " " * len(m.group(0)), text)
+    if compiled.fixed is not None:
+        work = compiled.fixed.sub(lambda m: " " * len(m.group(0)), work)
+    dates, work = _mask(compiled.date, work)
+    numbers, work = _mask(compiled.number, work)
+    actions = len(compiled.action.findall(work)) if compiled.action is not None else 0
+    hard = titles + dates + numbers
+    return hard + actions * rules.facts.action_weight, hard
+
+
+class _Sentence:
+    """A sentence of a section; segmented only when a rule needs its tokens (jieba is the slow part)."""
+
+    __slots__ = ("text", "_tokenizer", "_token_set")
+
+    def __init__(self, text: str, tokenizer: Any) -> None:
+        self.text = text
+        self._tokenizer = tokenizer
+        self._token_set: frozenset[str] | None = None
+
+    @property
+    def token_set(self) -> frozenset[str]:
+        if self._token_set is None:
+            self._token_set = frozenset(_tokens(self._tokenizer, self.text))
+        return self._token_set
+
+
+def _analyse(text: str, tokenizer: Any) -> list[_Sentence]:
+    return [_Sentence(sentence, tokenizer) for sentence in split_sentences(text)]
+
+
+_CLAUSE = re.compile(r"[，,：:]")
+
+
+def _subject(sentence: _Sentence, rules: RuleSet, compiled: _Compiled,
+             pos_tokenizer: Any) -> tuple[str, str] | None:
+    """("first", word) when the sentence's subject is the secretary, ("collective", word) when it is the team
+    or the organisation, None when neither can be told (no subject, or the subject is something else).
+
+    The subject is looked for in the first words of the sentence (after list markers such as 一是、（二）
+    and time phrases such as 今年以来). An opening clause that starts with a preposition or is only a time
+    phrase (在党总支的领导下，…／年初，…) is skipped: the subject follows it."""
+    window = rules.team_report.subject_window
+    stripped = _LEADING.sub("", sentence.text)
+    if any(phrase in stripped[:window] for phrase in compiled.first_person_phrases):
+        return "first", next(p for p in compiled.first_person_phrases if p in stripped[:window])
+    for clause in _CLAUSE.split(stripped, maxsplit=2)[:2]:
+        pairs: list[tuple[str, str]] = []
+        offset = 0
+        for item in pos_tokenizer.lcut(clause[: window + 6], HMM=False):
+            if offset >= window:
+                break
+            pairs.append((item.word, item.flag))
+            offset += len(item.word)
+        if not pairs:
+            continue
+        for word, _flag in pairs:
+            if word in compiled.first_person_tokens:
+                return "first", word
+        bare_time = all(flag.startswith(("t", "m", "x", "eng")) and word not in compiled.collective_words
+                        for word, flag in pairs)
+        if pairs[0][1] == "p" or bare_time:
+            continue  # 在…下／通过…／围绕…，or a bare time phrase: the subject comes in the next clause
+        for word, flag in pairs:
+            if word in compiled.collective_words:
+                return "collective", word
+            for collective in compiled.collective_words:
+                if len(collective) > 1 and collective in word:
+                    return "collective", collective
+            if (flag.startswith(("v", "p")) and flag != "vn") or word in compiled.verbs:
+                return None  # a verb or preposition comes first: what follows is an object, not the subject
+        return None
+    return None
