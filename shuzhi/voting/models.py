@@ -8,7 +8,7 @@ Anonymity is a property of the schema, checked by tests:
   refuse a second use).
 - Closing the vote rewrites the survey's codes and ballots in random order in one transaction (on
   PostgreSQL every row also carries the id of the transaction that wrote it), then scrubs what the
-  database files still hold of the vote (services.close_survey, docs/vote-anonymity.md).
+  database files still hold of the vote (closing.close_survey, docs/vote-anonymity.md).
 """
 
 from __future__ import annotations

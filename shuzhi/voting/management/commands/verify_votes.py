@@ -9,7 +9,7 @@ Exits with status 1 if any vote differs from its seal, naming each changed, miss
 from django.core.management.base import BaseCommand, CommandError
 
 from shuzhi.voting.models import Survey, SurveyStatus
-from shuzhi.voting.services import verify_seal
+from shuzhi.voting.closing import verify_seal
 
 
 class Command(BaseCommand):
