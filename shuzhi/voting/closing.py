@@ -16,7 +16,18 @@ from django.utils.translation import gettext as _
 from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record
 from shuzhi.voting import secrecy
-from shuzhi.voting.models import Ballot, PaperEntry, Survey, SurveyStatus
+from shuzhi.voting.models import (
+    Ballot,
+    PaperEntry,
+    ResultKind,
+    Survey,
+    SurveyStatus,
+    VoteResult,
+    VoteSummary,
+)
+from shuzhi.voting.results import SurveyResults
+from shuzhi.voting.results import results as recount
+from shuzhi.voting.tally import PresenterResult
 
 
 def ballot_payload(ballot: Ballot, category_names: dict[int, str]) -> str:
@@ -51,7 +62,8 @@ def seal_of(survey: Survey) -> tuple[str, dict[str, str]]:
 @transaction.atomic
 def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     """Close the vote: no ballot is taken after this, and the result never changes. Seals the ballots
-    (a digest over every ballot), rewrites the survey's codes and ballots in random order in the same
+    (a digest over every ballot), stores each presenter's result (store_results; not for a
+    rehearsal), rewrites the survey's codes and ballots in random order in the same
     transaction, and once it has committed scrubs the database files (secrecy.scrub_files), so that
     afterwards nothing stored, in rows or in the files, pairs a ballot with its code."""
     survey = Survey.objects.select_for_update().select_related("meeting").get(pk=survey.pk)
@@ -68,11 +80,113 @@ def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.seal_digest = top
     survey.seal = {"algorithm": "sha256", "count": len(per_ballot), "ballots": per_ballot}
     survey.save(update_fields=["seal_digest", "seal"])
+    store_results(survey)
     PaperEntry.objects.filter(survey=survey).delete()
     record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(per_ballot),
                                                         "seal": top}, note=_("vote closed"))
     return survey
+
+
+# --- The stored results ----------------------------------------------------------------------------
+
+def _row_record(p: PresenterResult, kind: str, position: int) -> dict:
+    """One presenter's figures as they are stored (VoteResult's fields): Decimals and strings, no float."""
+    return {
+        "review": p.review_id, "kind": kind, "position": position, "name": p.name, "organization": p.organization,
+        "score": p.score_exact, "satisfaction_rate": p.satisfaction_exact, "rated": p.rated,
+        "not_rated": p.not_rated, "counts": dict(p.counts),
+        "by_category": [{"category": c.name, "weight": f"{c.weight:.2f}", "counts": dict(c.counts),
+                         "rated": c.rated, "mean": None if c.mean_exact is None else str(c.mean_exact)}
+                        for c in p.by_category],
+        "item_counts": {k: dict(v) for k, v in p.item_counts.items()}, "suggestions": list(p.suggestions),
+    }
+
+
+def result_record(outcome: SurveyResults) -> tuple[dict, list[dict]]:
+    """A count of the ballots (results.results) as it is stored: (the VoteSummary's fields, one dict of
+    VoteResult fields per presenter and kind, in ballot order)."""
+    weights = ([{"category": c.name, "weight": f"{c.weight:.2f}"} for c in outcome.presenters[0].by_category]
+               if outcome.presenters else
+               [{"category": c.name, "weight": f"{c.weight:.2f}"} for c in outcome.survey.categories.all()])
+    summary = {
+        "ballots": outcome.ballots, "valid": outcome.valid, "void": dict(outcome.void),
+        "set_aside": dict(outcome.flagged), "codes_issued": outcome.codes_issued, "weights": weights,
+        "overall_suggestions": {"counted": list(outcome.suggestions.overall),
+                                "void": list(outcome.void_suggestions.overall),
+                                "set_aside": list(outcome.flagged_suggestions.overall)},
+        "void_suggestions": {str(p.review_id): list(p.texts) for p in outcome.void_suggestions.presenters},
+    }
+    rows = [_row_record(p, ResultKind.COUNTED, i) for i, p in enumerate(outcome.presenters, 1)]
+    rows += [_row_record(p, ResultKind.SET_ASIDE, i) for i, p in enumerate(outcome.flagged_presenters, 1)]
+    return summary, rows
+
+
+_SUMMARY_FIELDS = ("ballots", "valid", "void", "set_aside", "codes_issued", "weights", "overall_suggestions",
+                   "void_suggestions")
+_ROW_FIELDS = ("position", "name", "organization", "score", "satisfaction_rate", "rated", "not_rated", "counts",
+               "by_category", "item_counts", "suggestions")
+
+
+def store_results(survey: Survey) -> None:
+    """Store the count of a closed real vote (VoteSummary, one VoteResult per presenter and kind), inside
+    the caller's transaction (close_survey's, so a failure leaves neither the result nor a closed vote).
+    The new COUNTED rows are each Review's current result; an earlier vote's result of the same Review
+    stays, no longer current. A rehearsal stores nothing; a vote already stored is left alone."""
+    if survey.is_rehearsal or VoteSummary.objects.filter(survey=survey).exists():
+        return
+    summary, rows = result_record(recount(survey))
+    VoteSummary.objects.create(survey=survey, **summary)
+    counted = [r["review"] for r in rows if r["kind"] == ResultKind.COUNTED]
+    VoteResult.objects.filter(review_id__in=counted, kind=ResultKind.COUNTED, is_current=True).update(is_current=False)
+    VoteResult.objects.bulk_create([
+        VoteResult(survey=survey, review_id=r["review"], kind=r["kind"], **{f: r[f] for f in _ROW_FIELDS})
+        for r in rows])
+
+
+def stored_record(survey: Survey) -> tuple[dict, list[dict]] | None:
+    """The stored count of a vote in result_record's form, or None if nothing is stored."""
+    summary = VoteSummary.objects.filter(survey=survey).first()
+    if summary is None:
+        return None
+    rows = [{"review": r.review_id, "kind": r.kind, **{f: getattr(r, f) for f in _ROW_FIELDS}}
+            for r in VoteResult.objects.filter(survey=survey).order_by("kind", "position")]
+    return {f: getattr(summary, f) for f in _SUMMARY_FIELDS}, rows
+
+
+@dataclass
+class ResultCheck:
+    ok: bool
+    stored: bool  # a result was stored for the vote
+    differences: list[str]  # e.g. "张三（score）: stored 83.3333, recount 80.0000"
+
+
+def _label(row: dict) -> str:
+    kind = "" if row["kind"] == ResultKind.COUNTED else "·存疑票"
+    return f"{row['organization']} {row['name']}{kind}"
+
+
+def verify_results(survey: Survey) -> ResultCheck:
+    """Recount the ballots and compare with the stored result, naming every figure that differs."""
+    stored = stored_record(survey)
+    if stored is None:
+        return ResultCheck(False, False, [])
+    summary, rows = stored
+    fresh_summary, fresh_rows = result_record(recount(survey))
+    differences = [f"测评汇总（{f}）：存储 {summary[f]}，重新计票 {fresh_summary[f]}"
+                   for f in _SUMMARY_FIELDS if summary[f] != fresh_summary[f]]
+    stored_by_key = {(r["review"], r["kind"]): r for r in rows}
+    fresh_by_key = {(r["review"], r["kind"]): r for r in fresh_rows}
+    for key, fresh in fresh_by_key.items():
+        row = stored_by_key.get(key)
+        if row is None:
+            differences.append(f"{_label(fresh)}：没有存储的结果")
+            continue
+        differences += [f"{_label(fresh)}（{f}）：存储 {row[f]}，重新计票 {fresh[f]}"
+                        for f in _ROW_FIELDS if row[f] != fresh[f]]
+    differences += [f"{_label(row)}：存储的结果不在重新计票中" for key, row in stored_by_key.items()
+                    if key not in fresh_by_key]
+    return ResultCheck(not differences, True, differences)
 
 
 # --- Verifying the seal ---------------------------------------------------------------------------

@@ -6,13 +6,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from decimal import Decimal
 
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from shuzhi.voting import ballotform
-from shuzhi.voting.models import Ballot, BallotCode, Survey
-from shuzhi.voting.tally import PresenterResult, tally_rows
+from shuzhi.voting.models import (
+    Ballot,
+    BallotCode,
+    ResultKind,
+    Survey,
+    VoteResult,
+    VoteSummary,
+)
+from shuzhi.voting.tally import CategoryResult, PresenterResult, tally_rows
 
 
 @dataclass(frozen=True)
@@ -131,3 +139,59 @@ def turnout(survey: Survey) -> tuple[int, int]:
 def receipts(survey: Survey) -> list[str]:
     """Every receipt code, sorted, for voters to check their ballot was counted (after closing only)."""
     return sorted(Ballot.objects.filter(survey=survey).values_list("receipt", flat=True))
+
+
+# --- The stored results (VoteSummary, VoteResult: stored when the vote closes) ------------------------
+
+def _stored_presenter(row: VoteResult) -> PresenterResult:
+    return PresenterResult(
+        review_id=row.review_id, name=row.name, organization=row.organization, counts=row.counts, rated=row.rated,
+        not_rated=row.not_rated, satisfaction_rate=row.satisfaction_rate, score=row.score,
+        by_category=[CategoryResult(i, c["category"], Decimal(c["weight"]), c["counts"], c["rated"],
+                                    None if c["mean"] is None else Decimal(c["mean"]),
+                                    None if c["mean"] is None else Decimal(c["mean"]))
+                     for i, c in enumerate(row.by_category)],
+        item_counts=row.item_counts, suggestions=row.suggestions,
+        score_exact=row.score, satisfaction_exact=row.satisfaction_rate)
+
+
+def stored_results(survey: Survey) -> SurveyResults | None:
+    """The results stored when the vote closed, in the shape results() gives (scores and rates are the
+    stored Decimals), or None if none are stored (a rehearsal, an open vote). Two queries, whatever
+    the number of presenters and ballots."""
+    summary = VoteSummary.objects.filter(survey=survey).first()
+    if summary is None:
+        return None
+    counted, set_aside = [], []
+    for row in VoteResult.objects.filter(survey=survey).order_by("kind", "position"):
+        (counted if row.kind == ResultKind.COUNTED else set_aside).append(_stored_presenter(row))
+    overall = summary.overall_suggestions
+
+    def by_review(tallied: list[PresenterResult]) -> dict[str, list[str]]:
+        return {str(p.review_id): p.suggestions for p in tallied}
+
+    return SurveyResults(
+        survey=survey, presenters=counted, ballots=summary.ballots, valid=summary.valid, void=summary.void,
+        flagged=summary.set_aside, flagged_presenters=set_aside, codes_issued=summary.codes_issued,
+        suggestions=_suggestions(survey.presenters, by_review(counted), overall.get("counted", [])),
+        void_suggestions=_suggestions(survey.presenters, summary.void_suggestions, overall.get("void", [])),
+        flagged_suggestions=_suggestions(survey.presenters, by_review(set_aside), overall.get("set_aside", [])),
+    )
+
+
+def current_result(review_id: int) -> VoteResult | None:
+    """The Review's current result (the latest closed real vote it was presented at), with its survey
+    and meeting, or None before that vote has closed."""
+    return (VoteResult.objects.filter(review_id=review_id, kind=ResultKind.COUNTED, is_current=True)
+            .select_related("survey__meeting", "survey__stored_summary").first())
+
+
+SMALL_CATEGORY = 3  # a voter category with fewer valid ballots than this is flagged (docs/vote-anonymity.md)
+
+
+def small_categories(result: PresenterResult | None) -> list[str]:
+    """The voter categories with fewer than SMALL_CATEGORY ballots rating this presenter (but at least
+    one): their figures, and through the weights the score, can show how those few voted."""
+    if result is None:
+        return []
+    return [c.name for c in result.by_category if 0 < c.rated < SMALL_CATEGORY]

@@ -390,6 +390,12 @@ def option_summary(options: list[dict]) -> tuple[str, str]:
     return values, satisfied
 
 
+def closed_outcome(survey: Survey) -> vote_results.SurveyResults:
+    """The results a page or file shows: those stored when the vote closed; for a rehearsal (which
+    stores nothing) a count of its ballots."""
+    return vote_results.stored_results(survey) or vote_results.results(survey)
+
+
 @login_required
 @require_GET
 def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
@@ -398,7 +404,7 @@ def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespon
                "can_run": access.can_run_meeting(request.user, meeting)}
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/results.html", context)
-    outcome = vote_results.results(survey)
+    outcome = closed_outcome(survey)
     options, items = survey.form["options"], survey.form.get("items", [])
     values, satisfied = option_summary(options)
     context.update({
@@ -409,6 +415,7 @@ def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespon
         "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.flagged.items()],
         "formula": _(FORMULA), "option_values": values, "satisfied_labels": satisfied,
         "uncounted_suggestions": outcome.void_suggestions.count + outcome.flagged_suggestions.count,
+        "small_categories": sorted({n for p in outcome.presenters for n in vote_results.small_categories(p)}),
     })
     return render(request, "voting/results.html", context)
 
@@ -421,7 +428,7 @@ def results_xlsx(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/results.html", {"meeting": meeting, "survey": survey,
                                                        "back": _manage_url(survey)}, status=409)
-    content = exports.results_workbook(meeting, survey, vote_results.results(survey), formula=_(FORMULA))
+    content = exports.results_workbook(meeting, survey, closed_outcome(survey), formula=_(FORMULA))
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, exports.results_file_name(meeting, survey))
     return response

@@ -329,7 +329,7 @@ def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
                      "can_run": access.can_run_meeting(request.user, meeting)}
     if not context["closed"]:
         return render(request, "voting/design/breakdown.html", context)
-    outcome = vote_results.results(survey)
+    outcome = vote_views.closed_outcome(survey)
     options = survey.form["options"]
     context.update({
         "r": outcome, "options": options, "formula": _(FORMULA),
@@ -346,11 +346,15 @@ def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
 @login_required
 @require_GET
 def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    """Whether the stored ballots still match the seal made at closing, naming each difference."""
+    """Whether the stored ballots still match the seal made at closing, naming each difference; and,
+    for those who run the meeting, a recount of the sealed ballots compared with the stored results."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
-    check = closing.verify_seal(survey) if survey.status == SurveyStatus.CLOSED else None
+    closed = survey.status == SurveyStatus.CLOSED
+    check = closing.verify_seal(survey) if closed else None
+    can_run = access.can_run_meeting(request.user, meeting)
+    recount = closing.verify_results(survey) if closed and can_run and not survey.is_rehearsal else None
     return render(request, "voting/design/verify.html", {
-        "meeting": meeting, "survey": survey, "check": check, "can_run": access.can_run_meeting(request.user, meeting),
+        "meeting": meeting, "survey": survey, "check": check, "can_run": can_run, "recount": recount,
     })
 
 
