@@ -18,8 +18,12 @@ from shuzhi.meetings import services as meeting_services
 from shuzhi.meetings.models import AgendaItem
 from shuzhi.voting import closing, setup
 from shuzhi.voting.casting import BallotInput, cast_ballot
-from shuzhi.voting.models import ResultKind, Survey, SurveyStatus, VoteResult, VoteSummary
-from shuzhi.voting.results import results as recount
+from shuzhi.voting.models import (
+    ResultKind,
+    SurveyStatus,
+    VoteResult,
+    VoteSummary,
+)
 
 VALUES = {"satisfied": 100, "basic": 60, "unsatisfied": 0}
 
