@@ -191,7 +191,8 @@ SMALL_CATEGORY = 3  # a voter category with fewer valid ballots than this is fla
 
 def small_categories(result: PresenterResult | None) -> list[str]:
     """The voter categories with fewer than SMALL_CATEGORY ballots rating this presenter (but at least
-    one): their figures, and through the weights the score, can show how those few voted."""
-    if result is None:
+    one): their figures, and through the weights the score, can show how those few voted. With one
+    category there is nothing per category to show beyond the totals, so nothing is flagged."""
+    if result is None or len(result.by_category) < 2:
         return []
     return [c.name for c in result.by_category if 0 < c.rated < SMALL_CATEGORY]
