@@ -154,11 +154,22 @@ def stored_record(survey: Survey) -> tuple[dict, list[dict]] | None:
     return {f: getattr(summary, f) for f in _SUMMARY_FIELDS}, rows
 
 
+# What verify_votes and the verify page call each stored figure (Chinese: they are read by the people
+# who run the meeting and by the server's operator, like the rest of verify_votes' output).
+FIGURE_NAMES = {
+    "ballots": "收回测评票数", "valid": "有效票数", "void": "无效票数", "set_aside": "另行统计票数",
+    "codes_issued": "发放测评码数", "weights": "各类评议人员权重", "overall_suggestions": "总体意见建议",
+    "void_suggestions": "无效票上的意见建议", "position": "序号", "name": "姓名", "organization": "党组织",
+    "score": "得分", "satisfaction_rate": "满意率", "rated": "评价票数", "not_rated": "未评价票数",
+    "counts": "各选项票数", "by_category": "各类评议人员统计", "item_counts": "分项票数", "suggestions": "意见建议",
+}
+
+
 @dataclass
 class ResultCheck:
     ok: bool
     stored: bool  # a result was stored for the vote
-    differences: list[str]  # e.g. "张三（score）: stored 83.3333, recount 80.0000"
+    differences: list[str]  # e.g. "甲学院党总支 张三（得分）：存储 83.3333，重新计票 80.0000"
 
 
 def _label(row: dict) -> str:
@@ -173,7 +184,7 @@ def verify_results(survey: Survey) -> ResultCheck:
         return ResultCheck(False, False, [])
     summary, rows = stored
     fresh_summary, fresh_rows = result_record(recount(survey))
-    differences = [f"测评汇总（{f}）：存储 {summary[f]}，重新计票 {fresh_summary[f]}"
+    differences = [f"测评汇总（{FIGURE_NAMES[f]}）：存储 {summary[f]}，重新计票 {fresh_summary[f]}"
                    for f in _SUMMARY_FIELDS if summary[f] != fresh_summary[f]]
     stored_by_key = {(r["review"], r["kind"]): r for r in rows}
     fresh_by_key = {(r["review"], r["kind"]): r for r in fresh_rows}
@@ -182,7 +193,7 @@ def verify_results(survey: Survey) -> ResultCheck:
         if row is None:
             differences.append(f"{_label(fresh)}：没有存储的结果")
             continue
-        differences += [f"{_label(fresh)}（{f}）：存储 {row[f]}，重新计票 {fresh[f]}"
+        differences += [f"{_label(fresh)}（{FIGURE_NAMES[f]}）：存储 {row[f]}，重新计票 {fresh[f]}"
                         for f in _ROW_FIELDS if row[f] != fresh[f]]
     differences += [f"{_label(row)}：存储的结果不在重新计票中" for key, row in stored_by_key.items()
                     if key not in fresh_by_key]

@@ -166,12 +166,12 @@ def test_verify_votes_names_a_stored_result_changed_behind_the_applications_back
     with pytest.raises(CommandError):
         call_command("verify_votes", stdout=out)
     report = out.getvalue()
-    assert "FAIL" in report and f"{first['org']} {first['name']}（score）" in report
+    assert "FAIL" in report and f"{first['org']} {first['name']}（得分）" in report
     assert "99.5" in report and "65.0000" in report  # stored, and the recount: (100+100+60+0)/4
     assert survey.presenters[1]["name"] not in report  # only the changed result is named
     page = client_for(college.org_dept).get(f"/meetings/{survey.meeting_id}/vote-design/{survey.pk}/verify/")
     html = page.content.decode()
-    assert 'id="recount-differs"' in html and f"{first['name']}（score）" in html
+    assert 'id="recount-differs"' in html and f"{first['name']}（得分）" in html
     # The seal is untouched: the ballots are fine, only the stored result was changed.
     assert 'id="verify-ok"' in html
 
