@@ -30,7 +30,7 @@ def build_vote(presenters: int, codes: int, *, actor: str = "bench") -> dict:
     from shuzhi.meetings import services as meetings
     from shuzhi.orgs import services as orgs
     from shuzhi.orgs.models import OrgKind, PositionRole
-    from shuzhi.voting import services as voting
+    from shuzhi.voting import setup
 
     start = datetime.date(2024, 1, 1)
     committee = orgs.create_organization(actor, name="学校党委", kind=OrgKind.COMMITTEE, parent=None)
@@ -47,11 +47,11 @@ def build_vote(presenters: int, codes: int, *, actor: str = "bench") -> dict:
                                         starts_at=timezone.now(), place="行政楼第一会议室",
                                         expected_attendees=min(codes, meetings.MAX_ATTENDEES),
                                         agenda=[(r, "on_site") for r in reviews])
-    survey = voting.create_survey(actor, meeting)
+    survey = setup.create_survey(actor, meeting)
     plain: list[str] = []
     while len(plain) < codes:
-        plain += voting.issue_codes(actor, survey, min(voting.MAX_CODES_PER_ISSUE, codes - len(plain)))
-    survey = voting.open_survey(actor, survey)
+        plain += setup.issue_codes(actor, survey, min(setup.MAX_CODES_PER_ISSUE, codes - len(plain)))
+    survey = setup.open_survey(actor, survey)
     return {"survey": survey.pk, "presenters": [p["review"] for p in survey.presenters], "codes": plain}
 
 

@@ -1,12 +1,12 @@
-"""Tallying a closed vote: services.results() on 1,000 ballots x 60 presenters.
+"""Tallying a closed vote: results.results() on 1,000 ballots x 60 presenters.
 
     .venv/bin/python bench/tally.py --database sqlite|postgres [--ballots 1000] [--presenters 60] [--runs 9]
 
 A fresh database (SQLite temp file, or a PostgreSQL database created here and dropped at the end),
 migrated; a committee meeting with 60 presenters and its survey (bench/benchdata.py, through the
-services); 1,000 ballots cast through services.cast_ballot (ratings drawn 70/25/5 % satisfied /
+services); 1,000 ballots cast through casting.cast_ballot (ratings drawn 70/25/5 % satisfied /
 basic / unsatisfied, some presenters left unrated, suggestions on 15 %); the vote closed with
-services.close_survey (which seals it). Then services.results(survey) is timed `--runs` times, each
+closing.close_survey (which seals it). Then vote_results.results(survey) is timed `--runs` times, each
 on a freshly fetched Survey (as a results page does), and the median is printed in ms.
 """
 
@@ -28,12 +28,13 @@ def child(args) -> dict:
     import django
 
     django.setup()
-    from django.db import connection
-
     import benchdata
-    from shuzhi.voting import services
-    from shuzhi.voting.models import Survey
+    from django.db import connection
     from vote_load import SUGGESTIONS
+
+    from shuzhi.voting import casting, closing
+    from shuzhi.voting import results as vote_results
+    from shuzhi.voting.models import Survey
 
     vote = benchdata.build_vote(args.presenters, args.ballots)
     rng = random.Random(2026)
@@ -45,11 +46,11 @@ def child(args) -> dict:
                 ratings[str(review)] = rng.choices(["satisfied", "basic", "unsatisfied"], [70, 25, 5])[0]
             if rng.random() < 0.15:
                 suggestions[str(review)] = rng.choice(SUGGESTIONS)
-        services.cast_ballot(vote["survey"], code, services.BallotInput(ratings, {}, suggestions, "会议组织有序"))
+        casting.cast_ballot(vote["survey"], code, casting.BallotInput(ratings, {}, suggestions, "会议组织有序"))
     cast_s = time.perf_counter() - started
     survey = Survey.objects.get(pk=vote["survey"])
     started = time.perf_counter()
-    services.close_survey("bench", survey)
+    closing.close_survey("bench", survey)
     close_s = time.perf_counter() - started
     timings, cpu_times, statements = [], [], []
 
@@ -62,7 +63,7 @@ def child(args) -> dict:
         statements.clear()
         with connection.execute_wrapper(count):
             started, cpu = time.perf_counter(), time.process_time()
-            result = services.results(survey)
+            result = vote_results.results(survey)
             timings.append(time.perf_counter() - started)
             cpu_times.append(time.process_time() - cpu)
     if args.profile:
@@ -72,7 +73,7 @@ def child(args) -> dict:
 
         profiler = cProfile.Profile()
         survey = Survey.objects.get(pk=vote["survey"])
-        profiler.runcall(services.results, survey)
+        profiler.runcall(vote_results.results, survey)
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
         print(out.getvalue(), file=sys.stderr)

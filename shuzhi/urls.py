@@ -11,7 +11,7 @@ urlpatterns = [
     path("audit/", include("shuzhi.audit.urls")),
     path("cycles/", include("shuzhi.cycles.urls")),
     path("reports/", include("shuzhi.reports.urls")),
-    path("meetings/<int:meeting_id>/vote/", include("shuzhi.voting.urls")),
+    path("", include("shuzhi.voting.urls")),  # meetings/<id>/vote/… and reviews/<id>/result/
     path("meetings/<int:meeting_id>/vote-design/", include("shuzhi.voting.urls_design")),
     path("cycles/<int:cycle_id>/ballot-form/", include("shuzhi.voting.urls_cycle_form")),
     path("v/", include("shuzhi.voting.urls_ballot")),

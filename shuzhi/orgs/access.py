@@ -227,6 +227,16 @@ def get_review_for(user, review_id: object, *, for_update: bool = False):
                 review_id, manage=False, for_update=for_update, user=user)
 
 
+def get_review_result_for(user, review_id: object):
+    """(the Review, its current stored vote result or None before its vote has closed) for those who
+    may read the Review: its own secretary, the reviewing organisation's leaders, the org dept and the
+    committee. Anyone else — another secretary — gets 404, whatever the id."""
+    from shuzhi.voting.results import current_result
+
+    review = get_review_for(user, review_id)
+    return review, current_result(review.pk)
+
+
 def is_review_secretary(user, review) -> bool:
     scope = scope_for(user)
     return scope.person_id is not None and review.secretary_id == scope.person_id

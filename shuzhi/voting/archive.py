@@ -1,6 +1,6 @@
 """原始测评票存档: every ballot of a closed vote, anonymous, as .xlsx and .csv. Pure: rows in, bytes out.
 
-The table is services.archive_rows (one row per ballot, in receipt order, with the ballot's canonical
+The table is closing.archive_rows (one row per ballot, in receipt order, with the ballot's canonical
 JSON text and its SHA-256). Above it (the csv) or on its own sheet (the xlsx) stands a header block:
 the meeting, the seal digest and how to re-verify without the system:
   1. sha256(UTF-8 bytes of each row's JSON text) = that row's digest column;
@@ -28,7 +28,7 @@ from shuzhi.core import spreadsheets
 XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 FONT_NAME = spreadsheets.FONT_NAME
-TABLE_MARKER = "回执码"  # the first header of the ballot table (services.archive_rows)
+TABLE_MARKER = "回执码"  # the first header of the ballot table (closing.archive_rows)
 JSON_HEADER = "票面数据(JSON)"
 DIGEST_HEADER = "单票摘要(SHA-256)"
 FORMULA_START = ("=", "+", "-", "@")

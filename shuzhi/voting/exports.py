@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shuzhi.core import spreadsheets
-from shuzhi.voting.services import Suggestions, SurveyResults
+from shuzhi.voting.results import Suggestions, SurveyResults
 from shuzhi.voting.tally import PresenterResult
 
 XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE

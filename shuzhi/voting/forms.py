@@ -5,7 +5,7 @@ The ballot (phone and paper entry alike) posts plain fields, read by ballot_inpu
   i_<review id>_<item>    an item's option key, when the ballot form has items
   s_<review id>           the suggestion for that presenter
   overall                 the overall suggestion
-Everything is checked by services.clean_ballot; here it is only collected, so a refused ballot can be
+Everything is checked by casting.clean_ballot; here it is only collected, so a refused ballot can be
 shown again exactly as it was filled in.
 """
 
@@ -17,15 +17,15 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from shuzhi.voting import services
+from shuzhi.voting import casting, setup
+from shuzhi.voting.casting import BallotInput
 from shuzhi.voting.models import Survey, VoterCategory
-from shuzhi.voting.services import BallotInput
 
 MAX_FIELD_CHARS = 10_000  # longer posted text is cut here; the service then refuses it with its message
 
 
 def ballot_input_from(data: QueryDict, survey: Survey) -> BallotInput:
-    """The posted ballot as a BallotInput, unvalidated (services.cast_ballot validates)."""
+    """The posted ballot as a BallotInput, unvalidated (casting.cast_ballot validates)."""
     ratings: dict[str, str] = {}
     items: dict[str, dict[str, str]] = {}
     suggestions: dict[str, str] = {}
@@ -91,7 +91,7 @@ def ballot_rows(survey: Survey, presenters: list[dict], chosen: BallotInput | No
 
 
 class IssueCodesForm(forms.Form):
-    count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=services.MAX_CODES_PER_ISSUE)
+    count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=setup.MAX_CODES_PER_ISSUE)
     paper = forms.TypedChoiceField(
         label=_("Used for"), coerce=lambda value: value == "1", initial="0", widget=forms.RadioSelect,
         choices=[("0", _("Voting on phones (cards with a QR code)")), ("1", _("Paper ballots"))])

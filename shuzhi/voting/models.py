@@ -8,7 +8,7 @@ Anonymity is a property of the schema, checked by tests:
   refuse a second use).
 - Closing the vote rewrites the survey's codes and ballots in random order in one transaction (on
   PostgreSQL every row also carries the id of the transaction that wrote it), then scrubs what the
-  database files still hold of the vote (services.close_survey, docs/vote-anonymity.md).
+  database files still hold of the vote (closing.close_survey, docs/vote-anonymity.md).
 """
 
 from __future__ import annotations
@@ -143,3 +143,70 @@ class GuessThrottle(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "window"], name="guess_throttle_key_window")]
+
+
+class ResultKind(models.TextChoices):
+    COUNTED = "counted", _("counted ballots")
+    SET_ASIDE = "set_aside", _("ballots set aside")
+
+
+class VoteSummary(models.Model):
+    """What closing a real vote counted, for the whole vote, stored in the closing transaction
+    (closing.store_results): ballots received, valid, void and set aside (by reason), the codes
+    issued, the voter categories' weights used, and the suggestions no presenter row holds (the
+    overall ones, those on void ballots), each list sorted by text. Rehearsals store nothing.
+
+    Holds counts and sorted texts only: nothing in it names a ballot, a receipt or a code."""
+
+    survey = models.OneToOneField(Survey, on_delete=models.PROTECT, related_name="stored_summary")
+    ballots = models.PositiveIntegerField()
+    valid = models.PositiveIntegerField()
+    void = models.JSONField(default=dict)  # {reason: ballots}
+    set_aside = models.JSONField(default=dict)  # {reason: ballots}
+    codes_issued = models.PositiveIntegerField()
+    weights = models.JSONField(default=list)  # [{"category": name, "weight": "30.00"}, ...] as used in the score
+    overall_suggestions = models.JSONField(default=dict)  # {"counted"|"void"|"set_aside": [text, ...]}
+    void_suggestions = models.JSONField(default=dict)  # {"<review id>": [text, ...]} on void ballots
+
+    def __str__(self) -> str:
+        return f"{self.survey} 统计"
+
+
+class VoteResult(models.Model):
+    """One presenter's result of a closed real vote (stored when it closes, closing.store_results):
+    the exact numbers of the tally (tally.py), as Decimals rounded once (score to 4 places, the
+    satisfaction rate as a share to 6), the ballots per option, per voter category (with the weight
+    used) and per item, and the suggestions on the presenter (sorted by text).
+
+    kind COUNTED is the result; kind SET_ASIDE is the separate tally of the ballots set aside by the
+    valid-ballot rules (never in the score). A Review presented at more than one closed vote (a vote
+    re-run at another meeting) has one current COUNTED result, the latest vote's; the earlier ones
+    are kept, not current (is_current)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="stored_results")
+    review = models.ForeignKey("cycles.Review", on_delete=models.PROTECT, related_name="vote_results")
+    kind = models.CharField(max_length=10, choices=ResultKind.choices, default=ResultKind.COUNTED)
+    position = models.PositiveIntegerField()  # order on the ballot
+    name = models.CharField(max_length=100)  # the presenter as printed on the ballot
+    organization = models.CharField(max_length=200)
+    score = models.DecimalField(max_digits=9, decimal_places=4, null=True)
+    satisfaction_rate = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    rated = models.PositiveIntegerField()
+    not_rated = models.PositiveIntegerField()
+    counts = models.JSONField(default=dict)  # {option key: ballots}
+    # [{"category": name, "weight": "30.00", "counts": {option: n}, "rated": n, "mean": "83.3333" | null}]
+    by_category = models.JSONField(default=list)
+    item_counts = models.JSONField(default=dict)  # {item key: {option key: ballots}}
+    suggestions = models.JSONField(default=list)  # sorted by text
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["survey", "kind", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "review", "kind"], name="vote_result_once_per_vote"),
+            models.UniqueConstraint(fields=["review"], condition=Q(is_current=True, kind="counted"),
+                                    name="vote_result_one_current_per_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} {self.name}"

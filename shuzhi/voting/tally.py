@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 DEFAULT_OPTIONS = [
     {"key": "satisfied", "label": "满意", "value": 100, "satisfied": True},
@@ -29,6 +30,7 @@ class CategoryResult:
     counts: dict[str, int]
     rated: int
     mean: float | None  # mean option value among ballots of this category that rated the presenter
+    mean_exact: Decimal | None = None  # the same, computed exactly and rounded once (MEAN_PLACES)
 
 
 @dataclass
@@ -44,6 +46,27 @@ class PresenterResult:
     by_category: list[CategoryResult]
     item_counts: dict[str, dict[str, int]]  # item key -> option key -> ballots
     suggestions: list[str]
+    # The stored numbers (VoteResult): computed exactly (fractions) and rounded once, half up.
+    score_exact: Decimal | None = None  # SCORE_PLACES
+    satisfaction_exact: Decimal | None = None  # a share from 0 to 1, RATE_PLACES
+
+
+SCORE_PLACES = Decimal("0.0001")
+MEAN_PLACES = Decimal("0.0001")
+RATE_PLACES = Decimal("0.000001")
+
+
+def exact(value: Fraction | None, places: Decimal) -> Decimal | None:
+    """A fraction as a Decimal rounded half up to `places`, with integer arithmetic only (no float,
+    no decimal context on the way), so the same ballots always give the same stored digits."""
+    if value is None:
+        return None
+    scale = 10 ** -places.as_tuple().exponent
+    scaled = abs(value) * scale
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return (Decimal(-whole if value < 0 else whole) / Decimal(scale)).quantize(places)
 
 
 FORMULA = ("score = Σ(weight of category × mean value given by that category) ÷ Σ(weights of categories that "
@@ -122,21 +145,27 @@ def summarize(
 ) -> list[PresenterResult]:
     """Each presenter's result from the counts: counts[review id][category id][option key] = ballots."""
     values = {o["key"]: float(o["value"]) for o in options}
+    exact_values = {o["key"]: Fraction(Decimal(str(o["value"]))) for o in options}
     satisfied = {o["key"] for o in options if o.get("satisfied")}
     option_keys = [o["key"] for o in options]
     results = []
     for presenter in presenters:
         review = str(presenter["review"])
         by_category, weighted_sum, weight_sum = [], 0.0, 0.0
+        exact_weighted, exact_weights = Fraction(0), Fraction(0)
         merged = dict.fromkeys(option_keys, 0)
         for category_id, name, weight in categories:
             bucket = counts[review][category_id]
             rated = sum(bucket.values())
             mean = (sum(values[k] * n for k, n in bucket.items()) / rated) if rated else None
-            by_category.append(CategoryResult(category_id, name, weight, dict(bucket), rated, mean))
+            mean_fraction = (sum(exact_values[k] * n for k, n in bucket.items()) / rated) if rated else None
+            by_category.append(CategoryResult(category_id, name, weight, dict(bucket), rated, mean,
+                                              exact(mean_fraction, MEAN_PLACES)))
             if mean is not None:
                 weighted_sum += float(weight) * mean
                 weight_sum += float(weight)
+                exact_weighted += Fraction(weight) * mean_fraction
+                exact_weights += Fraction(weight)
             for k, n in bucket.items():
                 merged[k] += n
         rated = sum(merged.values())
@@ -146,5 +175,7 @@ def summarize(
             satisfaction_rate=(sum(merged[k] for k in satisfied) / rated) if rated else None,
             score=(weighted_sum / weight_sum) if weight_sum else None,
             by_category=by_category, item_counts=item_counts[review], suggestions=suggestions[review],
+            score_exact=exact(exact_weighted / exact_weights, SCORE_PLACES) if exact_weights else None,
+            satisfaction_exact=exact(Fraction(sum(merged[k] for k in satisfied), rated), RATE_PLACES) if rated else None,
         ))
     return results

@@ -1,12 +1,13 @@
-"""The organiser's pages of a meeting's vote, mounted at /meetings/<meeting_id>/vote/: running it (codes,
-open/close, paper, live screen, results). Set-up and rehearsals: urls_design (/vote-design/)."""
+"""The organiser's pages of a meeting's vote, at /meetings/<meeting_id>/vote/: running it (codes,
+open/close, paper, live screen, results); and a presenter's own result at /reviews/<review_id>/result/.
+Set-up and rehearsals: urls_design (/vote-design/)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from shuzhi.voting import views
+from shuzhi.voting import views, views_review
 
 app_name = "voting"
-urlpatterns = [
+meeting_vote = [
     path("", views.manage, name="manage"),
     path("<int:survey_id>/issue/", views.issue, name="issue"),
     path("<int:survey_id>/open/", views.open_vote, name="open"),
@@ -21,4 +22,9 @@ urlpatterns = [
     path("<int:survey_id>/results/", views.results, name="results"),
     path("<int:survey_id>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("<int:survey_id>/receipts/", views.receipts, name="receipts"),
+]
+
+urlpatterns = [
+    path("meetings/<int:meeting_id>/vote/", include(meeting_vote)),
+    path("reviews/<int:review_id>/result/", views_review.review_result, name="review_result"),
 ]

@@ -33,10 +33,24 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
 from shuzhi.meetings.models import Meeting
 from shuzhi.orgs import access
-from shuzhi.voting import ballotform, exports, services
+from shuzhi.voting import ballotform, closing, exports, setup
 from shuzhi.voting import codes as codelib
-from shuzhi.voting.forms import IssueCodesForm, PaperCodeForm, ballot_input_from, ballot_rows
-from shuzhi.voting.models import Ballot, BallotCode, CodeStatus, PaperEntry, Survey, SurveyStatus
+from shuzhi.voting import paper as paper_ballots
+from shuzhi.voting import results as vote_results
+from shuzhi.voting.forms import (
+    IssueCodesForm,
+    PaperCodeForm,
+    ballot_input_from,
+    ballot_rows,
+)
+from shuzhi.voting.models import (
+    Ballot,
+    BallotCode,
+    CodeStatus,
+    PaperEntry,
+    Survey,
+    SurveyStatus,
+)
 from shuzhi.voting.qr import address_warning, ballot_url, qr_svg
 
 CARDS_PER_PAGE = 10  # 2 × 5 on an A4 sheet
@@ -96,7 +110,7 @@ def _counted(survey_ref: OuterRef) -> dict:
 
 def _presenters(survey: Survey) -> list[dict]:
     """The ballot's presenters: fixed when the vote opened; before that, the agenda as it stands."""
-    return survey.presenters if survey.status != SurveyStatus.DRAFT else services.presenters_of(survey.meeting)
+    return survey.presenters if survey.status != SurveyStatus.DRAFT else setup.presenters_of(survey.meeting)
 
 
 # --- Set-up: create, issue, open, close -----------------------------------------------------------
@@ -117,7 +131,7 @@ def _manage_context(request: HttpRequest, meeting: Meeting, rehearsal: bool, for
             survey.issue_form = forms.get(survey.pk) or IssueCodesForm(
                 survey=survey, initial={"count": meeting.expected_attendees or 50})
         if survey.status == SurveyStatus.DRAFT:
-            survey.agenda_preview = services.presenters_of(meeting)
+            survey.agenda_preview = setup.presenters_of(meeting)
     return {"meeting": meeting, "surveys": surveys, "rehearsal": rehearsal, "can_run": can_run,
             "meeting_page": _url_or_blank("meetings:detail", meeting.pk)}
 
@@ -132,7 +146,7 @@ def manage(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.method == "POST":
         if rehearsal:  # a page from before rehearsals moved: send it where they are started
             return redirect("vote_design:index", meeting.pk)
-        survey = services.create_survey(request.user, meeting, ip=client_ip(request))
+        survey = setup.create_survey(request.user, meeting, ip=client_ip(request))
         messages.success(request, _("The satisfaction vote was created. Issue codes, print them, then open the vote."))
         return redirect(_manage_url(survey))
     return render(request, "voting/manage.html", _manage_context(request, meeting, rehearsal))
@@ -147,7 +161,7 @@ def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         try:
-            codes = services.issue_codes(request.user, survey, data["count"], category=data["category"],
+            codes = setup.issue_codes(request.user, survey, data["count"], category=data["category"],
                                          paper=data["paper"], ip=client_ip(request))
         except ValidationError as error:
             if not hasattr(error, "error_dict"):  # about the survey (e.g. closed), not about what was typed
@@ -169,7 +183,7 @@ def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
 def open_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
-        services.open_survey(request.user, survey, ip=client_ip(request))
+        setup.open_survey(request.user, survey, ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -182,7 +196,7 @@ def open_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
 def close_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
-        survey = services.close_survey(request.user, survey, ip=client_ip(request))
+        survey = closing.close_survey(request.user, survey, ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_manage_url(survey))
@@ -201,7 +215,7 @@ def _batch(request: HttpRequest) -> int | None:
 
 def _printable(survey: Survey, *, paper: bool, batch: int | None) -> tuple[list[tuple[str, str]], int]:
     """(unused codes with their category, how many of the selection are used and no longer printable)."""
-    return services.printable_codes(survey, paper=paper, batch=batch)
+    return setup.printable_codes(survey, paper=paper, batch=batch)
 
 
 def _pages(items: list, size: int) -> list[list]:
@@ -250,8 +264,8 @@ def paper_sheets(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
 # --- Paper entry -----------------------------------------------------------------------------------
 
 def _mismatch_rows(survey: Survey) -> list[dict]:
-    groups = services.paper_mismatches(survey)
-    codes = services.unsealed_codes([g[0].code_hash for g in groups])
+    groups = paper_ballots.paper_mismatches(survey)
+    codes = setup.unsealed_codes([g[0].code_hash for g in groups])
     labels = {o["key"]: o["label"] for o in survey.form["options"]}
     rows = []
     for entries in groups:
@@ -279,7 +293,7 @@ def paper(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
         if form.is_valid():
             code = form.cleaned_data["code"]
             try:
-                result = services.enter_paper_ballot(request.user, survey, code, chosen)
+                result = paper_ballots.enter_paper_ballot(request.user, survey, code, chosen)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -309,7 +323,7 @@ def paper_withdraw(request: HttpRequest, meeting_id: int, survey_id: int, entry_
     entry = PaperEntry.objects.filter(pk=entry_id, survey=survey).first()
     if entry is None:
         raise Http404
-    services.withdraw_paper_entry(request.user, entry)
+    paper_ballots.withdraw_paper_entry(request.user, entry)
     messages.success(request, _("The entry was withdrawn; enter the paper ballot again."))
     return redirect("voting:paper", meeting.pk, survey.pk)
 
@@ -320,7 +334,7 @@ def paper_mode(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
     """Turn two-clerk entry of paper ballots on or off (before any paper ballot is entered)."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
-        services.set_paper_double_entry(request.user, survey, request.POST.get("double") == "1",
+        paper_ballots.set_paper_double_entry(request.user, survey, request.POST.get("double") == "1",
                                         ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -376,6 +390,12 @@ def option_summary(options: list[dict]) -> tuple[str, str]:
     return values, satisfied
 
 
+def closed_outcome(survey: Survey) -> vote_results.SurveyResults:
+    """The results a page or file shows: those stored when the vote closed; for a rehearsal (which
+    stores nothing) a count of its ballots."""
+    return vote_results.stored_results(survey) or vote_results.results(survey)
+
+
 @login_required
 @require_GET
 def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
@@ -384,7 +404,7 @@ def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespon
                "can_run": access.can_run_meeting(request.user, meeting)}
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/results.html", context)
-    outcome = services.results(survey)
+    outcome = closed_outcome(survey)
     options, items = survey.form["options"], survey.form.get("items", [])
     values, satisfied = option_summary(options)
     context.update({
@@ -395,6 +415,7 @@ def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespon
         "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.flagged.items()],
         "formula": _(FORMULA), "option_values": values, "satisfied_labels": satisfied,
         "uncounted_suggestions": outcome.void_suggestions.count + outcome.flagged_suggestions.count,
+        "small_categories": sorted({n for p in outcome.presenters for n in vote_results.small_categories(p)}),
     })
     return render(request, "voting/results.html", context)
 
@@ -407,7 +428,7 @@ def results_xlsx(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/results.html", {"meeting": meeting, "survey": survey,
                                                        "back": _manage_url(survey)}, status=409)
-    content = exports.results_workbook(meeting, survey, services.results(survey), formula=_(FORMULA))
+    content = exports.results_workbook(meeting, survey, closed_outcome(survey), formula=_(FORMULA))
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, exports.results_file_name(meeting, survey))
     return response
@@ -420,7 +441,7 @@ def receipts(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespo
     meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     context: dict = {"meeting": meeting, "survey": survey, "back": _manage_url(survey), "receipts": None}
     if survey.status == SurveyStatus.CLOSED:
-        listed = services.receipts(survey)
+        listed = vote_results.receipts(survey)
         typed = request.GET.get("q", "")[:40]
         query = codelib.normalize(typed)
         context.update({"receipts": listed, "typed": typed, "query": query,

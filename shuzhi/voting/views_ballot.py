@@ -1,11 +1,11 @@
 """The public ballot at /v/: no login, a phone's own browser or WeChat's, hundreds at once.
 
 - Cheap: GET /v/<code>/ costs one query (the code with its survey, meeting and the client's guess
-  throttle, services.look_up_code); the untouched ballot and the confirmation of a survey are
+  throttle, casting.look_up_code); the untouched ballot and the confirmation of a survey are
   rendered once per process and language and reused for every voter with only the CSRF token or the
   receipt put in (BallotPageCache). Pages are rendered without the staff context processors, so a
   voter's request never touches the session or user tables.
-- Anonymous: the client address goes to the guess throttle only (a keyed hash, inside services);
+- Anonymous: the client address goes to the guess throttle only (a keyed hash, inside casting);
   nothing here logs it or stores it with a ballot.
 - The receipt appears only in the body of the POST response, never in a URL (no redirect after
   voting), and that response is not stored by the browser or any cache (Cache-Control: no-store).
@@ -29,11 +29,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shuzhi.audit.services import client_ip
 from shuzhi.core import inputs
+from shuzhi.voting import casting
 from shuzhi.voting import codes as codelib
-from shuzhi.voting import services
+from shuzhi.voting.casting import BallotInput, BallotRefused
 from shuzhi.voting.forms import ballot_input_from, ballot_rows
 from shuzhi.voting.models import Survey, SurveyStatus
-from shuzhi.voting.services import BallotInput, BallotRefused
 
 # Refusal statuses: an unknown code is "not found"; a real code that cannot vote now is a conflict.
 STATUS_FOR_REASON = {"unknown": 404, "used": 409, "not_open": 409, "other_meeting": 409, "rehearsal": 409,
@@ -68,7 +68,7 @@ def _ballot_html(survey: Survey, csrf_token: str, chosen: BallotInput | None = N
     return loader.get_template("voting/ballot_form.html").render({
         "survey": survey, "meeting": survey.meeting, "error": error, "csrf_token": csrf_token,
         "rows": ballot_rows(survey, survey.presenters, chosen), "overall": chosen.overall_suggestion if chosen else "",
-        "max_suggestion": services.MAX_SUGGESTION_CHARS, "max_overall": services.MAX_SUGGESTION_CHARS * 2,
+        "max_suggestion": casting.MAX_SUGGESTION_CHARS, "max_overall": casting.MAX_SUGGESTION_CHARS * 2,
     })
 
 
@@ -147,16 +147,16 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         return _cast(request, code, client)
     if codelib.looks_valid(code):
-        lookup = services.look_up_code(code, client)
+        lookup = casting.look_up_code(code, client)
     else:
-        lookup = services.BallotLookup(throttled=services.too_many_guesses(client), survey=None)
+        lookup = casting.BallotLookup(throttled=casting.too_many_guesses(client), survey=None)
     if lookup.throttled:  # before anything is said about the code
         return _too_many_guesses(request)
     if lookup.survey is None:
-        services.note_failed_guess(client)
+        casting.note_failed_guess(client)
         return _refused(request, None, _("This code is not valid. Check the code on your card and type it again."),
                         "unknown")
-    refusal = services.refusal_for(lookup)
+    refusal = casting.refusal_for(lookup)
     if refusal:
         return _refused(request, lookup.survey, str(refusal), refusal.reason)
     return _ballot_page(request, lookup.survey, code)
@@ -166,7 +166,7 @@ def _not_counted(request: HttpRequest, survey: Survey, code: str, chosen: Ballot
                  error: ValidationError) -> HttpResponse:
     """A malformed ballot (nothing counted, the code unused): the ballot again, as filled in."""
     if survey.status != SurveyStatus.OPEN:
-        refusal = services.why_not_open(survey.status)
+        refusal = casting.why_not_open(survey.status)
         return _refused(request, survey, str(refusal), refusal.reason)
     if any(item.code == "control_character" for item in error.error_list):
         # Invisible, so the voter could not find it to delete it: shown again without it.
@@ -182,7 +182,7 @@ def _not_counted(request: HttpRequest, survey: Survey, code: str, chosen: Ballot
 def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
     # Any text: a number beyond the id column (SQLite: OverflowError) is no survey, like "abc".
     survey_id = inputs.parse_id(request.POST.get("survey", "")) or 0
-    lookup = services.survey_for_ballot(survey_id, client)
+    lookup = casting.survey_for_ballot(survey_id, client)
     survey = lookup.survey
     if survey is None:
         if lookup.throttled:
@@ -197,10 +197,10 @@ def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
             "This page was open for a long time and has expired. Your choices are kept: "
             "press “Submit” once more. If this message comes back, open the link in the phone's own browser."))
     try:
-        receipt = services.cast_ballot(survey, code, chosen)
+        receipt = casting.cast_ballot(survey, code, chosen)
     except BallotRefused as refused:
         if refused.reason == "unknown":
-            services.note_failed_guess(client)
+            casting.note_failed_guess(client)
         if refused.reason == "error":  # nothing was counted and the code is unused: keep every choice
             return _ballot_page(request, survey, code, chosen, error=str(refused), status=503)
         return _refused(request, survey, str(refused), refused.reason)

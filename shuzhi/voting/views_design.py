@@ -16,7 +16,7 @@ results — belongs to the vote pages (views, /vote/), which these pages link to
 Access is decided in shuzhi.orgs.access only: the meeting is looked up with get_meeting_for (outside
 the user's scope: 404), design pages require can_run_meeting (403), a survey id of another meeting is
 404. Breakdown, verification and the archive are read by anyone who can see the meeting, like the
-results page. Every change goes through shuzhi.voting.services, which validates and audits it.
+results page. Every change goes through the voting service modules (setup, closing), which validates and audits it.
 """
 
 from __future__ import annotations
@@ -43,11 +43,12 @@ from shuzhi.cycles.models import ReviewCycle
 from shuzhi.meetings.models import Meeting
 from shuzhi.orgs import access
 from shuzhi.orgs.tree import order_by_tree
-from shuzhi.voting import archive, ballotform, services
+from shuzhi.voting import archive, ballotform, casting, closing, setup
+from shuzhi.voting import results as vote_results
+from shuzhi.voting import views as vote_views
 from shuzhi.voting.forms import ballot_rows
 from shuzhi.voting.forms_design import BallotFormEditor, CategoriesEditor, row_action
 from shuzhi.voting.models import BallotCode, Survey, SurveyStatus
-from shuzhi.voting import views as vote_views
 from shuzhi.voting.tally import FORMULA
 
 BALLOT_TEMPLATE = "voting/ballot_form.html"  # the public phone ballot (views_ballot), shown as the preview
@@ -95,8 +96,8 @@ def _preview(request: HttpRequest, stored: dict, *, title: str, presenters: list
         survey = SimpleNamespace(pk=0, form=form, presenters=presenters, is_rehearsal=rehearsal)
         html = render_to_string(BALLOT_TEMPLATE, {
             "survey": survey, "meeting": SimpleNamespace(title=title), "code": "", "error": "", "overall": "",
-            "rows": ballot_rows(survey, presenters), "max_suggestion": services.MAX_SUGGESTION_CHARS,
-            "max_overall": services.MAX_SUGGESTION_CHARS * 2, "preview": True,
+            "rows": ballot_rows(survey, presenters), "max_suggestion": casting.MAX_SUGGESTION_CHARS,
+            "max_overall": casting.MAX_SUGGESTION_CHARS * 2, "preview": True,
         })
     response = HttpResponse(html)
     response["Cache-Control"] = "no-store"
@@ -139,7 +140,7 @@ def cycle_form(request: HttpRequest, cycle_id: int) -> HttpResponse:
         action, index = row_action(request.POST)
         if not editor.apply(action, index):
             try:
-                services.set_cycle_ballot_form(request.user, cycle, editor.to_form(), ip=client_ip(request))
+                setup.set_cycle_ballot_form(request.user, cycle, editor.to_form(), ip=client_ip(request))
             except ValidationError as error:
                 editor.error = " ".join(error.messages)
                 status = 400
@@ -191,7 +192,7 @@ def start_rehearsal(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """A rehearsal (模拟测评) of the meeting's vote, with the real vote's form and categories if it has one
     (the vote page's rehearsal list starts one here too)."""
     meeting = _meeting(request, meeting_id)
-    rehearsal = services.start_rehearsal(request.user, meeting, ip=client_ip(request))
+    rehearsal = setup.start_rehearsal(request.user, meeting, ip=client_ip(request))
     messages.success(request, _("A rehearsal was created with the same ballot form and voter categories. Its codes "
                                 "never work in the real vote, and nothing in it counts."))
     return redirect(_design_url(rehearsal))
@@ -201,7 +202,7 @@ def start_rehearsal(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def _design_context(request: HttpRequest, meeting: Meeting, survey: Survey, *,
                     categories: CategoriesEditor | None = None, editor: BallotFormEditor | None = None) -> dict:
-    locked = services.survey_locked(survey)
+    locked = setup.survey_locked(survey)
     codes_issued = BallotCode.objects.filter(survey=survey).exists()
     preview_base = reverse("vote_design:preview", args=[meeting.pk, survey.pk])
     real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
@@ -238,7 +239,7 @@ def categories(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
         return render(request, "voting/design/design.html",
                       _design_context(request, meeting, survey, categories=editor))
     try:
-        services.set_categories(request.user, survey, editor.entries(), ip=client_ip(request))
+        setup.set_categories(request.user, survey, editor.entries(), ip=client_ip(request))
     except ValidationError as error:
         editor.error = " ".join(error.messages)
         return render(request, "voting/design/design.html",
@@ -257,7 +258,7 @@ def survey_form(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRe
     if editor.apply(action, index):
         return render(request, "voting/design/design.html", _design_context(request, meeting, survey, editor=editor))
     try:
-        services.set_survey_form(request.user, survey, editor.to_form(), ip=client_ip(request))
+        setup.set_survey_form(request.user, survey, editor.to_form(), ip=client_ip(request))
     except ValidationError as error:
         editor.error = " ".join(error.messages)
         return render(request, "voting/design/design.html", _design_context(request, meeting, survey, editor=editor),
@@ -281,7 +282,7 @@ def wipe(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     """Delete a rehearsal with its codes and ballots; a real vote is refused (by the service too)."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
-        services.wipe_rehearsal(request.user, survey, ip=client_ip(request))
+        setup.wipe_rehearsal(request.user, survey, ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_design_url(survey))
@@ -328,7 +329,7 @@ def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
                      "can_run": access.can_run_meeting(request.user, meeting)}
     if not context["closed"]:
         return render(request, "voting/design/breakdown.html", context)
-    outcome = services.results(survey)
+    outcome = vote_views.closed_outcome(survey)
     options = survey.form["options"]
     context.update({
         "r": outcome, "options": options, "formula": _(FORMULA),
@@ -345,11 +346,15 @@ def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
 @login_required
 @require_GET
 def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
-    """Whether the stored ballots still match the seal made at closing, naming each difference."""
+    """Whether the stored ballots still match the seal made at closing, naming each difference; and,
+    for those who run the meeting, a recount of the sealed ballots compared with the stored results."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
-    check = services.verify_seal(survey) if survey.status == SurveyStatus.CLOSED else None
+    closed = survey.status == SurveyStatus.CLOSED
+    check = closing.verify_seal(survey) if closed else None
+    can_run = access.can_run_meeting(request.user, meeting)
+    recount = closing.verify_results(survey) if closed and can_run and not survey.is_rehearsal else None
     return render(request, "voting/design/verify.html", {
-        "meeting": meeting, "survey": survey, "check": check, "can_run": access.can_run_meeting(request.user, meeting),
+        "meeting": meeting, "survey": survey, "check": check, "can_run": can_run, "recount": recount,
     })
 
 
@@ -359,7 +364,7 @@ def _archive(request: HttpRequest, meeting_id: int, survey_id: int, kind: str) -
         return render(request, "voting/design/breakdown.html", {
             "meeting": meeting, "survey": survey, "closed": False,
             "can_run": access.can_run_meeting(request.user, meeting)}, status=409)
-    headers, rows = services.archive_rows(survey)
+    headers, rows = closing.archive_rows(survey)
     if kind == "xlsx":
         content, content_type = archive.archive_xlsx(meeting, survey, headers, rows), archive.XLSX_CONTENT_TYPE
     else:

@@ -140,6 +140,7 @@ RIGHTS: dict[str, list[tuple[str, object, object]]] = {
     "reports/review/<int:review_id>/versions/": [("get", A, A)],
     "reports/review/<int:review_id>/report.docx": [("get", A, A)],
     "reports/review/<int:review_id>/print/": [("get", A, A)],
+    "reviews/<int:review_id>/result/": [("get", A, A)],
     "reports/quality-rules/": [("get", A, A), ("post", NO, NO)],
     # The review meeting: the committee's is run by its members; a general branch's is only read.
     "meetings/": [("get", A, A)],

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from django.core.exceptions import ValidationError
 
 from shuzhi.voting import codes as codelib
+from shuzhi.voting import closing as closing_module
 from shuzhi.voting import services
 from shuzhi.voting.models import Ballot, BallotCode, CodeStatus
 from shuzhi.voting.services import BallotInput, BallotRefused
@@ -150,14 +151,14 @@ def _in_thread(target, results: dict, key: str) -> threading.Thread:
 @pytest.mark.django_db(transaction=True)
 def test_a_ballot_cast_while_the_vote_closes_is_refused_not_counted_after_the_seal(college, survey, monkeypatch):
     in_close, release = threading.Event(), threading.Event()
-    real_record = services.record
+    real_record = closing_module.record
 
     def record_then_wait(*args, **kwargs):  # close_survey audits last, inside its transaction
         real_record(*args, **kwargs)
         in_close.set()
         assert release.wait(30)
 
-    monkeypatch.setattr(services, "record", record_then_wait)
+    monkeypatch.setattr(closing_module, "record", record_then_wait)
     results: dict = {}
     closing = _in_thread(lambda: services.close_survey(college.org_dept, survey), results, "close")
     assert in_close.wait(30)

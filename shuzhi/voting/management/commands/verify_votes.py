@@ -3,13 +3,14 @@
     manage.py verify_votes            # every closed vote
     manage.py verify_votes 12 15      # the votes (surveys) with these ids
 
-Exits with status 1 if any vote differs from its seal, naming each changed, missing or extra ballot.
+Exits with status 1 if any vote differs from its seal, naming each changed, missing or extra ballot,
+or if the results stored when it closed differ from a recount of its ballots, naming each figure.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from shuzhi.voting.models import Survey, SurveyStatus
-from shuzhi.voting.services import verify_seal
+from shuzhi.voting.closing import verify_results, verify_seal
 
 
 class Command(BaseCommand):
@@ -25,12 +26,18 @@ class Command(BaseCommand):
         failed = 0
         for survey in surveys.order_by("pk"):
             check = verify_seal(survey)
+            stored = verify_results(survey)
             label = f"#{survey.pk} {survey.meeting.title}"
-            if check.ok:
-                self.stdout.write(f"OK    {label}: {check.count} 张票与封存摘要 {survey.seal_digest[:16]}… 一致")
+            if check.ok and stored.ok:
+                self.stdout.write(f"OK    {label}: {check.count} 张票与封存摘要 {survey.seal_digest[:16]}… 一致；"
+                                  "存储的测评结果与重新计票一致")
                 continue
             failed += 1
             self.stdout.write(f"FAIL  {label}:")
+            if not stored.stored:
+                self.stdout.write("      没有存储的测评结果")
+            for line in stored.differences:
+                self.stdout.write(f"      存储的结果与重新计票不同：{line}")
             if not check.digest_matches:
                 self.stdout.write("      封存记录本身被改动（与封存摘要不符）")
             for receipt in check.changed:
@@ -40,4 +47,4 @@ class Command(BaseCommand):
             for receipt in check.extra:
                 self.stdout.write(f"      回执码 {receipt} 的票不在封存记录中")
         if failed:
-            raise CommandError(f"{failed} 次测评与封存记录不一致")
+            raise CommandError(f"{failed} 次测评与封存记录或存储的结果不一致")
