@@ -10,3 +10,4 @@ class VotingConfig(AppConfig):
         from shuzhi.voting import work
 
         worklist.register("voting.to_prepare", work.votes_to_prepare)
+        worklist.register("voting.my_results", work.my_results)

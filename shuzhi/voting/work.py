@@ -1,5 +1,6 @@
-"""The vote's items on the home page (shuzhi.core.worklist), for those who run a coming meeting: codes not
-issued yet, and on the meeting's day a vote not opened yet."""
+"""The vote's items on the home page (shuzhi.core.worklist): for those who run a coming meeting, codes not
+issued yet and, on the meeting's day, a vote not opened yet; for a secretary, her own result once the
+vote she presented at has closed."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from shuzhi.core.worklist import Urgency, WorkItem, urgency_for
 from shuzhi.meetings.work import coming_meetings, when
-from shuzhi.orgs.access import Scope
-from shuzhi.voting.models import BallotCode, Survey, SurveyStatus
+from shuzhi.cycles.stages import Stage
+from shuzhi.orgs.access import Scope, my_reviews
+from shuzhi.voting.models import BallotCode, ResultKind, Survey, SurveyStatus, VoteResult
 
 
 def votes_to_prepare(user, scope: Scope) -> list[WorkItem]:
@@ -39,3 +41,16 @@ def votes_to_prepare(user, scope: Scope) -> list[WorkItem]:
             items.append(WorkItem(text=_("%(title)s is today (%(when)s): the satisfaction vote is not open yet.")
                                   % values, url=url, urgency=Urgency.SOON, due=day))
     return items
+
+
+def my_results(user, scope: Scope) -> list[WorkItem]:
+    """One query: the secretary's stored results (the current one of each of her Reviews) in cycles not
+    yet archived, each linking to her result page with the comments made about her."""
+    results = (VoteResult.objects.filter(review__in=my_reviews(user), kind=ResultKind.COUNTED, is_current=True)
+               .exclude(review__cycle__stage=Stage.ARCHIVED)
+               .select_related("survey__meeting", "review__cycle").order_by("-survey__closed_at"))
+    return [WorkItem(
+        text=_("The satisfaction vote at %(title)s has closed: read your result and the comments made about you.")
+        % {"title": result.survey.meeting.title},
+        url=reverse("voting:review_result", args=[result.review_id]))
+        for result in results]

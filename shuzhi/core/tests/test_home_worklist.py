@@ -17,7 +17,9 @@ from shuzhi.cycles.tests.helpers import add_branches, html
 from shuzhi.meetings import services as meeting_services
 from shuzhi.reports import services
 from shuzhi.reports.tests.test_report_services import full_content
+from shuzhi.voting import closing
 from shuzhi.voting import services as voting_services
+from shuzhi.voting.casting import BallotInput, cast_ballot
 
 
 def submit(review, secretary):
@@ -222,3 +224,17 @@ def test_the_home_pages_queries_do_not_grow_with_the_data(college, cycle, meetin
     with django_assert_max_num_queries(len(small)):
         page = client.get("/")
     assert page.status_code == 200
+
+
+def test_after_the_vote_a_presenter_finds_her_result_and_no_one_elses(college, cycle, survey, client_for):
+    review = review_of(cycle, college.gb_a)
+    cast_ballot(survey.pk, survey.test_codes[0], BallotInput({str(review.pk): "satisfied"}, {}, {}, ""))
+    result_url = f"/reviews/{review.pk}/result/"
+    assert result_url not in links(worklist(client_for(college.gb_a_secretary)))  # not before the vote closes
+
+    closing.close_survey(college.org_dept, survey)
+    mine = worklist(client_for(college.gb_a_secretary))
+    assert result_url in links(mine)
+    assert survey.meeting.title in mine
+    assert client_for(college.gb_a_secretary).get(result_url).status_code == 200
+    assert result_url not in links(worklist(client_for(college.gb_b_secretary)))

@@ -61,4 +61,4 @@ def test_an_anonymous_user_has_no_work():
 
 def test_every_app_registers_its_providers():
     assert {"reports.to_vet", "reports.mine", "cycles.preparation", "cycles.stragglers", "meetings.without_agenda",
-            "meetings.presenting", "voting.to_prepare"} <= set(worklist.providers())
+            "meetings.presenting", "voting.to_prepare", "voting.my_results"} <= set(worklist.providers())
