@@ -21,6 +21,7 @@ from shuzhi.meetings.models import Meeting
 from shuzhi.orgs import access
 from shuzhi.voting import services as voting
 from shuzhi.voting.models import Survey, SurveyStatus
+from shuzhi.voting.results import stored_results
 
 router = Router(tags=["meetings"])
 
@@ -265,7 +266,8 @@ def get_results(request: HttpRequest, meeting_id: IdParam, survey_id: IdParam) -
     survey = _survey(request, meeting_id, survey_id)
     if survey.status != SurveyStatus.CLOSED:
         raise ValidationError(_("Results are shown only after the vote is closed."))
-    result = voting.results(survey)
+    # The result stored when the vote closed; a rehearsal stores none and is counted from its ballots.
+    result = stored_results(survey) or voting.results(survey)
     return ResultsOut(
         survey=_survey_out(survey), valid=result.valid, void=result.void, flagged=result.flagged,
         presenters=[PresenterResultOut(review_id=p.review_id, name=p.name, organization=p.organization,

@@ -1,5 +1,7 @@
 """The API for meetings, comments, codes and results."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 
 from conftest import review_of
@@ -53,6 +55,13 @@ def test_codes_open_close_and_results(college, meeting, client_for):
     post(client, f"/api/meetings/{meeting.pk}/surveys/{survey_id}/close")
     results = client.get(f"/api/meetings/{meeting.pk}/surveys/{survey_id}/results").json()
     assert results["presenters"][0]["counts"]["satisfied"] == 1 and receipt in results["receipts"]
+    # The API reads the result stored at close, as the pages do.
+    from shuzhi.voting.models import VoteResult
+
+    stored = VoteResult.objects.filter(survey_id=survey_id, kind="counted")
+    VoteResult.objects.filter(pk=stored[0].pk).update(score=Decimal("12.3400"))
+    again = client.get(f"/api/meetings/{meeting.pk}/surveys/{survey_id}/results").json()
+    assert [p["score"] for p in again["presenters"] if p["review_id"] == stored[0].review_id] == [12.34]
 
 
 def test_other_organisation_cannot_issue_codes_by_changing_ids(college, meeting, client_for):
