@@ -97,8 +97,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                 .order_by("-cycle__year", "starts_at", "pk"))
     groups = [(cycle, list(items)) for cycle, items in groupby(meetings, key=lambda m: m.cycle)]
     cycle_ids = {c.pk for c in schedulable_cycles(request.user)} if schedulable_reviewers(request.user) else set()
+    # The meetings the user presents at: a secretary cannot open the reviewer's meeting page, but she
+    # sees when and where she presents, and reaches her own result from here.
+    presenting = (access.my_reviews(request.user).filter(agenda_item__isnull=False)
+                  .select_related("agenda_item__meeting", "cycle").order_by("-cycle__year"))
     return render(request, "meetings/list.html", {
         "groups": groups, "can_schedule": bool(cycle_ids), "schedulable_cycle_ids": cycle_ids,
+        "presenting": presenting,
     })
 
 

@@ -46,19 +46,32 @@ def test_cycles_are_listed_newest_first(college, cycle, meeting, client_for):
 def test_general_branch_leader_sees_only_own_meetings_and_may_schedule(college, cycle, meeting, gb_a_meeting,
                                                                        client_for):
     html = page(client_for(college.gb_a_secretary).get("/meetings/"))
-    assert gb_a_meeting.title in html and meeting.title not in html
+    assert gb_a_meeting.title in html and f"/meetings/{meeting.pk}/" not in html
     assert 'id="schedule-meeting"' in html
 
 
 def test_other_general_branch_sees_neither_meeting(college, cycle, meeting, gb_a_meeting, client_for):
     html = page(client_for(college.gb_b_secretary).get("/meetings/"))
-    assert gb_a_meeting.title not in html and meeting.title not in html
+    assert gb_a_meeting.title not in html
+    assert f"/meetings/{meeting.pk}/" not in html and f"/meetings/{gb_a_meeting.pk}/" not in html
     assert 'id="schedule-meeting"' in html  # for its own 党总支
+
+
+def test_a_presenter_sees_where_and_when_she_presents_and_reaches_her_result(college, cycle, meeting, client_for):
+    """乙学院党总支's secretary presents at the committee's meeting: she cannot open the meeting's page, but
+    the list says when and where, and links to her report and her own result."""
+    html = page(client_for(college.gb_b_secretary).get("/meetings/"))
+    presenting = html.split('id="presenting"')[1].split("</section>")[0]
+    review = review_of(cycle, college.gb_b)
+    assert meeting.title in presenting and meeting.place in presenting
+    assert f"/reviews/{review.pk}/result/" in presenting and f"/reports/review/{review.pk}/" in presenting
+    assert f"/meetings/{meeting.pk}/" not in html
+    assert client_for(college.gb_b_secretary).get(f"/reviews/{review.pk}/result/").status_code == 200
 
 
 def test_branch_secretary_sees_nothing_and_cannot_schedule(college, cycle, meeting, client_for):
     html = page(client_for(college.branch_a1_secretary).get("/meetings/"))
-    assert meeting.title not in html and 'id="schedule-meeting"' not in html
+    assert meeting.title not in html and 'id="schedule-meeting"' not in html and 'id="presenting"' not in html
     assert _("No review meetings have been scheduled yet.") in html
 
 
