@@ -59,9 +59,17 @@ def schedule_meeting(
     expected_attendees: int = 0, comment_mode: str = CommentMode.ONE_BY_ONE,
     agenda: list[tuple[Review, str]] | None = None, ip: str | None = None,
 ) -> Meeting:
-    """Schedule a reviewer's review meeting; agenda: the Reviews to present, in order, with their mode."""
+    """Schedule a reviewer's review meeting; agenda: the Reviews to present, in order, with their mode.
+
+    The caller has checked that the actor takes part in the cycle (access.get_cycle_for), may run the
+    reviewer's meetings (access.require_run_meeting) and may read each agenda Review
+    (access.get_review_for). Refused here: a reviewer that holds no review meetings, an archived cycle."""
     if reviewer.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
         raise ValidationError({"reviewer": _("Review meetings are held by the Party committee or a general branch.")})
+    from shuzhi.cycles.stages import Stage
+
+    if cycle.stage == Stage.ARCHIVED:
+        raise ValidationError({"cycle": _("The cycle is archived: no review meeting can be scheduled in it.")})
     fields = _clean(title, place, expected_attendees, comment_mode, starts_at)
     meeting = Meeting.objects.create(cycle=cycle, reviewer=reviewer, kind=kind_for(reviewer),
                                      created_by=actor if getattr(actor, "pk", None) else None, **fields)

@@ -513,3 +513,167 @@ def test_methods_not_in_the_matrix_are_not_taken(world, db, key):
         got, path, status = attempt(world.clients["org_dept"], target, Rule({}), method, world.values["committee"])
         assert got == "M", (f"{method} {path} answers {status}: add {method.lower()}=\"…\" to "
                             f"PERMISSION_MATRIX[{key!r}] or refuse the method (require_POST / require_GET)")
+
+
+# --- Ids inside ids, and ids in request bodies ------------------------------------------------------------
+
+PARENT_KWARGS = {"cycle_id", "review_id", "meeting_id"}
+CHILD_KWARGS = {"survey_id", "item_id", "entry_id", "problem_id"}  # looked up inside their parent
+
+
+def _kwargs(route: str) -> set[str]:
+    return set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(re.findall(r"\{(\w+)\}", route))
+
+
+NESTED = sorted(key for key, target in all_targets().items()
+                if _kwargs(target.route) & PARENT_KWARGS and _kwargs(target.route) & CHILD_KWARGS)
+
+
+@pytest.mark.parametrize("key", NESTED)
+def test_an_id_of_another_parent_is_missing(world, db, key):
+    """A user who may act on their own meeting, Review or cycle names a survey, preparation item, paper entry
+    or prior problem of another organisation's under it: 404 on every method, never the other's object."""
+    target, rule = all_targets()[key], PERMISSION_MATRIX[key]
+    for method, row in rule.methods.items():
+        role = next(r for r, group in zip(ROLES, row.split()) if group[0] == "A")
+        own, other = (world.values[w] for w in ROLE_WORLDS[role])
+        values = {**own, **{k: other[k] for k in CHILD_KWARGS}}
+        got, path, status = attempt(world.clients[role], target, rule, method, values)
+        assert got == "N", f"{role} {method} {path}: a child id of another parent answered {status}, not 404"
+
+
+def _api(client, method, path, body=None):
+    return getattr(client, method)(path, body if body is not None else {}, content_type="application/json")
+
+
+def test_ids_in_api_bodies_are_looked_up_through_access(world, db):
+    """An agenda, a comment or a new meeting naming a Review, cycle or reviewer outside the user's scope is
+    refused as missing, and nothing changes."""
+    from shuzhi.meetings.models import AgendaItem, Comment, Meeting
+
+    gb, values = world.clients["general_branch"], world.values
+    own, other = values["gb_a"], values["gb_b"]
+    agenda_before = list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id"))
+    counts = (Meeting.objects.count(), Comment.objects.count())
+    assert _api(gb, "put", f"/api/meetings/{own['meeting_id']}/agenda",
+                [{"review_id": other["review_id"]}]).status_code == 404
+    assert _api(gb, "post", f"/api/meetings/{own['meeting_id']}/comments",
+                {"review_id": other["review_id"], "problems": "不够深入"}).status_code == 404
+    body = {**_meeting_body(own), "title": "甲学院述职评议会"}
+    assert _api(gb, "post", "/api/meetings", {**body, "cycle_id": other["cycle_id"]}).status_code == 404
+    assert _api(gb, "post", "/api/meetings", {**body, "reviewer_id": other["reviewer_id"]}).status_code == 404
+    assert _api(gb, "post", "/api/meetings", {**body, "agenda": [{"review_id": other["review_id"]}]}
+                ).status_code == 404
+    # A visible Review of another reviewer is refused by the service, not stored.
+    committee_review = values["committee"]["review_id"]  # 甲学院党总支's own review, which the committee runs
+    assert _api(gb, "put", f"/api/meetings/{own['meeting_id']}/agenda",
+                [{"review_id": committee_review}]).status_code == 422
+    assert list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id")) == agenda_before
+    assert (Meeting.objects.count(), Comment.objects.count()) == counts
+
+
+def test_ids_in_page_forms_are_looked_up_through_access(world, db):
+    """The same on the pages: a comment on, an agenda with, or a move of a Review of another organisation."""
+    from shuzhi.meetings.models import AgendaItem, Comment
+
+    gb, values = world.clients["general_branch"], world.values
+    own, other = values["gb_a"], values["gb_b"]
+    agenda_before = list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id", "position"))
+    comments = Comment.objects.count()
+    base = f"/meetings/{own['meeting_id']}"
+    assert gb.post(f"{base}/comments/", {"review": other["review_id"], "problems": "不够深入"}).status_code == 404
+    # A Review the user may read but that is not on this agenda (their own, run by the committee): missing too.
+    assert gb.post(f"{base}/comments/", {"review": values["committee"]["review_id"],
+                                         "problems": "不够深入"}).status_code == 404
+    response = gb.post(f"{base}/agenda/", {f"on_{other['review_id']}": "on", f"mode_{other['review_id']}": "on_site"})
+    assert response.status_code in (200, 302)
+    response = gb.post(f"{base}/agenda/move/", {"review": other["review_id"], "offset": "-1"})
+    assert response.status_code < 500
+    assert list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id", "position")) \
+        == agenda_before
+    assert Comment.objects.count() == comments
+
+
+def test_a_meeting_cannot_be_scheduled_in_an_archived_cycle(world, db):
+    """The pages offer only cycles that are not archived; the API refuses one (422) and stores nothing."""
+    from shuzhi.cycles.models import ReviewCycle
+    from shuzhi.cycles.stages import Stage
+    from shuzhi.meetings.models import Meeting
+
+    own = world.values["committee"]
+    ReviewCycle.objects.filter(pk=own["cycle_id"]).update(stage=Stage.ARCHIVED)
+    meetings = Meeting.objects.count()
+    for role in ("org_dept", "committee"):
+        response = _api(world.clients[role], "post", "/api/meetings", _meeting_body(own))
+        assert response.status_code == 422, (role, response.content)
+        assert response.json()["detail"][0]["field"] == "cycle_id"
+        page = world.clients[role].get(f"/meetings/new/?cycle={own['cycle_id']}")
+        assert page.status_code == 404  # not one of the cycles offered
+    assert Meeting.objects.count() == meetings
+
+
+# --- Django's admin ----------------------------------------------------------------------------------------
+
+ADMIN_OPEN = {"admin:login", "admin:logout", "admin:jsi18n"}  # the admin's own sign-in pages
+
+
+def _admin_paths(college) -> list[tuple[str, str]]:
+    from django.contrib import admin
+
+    models = {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+    paths = []
+    for name, route in _walk(get_resolver()):
+        if not name.startswith(f"{ADMIN_NAMESPACE}:") or name in ADMIN_OPEN:
+            continue
+        model = next((m for prefix, m in models.items() if name.startswith(f"admin:{prefix}_")), None)
+        route = route.replace("^", "").replace("$", "")
+        obj = model.objects.order_by("pk").first() if model is not None else None
+        route = re.sub(r"<(?:\w+:)?(object_id|id)>", str(obj.pk if obj else 1), route)
+        route = re.sub(r"<(?:\w+:)?content_type_id>", "1", route)
+        route = re.sub(r"\(\?P<app_label>[^)]*\)", "orgs", route)
+        route = re.sub(r"\(\?P<url>[^)]*\)", "orgs/organization/", route)
+        paths.append((name, "/" + route))
+    return paths
+
+
+def _fingerprint():
+    from django.contrib import admin
+
+    from shuzhi.audit.models import AuditEvent
+
+    rows = {m._meta.label: m.objects.count() for m in admin.site._registry}
+    users = list(admin.site._registry and __import__("django.contrib.auth", fromlist=["get_user_model"])
+                 .get_user_model().objects.order_by("pk").values_list("pk", "username", "is_active", "is_superuser",
+                                                                        "is_staff", "password"))
+    return rows, users, AuditEvent.objects.count()
+
+
+def test_django_admin_is_refused_for_everyone_but_superusers_and_never_changes(world, db):
+    """Every admin URL: every role and anonymous users are sent to the admin's sign-in; a superuser may
+    browse, and no POST of theirs changes anything."""
+    paths = _admin_paths(world.college)
+    assert paths
+    before = _fingerprint()
+    wrong = []
+    for role in (*ROLES, ANONYMOUS):
+        client = world.clients[role]
+        for name, path in paths:
+            for method in ("get", "post"):
+                response = getattr(client, method)(path, {})
+                if not (response.status_code == 302 and response["Location"].startswith("/django-admin/login/")):
+                    wrong.append(f"{role} {method.upper()} {path} ({name}) gave {response.status_code}")
+    superuser = world.college.outsider
+    type(superuser).objects.filter(pk=superuser.pk).update(is_staff=True, is_superuser=True)
+    admin_client = Client(raise_request_exception=False)
+    admin_client.force_login(superuser)
+    before = _fingerprint()
+    for name, path in paths:
+        got = admin_client.get(path)
+        if got.status_code >= 500:
+            wrong.append(f"superuser GET {path} ({name}) gave {got.status_code}")
+        response = admin_client.post(path, {"post": "yes", "name": "改", "username": "changed", "action": "delete_selected",
+                                            "_selected_action": ["1", "2", "3"]})
+        if response.status_code >= 500:
+            wrong.append(f"superuser POST {path} ({name}) gave {response.status_code}")
+    assert _fingerprint() == before, "a POST in Django's admin changed something"
+    assert not wrong, "\n".join(wrong)
