@@ -342,3 +342,28 @@ def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = F
     survey = _get(Survey.objects.filter(meeting=meeting), survey_id, manage=False, for_update=False, user=user)
     survey.meeting = meeting
     return survey
+
+
+# --- What sits inside a Review or a cycle ---------------------------------------------------------
+
+def get_preparation_item_for(user, review, item_id: object):
+    """A preparation record (调研, 意见建议, 查摆问题) of this Review, which the caller got through
+    get_review_for; an item of another Review is missing (404)."""
+    return _get(review.preparation_items.all(), item_id, manage=False, for_update=False, user=user)
+
+
+def visible_prior_problems(user, cycle) -> QuerySet:
+    """Last year's problems (上年度问题) the cycle's secretaries answer, of the organisations the user sees
+    (all of them, for the org dept); withdrawn ones included."""
+    from shuzhi.cycles.models import PriorProblem
+
+    return PriorProblem.objects.filter(year=cycle.year - 1, organization__in=visible_organizations(user))
+
+
+def get_prior_problem_for(user, cycle, problem_id: object, *, set_up: bool = False):
+    """One of last year's problems of this cycle (got through get_cycle_for) if the user sees its
+    organisation, else 404; set_up=True: and may set the cycle up (403)."""
+    if set_up:
+        require_set_up_cycles(user)
+    return _get(visible_prior_problems(user, cycle).select_related("organization"), problem_id, manage=False,
+                for_update=False, user=user)

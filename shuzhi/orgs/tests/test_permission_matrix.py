@@ -303,17 +303,16 @@ def build_world(college) -> dict[str, dict]:
     """Realistic data for every URL's parameters: the 2026 cycle with every Review, preparation items,
     submitted reports, last year's problems; the committee's meeting and each 党总支's, each with an open
     vote, a paper entry and comments; and a 2025 cycle that only 乙学院's side takes part in."""
+    from conftest import make_user
     from shuzhi.cycles import services as cycle_services
     from shuzhi.cycles.models import PriorProblemKind, Review
     from shuzhi.meetings import services as meeting_services
+    from shuzhi.orgs.models import PositionRole
     from shuzhi.reports import services as report_services
     from shuzhi.reports.services import ReportContent
     from shuzhi.voting import services as voting
     from shuzhi.voting.models import PaperEntry
     from shuzhi.voting.services import BallotInput
-
-    from conftest import make_user
-    from shuzhi.orgs.models import PositionRole
 
     od = college.org_dept
     make_user("90008", "支书甲二", college.branch_a2, PositionRole.SECRETARY)
@@ -407,20 +406,19 @@ def world(django_db_setup, django_db_blocker):
     runs in a savepoint of its own."""
     from conftest import build_college
 
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            college = build_college()
-            values = build_world(college)
-            users = {"org_dept": college.org_dept, "committee": college.committee_member,
-                     "general_branch": college.gb_a_secretary, "branch": college.branch_a1_secretary,
-                     "direct_branch": college.direct_secretary}
-            clients = {}
-            for role, user in users.items():
-                clients[role] = Client(raise_request_exception=False)
-                clients[role].force_login(user)
-            clients[ANONYMOUS] = Client(raise_request_exception=False)
-            yield World(college, values, clients)
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        college = build_college()
+        values = build_world(college)
+        users = {"org_dept": college.org_dept, "committee": college.committee_member,
+                 "general_branch": college.gb_a_secretary, "branch": college.branch_a1_secretary,
+                 "direct_branch": college.direct_secretary}
+        clients = {}
+        for role, user in users.items():
+            clients[role] = Client(raise_request_exception=False)
+            clients[role].force_login(user)
+        clients[ANONYMOUS] = Client(raise_request_exception=False)
+        yield World(college, values, clients)
+        transaction.set_rollback(True)
 
 
 # --- Trying one request ---------------------------------------------------------------------------------
@@ -638,14 +636,16 @@ def _admin_paths(college) -> list[tuple[str, str]]:
 
 def _fingerprint():
     from django.contrib import admin
+    from django.contrib.auth import get_user_model
 
     from shuzhi.audit.models import AuditEvent
+    from shuzhi.orgs.models import Organization
 
     rows = {m._meta.label: m.objects.count() for m in admin.site._registry}
-    users = list(admin.site._registry and __import__("django.contrib.auth", fromlist=["get_user_model"])
-                 .get_user_model().objects.order_by("pk").values_list("pk", "username", "is_active", "is_superuser",
-                                                                        "is_staff", "password"))
-    return rows, users, AuditEvent.objects.count()
+    users = list(get_user_model().objects.order_by("pk").values_list(
+        "pk", "username", "is_active", "is_superuser", "is_staff", "password"))
+    names = list(Organization.objects.order_by("pk").values_list("pk", "name", "is_active"))
+    return rows, users, names, AuditEvent.objects.count()
 
 
 def test_django_admin_is_refused_for_everyone_but_superusers_and_never_changes(world, db):
@@ -677,3 +677,36 @@ def test_django_admin_is_refused_for_everyone_but_superusers_and_never_changes(w
             wrong.append(f"superuser POST {path} ({name}) gave {response.status_code}")
     assert _fingerprint() == before, "a POST in Django's admin changed something"
     assert not wrong, "\n".join(wrong)
+
+
+# --- What lists show ------------------------------------------------------------------------------------
+
+LISTS = {  # API list → the access function deciding what it holds
+    "/api/cycles": "visible_cycles", "/api/meetings": "visible_meetings", "/api/organizations": "visible_organizations",
+    "/api/people": "visible_people", "/api/positions": "visible_positions",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_lists_hold_what_access_lets_the_user_see(world, db, role):
+    """A list answers 200 to everyone, so the matrix cannot tell a leak: each holds exactly the objects the
+    matching access.visible_* function gives (no cycle, meeting or person of another organisation)."""
+    from shuzhi.orgs import access
+
+    users = {"org_dept": world.college.org_dept, "committee": world.college.committee_member,
+             "general_branch": world.college.gb_a_secretary, "branch": world.college.branch_a1_secretary,
+             "direct_branch": world.college.direct_secretary}
+    user = type(users[role]).objects.get(pk=users[role].pk)
+    for path, function in LISTS.items():
+        response = world.clients[role].get(path)
+        assert response.status_code == 200, path
+        body = response.json()
+        items = body["items"] if isinstance(body, dict) and "items" in body else body
+        shown = {item["id"] for item in items}
+        visible = set(getattr(access, function)(user).values_list("pk", flat=True))
+        assert shown == visible, (role, path)  # the world is smaller than one page
+    if role in ("general_branch", "branch", "direct_branch"):
+        other = world.values[ROLE_WORLDS[role][1]]
+        cycles = {c["id"] for c in world.clients[role].get("/api/cycles").json()}
+        meetings = {m["id"] for m in world.clients[role].get("/api/meetings").json()}
+        assert other["cycle_id"] not in cycles and other["meeting_id"] not in meetings
