@@ -18,6 +18,16 @@ group the first letter is the outcome on the user's own object, the second on an
 Anonymous users always get the login redirect (pages) or 401 (API), unless the entry is PUBLIC.
 What "own" and "other" are for each role: ROLE_WORLDS (the worlds are built once by `world`).
 
+Adding a URL or operation: one line in PERMISSION_MATRIX, e.g.
+
+    "voting:review_result": R(get=SEE_MEETING),
+    "cycles:group_edit": R(get=RUN, post=RUN),
+    "shuzhi_api_cycles_list_groups": R(get=SEE),
+
+using a common row below or a string of its own; a method the page takes but the entry does not list
+fails test_methods_not_in_the_matrix_are_not_taken. A URL parameter the world has no value for (a new
+object kind) fails naming it: add one such object per organisation in build_world's world().
+
 Each request runs in a savepoint that is rolled back, so an allowed change does not alter what the
 next request finds. Refusals follow shuzhi.orgs.access: outside the scope → 404 first; visible but not
 the user's right → 403 (see the rights table in access.py's docstring).
@@ -292,8 +302,15 @@ def all_targets() -> dict[str, Target]:
 
 
 def fill(route: str, values: dict) -> str:
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
-    path = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+    def value(match) -> str:
+        name = match.group(1)
+        if name not in values:
+            pytest.fail(f"the matrix's world has no value for <{name}> of {route}: add an object with it to "
+                        f"build_world (world() in shuzhi/orgs/tests/test_permission_matrix.py), one per organisation")
+        return str(values[name])
+
+    path = re.sub(r"<(?:\w+:)?(\w+)>", value, route)
+    path = re.sub(r"\{(\w+)\}", value, path)
     return path if path.startswith("/") else "/" + path
 
 
