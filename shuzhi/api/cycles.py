@@ -14,7 +14,7 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import MAX_INT32, Count, IdParam, Text
 from shuzhi.cycles import services as cycle_services
 from shuzhi.cycles.forms import MAX_PREP_CONTENT, MAX_PREP_SHORT
-from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
+from shuzhi.cycles.models import Review, ReviewCycle
 from shuzhi.orgs import access
 from shuzhi.reports import services as report_services
 from shuzhi.reports.models import MAX_ANSWER_CHARS, MAX_SECTION_CHARS, DutyReport
@@ -214,7 +214,7 @@ def add_preparation(request: HttpRequest, review_id: IdParam, payload: Preparati
 def withdraw_preparation(request: HttpRequest, review_id: IdParam, item_id: IdParam) -> PreparationOut:
     review = access.get_review_for(request.user, review_id)
     access.require_review_secretary(request.user, review)
-    item = get_object_or_404(PreparationItem, pk=item_id, review=review)
+    item = access.get_preparation_item_for(request.user, item_id, review=review)
     item = cycle_services.withdraw_preparation_item(request.user, item, ip=client_ip(request))
     return PreparationOut(id=item.pk, kind=item.kind, content=item.content, date=item.date, place=item.place,
                           people=item.people, withdrawn=item.is_withdrawn)

@@ -29,7 +29,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from shuzhi.core.inputs import pydantic_message
 
 # The services name model fields; the API's request bodies name the ids.
-API_FIELD_NAMES = {"parent": "parent_id", "person": "person_id", "organization": "organization_id"}
+API_FIELD_NAMES = {"parent": "parent_id", "person": "person_id", "organization": "organization_id", "cycle": "cycle_id",
+                   "reviewer": "reviewer_id"}
 
 # Parts of a ninja error location that name the request part or the view argument, not a field.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload", "filters", "page"}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 from django.utils.translation import gettext_lazy as _
 
 from shuzhi.audit import display
@@ -24,6 +25,7 @@ class AuditFilterForm(forms.Form):
 
 
 @login_required
+@require_GET
 def audit_list(request):
     """The audit log, newest first; the org dept only."""
     if not can_read_audit(request.user):

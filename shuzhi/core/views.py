@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from shuzhi.core import worklist
 from shuzhi.orgs.access import scope_for, visible_organizations
@@ -11,6 +12,7 @@ from shuzhi.orgs.tree import order_by_tree
 
 
 @login_required
+@require_GET
 def home(request):
     scope = scope_for(request.user)
     orgs = visible_organizations(request.user).filter(is_active=True)

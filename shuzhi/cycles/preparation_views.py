@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -113,8 +113,8 @@ def add_item(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
 @require_POST
 def withdraw_item(request: HttpRequest, review_id: int, item_id: int) -> HttpResponse:
     review = access.get_review_for(request.user, review_id)
-    item = get_object_or_404(review.preparation_items, pk=item_id)
     access.require_review_secretary(request.user, review)
+    item = access.get_preparation_item_for(request.user, item_id, review=review)
     try:
         services.withdraw_preparation_item(request.user, item, ip=client_ip(request))
     except ValidationError as error:

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -125,10 +125,7 @@ def prior_problem_withdraw(request: HttpRequest, cycle_id: int, problem_id: int)
     """Withdraw one problem entered by mistake; the reason is required. A second submission of the
     same form (double click) finds it withdrawn and changes nothing."""
     cycle = get_cycle_for(request.user, cycle_id)
-    access.require_set_up_cycles(request.user)
-    problem = get_object_or_404(
-        PriorProblem.objects.filter(year=cycle.year - 1, organization__in=_organizations(request.user))
-        .select_related("organization"), pk=problem_id)
+    problem = access.get_prior_problem_for(request.user, cycle, problem_id, set_up=True)
     form = WithdrawForm(request.POST)
     if form.is_valid() or problem.withdrawn_at is not None:
         try:

@@ -142,7 +142,8 @@ def update_cycle(actor, cycle: ReviewCycle, *, title: str, key_items: list[str],
 
 @transaction.atomic
 def advance_cycle(actor, cycle: ReviewCycle, target: str, *, ip: str | None = None) -> ReviewCycle:
-    """Move the cycle one stage forward. Asking for the stage it is already in changes nothing;
+    """Move the cycle one stage forward (the caller has checked access.get_cycle_for(set_up=True)).
+    Asking for the stage it is already in changes nothing;
     any other jump is refused with the reason."""
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.stage == target:
@@ -248,7 +249,8 @@ PRIOR_WITHDRAWAL_FIELDS = ["year", "kind", "text", "withdrawn_at", "withdrawn_by
 
 @transaction.atomic
 def withdraw_prior_problem(actor, problem: PriorProblem, *, reason: str, ip: str | None = None) -> PriorProblem:
-    """Withdraw a problem entered or imported by mistake: the row stays, marked with who withdrew it,
+    """Withdraw a problem entered or imported by mistake (the caller has checked
+    access.get_prior_problem_for(set_up=True)): the row stays, marked with who withdrew it,
     when and why (the audit record holds the same), and it no longer appears anywhere the problems are
     listed or used (PriorProblem.objects.active()): the secretary no longer has to answer it. Withdrawing
     a withdrawn problem again changes nothing. Like add_prior_problem this is allowed at any stage;
@@ -298,6 +300,8 @@ def _check_preparation_open(review: Review) -> None:
 @transaction.atomic
 def add_preparation_item(actor, review: Review, *, kind: str, content: str, date: datetime.date | None = None,
                          place: str = "", people: str = "", ip: str | None = None) -> PreparationItem:
+    """Record a preparation item. The caller has checked that the actor is the Review's secretary
+    (access.get_review_for, access.require_review_secretary); refused here once preparation closed."""
     review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
     _check_preparation_open(review)
     content = (content or "").strip()
@@ -327,6 +331,8 @@ def add_preparation_item(actor, review: Review, *, kind: str, content: str, date
 
 @transaction.atomic
 def withdraw_preparation_item(actor, item: PreparationItem, *, ip: str | None = None) -> PreparationItem:
+    """Withdraw a preparation item. The caller has checked that the actor is its Review's secretary and
+    got the item through access.get_preparation_item_for; withdrawing it twice changes nothing."""
     item = PreparationItem.objects.select_for_update().select_related("review__cycle").get(pk=item.pk)
     if item.is_withdrawn:
         return item

@@ -382,6 +382,36 @@ def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = F
     return survey
 
 
+# --- What sits inside a Review or a cycle ---------------------------------------------------------
+
+def get_preparation_item_for(user, item_id: object, *, review=None):
+    """A preparation record (调研, 意见建议, 查摆问题) of a Review the user may read, else 404. With
+    `review` (got through get_review_for): an item of another Review is missing too."""
+    from shuzhi.cycles.models import PreparationItem
+
+    items = review.preparation_items.all() if review is not None else PreparationItem.objects.filter(
+        review__in=visible_reviews(user))
+    return _get(items.select_related("review__cycle", "review__organization", "review__secretary"),
+                item_id, manage=False, for_update=False, user=user)
+
+
+def visible_prior_problems(user, cycle) -> QuerySet:
+    """Last year's problems (上年度问题) the cycle's secretaries answer, of the organisations the user sees
+    (all of them, for the org dept); withdrawn ones included."""
+    from shuzhi.cycles.models import PriorProblem
+
+    return PriorProblem.objects.filter(year=cycle.year - 1, organization__in=visible_organizations(user))
+
+
+def get_prior_problem_for(user, cycle, problem_id: object, *, set_up: bool = False):
+    """One of last year's problems of this cycle (got through get_cycle_for) if the user sees its
+    organisation, else 404; set_up=True: and may set the cycle up (403)."""
+    if set_up:
+        require_set_up_cycles(user)
+    return _get(visible_prior_problems(user, cycle).select_related("organization"), problem_id, manage=False,
+                for_update=False, user=user)
+
+
 # --- Attachments (evidence files) -------------------------------------------------------------------
 #
 # An attachment is visible exactly when the record it is attached to is: a preparation item's files to
@@ -414,15 +444,6 @@ def get_attachment_for(user, attachment_id: object, *, for_update: bool = False)
     """The attachment if the user may see the record it belongs to (see above), else 404."""
     return _get(visible_attachments(user).select_related("organization", "uploaded_by", "withdrawn_by"),
                 attachment_id, manage=False, for_update=for_update, user=user)
-
-
-def get_preparation_item_for(user, item_id: object):
-    """A preparation item of a Review the user may read, else 404."""
-    from shuzhi.cycles.models import PreparationItem
-
-    return _get(PreparationItem.objects.filter(review__in=visible_reviews(user))
-                .select_related("review__cycle", "review__organization", "review__secretary"),
-                item_id, manage=False, for_update=False, user=user)
 
 
 def can_change_attachments_of(user, owner) -> bool:

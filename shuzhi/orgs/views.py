@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shuzhi.accounts import services as account_services
 from shuzhi.audit.services import client_ip
@@ -44,6 +44,7 @@ def build_tree(orgs: list[Organization], secretaries: dict[int, str]) -> list[Tr
 
 
 @login_required
+@require_GET
 def tree(request):
     show_inactive = request.GET.get("inactive") == "1"
     orgs = access.visible_organizations(request.user)
@@ -61,6 +62,7 @@ def tree(request):
 
 
 @login_required
+@require_GET
 def detail(request, org_id: int):
     org = access.get_organization_for(request.user, org_id)
     today = timezone.localdate()
@@ -203,6 +205,7 @@ PEOPLE_PER_PAGE = 50
 
 
 @login_required
+@require_GET
 def people(request):
     qs = access.visible_people(request.user)
     q = request.GET.get("q", "").strip()[:50]
@@ -226,6 +229,7 @@ def people(request):
 
 
 @login_required
+@require_GET
 def person_detail(request, person_id: int):
     person = access.get_person_for(request.user, person_id)
     positions = access.visible_positions(request.user).filter(person=person).select_related("organization").order_by("-start_date")

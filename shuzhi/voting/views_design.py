@@ -67,10 +67,9 @@ _url = vote_views._url_or_blank
 
 
 def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
-    """The cycle whose ballot form is being set: part of setting up the year, refused (403) before the
-    cycle is looked up."""
-    access.require_set_up_cycles(request.user)
-    return access.get_cycle_for(request.user, cycle_id)
+    """The cycle whose ballot form is being set, part of setting up the year: as every set-up page, a
+    cycle the user does not take part in is missing (404), one they see but may not set up refused (403)."""
+    return access.get_cycle_for(request.user, cycle_id, set_up=True)
 
 
 def _design_url(survey: Survey, anchor: str = "") -> str:
