@@ -82,7 +82,7 @@ SEE = "AA AA AN AN AN"  # read an object: the org dept and committee see all; th
 MANAGE = "AA FF FF FF FF"  # the org dept only, no object in the URL (tree, people, import, audit, cycle set-up)
 MANAGE_OBJ = "AA FF FN FN FN"  # the org dept only, on an object (visible ones 403, others 404)
 WRITE = "FF FF FN AN AN"  # the review's secretary only: preparation and the duty report
-DECIDE = "AA AF AN FN FN"  # accept or return: org dept, the reviewing organisation's leaders
+VET = "AA AF AN FN FN"  # vet (审核: pass or return) a report: org dept, the reviewing organisation's leaders
 RUN = "AA AF AN NN NN"  # run the meeting or its vote: org dept, the reviewer's leaders; secretaries never see it
 SEE_MEETING = "AA AA AN NN NN"  # read a meeting or its vote: secretaries of a 党支部 do not see the meeting
 ADMIN = "MM MM MM MM MM"  # placeholder; Django's admin is tested by test_django_admin_is_refused_and_read_only
@@ -147,7 +147,7 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "reports:editor": R(get=SEE),
     "reports:save": R(post=WRITE),
     "reports:submit": R(post=WRITE),
-    "reports:decide": R(post=DECIDE),
+    "reports:vet": R(post=VET),
     "reports:versions": R(get=SEE),
     "reports:docx": R(get=SEE),
     "reports:print": R(get=SEE),
@@ -188,6 +188,11 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "vote_design:verify": R(get=SEE_MEETING),
     "vote_design:archive_xlsx": R(get=SEE_MEETING),
     "vote_design:archive_csv": R(get=SEE_MEETING),
+    "voting:review_result": R(get=SEE),  # a secretary's own result and the comments made about her
+    # --- Evidence files ---------------------------------------------------------------------------------
+    "attachments:preparation_item": R(get=SEE, post=WRITE),
+    "attachments:download": R(get=SEE),
+    "attachments:withdraw": R(get=WRITE, post=WRITE),
     # --- The JSON API (operation ids of /api/openapi.json) ------------------------------------------
     "shuzhi_api_me_me": R(get=ALL),
     "shuzhi_api_orgs_list_organizations": R(get=ALL),
@@ -219,7 +224,7 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "shuzhi_api_cycles_get_report": R(get=SEE),
     "shuzhi_api_cycles_save_report": R(put=WRITE, body={"PUT": lambda w: {"base_revision": 1, "practices": "改"}}),
     "shuzhi_api_cycles_submit_report": R(post=WRITE, body={"POST": lambda w: {"base_revision": 1}}),
-    "shuzhi_api_cycles_decide_report": R(post=DECIDE, body={"POST": lambda w: {"version": 1, "decision": "accept"}}),
+    "shuzhi_api_cycles_vet_report": R(post=VET, body={"POST": lambda w: {"version": 1, "outcome": "passed"}}),
     "shuzhi_api_cycles_get_version": R(get=SEE),
     "shuzhi_api_meetings_list_meetings": R(get=ALL),
     # A reviewer the user does not see is missing (the page instead refuses a user who may schedule nothing).
@@ -322,6 +327,10 @@ def build_world(college) -> dict[str, dict]:
     vote, a paper entry and comments; and a 2025 cycle that only 乙学院's side takes part in."""
     from conftest import make_user
     from shuzhi.cycles import services as cycle_services
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shuzhi.attachments import services as attachment_services
+    from shuzhi.attachments.tests import samples
     from shuzhi.cycles.models import PriorProblemKind, Review
     from shuzhi.meetings import services as meeting_services
     from shuzhi.orgs.models import PositionRole
@@ -350,11 +359,13 @@ def build_world(college) -> dict[str, dict]:
         problems[key, old] = cycle_services.add_prior_problem(
             od, organization=orgs[key], year=2024, kind=PriorProblemKind.NOTIFIED, text=f"{orgs[key].name}：制度不健全")
     reviews = {key: cycle.reviews.get(organization=orgs[key]) for key in secretaries}
-    items = {}
+    items, attachments = {}, {}
     for key, secretary in secretaries.items():
         review = reviews[key]
         items[key] = cycle_services.add_preparation_item(secretary, review, kind="research", content="走访实训中心",
                                                          place="实训中心", people="学生党员")
+        attachments[key], = attachment_services.attach_to_preparation_item(
+            secretary, items[key], [SimpleUploadedFile("走访照片.png", samples.photo_png())])
         answers = {str(p.pk): "已整改" for p in cycle_services.prior_problems_for(review)}
         report = report_services.save_draft(secretary, review, ReportContent(
             "我带头讲专题党课3次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers), base_revision=0)
@@ -388,6 +399,7 @@ def build_world(college) -> dict[str, dict]:
         return {
             "org_id": org.pk, "person_id": person.pk, "position_id": person.positions.first().pk,
             "cycle_id": cycle_.pk, "review_id": reviews[review_key].pk, "item_id": items[review_key].pk,
+            "attachment_id": attachments[review_key].pk,
             "kind": "research", "number": 1, "meeting_id": meeting.pk, "survey_id": survey.pk, "entry_id": entry.pk,
             "problem_id": problems.get((review_key, cycle_), problems[review_key]).pk, "reviewer_id": reviewer.pk, "agenda_review_id": agenda_review.pk,
             "code": "ABCDEFGHJKMNPQRS",
