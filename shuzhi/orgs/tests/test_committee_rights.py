@@ -9,33 +9,19 @@ people, positions or import, nor set up the cycle (opening it, its stages, last 
 quality check's rules, the cycle's ballot form), nor read the audit log. A 党总支's meeting is run by
 that 党总支, and its branch secretaries' reports are vetted by it.
 
-Decided in shuzhi.orgs.access only. Every route of the URL conf and every operation of the API is in
-RIGHTS below (test_every_route_and_api_operation_has_its_committee_right fails on a new one), each
-tried as the committee member on the committee's own objects ("committee") and on a general branch's
-("branch"): ALLOWED (GET: 200; a change: anything but 401/403/404/405 — a change with no input may
-answer 400/422, which shows it got past access), READ (GET only: 200), or the refusal's status.
+Decided in shuzhi.orgs.access only. Every route and API operation is tried as the committee member, on
+the committee's own objects and on a general branch's, by the permission matrix
+(shuzhi/orgs/tests/test_permission_matrix.py, its "committee" column: the one table of who may do what).
+The tests here follow the rights that matter through to their effects.
 """
 
 from __future__ import annotations
 
-import re
-
-from django.db import transaction
-from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from conftest import review_of
 from shuzhi.orgs import access
 from shuzhi.orgs.models import PositionRole
-
-ALLOWED = "allowed"
-NO = 403
-MISSING = 404
-NOT_A_CHANGE = "not a change"  # a route that only reads: its POST is refused (405) or just shows the page
-
-# Routes nobody needs a role for, or that are about the user's own session.
-NOT_ROLE_ROUTES = {"healthz", "accounts/login/", "accounts/logout/", "accounts/password/", "v/", "v/<str:code>/"}
-SKIPPED_PREFIXES = ("django-admin/", "api/")
 
 
 def build_world(college, cycle, meeting, survey) -> dict[str, dict]:
@@ -87,225 +73,6 @@ def build_world(college, cycle, meeting, survey) -> dict[str, dict]:
             "entry_id": PaperEntry.objects.get(survey=a_survey).pk,
         }
     return worlds
-
-
-A = ALLOWED
-# route: [(method, on the committee's own objects, on a general branch's)]
-RIGHTS: dict[str, list[tuple[str, object, object]]] = {
-    "": [("get", A, A)],
-    # The tree, people and positions: read, never changed.
-    "orgs/": [("get", A, A)],
-    "orgs/new/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/<int:org_id>/": [("get", A, A)],
-    "orgs/<int:org_id>/edit/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/<int:org_id>/move/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/<int:org_id>/deactivate/": [("post", NO, NO)],
-    "orgs/<int:org_id>/reactivate/": [("post", NO, NO)],
-    "orgs/<int:org_id>/positions/new/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/positions/<int:position_id>/end/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/people/": [("get", A, A)],
-    "orgs/people/new/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/people/<int:person_id>/": [("get", A, A)],
-    "orgs/people/<int:person_id>/edit/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/people/<int:person_id>/deactivate/": [("post", NO, NO)],
-    "orgs/people/<int:person_id>/reactivate/": [("post", NO, NO)],
-    "orgs/people/<int:person_id>/password/": [("post", NO, NO)],
-    "orgs/people/<int:person_id>/unlock/": [("post", NO, NO)],
-    "orgs/import/": [("get", NO, NO), ("post", NO, NO)],
-    "orgs/import/template.xlsx": [("get", NO, NO)],
-    "audit/": [("get", NO, NO)],
-    # The cycle: read (progress board, export), never set up.
-    "cycles/": [("get", A, A)],
-    "cycles/new/": [("get", NO, NO), ("post", NO, NO)],
-    "cycles/mine/": [("get", A, A)],
-    "cycles/<int:cycle_id>/": [("get", A, A)],
-    "cycles/<int:cycle_id>/edit/": [("get", NO, NO), ("post", NO, NO)],
-    "cycles/<int:cycle_id>/advance/": [("post", NO, NO)],
-    "cycles/<int:cycle_id>/progress.xlsx": [("get", A, A)],
-    "cycles/<int:cycle_id>/prior-problems/": [("get", NO, NO), ("post", NO, NO)],
-    "cycles/<int:cycle_id>/prior-problems/import/": [("post", NO, NO)],
-    "cycles/<int:cycle_id>/prior-problems/<int:problem_id>/withdraw/": [("post", NO, NO)],
-    "cycles/<int:cycle_id>/prior-problems/template.xlsx": [("get", NO, NO)],
-    "cycles/<int:cycle_id>/ballot-form/": [("get", NO, NO), ("post", NO, NO)],
-    "cycles/<int:cycle_id>/ballot-form/preview/": [("get", NO, NO)],
-    # Preparation and the report: read; accepted or returned where the committee reviews.
-    "cycles/review/<int:review_id>/preparation/": [("get", A, A)],
-    "cycles/review/<int:review_id>/preparation/done/": [("post", NO, NO)],
-    "cycles/review/<int:review_id>/preparation/<str:kind>/add/": [("post", NO, NO)],
-    "cycles/review/<int:review_id>/preparation/items/<int:item_id>/withdraw/": [("post", NO, NO)],
-    "reports/review/<int:review_id>/": [("get", A, A)],
-    "reports/review/<int:review_id>/save/": [("post", NO, NO)],
-    "reports/review/<int:review_id>/submit/": [("post", NO, NO)],
-    "reports/review/<int:review_id>/vet/": [("post", A, NO)],
-    "reports/review/<int:review_id>/versions/": [("get", A, A)],
-    "reports/review/<int:review_id>/report.docx": [("get", A, A)],
-    "reports/review/<int:review_id>/print/": [("get", A, A)],
-    "reviews/<int:review_id>/result/": [("get", A, A)],
-    "reports/quality-rules/": [("get", A, A), ("post", NO, NO)],
-    # The review meeting: the committee's is run by its members; a general branch's is only read.
-    "meetings/": [("get", A, A)],
-    "meetings/new/": [("get", A, A), ("post", A, A)],  # the committee's (a 党总支's: EXTRA_CASES)
-    "meetings/<int:meeting_id>/": [("get", A, A)],
-    "meetings/<int:meeting_id>/edit/": [("get", A, NO), ("post", A, NO)],
-    "meetings/<int:meeting_id>/agenda/": [("get", A, NO), ("post", A, NO)],
-    "meetings/<int:meeting_id>/agenda/move/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/screen/": [("get", A, NO), ("post", A, NO)],
-    "meetings/<int:meeting_id>/comments/": [("get", A, A), ("post", A, NO)],
-    # The meeting's vote: run for the committee's; a general branch's results (once closed) only read.
-    "meetings/<int:meeting_id>/vote/": [("get", A, A), ("post", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/issue/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/open/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/close/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/cards/": [("get", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/paper-sheets/": [("get", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/paper/": [("get", A, NO), ("post", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/paper/mode/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/paper/<int:entry_id>/withdraw/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/live/": [("get", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/live/turnout/": [("get", A, NO)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/results/": [("get", A, A)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/results.xlsx": [("get", A, A)],
-    "meetings/<int:meeting_id>/vote/<int:survey_id>/receipts/": [("get", A, A)],
-    "meetings/<int:meeting_id>/vote-design/": [("get", A, NO)],
-    "meetings/<int:meeting_id>/vote-design/rehearsal/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/": [("get", A, NO)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/categories/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/form/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/preview/": [("get", A, NO)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/wipe/": [("post", A, NO)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/breakdown/": [("get", A, A)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/verify/": [("get", A, A)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/archive.xlsx": [("get", A, A)],
-    "meetings/<int:meeting_id>/vote-design/<int:survey_id>/archive.csv": [("get", A, A)],
-}
-# Cases a route's parameters cannot express: scheduling a general branch's meeting.
-EXTRA_CASES = [("get", "/meetings/new/?reviewer={gb_a}", NO), ("post", "/meetings/new/?reviewer={gb_a}", NO)]
-
-
-def _meeting_body(v: dict) -> dict:
-    return {"cycle_id": v["cycle_id"], "reviewer_id": v["reviewer_id"], "title": "述职评议会",
-            "starts_at": "2026-12-20T09:00:00+08:00", "place": "第一会议室"}
-
-
-# (method, path): (body from the world's values, on the committee's own objects, on a general branch's)
-API_RIGHTS: dict[tuple[str, str], tuple[object, object, object]] = {
-    ("get", "/api/me"): (None, A, A),
-    ("get", "/api/organizations"): (None, A, A),
-    ("post", "/api/organizations"): (lambda v: {"name": "新党支部", "kind": "branch", "parent_id": v["gb_a"]}, NO, NO),
-    ("get", "/api/organizations/{org_id}"): (None, A, A),
-    ("patch", "/api/organizations/{org_id}"): (lambda v: {"name": "改个名字"}, NO, NO),
-    ("post", "/api/organizations/{org_id}/deactivate"): (None, NO, NO),
-    ("post", "/api/organizations/{org_id}/reactivate"): (None, NO, NO),
-    ("get", "/api/people"): (None, A, A),
-    ("post", "/api/people"): (lambda v: {"name": "新同志", "staff_no": "77777"}, NO, NO),
-    ("get", "/api/people/{person_id}"): (None, A, A),
-    ("patch", "/api/people/{person_id}"): (lambda v: {"phone": "13900000000"}, NO, NO),
-    ("post", "/api/people/{person_id}/deactivate"): (None, NO, NO),
-    ("post", "/api/people/{person_id}/reactivate"): (None, NO, NO),
-    ("get", "/api/positions"): (None, A, A),
-    ("post", "/api/positions"): (lambda v: {"person_id": v["person_id"], "organization_id": v["org_id"],
-                                            "role": "member", "start_date": "2025-01-01"}, NO, NO),
-    ("post", "/api/positions/{position_id}/end"): (lambda v: {"end_date": "2026-12-31"}, NO, NO),
-    ("get", "/api/cycles"): (None, A, A),
-    ("post", "/api/cycles"): (lambda v: {"year": 2030, "title": "2030年度述职评议考核"}, NO, NO),
-    ("get", "/api/cycles/{cycle_id}"): (None, A, A),
-    ("post", "/api/cycles/{cycle_id}/stage"): (lambda v: {"stage": "report"}, NO, NO),
-    ("get", "/api/cycles/{cycle_id}/reviews"): (None, A, A),
-    ("get", "/api/reviews/{review_id}"): (None, A, A),
-    ("get", "/api/reviews/{review_id}/preparation"): (None, A, A),
-    ("post", "/api/reviews/{review_id}/preparation"): (lambda v: {"kind": "research", "content": "走访"}, NO, NO),
-    ("post", "/api/reviews/{review_id}/preparation/{item_id}/withdraw"): (None, NO, NO),
-    ("get", "/api/reviews/{review_id}/report"): (None, A, A),
-    ("put", "/api/reviews/{review_id}/report"): (lambda v: {"base_revision": 1, "practices": "改"}, NO, NO),
-    ("post", "/api/reviews/{review_id}/report/submit"): (lambda v: {"base_revision": 1}, NO, NO),
-    ("post", "/api/reviews/{review_id}/report/vetting"): (lambda v: {"version": 1, "outcome": "passed"}, A, NO),
-    ("get", "/api/reviews/{review_id}/report/versions/{number}"): (None, A, A),
-    ("get", "/api/meetings"): (None, A, A),
-    ("post", "/api/meetings"): (_meeting_body, A, NO),
-    ("get", "/api/meetings/{meeting_id}"): (None, A, A),
-    ("put", "/api/meetings/{meeting_id}/agenda"): (lambda v: [{"review_id": v["review_id"]}], A, NO),
-    ("get", "/api/meetings/{meeting_id}/comments"): (None, A, A),
-    ("post", "/api/meetings/{meeting_id}/comments"): (lambda v: {"problems": "调研还不够深入。"}, A, NO),
-    ("get", "/api/meetings/{meeting_id}/surveys"): (None, A, A),
-    ("post", "/api/meetings/{meeting_id}/surveys"): (None, A, NO),
-    ("post", "/api/meetings/{meeting_id}/surveys/{survey_id}/codes"): (lambda v: {"count": 2}, A, NO),
-    ("post", "/api/meetings/{meeting_id}/surveys/{survey_id}/open"): (None, A, NO),
-    ("post", "/api/meetings/{meeting_id}/surveys/{survey_id}/close"): (None, A, NO),
-    ("get", "/api/meetings/{meeting_id}/surveys/{survey_id}/results"): (None, A, A),
-    ("get", "/api/meetings/{meeting_id}/surveys/{survey_id}/categories"): (None, A, A),
-    ("put", "/api/meetings/{meeting_id}/surveys/{survey_id}/categories"): (
-        lambda v: [{"name": "党委委员", "weight": 100}], A, NO),
-    ("get", "/api/meetings/{meeting_id}/surveys/{survey_id}/form"): (None, A, A),
-    ("put", "/api/meetings/{meeting_id}/surveys/{survey_id}/form"): (lambda v: {}, A, NO),
-    ("delete", "/api/meetings/{meeting_id}/surveys/{survey_id}"): (None, A, NO),
-    ("get", "/api/meetings/{meeting_id}/surveys/{survey_id}/verify"): (None, A, A),
-    ("get", "/api/meetings/{meeting_id}/surveys/{survey_id}/archive"): (None, A, A),
-}
-
-
-def page_routes(resolver=None, prefix: str = ""):
-    for pattern in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from page_routes(pattern, route)
-        elif not route.startswith(SKIPPED_PREFIXES) and route not in NOT_ROLE_ROUTES:
-            yield route
-
-
-def api_operations() -> set[tuple[str, str]]:
-    from shuzhi.api.urls import api
-
-    return {(method, path) for path, operations in api.get_openapi_schema()["paths"].items()
-            for method in operations}
-
-
-def fill(route: str, values: dict) -> str:
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
-
-
-def outcome(response) -> object:
-    """ALLOWED unless access refused (401/403/404) or the method does not exist (405)."""
-    assert response.status_code < 500, response
-    return response.status_code if response.status_code in (401, 403, 404, 405) else ALLOWED
-
-
-def test_every_route_and_api_operation_has_its_committee_right():
-    assert set(page_routes()) == set(RIGHTS), "add the new route's committee right to RIGHTS"
-    assert api_operations() == set(API_RIGHTS), "add the new API operation's committee right to API_RIGHTS"
-
-
-def test_the_committee_member_may_do_exactly_what_the_product_gives_the_committee(
-        college, cycle, meeting, survey, client):
-    """Every route and API operation, on the committee's objects and on a general branch's; each request
-    rolled back, so one allowed change does not alter what the next one finds."""
-    worlds = build_world(college, cycle, meeting, survey)
-    client.force_login(college.committee_member)
-    client.raise_request_exception = False
-    wrong = []
-
-    def attempt(label: str, method: str, path: str, expected: object, body=None) -> None:
-        with transaction.atomic():
-            if body is None:
-                response = getattr(client, method)(path, {})
-            else:
-                response = getattr(client, method)(path, body, content_type="application/json")
-            transaction.set_rollback(True)
-        got = outcome(response)
-        if got != expected:
-            wrong.append(f"{label}: {method.upper()} {path} gave {response.status_code}, expected {expected}")
-
-    for index, label in enumerate(("committee", "branch")):
-        values = {**worlds[label], "gb_a": college.gb_a.pk,
-                  "reviewer_id": college.committee.pk if label == "committee" else college.gb_a.pk}
-        for route, cases in RIGHTS.items():
-            for method, *expected in cases:
-                attempt(label, method, fill(route, values), expected[index])
-        for (method, path), (body, *expected) in API_RIGHTS.items():
-            url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
-            attempt(label, method, url, expected[index], body(values) if body else {} if method != "get" else None)
-    for method, path, expected in EXTRA_CASES:
-        attempt("branch", method, path.format(gb_a=college.gb_a.pk), expected)
-    assert not wrong, "\n".join(wrong)
 
 
 # --- The rights that matter, with their effects -------------------------------------------------------
