@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from shuzhi.audit import legacy
 from shuzhi.audit.models import AuditEvent
 
 # Recorded keys whose model field has no Chinese label, or that are no model field at all.
@@ -53,18 +54,38 @@ LABELS = {
     "positions_unchanged": pgettext_lazy("audit", "Positions unchanged"),
     "accounts_created": pgettext_lazy("audit", "Logins created"),
 }
+# Keys whose model field's label says the wrong thing for that model (the shared "kind" reads 组织类型).
+TYPE_LABELS = {
+    ("cycles.priorproblem", "kind"): pgettext_lazy("audit", "Kind of problem"),
+    ("cycles.preparationitem", "kind"): pgettext_lazy("audit", "Kind of preparation"),
+    ("meetings.meeting", "kind"): pgettext_lazy("audit", "Kind of meeting"),
+    ("cycles.review", "preparation_done_at"): pgettext_lazy("audit", "Preparation done at"),
+}
 # Recorded values that are data, not words: shown as they are, marked as code.
 DATA_KEYS = {"seal", "form", "ballot_form"}
-# Object types whose model has no Chinese name.
+# Object types whose model has no Chinese name (their models' Meta is another app's, and a new
+# verbose_name there would need a migration of that app), by app label and model name.
 OBJECT_TYPES = {
-    "user": gettext_lazy("Account"),
-    "priorproblem": pgettext_lazy("audit", "Last year's problem"),
-    "preparationitem": pgettext_lazy("audit", "Preparation item"),
-    "qualityrules": gettext_lazy("Quality check rules"),
-    "meeting": pgettext_lazy("audit", "Review meeting"),
-    "comment": pgettext_lazy("audit", "Comment"),
-    "survey": gettext_lazy("Satisfaction vote"),
+    "accounts.user": gettext_lazy("Account"),
+    "accounts.loginthrottle": pgettext_lazy("audit", "Login lock"),
+    "cycles.priorproblem": pgettext_lazy("audit", "Last year's problem"),
+    "cycles.preparationitem": pgettext_lazy("audit", "Preparation item"),
+    "cycles.secretarychange": pgettext_lazy("audit", "Change of secretary"),
+    "reports.reportversion": pgettext_lazy("audit", "Report version"),
+    "reports.reportdecision": pgettext_lazy("audit", "Vetting decision"),
+    "reports.qualityrules": gettext_lazy("Quality check rules"),
+    "meetings.meeting": pgettext_lazy("audit", "Review meeting"),
+    "meetings.agendaitem": pgettext_lazy("audit", "Agenda item"),
+    "meetings.comment": pgettext_lazy("audit", "Comment"),
+    "voting.survey": gettext_lazy("Satisfaction vote"),
+    "voting.votercategory": pgettext_lazy("audit", "Voter category"),
+    "voting.ballotcode": pgettext_lazy("audit", "Ballot code"),
+    "voting.ballot": pgettext_lazy("audit", "Ballot"),
+    "voting.paperentry": pgettext_lazy("audit", "Paper ballot entry"),
+    "voting.guessthrottle": pgettext_lazy("audit", "Ballot code guesses"),
 }
+# The apps whose models events are about (the object-type filter offers every model of these).
+APPS = ("orgs", "accounts", "cycles", "reports", "meetings", "voting")
 # Actors that are not a person's account.
 ACTORS = {"system": gettext_lazy("System (automatic)"), "seed_demo": gettext_lazy("Demo data")}
 _DEFAULT_REPR = re.compile(r"\w+ object \((?P<pk>[^)]*)\)")
@@ -81,10 +102,24 @@ class Change:
 
 @cache
 def _model(object_type: str) -> type[models.Model] | None:
+    """The model of "app.model" or of an older event's bare "model"."""
     for model in apps.get_models():
-        if model._meta.model_name == object_type:
+        if object_type in (model._meta.label_lower, model._meta.model_name):
             return model
     return None
+
+
+def qualified(object_type: str) -> str:
+    """"cycles.review" for "review" (older events) or "cycles.review"."""
+    model = _model(object_type) if object_type else None
+    return model._meta.label_lower if model else object_type
+
+
+def object_types() -> list[tuple[str, str]]:
+    """(app.model, Chinese name) of every model events can be about, sorted by name."""
+    found = [(model._meta.label_lower, object_type_label(model._meta.label_lower))
+             for model in apps.get_models() if model._meta.app_label in APPS]
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def _field(object_type: str, name: str) -> models.Field | None:
@@ -97,8 +132,9 @@ def _field(object_type: str, name: str) -> models.Field | None:
 
 
 def object_type_label(object_type: str) -> str:
-    if object_type in OBJECT_TYPES:
-        return str(OBJECT_TYPES[object_type])
+    name = qualified(object_type)
+    if name in OBJECT_TYPES:
+        return str(OBJECT_TYPES[name])
     model = _model(object_type)
     return str(capfirst(model._meta.verbose_name)) if model else object_type
 
@@ -116,6 +152,8 @@ def object_label(event: AuditEvent) -> str:
 
 
 def field_label(object_type: str, name: str) -> str:
+    if (qualified(object_type), name) in TYPE_LABELS:
+        return str(TYPE_LABELS[qualified(object_type), name])
     if name in LABELS:
         return str(LABELS[name])
     field = _field(object_type, name)
@@ -169,14 +207,20 @@ def _agenda_names(events: list[AuditEvent]) -> dict[int, str]:
 
 def describe(events: list[AuditEvent]) -> None:
     """Set actor_label, object_label, type_label and changes (a list of Change) on each event."""
+    from shuzhi.orgs.models import Person
+
     names = _agenda_names(events)
+    person_ids = {event.person_id for event in events if event.person_id}
+    people = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "name")) if person_ids else {}
     for event in events:
+        event.person_name = people.get(event.person_id, "")
         event.actor_label = actor_label(event)
         event.object_label = object_label(event)
         event.type_label = object_type_label(event.object_type) if event.object_type else ""
+        event.verb_label = legacy.verb_label(event)
         event.change_rows = []
         for name, before, after in event.changes():
             old, old_data = value_label(event.object_type, name, before, names)
             new, new_data = value_label(event.object_type, name, after, names)
             event.change_rows.append(Change(field_label(event.object_type, name), old, new, old_data or new_data,
-                                            label_is_key=event.object_type == "qualityrules"))
+                                            label_is_key=qualified(event.object_type) == "reports.qualityrules"))

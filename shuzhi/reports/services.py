@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
 from shuzhi.cycles import stages
 from shuzhi.cycles.models import PriorProblem, Review
@@ -189,7 +189,7 @@ def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) 
     report.save(update_fields=["status", "submitted_at", "updated_at"])
     if review.stage == stages.Stage.PREPARATION:
         advance_review(actor, review, stages.Stage.REPORT)
-    record(actor, AuditAction.UPDATE, report, organization_id=review.organization_id, ip=ip,
+    record(actor, Verb.REPORT_SUBMITTED, report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.DRAFT if not latest else ReportStatus.RETURNED},
            after={"status": ReportStatus.SUBMITTED, "version": version.number}, note=_("report submitted"))
     return version
@@ -223,7 +223,7 @@ def decide(actor, review: Review, *, version_number: int, decision: str, comment
     result = ReportDecision.objects.create(version=version, decision=decision, comment=comment, decided_by=actor)
     report.status = ReportStatus.ACCEPTED if decision == Decision.ACCEPT else ReportStatus.RETURNED
     report.save(update_fields=["status", "updated_at"])
-    record(actor, AuditAction.UPDATE, report, organization_id=review.organization_id, ip=ip,
+    record(actor, Verb.REPORT_VETTING_PASSED if decision == Decision.ACCEPT else Verb.REPORT_VETTING_RETURNED, report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.SUBMITTED}, after={"status": report.status, "version": version.number},
            note=_("report accepted") if decision == Decision.ACCEPT else _("report returned"))
     if decision == Decision.ACCEPT and stages.index(review.cycle.stage) >= stages.index(stages.Stage.MEETING):
@@ -352,7 +352,7 @@ def save_quality_rules(actor, data: dict, *, loaded: str, ip: str | None = None)
         row.data, row.updated_by = clean, actor
         row.save()
     before, after = _changed_keys(current, clean)
-    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
+    record(actor, Verb.QUALITY_RULES_CHANGED, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
            note=_("quality check rules changed"))
     return row
 
@@ -366,6 +366,6 @@ def reset_quality_rules(actor, *, ip: str | None = None) -> None:
         return
     current, _rules, _error = _effective(row)
     before, after = _changed_keys(current, _default_rules_dict())
-    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
+    record(actor, Verb.QUALITY_RULES_RESET, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
            note=_("quality check rules reset to the defaults"))
     QualityRules.objects.filter(pk=row.pk).delete()
