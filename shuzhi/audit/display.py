@@ -9,6 +9,7 @@ shown as JSON, marked as such for the template.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -168,10 +170,25 @@ def _agenda(value: list, names: dict[int, str]) -> str:
                     for n, (review_id, mode) in enumerate(value, 1))
 
 
-def value_label(object_type: str, name: str, value: Any, names: dict[int, str]) -> tuple[str | None, bool]:
-    """(the value as shown, whether it is JSON data); None stays None (nothing before / after)."""
+def _is_account(field: models.Field | None) -> bool:
+    return field is not None and field.is_relation and field.related_model is get_user_model()
+
+
+def value_label(object_type: str, name: str, value: Any, names: dict[int, str],
+                accounts: dict[str, str] | None = None) -> tuple[str | None, bool]:
+    """(the value as shown, whether it is JSON data); None stays None (nothing before / after).
+    names: the organisation of each review an agenda names; accounts: "name（工号）" by account name
+    (a foreign key to an account was recorded as the account's name, the 工号)."""
     if value is None:
         return None, False
+    field = _field(object_type, name)
+    if isinstance(field, models.JSONField) and isinstance(value, str) and value.startswith("["):
+        try:  # a list recorded as its Python text (snapshot() of a JSON list)
+            value = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            pass
+    if _is_account(field) and isinstance(value, str):
+        return (accounts or {}).get(value, value), False
     if name in DATA_KEYS:
         return (value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)), True
     if isinstance(value, bool):
@@ -184,7 +201,6 @@ def value_label(object_type: str, name: str, value: Any, names: dict[int, str]) 
         return "；".join(value), False
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False), True
-    field = _field(object_type, name)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value)), False
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
@@ -205,11 +221,24 @@ def _agenda_names(events: list[AuditEvent]) -> dict[int, str]:
     return dict(Review.objects.filter(pk__in=ids).values_list("pk", "organization__name"))
 
 
+def _account_names(events: list[AuditEvent]) -> dict[str, str]:
+    """"name（工号）" of every account the events' values name, in one query (none if they name none)."""
+    from shuzhi.orgs.models import Person
+
+    usernames = {value for event in events for name, *values in event.changes()
+                 if _is_account(_field(event.object_type, name)) for value in values if isinstance(value, str)}
+    if not usernames:
+        return {}
+    return {username: f"{name}（{staff_no}）" for username, name, staff_no in
+            Person.objects.filter(user__username__in=usernames).values_list("user__username", "name", "staff_no")}
+
+
 def describe(events: list[AuditEvent]) -> None:
     """Set actor_label, object_label, type_label and changes (a list of Change) on each event."""
     from shuzhi.orgs.models import Person
 
     names = _agenda_names(events)
+    accounts = _account_names(events)
     person_ids = {event.person_id for event in events if event.person_id}
     people = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "name")) if person_ids else {}
     for event in events:
@@ -218,9 +247,10 @@ def describe(events: list[AuditEvent]) -> None:
         event.object_label = object_label(event)
         event.type_label = object_type_label(event.object_type) if event.object_type else ""
         event.verb_label = legacy.verb_label(event)
+        event.note_shown = "" if event.note == event.verb_label else event.note
         event.change_rows = []
         for name, before, after in event.changes():
-            old, old_data = value_label(event.object_type, name, before, names)
-            new, new_data = value_label(event.object_type, name, after, names)
+            old, old_data = value_label(event.object_type, name, before, names, accounts)
+            new, new_data = value_label(event.object_type, name, after, names, accounts)
             event.change_rows.append(Change(field_label(event.object_type, name), old, new, old_data or new_data,
                                             label_is_key=qualified(event.object_type) == "reports.qualityrules"))

@@ -94,8 +94,7 @@ RULES = [
     Rule(V.PERSON_DEACTIVATED, "deactivate", "person"),
     Rule(V.PERSON_REACTIVATED, "reactivate", "person"),
     Rule(V.POSITION_CREATED, "create", "position"),
-    Rule(V.POSITION_ENDED, "update", "position", note_is=("term ended",)),
-    Rule(V.POSITION_CHANGED, "update", "position"),
+    Rule(V.POSITION_ENDED, "update", "position"),  # the only change of a position: its term ended
     Rule(V.POSITION_CANCELLED, "deactivate", "position"),
     Rule(V.IMPORT_APPLIED, "import", ""),
     Rule(V.LOGIN, "login", "user"),

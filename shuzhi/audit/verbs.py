@@ -32,7 +32,6 @@ class Verb(models.TextChoices):
     PERSON_DEACTIVATED = "person.deactivated", pgettext_lazy("audit verb", "person deactivated")
     PERSON_REACTIVATED = "person.reactivated", pgettext_lazy("audit verb", "person reactivated")
     POSITION_CREATED = "position.created", pgettext_lazy("audit verb", "position assigned")
-    POSITION_CHANGED = "position.changed", pgettext_lazy("audit verb", "position changed")
     POSITION_ENDED = "position.ended", pgettext_lazy("audit verb", "term ended")
     POSITION_CANCELLED = "position.cancelled", pgettext_lazy("audit verb", "appointment cancelled")
     IMPORT_APPLIED = "import.applied", pgettext_lazy("audit verb", "Excel import applied")
@@ -89,7 +88,7 @@ KINDS: dict[str, AuditAction] = {
     Verb.ORG_DEACTIVATED: _A.DEACTIVATE, Verb.ORG_REACTIVATED: _A.REACTIVATE,
     Verb.PERSON_CREATED: _A.CREATE, Verb.PERSON_CHANGED: _A.UPDATE,
     Verb.PERSON_DEACTIVATED: _A.DEACTIVATE, Verb.PERSON_REACTIVATED: _A.REACTIVATE,
-    Verb.POSITION_CREATED: _A.CREATE, Verb.POSITION_CHANGED: _A.UPDATE, Verb.POSITION_ENDED: _A.UPDATE,
+    Verb.POSITION_CREATED: _A.CREATE, Verb.POSITION_ENDED: _A.UPDATE,
     Verb.POSITION_CANCELLED: _A.DEACTIVATE, Verb.IMPORT_APPLIED: _A.IMPORT,
     Verb.LOGIN: _A.LOGIN, Verb.LOGOUT: _A.LOGOUT, Verb.LOGIN_FAILED: _A.LOGIN_FAILED,
     Verb.LOCKED: _A.LOCKED, Verb.NETWORK_LOCKED: _A.LOCKED, Verb.UNLOCKED: _A.UNLOCKED,

@@ -45,8 +45,8 @@ def test_record_stores_the_verb_its_kind_the_qualified_type_and_the_person_conce
     from shuzhi.orgs.models import Position
 
     position = Position.objects.get(person=college.branch_a1_secretary.person)
-    event = record(college.org_dept, Verb.POSITION_CHANGED, position)
-    assert (event.verb, event.action, event.object_type) == ("position.changed", "update", "orgs.position")
+    event = record(college.org_dept, Verb.POSITION_ENDED, position)
+    assert (event.verb, event.action, event.object_type) == ("position.ended", "update", "orgs.position")
     assert event.person_id == college.branch_a1_secretary.person.pk
     assert record(college.org_dept, Verb.LOGIN, college.direct_secretary).person_id == college.direct_secretary.person.pk
     assert record("系统", Verb.NETWORK_LOCKED, object_repr="10.0.0.0/24").person_id is None
