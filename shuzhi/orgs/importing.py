@@ -47,8 +47,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.audit import chain as audit_chain
-from shuzhi.audit.models import AuditAction, AuditEvent
-from shuzhi.audit.services import record, snapshot
+from shuzhi.audit import verbs
+from shuzhi.audit.models import AuditEvent
+from shuzhi.audit.services import object_type_of, person_concerned, record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.core import inputs, spreadsheets, uploads
 from shuzhi.orgs import rules, services
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, Position, PositionRole
@@ -886,7 +888,7 @@ def apply(actor: Any, parsed: ParsedWorkbook, initial_password: str, *, file_nam
             with services.keeping_the_org_dept(actor, applies=ends_org_dept_terms):
                 writer(actor, ip, existing, initial_password, summary).run(plan)
             if summary.changed:
-                record(actor, AuditAction.IMPORT, None, object_repr=file_name, after=summary.counts(), ip=ip,
+                record(actor, Verb.IMPORT_APPLIED, None, object_repr=file_name, after=summary.counts(), ip=ip,
                        note=_("Excel import of %(file)s") % {"file": file_name})
     except ValidationError as error:
         if getattr(error, "code", None) in services.ORG_DEPT_REFUSALS:
@@ -1041,17 +1043,18 @@ class _BulkWriter(_ServiceWriter):
             _post_save(Organization, new, created=True)
             for org in new:
                 self.orgs[org.name] = org
-                self.event(AuditAction.CREATE, org, after=snapshot(org, services.ORG_FIELDS), organization_id=org.pk)
+                self.event(Verb.ORG_CREATED, org, after=snapshot(org, services.ORG_FIELDS), organization_id=org.pk)
             self.summary.orgs_created += len(new)
 
-    def event(self, action: str, obj: Any, *, before: dict | None = None, after: dict | None = None,
+    def event(self, verb: Verb, obj: Any, *, before: dict | None = None, after: dict | None = None,
               organization_id: int | None = None, note: str = "", object_repr: str | None = None) -> None:
         """Queue the AuditEvent row that shuzhi.audit.services.record() would write for the same call."""
         self.events.append(_EventRow(
-            actor_id=self.actor_id, actor_name=self.actor_name, action=str(action),
-            object_type=obj._meta.model_name, object_id=str(obj.pk),
+            actor_id=self.actor_id, actor_name=self.actor_name, action=str(verbs.kind_of(verb)), verb=str(verb),
+            object_type=object_type_of(obj), object_id=str(obj.pk),
             object_repr=(str(obj) if object_repr is None else object_repr)[:200],
             organization_id=organization_id, before=before, after=after, ip=self.ip, note=note[:500],
+            person_id=person_concerned(obj),
         ))
 
     def write_people(self, changes: list[PersonChange]) -> None:
@@ -1072,7 +1075,7 @@ class _BulkWriter(_ServiceWriter):
         _post_save(Person, people, created=True)
         self.people.update((person.staff_no, person) for person in people)
         for person in people:
-            self.event(AuditAction.CREATE, person, after=snapshot(person, services.PERSON_FIELDS))
+            self.event(Verb.PERSON_CREATED, person, after=snapshot(person, services.PERSON_FIELDS))
         self.summary.people_created += len(people)
         self.summary.accounts_created += len(new_users)
 
@@ -1088,7 +1091,7 @@ class _BulkWriter(_ServiceWriter):
             after = snapshot(person, services.PERSON_FIELDS)
             if after != before:
                 to_save.append(person)
-                self.event(AuditAction.UPDATE, person, before=before, after=after)
+                self.event(Verb.PERSON_CHANGED, person, before=before, after=after)
         fields = ["name", "phone", "gender", "is_party_member", "updated_at"]
         _pre_save(Person, to_save, update_fields=fields)
         Person.objects.bulk_update(to_save, fields, batch_size=self.BATCH)
@@ -1107,7 +1110,7 @@ class _BulkWriter(_ServiceWriter):
             position.end_date = change.end
             position.updated_at = now
             to_save.append(position)
-            self.event(AuditAction.UPDATE, position, before=before,
+            self.event(Verb.POSITION_ENDED, position, before=before,
                        after=snapshot(position, services.POSITION_FIELDS),
                        organization_id=position.organization_id, note=_("term ended"))
         _pre_save(Position, to_save, update_fields=["end_date", "updated_at"])
@@ -1125,7 +1128,7 @@ class _BulkWriter(_ServiceWriter):
         _insert_many(Position, positions, read_back=("person_id", "organization_id", "role", "start_date"))
         _post_save(Position, positions, created=True)
         for position in positions:
-            self.event(AuditAction.CREATE, position, after=snapshot(position, services.POSITION_FIELDS),
+            self.event(Verb.POSITION_CREATED, position, after=snapshot(position, services.POSITION_FIELDS),
                        organization_id=position.organization_id, object_repr=describe(position))
         self.summary.positions_created += len(positions)
 
@@ -1221,6 +1224,8 @@ class _EventRow:
     after: dict | None
     ip: str | None
     note: str
+    verb: str = ""
+    person_id: int | None = None
     at: datetime.datetime | None = None  # these three: set by _BulkWriter.run() (shuzhi.audit.chain)
     prev_hash: str = ""
     hash: str = ""
@@ -1296,7 +1301,7 @@ def _change_kind(actor: Any, org: Organization, *, kind: str, parent: Organizati
     org.kind = kind
     org.parent = parent
     org.save(update_fields=["kind", "parent", "updated_at"])
-    record(actor, AuditAction.UPDATE, org, before=before, after=snapshot(org, services.ORG_FIELDS),
+    record(actor, Verb.ORG_CHANGED, org, before=before, after=snapshot(org, services.ORG_FIELDS),
            organization_id=org.pk, ip=ip, note=_("kind changed by import"))
     return org
 

@@ -21,8 +21,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 from shuzhi.core import inputs
 from shuzhi.meetings.models import Meeting
 from shuzhi.voting import ballotform, secrecy
@@ -70,7 +70,7 @@ def create_survey(actor, meeting: Meeting, *, rehearsal: bool = False, form: dic
                                    form=ballotform.parse_form(form) if form else form_for_meeting(meeting),
                                    created_by=actor if getattr(actor, "pk", None) else None)
     VoterCategory.objects.create(survey=survey, name="参会人员", weight=Decimal(100))
-    record(actor, AuditAction.CREATE, survey, organization_id=meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_CREATED, survey, organization_id=meeting.reviewer_id, ip=ip,
            note=_("rehearsal survey") if rehearsal else "")
     return survey
 
@@ -100,7 +100,7 @@ def issue_codes(actor, survey: Survey, count: int, *, category: VoterCategory | 
                    is_paper=paper, batch=batch)
         for c, hashed in zip(plain, hashes, strict=True)
     ])
-    record(actor, AuditAction.CREATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_CODES_ISSUED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            note=_("%(n)d codes issued (batch %(batch)d, %(category)s)") % {"n": count, "batch": batch, "category": category.name})
     return plain
 
@@ -120,7 +120,7 @@ def open_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.status = SurveyStatus.OPEN
     survey.opened_at = timezone.now()
     survey.save(update_fields=["presenters", "status", "opened_at"])
-    record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_OPENED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            before={"status": SurveyStatus.DRAFT}, after={"status": SurveyStatus.OPEN}, note=_("vote opened"))
     return survey
 
@@ -461,7 +461,7 @@ def withdraw_paper_entry(actor, entry: PaperEntry) -> None:
     survey = entry.survey
     deleted, _rows = PaperEntry.objects.filter(pk=entry.pk).delete()
     if deleted:
-        record(actor, AuditAction.DEACTIVATE, survey, organization_id=survey.meeting.reviewer_id,
+        record(actor, Verb.VOTE_PAPER_ENTRY_WITHDRAWN, survey, organization_id=survey.meeting.reviewer_id,
                note=_("paper ballot entry withdrawn"))
 
 
@@ -477,7 +477,7 @@ def set_paper_double_entry(actor, survey: Survey, enabled: bool, *, ip: str | No
         raise ValidationError(_("Paper ballots have been entered; the way they are entered can no longer change."))
     survey.paper_double_entry = enabled
     survey.save(update_fields=["paper_double_entry"])
-    record(actor, AuditAction.UPDATE, survey, before={"paper_double_entry": not enabled},
+    record(actor, Verb.VOTE_DOUBLE_ENTRY_CHANGED, survey, before={"paper_double_entry": not enabled},
            after={"paper_double_entry": enabled}, organization_id=survey.meeting.reviewer_id, ip=ip)
     return survey
 
@@ -536,7 +536,7 @@ def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.seal = {"algorithm": "sha256", "count": len(per_ballot), "ballots": per_ballot}
     survey.save(update_fields=["seal_digest", "seal"])
     PaperEntry.objects.filter(survey=survey).delete()
-    record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_CLOSED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(per_ballot),
                                                         "seal": top}, note=_("vote closed"))
     return survey
@@ -713,7 +713,7 @@ def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]],
                                            for i, (n, w) in enumerate(cleaned)])
     after = [(n, str(w)) for n, w in cleaned]
     if after != before:
-        record(actor, AuditAction.UPDATE, survey, before={"categories": before}, after={"categories": after},
+        record(actor, Verb.VOTE_CATEGORIES_CHANGED, survey, before={"categories": before}, after={"categories": after},
                organization_id=survey.meeting.reviewer_id, ip=ip, note=_("voter categories"))
     return list(survey.categories.all())
 
@@ -729,7 +729,7 @@ def set_survey_form(actor, survey: Survey, form: dict, *, ip: str | None = None)
         before = survey.form
         survey.form = cleaned
         survey.save(update_fields=["form"])
-        record(actor, AuditAction.UPDATE, survey, before={"form": before}, after={"form": cleaned},
+        record(actor, Verb.VOTE_FORM_CHANGED, survey, before={"form": before}, after={"form": cleaned},
                organization_id=survey.meeting.reviewer_id, ip=ip, note=_("ballot form"))
     return survey
 
@@ -745,7 +745,7 @@ def set_cycle_ballot_form(actor, cycle, form: dict, *, ip: str | None = None):
         before = cycle.ballot_form
         cycle.ballot_form = cleaned
         cycle.save(update_fields=["ballot_form", "updated_at"])
-        record(actor, AuditAction.UPDATE, cycle, before={"ballot_form": before}, after={"ballot_form": cleaned},
+        record(actor, Verb.CYCLE_BALLOT_FORM_CHANGED, cycle, before={"ballot_form": before}, after={"ballot_form": cleaned},
                ip=ip, note=_("ballot form"))
     return cycle
 
@@ -761,7 +761,7 @@ def wipe_rehearsal(actor, survey: Survey, *, ip: str | None = None) -> None:
     PaperEntry.objects.filter(survey=survey).delete()
     BallotCode.objects.filter(survey=survey, survey__is_rehearsal=True).delete()
     VoterCategory.objects.filter(survey=survey).delete()
-    record(actor, AuditAction.DEACTIVATE, survey, before=counts, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_REHEARSAL_WIPED, survey, before=counts, organization_id=survey.meeting.reviewer_id, ip=ip,
            note=_("rehearsal wiped"))
     Survey.objects.filter(pk=survey.pk, is_rehearsal=True).delete()
 
