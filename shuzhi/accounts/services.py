@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.accounts.models import LoginThrottle, ThrottleScope
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import client_ip, record
 
 
@@ -111,7 +111,7 @@ def log_in(request: HttpRequest, username: str, password: str):
     user = User.objects.filter(username=username).first()
     lock = _standing_lock(username, network, now)
     if lock is not None:
-        record(username, AuditAction.LOGIN_FAILED, user, object_repr=username, ip=ip,
+        record(username, Verb.LOGIN_FAILED, user, object_repr=username, ip=ip,
                note=_("locked at this network address"))
         raise _refusal(lock, now)
     authenticated = authenticate(request, username=username, password=password)
@@ -124,23 +124,23 @@ def log_in(request: HttpRequest, username: str, password: str):
     with transaction.atomic():
         LoginThrottle.objects.filter(scope=ThrottleScope.NAME_AT_NETWORK, username=username, network=network).delete()
         login(request, authenticated)
-        record(authenticated, AuditAction.LOGIN, authenticated, ip=ip)
+        record(authenticated, Verb.LOGIN, authenticated, ip=ip)
     return authenticated
 
 
 @transaction.atomic
 def _record_failure(user, username: str, ip: str | None, network: str, now: datetime.datetime):
     """Count a failed attempt for the name at the network and for the network; the lock it led to."""
-    record(username, AuditAction.LOGIN_FAILED, user, object_repr=username, ip=ip)
+    record(username, Verb.LOGIN_FAILED, user, object_repr=username, ip=ip)
     network_lock = None
     if network and not ipaddress.ip_network(network).is_loopback:
         network_lock = _count_failure(ThrottleScope.NETWORK, "", network, now)
     name_lock = _count_failure(ThrottleScope.NAME_AT_NETWORK, username, network, now)
     if name_lock is not None:
-        record(username, AuditAction.LOCKED, user, object_repr=username, ip=ip,
+        record(username, Verb.LOCKED, user, object_repr=username, ip=ip,
                note=_("locked at this network address"))
     if network_lock is not None:
-        record(username, AuditAction.LOCKED, None, object_repr=network or "—", ip=ip,
+        record(username, Verb.NETWORK_LOCKED, None, object_repr=network or "—", ip=ip,
                note=_("every login from this network address locked"))
     return network_lock or name_lock
 
@@ -179,7 +179,7 @@ def unlock_login(actor, user, *, ip: str | None = None) -> int:
     rows.delete()
     if locks:
         # The note names the client addresses the locks held (data, not words: no translation).
-        record(actor, AuditAction.UNLOCKED, user, object_repr=str(getattr(user, "person", None) or user), ip=ip,
+        record(actor, Verb.UNLOCKED, user, object_repr=str(getattr(user, "person", None) or user), ip=ip,
                note="、".join(row.network or "—" for row in locks))
     return len(locks)
 
@@ -192,7 +192,7 @@ def forget_login_failures(user) -> None:
 def log_out(request: HttpRequest) -> None:
     user = request.user
     if user.is_authenticated:
-        record(user, AuditAction.LOGOUT, user, ip=client_ip(request))
+        record(user, Verb.LOGOUT, user, ip=client_ip(request))
     logout(request)
 
 
@@ -211,4 +211,4 @@ def change_password(request: HttpRequest, old_password: str, new_password: str) 
     user.must_change_password = False
     user.save()
     update_session_auth_hash(request, user)
-    record(user, AuditAction.PASSWORD_CHANGE, user, ip=client_ip(request))
+    record(user, Verb.PASSWORD_CHANGED, user, ip=client_ip(request))

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.attachments.models import Attachment
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
 from shuzhi.core import uploads
 from shuzhi.orgs.models import Organization
@@ -152,7 +152,7 @@ def _store(actor: Any, file: IO[bytes], *, organization: Organization, attached_
                 organization=organization, owner_type=owner_type, owner_id=owner_id, original_name=name,
                 content_type=checked.kind.content_type, size=checked.size, sha256=checked.sha256,
                 storage_name=stored, uploaded_by=actor, uploaded_at=now)
-            record(actor, AuditAction.CREATE, attachment, after=_snapshot(attachment),
+            record(actor, Verb.ATTACHMENT_ADDED, attachment, after=_snapshot(attachment),
                    organization_id=organization.pk, ip=ip)
     except BaseException:
         if stored is not None:
@@ -236,7 +236,7 @@ def withdraw_attachment(actor: Any, attachment: Attachment, *, reason: str = "",
     attachment.withdrawn_by = actor
     attachment.withdrawn_reason = reason
     attachment.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    record(actor, AuditAction.DEACTIVATE, attachment, before=before, after=_snapshot(attachment),
+    record(actor, Verb.ATTACHMENT_WITHDRAWN, attachment, before=before, after=_snapshot(attachment),
            organization_id=attachment.organization_id, ip=ip, note=reason)
     return attachment
 

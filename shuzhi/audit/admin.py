@@ -6,5 +6,5 @@ from shuzhi.core.admin import ReadOnlyAdmin
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "object_type", "object_repr"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "actor_name", "verb", "action", "object_type", "object_repr"]
+    list_filter = ["verb", "action", "object_type"]

@@ -7,8 +7,15 @@ writer takes the chain lock first (lock_chain) and holds it until its transactio
 can then never chain to the same predecessor. The lock makes audit-writing transactions commit one
 after the other; on SQLite IMMEDIATE transactions already do.
 
-This module is imported by migration 0004 (the backfill): change the serialisation only with a new
-migration that recomputes the chain.
+This module is imported by migration 0004 (the backfill): change the serialisation of the fields
+events already have only with a new migration that recomputes the chain.
+
+Fields added later (EXTENSION_FIELDS: the verb and the person concerned, migration 0005) join the hash
+without changing it for events that leave them empty: such an event is hashed exactly as before the
+fields existed (a list of the twelve first fields), while one that sets any of them is hashed with a
+thirteenth element holding them all, so old chains verify as they are (the log is append-only; no
+event is rewritten) and clearing or changing a new field of a new event breaks its hash. A field
+added in future goes at the end of EXTENSION_FIELDS with an empty default.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from django.db import transaction
 # The stored fields the hash covers, in this order (everything but the key and the hash itself).
 HASHED_FIELDS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
                  "organization_id", "before", "after", "ip", "note")
+# Added later; hashed only when one is set (see above). Their empty values:
+EXTENSION_FIELDS = {"verb": "", "person_id": None}
 GENESIS = ""
 # pg_advisory_xact_lock key: 'shuzhi audit chain' (any constant the application uses for nothing else).
 PG_LOCK_KEY = 0x5A4155444954
@@ -53,6 +62,9 @@ def canonical(values: Mapping[str, Any]) -> str:
         at = at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     row = [at, *(values[name] for name in HASHED_FIELDS[1:8]), _json(values["before"]), _json(values["after"]),
            _ip(values["ip"]), values["note"]]
+    extension = {name: values.get(name, empty) for name, empty in EXTENSION_FIELDS.items()}
+    if any(extension[name] not in (empty, None, "") for name, empty in EXTENSION_FIELDS.items()):
+        row.append(extension)
     return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -61,7 +73,11 @@ def event_hash(prev_hash: str, values: Mapping[str, Any]) -> str:
 
 
 def values_of(obj: Any) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in HASHED_FIELDS}
+    """The hashed values of an event (or of an object with its fields as attributes; one from before
+    the extension fields existed, such as migration 0004's historical model, has them empty)."""
+    values = {name: getattr(obj, name) for name in HASHED_FIELDS}
+    values.update((name, getattr(obj, name, empty)) for name, empty in EXTENSION_FIELDS.items())
+    return values
 
 
 def lock_chain(using: str | None = None) -> str:

@@ -38,11 +38,19 @@ class AuditEvent(models.Model):
         db_constraint=False,
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    # The coarse kind (create, update, …); for events recorded since the verbs, the verb's kind.
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    # What happened, a code from shuzhi.audit.verbs ("report.submitted"); empty on events recorded before
+    # the verbs existed (shuzhi.audit.legacy reads theirs from action, object type and values).
+    verb = models.CharField(max_length=60, blank=True, default="", db_index=True)
+    # The model's app label and name ("cycles.review"); the bare model name on older events.
     object_type = models.CharField(_("object type"), max_length=50, blank=True, db_index=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     organization_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The person the event concerns where known (the person changed, the secretary of the review, the
+    # owner of the account), for finding everything about one person; not the actor.
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -56,7 +64,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        from shuzhi.audit import legacy
+
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {legacy.verb_label(self)} {self.object_repr}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -9,10 +9,13 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 
-from shuzhi.audit.models import AuditAction, AuditEvent
+from shuzhi.audit import verbs
+from shuzhi.audit.models import AuditEvent
+from shuzhi.audit.verbs import Verb
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -48,9 +51,36 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return data
 
 
+def object_type_of(obj: models.Model) -> str:
+    """How an event names its object's type: app label and model name ("cycles.review")."""
+    return obj._meta.label_lower
+
+
+def person_concerned(obj: models.Model | None) -> int | None:
+    """The person an event about obj concerns, where the object says: the person itself, the holder of
+    a position or an account, the secretary of a review (or of the review a report, preparation item
+    or comment belongs to). Not the actor."""
+    from shuzhi.orgs.models import Person
+
+    if obj is None:
+        return None
+    if isinstance(obj, Person):
+        return obj.pk
+    for attribute in ("person_id", "secretary_id"):
+        if getattr(obj, attribute, None) is not None:
+            return getattr(obj, attribute)
+    if obj._meta.label_lower == "accounts.user":
+        try:
+            return obj.person.pk
+        except ObjectDoesNotExist:
+            return None
+    review = getattr(obj, "review", None) if getattr(obj, "review_id", None) is not None else None
+    return getattr(review, "secretary_id", None)
+
+
 def record(
     actor: Any,
-    action: AuditAction | str,
+    verb: Verb | str,
     obj: models.Model | None = None,
     *,
     before: dict[str, Any] | None = None,
@@ -59,7 +89,13 @@ def record(
     object_repr: str = "",
     ip: str | None = None,
     note: str = "",
+    person_id: int | None = None,
 ) -> AuditEvent:
+    """Record that actor (an account, a name such as "system", or None) did verb (one of
+    shuzhi.audit.verbs.Verb; anything else is refused) to obj. person_id: the person concerned, when
+    the object does not say (see person_concerned)."""
+    if not verbs.is_verb(verb):
+        raise ValueError(f"record() takes a verb of shuzhi.audit.verbs.Verb, not {verb!r}")
     is_user = actor is not None and getattr(actor, "pk", None) is not None
     actor_name = ""
     if is_user:
@@ -69,8 +105,9 @@ def record(
     return AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_name=actor_name[:150],
-        action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
+        action=verbs.kind_of(verb),
+        verb=str(verb),
+        object_type=object_type_of(obj) if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
         organization_id=organization_id,
@@ -78,4 +115,5 @@ def record(
         after=after,
         ip=ip,
         note=note[:500],
+        person_id=person_id if person_id is not None else person_concerned(obj),
     )

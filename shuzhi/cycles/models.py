@@ -149,3 +149,7 @@ class PreparationItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(content=""), name="preparation_item_has_content"),
         ]
+
+    def __str__(self) -> str:
+        content = self.content if len(self.content) <= 30 else f"{self.content[:30]}…"
+        return f"{self.get_kind_display()}：{content}"

@@ -22,7 +22,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
 from shuzhi.core import spreadsheets, uploads
 from shuzhi.cycles.models import PriorProblem, PriorProblemKind
@@ -204,7 +204,7 @@ def import_problems(actor, file: IO[bytes], *, year: int, organizations: Mapping
         # What services.add_prior_problem does row by row (same checks above, same rows and audit
         # records here), in bulk: 2,000 rows one by one take many seconds.
         for problem in PriorProblem.objects.bulk_create(new, batch_size=500):
-            record(actor, AuditAction.CREATE, problem, after=snapshot(problem, PRIOR_PROBLEM_FIELDS),
+            record(actor, Verb.PRIOR_PROBLEM_IMPORTED, problem, after=snapshot(problem, PRIOR_PROBLEM_FIELDS),
                    organization_id=problem.organization_id, ip=ip)
         outcome.created = len(new)
     return outcome

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
 from shuzhi.cycles import stages
 from shuzhi.cycles.models import (
@@ -114,7 +114,7 @@ def open_cycle(
         reviews.append(Review(cycle=cycle, organization=org, secretary=person, reviewer=reviewer_for(org),
                               report_mode=report_mode))
     Review.objects.bulk_create(reviews)
-    record(actor, AuditAction.CREATE, cycle, after=snapshot(cycle, CYCLE_FIELDS), ip=ip,
+    record(actor, Verb.CYCLE_OPENED, cycle, after=snapshot(cycle, CYCLE_FIELDS), ip=ip,
            note=_("%(n)d reviews created") % {"n": len(reviews)})
     return OpenResult(cycle=cycle, reviews_created=len(reviews), without_secretary=without)
 
@@ -136,7 +136,7 @@ def update_cycle(actor, cycle: ReviewCycle, *, title: str, key_items: list[str],
     after = snapshot(cycle, CYCLE_FIELDS)
     if after != before:
         cycle.save()
-        record(actor, AuditAction.UPDATE, cycle, before=before, after=after, ip=ip)
+        record(actor, Verb.CYCLE_CHANGED, cycle, before=before, after=after, ip=ip)
     return cycle
 
 
@@ -155,7 +155,7 @@ def advance_cycle(actor, cycle: ReviewCycle, target: str, *, ip: str | None = No
     before = snapshot(cycle, ["stage"])
     cycle.stage = target
     cycle.save(update_fields=["stage", "updated_at"])
-    record(actor, AuditAction.UPDATE, cycle, before=before, after=snapshot(cycle, ["stage"]), ip=ip,
+    record(actor, Verb.CYCLE_STAGE_MOVED, cycle, before=before, after=snapshot(cycle, ["stage"]), ip=ip,
            note=_("stage changed"))
     return cycle
 
@@ -176,7 +176,7 @@ def advance_review(actor, review: Review, target: str, *, ip: str | None = None,
     before = snapshot(review, ["stage"])
     review.stage = target
     review.save(update_fields=["stage", "updated_at"])
-    record(actor, AuditAction.UPDATE, review, before=before, after=snapshot(review, ["stage"]),
+    record(actor, Verb.REVIEW_STAGE_MOVED, review, before=before, after=snapshot(review, ["stage"]),
            organization_id=review.organization_id, ip=ip, note=note or _("stage changed"))
     return review
 
@@ -199,7 +199,7 @@ def sync_secretary(organization_id: int, actor) -> list[Review]:
         before = snapshot(review, ["secretary"])
         review.secretary = secretary
         review.save(update_fields=["secretary", "updated_at"])
-        record(actor or "system", AuditAction.UPDATE, review, before=before, after=snapshot(review, ["secretary"]),
+        record(actor or "system", Verb.REVIEW_SECRETARY_CHANGED, review, before=before, after=snapshot(review, ["secretary"]),
                organization_id=organization_id, note=_("secretary changed"))
         moved.append(review)
     return moved
@@ -217,7 +217,7 @@ def _add_missing_reviews(organization_id: int, secretary: Person, actor) -> None
     for cycle in open_cycles:
         review = Review.objects.create(cycle=cycle, organization=org, secretary=secretary, reviewer=reviewer,
                                        report_mode=cycle.report_mode)
-        record(actor or "system", AuditAction.CREATE, review, organization_id=organization_id,
+        record(actor or "system", Verb.REVIEW_ADDED, review, organization_id=organization_id,
                note=_("review added for a newly appointed secretary"))
 
 
@@ -238,7 +238,7 @@ def add_prior_problem(actor, *, organization: Organization, year: int, kind: str
         return existing
     problem = PriorProblem.objects.create(organization=organization, year=year, kind=kind, text=text,
                                           created_by=actor if getattr(actor, "pk", None) else None)
-    record(actor, AuditAction.CREATE, problem, after=snapshot(problem, ["year", "kind", "text"]),
+    record(actor, Verb.PRIOR_PROBLEM_ADDED, problem, after=snapshot(problem, ["year", "kind", "text"]),
            organization_id=organization.pk, ip=ip)
     return problem
 
@@ -269,7 +269,7 @@ def withdraw_prior_problem(actor, problem: PriorProblem, *, reason: str, ip: str
     problem.withdrawn_by = actor if getattr(actor, "pk", None) else None
     problem.withdrawal_reason = reason
     problem.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    record(actor, AuditAction.DEACTIVATE, problem, before=before, after=snapshot(problem, PRIOR_WITHDRAWAL_FIELDS),
+    record(actor, Verb.PRIOR_PROBLEM_WITHDRAWN, problem, before=before, after=snapshot(problem, PRIOR_WITHDRAWAL_FIELDS),
            organization_id=problem.organization_id, ip=ip, note=_("last year's problem withdrawn"))
     return problem
 
@@ -324,7 +324,7 @@ def add_preparation_item(actor, review: Review, *, kind: str, content: str, date
         return same
     item = PreparationItem.objects.create(review=review, kind=kind, date=date, place=place.strip(),
                                           people=people.strip(), content=content, author=review.secretary)
-    record(actor, AuditAction.CREATE, item, after=snapshot(item, PREPARATION_FIELDS),
+    record(actor, Verb.PREPARATION_ITEM_ADDED, item, after=snapshot(item, PREPARATION_FIELDS),
            organization_id=review.organization_id, ip=ip)
     return item
 
@@ -340,7 +340,7 @@ def withdraw_preparation_item(actor, item: PreparationItem, *, ip: str | None = 
     before = snapshot(item, PREPARATION_FIELDS)
     item.is_withdrawn = True
     item.save(update_fields=["is_withdrawn", "updated_at"])
-    record(actor, AuditAction.DEACTIVATE, item, before=before, after=snapshot(item, PREPARATION_FIELDS),
+    record(actor, Verb.PREPARATION_ITEM_WITHDRAWN, item, before=before, after=snapshot(item, PREPARATION_FIELDS),
            organization_id=item.review.organization_id, ip=ip)
     return item
 
@@ -352,6 +352,6 @@ def mark_preparation_done(actor, review: Review, *, ip: str | None = None) -> Re
         return review
     review.preparation_done_at = timezone.now()
     review.save(update_fields=["preparation_done_at", "updated_at"])
-    record(actor, AuditAction.UPDATE, review, organization_id=review.organization_id, ip=ip,
+    record(actor, Verb.PREPARATION_DONE, review, organization_id=review.organization_id, ip=ip,
            note=_("preparation marked done"))
     return review

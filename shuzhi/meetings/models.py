@@ -82,3 +82,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        whom = self.review.organization.name if self.review_id else _("all presenters")
+        return _("%(author)s's comment on %(whom)s") % {"author": self.author_name, "whom": whom}

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
 from shuzhi.cycles.models import Review, ReviewCycle
 from shuzhi.meetings.models import AgendaItem, Comment, CommentMode, Meeting, MeetingKind, PresentMode
@@ -73,7 +73,7 @@ def schedule_meeting(
     fields = _clean(title, place, expected_attendees, comment_mode, starts_at)
     meeting = Meeting.objects.create(cycle=cycle, reviewer=reviewer, kind=kind_for(reviewer),
                                      created_by=actor if getattr(actor, "pk", None) else None, **fields)
-    record(actor, AuditAction.CREATE, meeting, after=snapshot(meeting, MEETING_FIELDS),
+    record(actor, Verb.MEETING_SCHEDULED, meeting, after=snapshot(meeting, MEETING_FIELDS),
            organization_id=reviewer.pk, ip=ip)
     if agenda:
         set_agenda(actor, meeting, agenda, ip=ip)
@@ -91,7 +91,7 @@ def update_meeting(actor, meeting: Meeting, *, title: str, starts_at, place: str
     after = snapshot(meeting, MEETING_FIELDS)
     if after != before:
         meeting.save()
-        record(actor, AuditAction.UPDATE, meeting, before=before, after=after, organization_id=meeting.reviewer_id, ip=ip)
+        record(actor, Verb.MEETING_CHANGED, meeting, before=before, after=after, organization_id=meeting.reviewer_id, ip=ip)
     return meeting
 
 
@@ -143,7 +143,7 @@ def set_agenda(actor, meeting: Meeting, agenda: list[tuple[Review, str]], *, ip:
     except IntegrityError:
         # A presenter was put on another meeting's agenda at the same moment.
         raise ValidationError(_("Someone else changed the agendas at the same time; reload and try again.")) from None
-    record(actor, AuditAction.UPDATE, meeting, before={"agenda": before}, after={"agenda": after},
+    record(actor, Verb.MEETING_AGENDA_CHANGED, meeting, before={"agenda": before}, after={"agenda": after},
            organization_id=meeting.reviewer_id, ip=ip, note=_("agenda changed"))
     return items
 
@@ -242,6 +242,6 @@ def add_comment(actor, meeting: Meeting, *, review: Review | None, problems: str
         meeting=meeting, review=review, author=actor, author_name=person.name if person else actor.get_username(),
         author_role=author_role[:100], problems=problems, direction=direction,
     )
-    record(actor, AuditAction.CREATE, comment, after={"problems": problems, "direction": direction},
+    record(actor, Verb.COMMENT_ADDED, comment, after={"problems": problems, "direction": direction},
            organization_id=review.organization_id if review else meeting.reviewer_id, ip=ip)
     return comment

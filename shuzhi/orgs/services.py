@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.accounts.services import forget_login_failures
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
 from shuzhi.cycles import services as cycle_services
 from shuzhi.orgs import phones, rules
@@ -80,7 +80,7 @@ def create_organization(
     if kind == OrgKind.COMMITTEE and Organization.objects.filter(kind=OrgKind.COMMITTEE).exists():
         raise ValidationError({"kind": _("There is already a Party committee; there can be only one.")})
     org = Organization.objects.create(name=name, kind=kind, parent=parent, sort_order=sort_order)
-    record(actor, AuditAction.CREATE, org, after=snapshot(org, ORG_FIELDS), organization_id=org.pk, ip=ip)
+    record(actor, Verb.ORG_CREATED, org, after=snapshot(org, ORG_FIELDS), organization_id=org.pk, ip=ip)
     return org
 
 
@@ -100,7 +100,7 @@ def update_organization(
     after = snapshot(org, ORG_FIELDS)
     if after != before:
         org.save()
-        record(actor, AuditAction.UPDATE, org, before=before, after=after, organization_id=org.pk, ip=ip)
+        record(actor, Verb.ORG_CHANGED, org, before=before, after=after, organization_id=org.pk, ip=ip)
     return org
 
 
@@ -118,7 +118,7 @@ def move_organization(actor, org: Organization, new_parent: Organization, *, ip:
     before = snapshot(org, ORG_FIELDS)
     org.parent = new_parent
     org.save(update_fields=["parent", "updated_at"])
-    record(actor, AuditAction.UPDATE, org, before=before, after=snapshot(org, ORG_FIELDS),
+    record(actor, Verb.ORG_MOVED, org, before=before, after=snapshot(org, ORG_FIELDS),
            organization_id=org.pk, ip=ip, note=_("moved"))
     return org
 
@@ -143,7 +143,7 @@ def deactivate_organization(
     before = snapshot(org, ORG_FIELDS)
     org.is_active = False
     org.save(update_fields=["is_active", "updated_at"])
-    record(actor, AuditAction.DEACTIVATE, org, before=before, after=snapshot(org, ORG_FIELDS),
+    record(actor, Verb.ORG_DEACTIVATED, org, before=before, after=snapshot(org, ORG_FIELDS),
            organization_id=org.pk, ip=ip)
     return org
 
@@ -158,7 +158,7 @@ def reactivate_organization(actor, org: Organization, *, ip: str | None = None) 
     before = snapshot(org, ORG_FIELDS)
     org.is_active = True
     org.save(update_fields=["is_active", "updated_at"])
-    record(actor, AuditAction.REACTIVATE, org, before=before, after=snapshot(org, ORG_FIELDS),
+    record(actor, Verb.ORG_REACTIVATED, org, before=before, after=snapshot(org, ORG_FIELDS),
            organization_id=org.pk, ip=ip)
     return org
 
@@ -291,7 +291,7 @@ def create_person(
     _check_username_free(fields["staff_no"])
     person = Person.objects.create(is_party_member=is_party_member, **fields)
     _ensure_account(person, initial_password)
-    record(actor, AuditAction.CREATE, person, after=snapshot(person, PERSON_FIELDS), ip=ip)
+    record(actor, Verb.PERSON_CREATED, person, after=snapshot(person, PERSON_FIELDS), ip=ip)
     return person
 
 
@@ -317,7 +317,7 @@ def update_person(
         if person.user_id and person.user.username != person.staff_no:
             person.user.username = person.staff_no
             person.user.save(update_fields=["username"])
-        record(actor, AuditAction.UPDATE, person, before=before, after=after, ip=ip)
+        record(actor, Verb.PERSON_CHANGED, person, before=before, after=after, ip=ip)
     return person
 
 
@@ -338,7 +338,7 @@ def deactivate_person(actor, person: Person, *, on: datetime.date | None = None,
         if person.user_id:
             person.user.is_active = False
             person.user.save(update_fields=["is_active"])
-        record(actor, AuditAction.DEACTIVATE, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
+        record(actor, Verb.PERSON_DEACTIVATED, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
     return person
 
 
@@ -353,7 +353,7 @@ def reactivate_person(actor, person: Person, *, ip: str | None = None) -> Person
     if person.user_id:
         person.user.is_active = True
         person.user.save(update_fields=["is_active"])
-    record(actor, AuditAction.REACTIVATE, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
+    record(actor, Verb.PERSON_REACTIVATED, person, before=before, after=snapshot(person, PERSON_FIELDS), ip=ip)
     return person
 
 
@@ -368,7 +368,7 @@ def reset_password(actor, person: Person, new_password: str, *, ip: str | None =
     user.must_change_password = True
     user.save()
     forget_login_failures(user)
-    record(actor, AuditAction.PASSWORD_CHANGE, user, object_repr=str(person), ip=ip, note=_("password reset by administrator"))
+    record(actor, Verb.PASSWORD_RESET, user, object_repr=str(person), ip=ip, note=_("password reset by administrator"))
 
 
 # --- Positions ----------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def appoint(
     position = Position.objects.create(
         person=person, organization=organization, role=role, start_date=start_date, end_date=end_date
     )
-    record(actor, AuditAction.CREATE, position, after=snapshot(position, POSITION_FIELDS),
+    record(actor, Verb.POSITION_CREATED, position, after=snapshot(position, POSITION_FIELDS),
            organization_id=organization.pk, ip=ip)
     _secretary_changed(actor, position)
     return position
@@ -447,7 +447,7 @@ def cancel_position(actor, position: Position, *, ip: str | None = None) -> None
             raise ValidationError(_("Only an appointment that has not started yet can be cancelled; end a running term instead."))
         before = snapshot(position, POSITION_FIELDS)
         organization_id = position.organization_id
-        record(actor, AuditAction.DEACTIVATE, position, before=before, organization_id=organization_id, ip=ip,
+        record(actor, Verb.POSITION_CANCELLED, position, before=before, organization_id=organization_id, ip=ip,
                note=_("appointment cancelled before it started"))
         position.delete()
         _secretary_changed(actor, position)
@@ -476,7 +476,7 @@ def end_position(actor, position: Position, end_date: datetime.date, *, ip: str 
         before = snapshot(position, POSITION_FIELDS)
         position.end_date = end_date
         position.save(update_fields=["end_date", "updated_at"])
-        record(actor, AuditAction.UPDATE, position, before=before, after=snapshot(position, POSITION_FIELDS),
+        record(actor, Verb.POSITION_ENDED, position, before=before, after=snapshot(position, POSITION_FIELDS),
                organization_id=position.organization_id, ip=ip, note=_("term ended"))
         _secretary_changed(actor, position)
     return position

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
 from shuzhi.cycles import stages
 from shuzhi.cycles.models import PriorProblem, Review
@@ -184,7 +184,7 @@ def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) 
     report.save(update_fields=["status", "submitted_at", "updated_at"])
     if review.stage == stages.Stage.PREPARATION:
         advance_review(actor, review, stages.Stage.REPORT)
-    record(actor, AuditAction.UPDATE, report, organization_id=review.organization_id, ip=ip,
+    record(actor, Verb.REPORT_SUBMITTED, report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.DRAFT if not latest else ReportStatus.RETURNED},
            after={"status": ReportStatus.SUBMITTED, "version": version.number}, note=_("report submitted"))
     return version
@@ -218,7 +218,7 @@ def vet(actor, review: Review, *, version_number: int, outcome: str, comment: st
     result = ReportVetting.objects.create(version=version, outcome=outcome, comment=comment, vetted_by=actor)
     report.status = ReportStatus.ACCEPTED if outcome == VettingOutcome.PASSED else ReportStatus.RETURNED
     report.save(update_fields=["status", "updated_at"])
-    record(actor, AuditAction.UPDATE, report, organization_id=review.organization_id, ip=ip,
+    record(actor, Verb.REPORT_VETTING_PASSED if decision == Decision.ACCEPT else Verb.REPORT_VETTING_RETURNED, report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.SUBMITTED}, after={"status": report.status, "version": version.number},
            note=_("report accepted") if outcome == VettingOutcome.PASSED else _("report returned"))
     if outcome == VettingOutcome.PASSED and stages.index(review.cycle.stage) >= stages.index(stages.Stage.MEETING):
@@ -347,7 +347,7 @@ def save_quality_rules(actor, data: dict, *, loaded: str, ip: str | None = None)
         row.data, row.updated_by = clean, actor
         row.save()
     before, after = _changed_keys(current, clean)
-    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
+    record(actor, Verb.QUALITY_RULES_CHANGED, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
            note=_("quality check rules changed"))
     return row
 
@@ -361,6 +361,6 @@ def reset_quality_rules(actor, *, ip: str | None = None) -> None:
         return
     current, _rules, _error = _effective(row)
     before, after = _changed_keys(current, _default_rules_dict())
-    record(actor, AuditAction.UPDATE, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
+    record(actor, Verb.QUALITY_RULES_RESET, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
            note=_("quality check rules reset to the defaults"))
     QualityRules.objects.filter(pk=row.pk).delete()

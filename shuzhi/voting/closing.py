@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
 from shuzhi.voting import secrecy
 from shuzhi.voting.models import (
@@ -82,7 +82,7 @@ def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.save(update_fields=["seal_digest", "seal"])
     store_results(survey)
     PaperEntry.objects.filter(survey=survey).delete()
-    record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_CLOSED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(per_ballot),
                                                         "seal": top}, note=_("vote closed"))
     return survey

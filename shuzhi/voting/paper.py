@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
 from shuzhi.voting import codes as codelib
 from shuzhi.voting.casting import (
@@ -93,7 +93,7 @@ def withdraw_paper_entry(actor, entry: PaperEntry) -> None:
     survey = entry.survey
     deleted, _rows = PaperEntry.objects.filter(pk=entry.pk).delete()
     if deleted:
-        record(actor, AuditAction.DEACTIVATE, survey, organization_id=survey.meeting.reviewer_id,
+        record(actor, Verb.VOTE_PAPER_ENTRY_WITHDRAWN, survey, organization_id=survey.meeting.reviewer_id,
                note=_("paper ballot entry withdrawn"))
 
 
@@ -109,6 +109,6 @@ def set_paper_double_entry(actor, survey: Survey, enabled: bool, *, ip: str | No
         raise ValidationError(_("Paper ballots have been entered; the way they are entered can no longer change."))
     survey.paper_double_entry = enabled
     survey.save(update_fields=["paper_double_entry"])
-    record(actor, AuditAction.UPDATE, survey, before={"paper_double_entry": not enabled},
+    record(actor, Verb.VOTE_DOUBLE_ENTRY_CHANGED, survey, before={"paper_double_entry": not enabled},
            after={"paper_double_entry": enabled}, organization_id=survey.meeting.reviewer_id, ip=ip)
     return survey

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
 from shuzhi.meetings.models import Meeting
 from shuzhi.voting import ballotform
@@ -49,7 +49,7 @@ def create_survey(actor, meeting: Meeting, *, rehearsal: bool = False, form: dic
                                    form=ballotform.parse_form(form) if form else form_for_meeting(meeting),
                                    created_by=actor if getattr(actor, "pk", None) else None)
     VoterCategory.objects.create(survey=survey, name="参会人员", weight=Decimal(100))
-    record(actor, AuditAction.CREATE, survey, organization_id=meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_CREATED, survey, organization_id=meeting.reviewer_id, ip=ip,
            note=_("rehearsal survey") if rehearsal else "")
     return survey
 
@@ -79,7 +79,7 @@ def issue_codes(actor, survey: Survey, count: int, *, category: VoterCategory | 
                    is_paper=paper, batch=batch)
         for c, hashed in zip(plain, hashes, strict=True)
     ])
-    record(actor, AuditAction.CREATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_CODES_ISSUED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            note=_("%(n)d codes issued (batch %(batch)d, %(category)s)") % {"n": count, "batch": batch, "category": category.name})
     return plain
 
@@ -99,7 +99,7 @@ def open_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.status = SurveyStatus.OPEN
     survey.opened_at = timezone.now()
     survey.save(update_fields=["presenters", "status", "opened_at"])
-    record(actor, AuditAction.UPDATE, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_OPENED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
            before={"status": SurveyStatus.DRAFT}, after={"status": SurveyStatus.OPEN}, note=_("vote opened"))
     return survey
 
@@ -176,7 +176,7 @@ def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]],
                                            for i, (n, w) in enumerate(cleaned)])
     after = [(n, str(w)) for n, w in cleaned]
     if after != before:
-        record(actor, AuditAction.UPDATE, survey, before={"categories": before}, after={"categories": after},
+        record(actor, Verb.VOTE_CATEGORIES_CHANGED, survey, before={"categories": before}, after={"categories": after},
                organization_id=survey.meeting.reviewer_id, ip=ip, note=_("voter categories"))
     return list(survey.categories.all())
 
@@ -192,7 +192,7 @@ def set_survey_form(actor, survey: Survey, form: dict, *, ip: str | None = None)
         before = survey.form
         survey.form = cleaned
         survey.save(update_fields=["form"])
-        record(actor, AuditAction.UPDATE, survey, before={"form": before}, after={"form": cleaned},
+        record(actor, Verb.VOTE_FORM_CHANGED, survey, before={"form": before}, after={"form": cleaned},
                organization_id=survey.meeting.reviewer_id, ip=ip, note=_("ballot form"))
     return survey
 
@@ -208,7 +208,7 @@ def set_cycle_ballot_form(actor, cycle, form: dict, *, ip: str | None = None):
         before = cycle.ballot_form
         cycle.ballot_form = cleaned
         cycle.save(update_fields=["ballot_form", "updated_at"])
-        record(actor, AuditAction.UPDATE, cycle, before={"ballot_form": before}, after={"ballot_form": cleaned},
+        record(actor, Verb.CYCLE_BALLOT_FORM_CHANGED, cycle, before={"ballot_form": before}, after={"ballot_form": cleaned},
                ip=ip, note=_("ballot form"))
     return cycle
 
@@ -224,7 +224,7 @@ def wipe_rehearsal(actor, survey: Survey, *, ip: str | None = None) -> None:
     PaperEntry.objects.filter(survey=survey).delete()
     BallotCode.objects.filter(survey=survey, survey__is_rehearsal=True).delete()
     VoterCategory.objects.filter(survey=survey).delete()
-    record(actor, AuditAction.DEACTIVATE, survey, before=counts, organization_id=survey.meeting.reviewer_id, ip=ip,
+    record(actor, Verb.VOTE_REHEARSAL_WIPED, survey, before=counts, organization_id=survey.meeting.reviewer_id, ip=ip,
            note=_("rehearsal wiped"))
     Survey.objects.filter(pk=survey.pk, is_rehearsal=True).delete()
 

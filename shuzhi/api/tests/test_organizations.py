@@ -95,7 +95,7 @@ def test_org_dept_creates_a_branch_and_it_is_audited(college, client_for):
     body = response.json()
     org = Organization.objects.get(name="甲学院研究生党支部")
     assert body["id"] == org.pk and org.parent == college.gb_a and org.sort_order == 3
-    event = AuditEvent.objects.get(object_type="organization", object_id=str(org.pk))
+    event = AuditEvent.objects.get(object_type="orgs.organization", object_id=str(org.pk))
     assert event.action == AuditAction.CREATE and event.actor == college.org_dept and event.ip == "127.0.0.1"
 
 
@@ -106,7 +106,7 @@ def test_creating_the_same_organisation_twice_creates_it_once(college, client_fo
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert Organization.objects.filter(name="乙学院学生党支部").count() == 1
-    assert AuditEvent.objects.filter(object_type="organization", object_id=str(first.json()["id"])).count() == 1
+    assert AuditEvent.objects.filter(object_type="orgs.organization", object_id=str(first.json()["id"])).count() == 1
 
 
 def test_branch_directly_under_the_committee_is_refused(college, client_for):
@@ -137,7 +137,7 @@ def test_org_dept_renames_and_reorders(college, client_for):
     college.branch_a1.refresh_from_db()
     assert (college.branch_a1.name, college.branch_a1.sort_order) == ("甲学院第一教工党支部", 2)
     assert response.json()["name"] == "甲学院第一教工党支部"
-    event = AuditEvent.objects.filter(object_type="organization", object_id=str(college.branch_a1.pk)).first()
+    event = AuditEvent.objects.filter(object_type="orgs.organization", object_id=str(college.branch_a1.pk)).first()
     assert event.action == AuditAction.UPDATE and event.after["name"] == "甲学院第一教工党支部"
 
 
@@ -152,7 +152,7 @@ def test_org_dept_moves_a_branch_to_another_general_branch(college, client_for):
     assert response.status_code == 200 and response.json()["parent_id"] == college.gb_b.pk
     college.branch_a2.refresh_from_db()
     assert college.branch_a2.parent == college.gb_b
-    event = AuditEvent.objects.filter(object_type="organization", object_id=str(college.branch_a2.pk)).first()
+    event = AuditEvent.objects.filter(object_type="orgs.organization", object_id=str(college.branch_a2.pk)).first()
     assert event.action == AuditAction.UPDATE and event.after["parent"] == "乙学院党总支"
 
 

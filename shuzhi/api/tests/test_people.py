@@ -126,7 +126,7 @@ def test_org_dept_adds_a_person_whose_account_must_change_its_password(college, 
     assert person.user.username == "70001" and person.user.must_change_password
     assert person.user.check_password("Start-pass-2026")
     assert "initial_password" not in response.json() and "Start-pass-2026" not in response.content.decode()
-    event = AuditEvent.objects.get(object_type="person", object_id=str(person.pk))
+    event = AuditEvent.objects.get(object_type="orgs.person", object_id=str(person.pk))
     assert event.action == AuditAction.CREATE and event.actor == college.org_dept and event.ip == "127.0.0.1"
 
 
@@ -135,7 +135,7 @@ def test_adding_the_same_person_twice_adds_them_once(college, client_for):
     data = {"name": "赵六", "staff_no": "70002"}
     first, second = post(client, "/api/people", data), post(client, "/api/people", data)
     assert first.status_code == second.status_code == 201 and first.json()["id"] == second.json()["id"]
-    assert AuditEvent.objects.filter(object_type="person", object_id=str(first.json()["id"])).count() == 1
+    assert AuditEvent.objects.filter(object_type="orgs.person", object_id=str(first.json()["id"])).count() == 1
 
 
 def test_staff_number_of_someone_else_is_refused(college, client_for):
@@ -163,7 +163,7 @@ def test_org_dept_changes_only_the_fields_sent(college, client_for):
     assert response.status_code == 200, response.content
     person.refresh_from_db()
     assert (person.name, person.staff_no, person.phone, person.gender) == ("支书乙一", "90006", "13900000000", "M")
-    assert AuditEvent.objects.filter(object_type="person", object_id=str(person.pk),
+    assert AuditEvent.objects.filter(object_type="orgs.person", object_id=str(person.pk),
                                      action=AuditAction.UPDATE).count() == 1
 
 
@@ -184,7 +184,7 @@ def test_org_dept_deactivates_a_person_which_ends_their_positions_and_disables_t
     assert not college.branch_b1_secretary.is_active
     response = post(client, f"/api/people/{person.pk}/reactivate")
     assert response.status_code == 200 and response.json()["is_active"] is True
-    actions = set(AuditEvent.objects.filter(object_type="person", object_id=str(person.pk))
+    actions = set(AuditEvent.objects.filter(object_type="orgs.person", object_id=str(person.pk))
                   .values_list("action", flat=True))
     assert {AuditAction.DEACTIVATE, AuditAction.REACTIVATE} <= actions
 

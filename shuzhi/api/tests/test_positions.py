@@ -30,7 +30,7 @@ def test_org_dept_appoints_a_person_and_it_is_audited(college, client_for):
     body = response.json()
     assert (body["person_name"], body["organization_name"], body["role_label"]) == ("新委员", "甲学院学生党支部", "书记")
     assert body["start_date"] == "2025-09-01" and body["end_date"] is None
-    event = AuditEvent.objects.get(object_type="position", object_id=str(body["id"]))
+    event = AuditEvent.objects.get(object_type="orgs.position", object_id=str(body["id"]))
     assert event.action == AuditAction.CREATE and event.organization_id == college.branch_a2.pk
     assert event.actor == college.org_dept and event.ip == "127.0.0.1"
 
@@ -43,7 +43,7 @@ def test_the_same_appointment_posted_twice_is_one_position(college, client_for):
     first, second = post(client, "/api/positions", data), post(client, "/api/positions", data)
     assert first.status_code == second.status_code == 201 and first.json()["id"] == second.json()["id"]
     assert Position.objects.filter(person=person).count() == 1
-    assert AuditEvent.objects.filter(object_type="position", object_id=str(first.json()["id"])).count() == 1
+    assert AuditEvent.objects.filter(object_type="orgs.position", object_id=str(first.json()["id"])).count() == 1
 
 
 def test_a_second_open_secretary_is_refused(college, client_for):
@@ -109,7 +109,7 @@ def test_org_dept_ends_a_term_and_ending_it_again_changes_nothing(college, clien
     events = AuditEvent.objects.count()
     assert post(client, f"/api/positions/{position.pk}/end", {"end_date": "2025-06-30"}).status_code == 200
     assert AuditEvent.objects.count() == events
-    assert AuditEvent.objects.filter(object_type="position", object_id=str(position.pk),
+    assert AuditEvent.objects.filter(object_type="orgs.position", object_id=str(position.pk),
                                      action=AuditAction.UPDATE).count() == 1
 
 

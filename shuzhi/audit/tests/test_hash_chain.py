@@ -11,8 +11,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from shuzhi.audit import chain
-from shuzhi.audit.models import AuditAction, AuditEvent
+from shuzhi.audit.models import AuditEvent
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 
 triggers = importlib.import_module("shuzhi.audit.migrations.0002_append_only_triggers")
 
@@ -48,11 +49,11 @@ class _Editor:
 
 @pytest.fixture
 def events(college):
-    record(college.org_dept, AuditAction.UPDATE, college.direct, before={"name": "旧名", "n": [1, 2.5, None]},
+    record(college.org_dept, Verb.ORG_CHANGED, college.direct, before={"name": "旧名", "n": [1, 2.5, None]},
            after={"name": "新名", "nested": {"b": 1, "a": True}}, organization_id=college.direct.pk,
            ip="2001:DB8:0:0::1", note="备注")
-    record("系统", AuditAction.LOGIN, ip="192.168.5.20")
-    record(None, AuditAction.LOGOUT)
+    record("系统", Verb.LOGIN, ip="192.168.5.20")
+    record(None, Verb.LOGOUT)
     return list(AuditEvent.objects.order_by("pk"))
 
 
@@ -99,10 +100,10 @@ def _skip_keys(count: int) -> None:
 @pytest.mark.parametrize("forged_hash", [False, True])
 def test_verify_audit_names_an_event_inserted_with_sql(events, forged_hash):
     _skip_keys(5)
-    last = record("系统", AuditAction.LOGOUT)
+    last = record("系统", Verb.LOGOUT)
     before = events[-1]
     slipped_in = before.pk + 1
-    columns = ", ".join(name for name in chain.HASHED_FIELDS if name != "object_repr")
+    columns = ", ".join(name for name in (*chain.HASHED_FIELDS, *chain.EXTENSION_FIELDS) if name != "object_repr")
     _tamper(f"INSERT INTO audit_auditevent (id, object_repr, prev_hash, hash, {columns}) "
             f"SELECT %s, 'forged', %s, '', {columns} FROM audit_auditevent WHERE id = %s",
             [slipped_in, before.hash, before.pk])
@@ -125,7 +126,7 @@ def test_audit_events_written_in_bulk_by_the_importer_join_the_chain(college, mo
     monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 0)
     first_new = AuditEvent.objects.latest("pk").pk + 1
     run(college.org_dept, good_file())
-    record("系统", AuditAction.LOGOUT)  # and later events chain on from them
+    record("系统", Verb.LOGOUT)  # and later events chain on from them
     assert AuditEvent.objects.filter(pk__gte=first_new).count() > 5
     assert not AuditEvent.objects.filter(hash="").exists()
     assert "哈希链完整" in _verify()
@@ -145,9 +146,9 @@ def test_concurrent_writers_never_chain_to_the_same_predecessor(college):
     def write(i):
         for n in range(3):
             with transaction.atomic():
-                record(f"写入者{i}", AuditAction.LOGIN, note=str(n))
+                record(f"写入者{i}", Verb.LOGIN, note=str(n))
                 time.sleep(0.02)  # a slow transaction: another writer would read the same newest hash now
-                record(f"写入者{i}", AuditAction.LOGOUT, note=str(n))
+                record(f"写入者{i}", Verb.LOGOUT, note=str(n))
 
     results = run_concurrently(write, 4)
     assert results == [None] * 4
@@ -164,7 +165,7 @@ def _fake_chain(n: int) -> list:
 
     at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
     rows = [SimpleNamespace(id=i + 1, at=at, actor_id=None, actor_name="组织部", action="update",
-                            object_type="person", object_id=str(i), object_repr=f"人{i}", organization_id=None,
+                            object_type="orgs.person", object_id=str(i), object_repr=f"人{i}", organization_id=None,
                             before={"k": i}, after=None, ip=None, note="") for i in range(n)]
     chain.link(rows, chain.GENESIS)
     return rows

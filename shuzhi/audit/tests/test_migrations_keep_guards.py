@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from shuzhi.audit.models import AuditEvent
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 
 
 def _audit_triggers() -> set[str]:
@@ -30,7 +31,7 @@ def test_the_append_only_triggers_exist_after_all_migrations(db):
     "DELETE FROM audit_auditevent",
 ])
 def test_the_database_refuses_updates_and_deletes_of_audit_events_after_all_migrations(db, statement):
-    event = record("系统", "logout")
+    event = record("系统", Verb.LOGOUT)
     try:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             if connection.vendor == "postgresql":  # the suite's purge switch off again, for this transaction

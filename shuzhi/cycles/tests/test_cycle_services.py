@@ -51,7 +51,7 @@ def test_cycle_moves_one_stage_at_a_time(college, cycle):
         services.advance_cycle(college.org_dept, cycle, stages.Stage.PREPARATION)
     cycle.refresh_from_db()
     assert cycle.stage == stages.Stage.REPORT
-    assert AuditEvent.objects.filter(object_type="reviewcycle", note__contains="阶段").count() == 1
+    assert AuditEvent.objects.filter(object_type="cycles.reviewcycle", note__contains="阶段").count() == 1
 
 
 def test_review_cannot_run_ahead_of_its_cycle(college, cycle):

@@ -174,7 +174,7 @@ def test_imported_rows_are_recorded_like_rows_entered_one_by_one(college, cycle,
     client = client_for(college.org_dept)
     client.post(page_url(cycle), {"organization": college.branch_b1.pk, "kind": "notified", "text": "逐条录入"})
     client.post(page_url(cycle, "import/"), {"file": xlsx_bytes([["乙学院教工党支部", "通报问题", "批量导入"]])})
-    entered, imported = (AuditEvent.objects.filter(object_type="priorproblem").order_by("-id")[:2])[::-1]
+    entered, imported = (AuditEvent.objects.filter(object_type="cycles.priorproblem").order_by("-id")[:2])[::-1]
 
     def shape(event):
         return (event.action, event.actor_id, event.organization_id, sorted(event.after), event.after["year"])

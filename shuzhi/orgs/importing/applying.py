@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.models import AuditAction
+from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
 from shuzhi.orgs import services
 from shuzhi.orgs.importing.cells import _one_message
@@ -53,7 +53,7 @@ def apply(actor: Any, parsed: ParsedWorkbook, initial_password: str, *, file_nam
             with services.keeping_the_org_dept(actor, applies=ends_org_dept_terms):
                 writer(actor, ip, existing, initial_password, summary).run(plan)
             if summary.changed:
-                record(actor, AuditAction.IMPORT, None, object_repr=file_name, after=summary.counts(), ip=ip,
+                record(actor, Verb.IMPORT_APPLIED, None, object_repr=file_name, after=summary.counts(), ip=ip,
                        note=_("Excel import of %(file)s") % {"file": file_name})
     except ValidationError as error:
         if getattr(error, "code", None) in services.ORG_DEPT_REFUSALS:

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.audit import chain as audit_chain
-from shuzhi.audit.models import AuditAction, AuditEvent
-from shuzhi.audit.services import record, snapshot
+from shuzhi.audit import verbs
+from shuzhi.audit.models import AuditEvent
+from shuzhi.audit.services import object_type_of, person_concerned, record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles import services as cycle_services
 from shuzhi.orgs import rules, services
 from shuzhi.orgs.importing.existing import Existing
@@ -155,17 +157,18 @@ class _BulkWriter(_ServiceWriter):
             Organization.objects.bulk_create(new, batch_size=self.BATCH)
             for org in new:
                 self.orgs[org.name] = org
-                self.event(AuditAction.CREATE, org, after=snapshot(org, services.ORG_FIELDS), organization_id=org.pk)
+                self.event(Verb.ORG_CREATED, org, after=snapshot(org, services.ORG_FIELDS), organization_id=org.pk)
             self.summary.orgs_created += len(new)
 
-    def event(self, action: str, obj: Any, *, before: dict | None = None, after: dict | None = None,
+    def event(self, verb: Verb, obj: Any, *, before: dict | None = None, after: dict | None = None,
               organization_id: int | None = None, note: str = "", object_repr: str | None = None) -> None:
         """Queue the AuditEvent row that shuzhi.audit.services.record() would write for the same call."""
         self.events.append(_EventRow(
-            actor_id=self.actor_id, actor_name=self.actor_name, action=str(action),
-            object_type=obj._meta.model_name, object_id=str(obj.pk),
+            actor_id=self.actor_id, actor_name=self.actor_name, action=str(verbs.kind_of(verb)), verb=str(verb),
+            object_type=object_type_of(obj), object_id=str(obj.pk),
             object_repr=(str(obj) if object_repr is None else object_repr)[:200],
             organization_id=organization_id, before=before, after=after, ip=self.ip, note=note[:500],
+            person_id=person_concerned(obj),
         ))
 
     def write_people(self, changes: list[PersonChange]) -> None:
@@ -182,7 +185,7 @@ class _BulkWriter(_ServiceWriter):
         _insert_many(Person, people, read_back=("staff_no",))
         self.people.update((person.staff_no, person) for person in people)
         for person in people:
-            self.event(AuditAction.CREATE, person, after=snapshot(person, services.PERSON_FIELDS))
+            self.event(Verb.PERSON_CREATED, person, after=snapshot(person, services.PERSON_FIELDS))
         self.summary.people_created += len(people)
         self.summary.accounts_created += len(new_users)
 
@@ -198,7 +201,7 @@ class _BulkWriter(_ServiceWriter):
             after = snapshot(person, services.PERSON_FIELDS)
             if after != before:
                 to_save.append(person)
-                self.event(AuditAction.UPDATE, person, before=before, after=after)
+                self.event(Verb.PERSON_CHANGED, person, before=before, after=after)
         fields = ["name", "phone", "gender", "is_party_member", "updated_at"]
         Person.objects.bulk_update(to_save, fields, batch_size=self.BATCH)
         self.summary.people_updated += len(to_save)
@@ -215,7 +218,7 @@ class _BulkWriter(_ServiceWriter):
             position.end_date = change.end
             position.updated_at = now
             to_save.append(position)
-            self.event(AuditAction.UPDATE, position, before=before,
+            self.event(Verb.POSITION_ENDED, position, before=before,
                        after=snapshot(position, services.POSITION_FIELDS),
                        organization_id=position.organization_id, note=_("term ended"))
         Position.objects.bulk_update(to_save, ["end_date", "updated_at"], batch_size=self.BATCH)
@@ -229,7 +232,7 @@ class _BulkWriter(_ServiceWriter):
         # The plan proved each new (person, organisation, position, start) absent from the database.
         _insert_many(Position, positions, read_back=("person_id", "organization_id", "role", "start_date"))
         for position in positions:
-            self.event(AuditAction.CREATE, position, after=snapshot(position, services.POSITION_FIELDS),
+            self.event(Verb.POSITION_CREATED, position, after=snapshot(position, services.POSITION_FIELDS),
                        organization_id=position.organization_id, object_repr=describe(position))
         self.summary.positions_created += len(positions)
 
@@ -305,6 +308,8 @@ class _EventRow:
     after: dict | None
     ip: str | None
     note: str
+    verb: str = ""
+    person_id: int | None = None
     at: datetime.datetime | None = None  # these three: set by _BulkWriter.run() (shuzhi.audit.chain)
     prev_hash: str = ""
     hash: str = ""
@@ -380,6 +385,6 @@ def _change_kind(actor: Any, org: Organization, *, kind: str, parent: Organizati
     org.kind = kind
     org.parent = parent
     org.save(update_fields=["kind", "parent", "updated_at"])
-    record(actor, AuditAction.UPDATE, org, before=before, after=snapshot(org, services.ORG_FIELDS),
+    record(actor, Verb.ORG_CHANGED, org, before=before, after=snapshot(org, services.ORG_FIELDS),
            organization_id=org.pk, ip=ip, note=_("kind changed by import"))
     return org

@@ -51,7 +51,7 @@ def test_two_secretaries_appointed_at_once_yield_one(college):
 
 @pytest.mark.django_db(transaction=True)
 def test_double_submitted_create_makes_one_organisation_and_one_audit_record(college):
-    before = AuditEvent.objects.filter(action="create", object_type="organization").count()
+    before = AuditEvent.objects.filter(action="create", object_type="orgs.organization").count()
 
     def create(_):
         return services.create_organization("test", name="并发党支部", kind=OrgKind.BRANCH, parent=college.gb_b)
@@ -59,4 +59,4 @@ def test_double_submitted_create_makes_one_organisation_and_one_audit_record(col
     results = run_concurrently(create, 3)
     assert all(isinstance(r, Organization) for r in results), results
     assert Organization.objects.filter(name="并发党支部").count() == 1
-    assert AuditEvent.objects.filter(action="create", object_type="organization").count() == before + 1
+    assert AuditEvent.objects.filter(action="create", object_type="orgs.organization").count() == before + 1

@@ -124,8 +124,8 @@ def test_a_good_file_creates_the_tree_people_positions_and_accounts(college):
         == PositionRole.DEPUTY_SECRETARY
 
     by_type = sorted((e.action, e.object_type) for e in AuditEvent.objects.filter(pk__gt=last))
-    assert by_type == sorted([("create", "organization")] * 4 + [("create", "person")] * 3
-                             + [("create", "position")] * 4 + [("import", "")])
+    assert by_type == sorted([("create", "orgs.organization")] * 4 + [("create", "orgs.person")] * 3
+                             + [("create", "orgs.position")] * 4 + [("import", "")])
     summary_event = AuditEvent.objects.filter(action="import").get()
     assert summary_event.actor == college.org_dept and summary_event.object_repr == "import.xlsx"
     assert summary_event.after["people_created"] == 3 and summary_event.after["positions_created"] == 4
@@ -180,8 +180,9 @@ def test_a_corrected_file_updates_by_staff_number_and_organisation_name(college)
     assert Position.objects.filter(organization__name="丙学院教工党支部", role="secretary").count() == 2
     new = list(AuditEvent.objects.filter(pk__gt=last).order_by("id"))
     assert sorted((e.action, e.object_type, e.note) for e in new) == sorted([
-        ("update", "organization", ""), ("update", "organization", gettext("moved")), ("update", "person", ""),
-        ("update", "person", ""), ("update", "position", gettext("term ended")), ("create", "position", ""),
+        ("update", "orgs.organization", ""), ("update", "orgs.organization", gettext("moved")),
+        ("update", "orgs.person", ""), ("update", "orgs.person", ""), ("update", "orgs.position", gettext("term ended")),
+        ("create", "orgs.position", ""),
         ("import", "", new[-1].note)])
 
 
@@ -191,7 +192,7 @@ def test_an_organisation_may_change_kind_when_the_tree_still_holds(college):
     direct = Organization.objects.get(pk=college.direct.pk)
     assert summary.orgs_updated == 1
     assert direct.kind == OrgKind.BRANCH and direct.parent == college.gb_b
-    event = AuditEvent.objects.filter(object_type="organization", object_id=str(direct.pk)).latest("id")
+    event = AuditEvent.objects.filter(object_type="orgs.organization", object_id=str(direct.pk)).latest("id")
     assert event.before["kind"] == "direct_branch" and event.after["kind"] == "branch"
     assert event.after["parent"] == "乙学院党总支"
 
@@ -487,7 +488,7 @@ def test_a_20000_row_file_imports_and_reimports_as_nothing_to_do(college):
     assert summary.accounts_created == 10_000
     assert Person.objects.filter(staff_no__startswith="5").count() == 10_000
     assert Position.objects.filter(role="secretary", organization__name__contains="第").count() == 220
-    assert AuditEvent.objects.filter(action="create", object_type="person").count() >= 10_000
+    assert AuditEvent.objects.filter(action="create", object_type="orgs.person").count() >= 10_000
     person = Person.objects.get(staff_no="509999")
     assert person.user.check_password(PASSWORD) and person.user.must_change_password
 
@@ -504,7 +505,8 @@ def test_a_20000_row_file_imports_and_reimports_as_nothing_to_do(college):
 def _normalised_events(after_id: int) -> list[tuple]:
     """The audit events after `after_id` without ids and times, which differ between runs."""
     return sorted(
-        (e.action, e.object_type, e.object_repr, str(e.before), str(e.after), e.note, e.actor_id, e.actor_name, e.ip,
+        (e.action, e.verb, Person.objects.filter(pk=e.person_id).values_list("staff_no", flat=True).first(),
+         e.object_type, e.object_repr, str(e.before), str(e.after), e.note, e.actor_id, e.actor_name, e.ip,
          Organization.objects.filter(pk=e.organization_id).values_list("name", flat=True).first())
         for e in AuditEvent.objects.filter(pk__gt=after_id)
     )

@@ -67,7 +67,7 @@ def test_moving_a_branch_to_another_general_branch(college):
     services.move_organization(college.org_dept, college.branch_a2, college.gb_b)
     college.branch_a2.refresh_from_db()
     assert college.branch_a2.parent == college.gb_b
-    assert AuditEvent.objects.filter(object_type="organization", object_id=str(college.branch_a2.pk),
+    assert AuditEvent.objects.filter(object_type="orgs.organization", object_id=str(college.branch_a2.pk),
                                      action="update").exists()
 
 

@@ -88,7 +88,7 @@ def test_submit_return_resubmit_accept(college, review):
     with pytest.raises(ValidationError) as error:
         services.save_draft(secretary, review, full_content(review, "再改"), base_revision=report.revision)
     assert "审核通过" in str(error.value)
-    notes = list(AuditEvent.objects.filter(object_type="dutyreport").values_list("note", flat=True))
+    notes = list(AuditEvent.objects.filter(object_type="reports.dutyreport").values_list("note", flat=True))
     assert len(notes) == 4
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from shuzhi.audit import chain
 from shuzhi.audit.models import AuditEvent
 
-FIELDS = ("id", "prev_hash", "hash", *chain.HASHED_FIELDS)
+FIELDS = ("id", "prev_hash", "hash", *chain.HASHED_FIELDS, *chain.EXTENSION_FIELDS)
 
 
 class _Row:
