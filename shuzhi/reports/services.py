@@ -218,7 +218,8 @@ def vet(actor, review: Review, *, version_number: int, outcome: str, comment: st
     result = ReportVetting.objects.create(version=version, outcome=outcome, comment=comment, vetted_by=actor)
     report.status = ReportStatus.ACCEPTED if outcome == VettingOutcome.PASSED else ReportStatus.RETURNED
     report.save(update_fields=["status", "updated_at"])
-    record(actor, Verb.REPORT_VETTING_PASSED if decision == Decision.ACCEPT else Verb.REPORT_VETTING_RETURNED, report, organization_id=review.organization_id, ip=ip,
+    record(actor, Verb.REPORT_VETTING_PASSED if outcome == VettingOutcome.PASSED else Verb.REPORT_VETTING_RETURNED,
+           report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.SUBMITTED}, after={"status": report.status, "version": version.number},
            note=_("report accepted") if outcome == VettingOutcome.PASSED else _("report returned"))
     if outcome == VettingOutcome.PASSED and stages.index(review.cycle.stage) >= stages.index(stages.Stage.MEETING):

@@ -93,10 +93,10 @@ def every_event(college, survey, client):
     # the report
     reports.save_draft(college.branch_a1_secretary, review, full_content(review), base_revision=0)
     reports.submit(college.branch_a1_secretary, review, base_revision=1)
-    reports.decide(college.gb_a_secretary, review, version_number=1, decision="return", comment="请补充数据")
+    reports.vet(college.gb_a_secretary, review, version_number=1, outcome="returned", comment="请补充数据")
     report = reports.save_draft(college.branch_a1_secretary, review, full_content(review, "补充后"), base_revision=1)
     reports.submit(college.branch_a1_secretary, review, base_revision=report.revision)
-    reports.decide(college.gb_a_secretary, review, version_number=2, decision="accept")
+    reports.vet(college.gb_a_secretary, review, version_number=2, outcome="passed")
     import copy
 
     rules = copy.deepcopy(reports.quality_rules_state().data)

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shuzhi.reports.sections import KEYS as SECTIONS  # the one wording of the report's sections
-from shuzhi.reports.sections import TITLES as SECTION_TITLES
+from shuzhi.reports import sections
+
+# The one wording of the report's sections (shuzhi.reports.sections).
+SECTIONS = sections.KEYS
+SECTION_TITLES = sections.TITLES
 
 # --------------------------------------------------------------------------------------------------
 # Public data types
