@@ -223,7 +223,7 @@ def visible_reviews(user) -> QuerySet:
 
 def get_review_for(user, review_id: object, *, for_update: bool = False):
     """The Review if the user may read it, else 404. for_update=True must be inside a transaction."""
-    return _get(visible_reviews(user).select_related("cycle", "organization", "secretary", "reviewer"),
+    return _get(visible_reviews(user).select_related("cycle", "group", "organization", "secretary", "reviewer"),
                 review_id, manage=False, for_update=for_update, user=user)
 
 
