@@ -83,6 +83,7 @@ def build_world(college, cycle, meeting, survey) -> dict[str, dict]:
         worlds[label] = {
             "org_id": org.pk, "person_id": person.pk, "position_id": person.positions.first().pk,
             "cycle_id": cycle.pk, "review_id": review.pk, "meeting_id": a_meeting.pk, "survey_id": a_survey.pk,
+            "group_id": review.group_id,
             "item_id": item.pk, "kind": "research", "number": 1,
             "problem_id": PriorProblem.objects.filter(organization=college.branch_a1).first().pk,
             "entry_id": PaperEntry.objects.get(survey=a_survey).pk,
@@ -123,6 +124,9 @@ RIGHTS: dict[str, list[tuple[str, object, object]]] = {
     "cycles/<int:cycle_id>/edit/": [("get", NO, NO), ("post", NO, NO)],
     "cycles/<int:cycle_id>/advance/": [("post", NO, NO)],
     "cycles/<int:cycle_id>/progress.xlsx": [("get", A, A)],
+    # The review groups: read; the committee's own group moved by its members (never overridden).
+    "cycles/<int:cycle_id>/groups/<int:group_id>/": [("get", A, A)],
+    "cycles/<int:cycle_id>/groups/<int:group_id>/move/": [("post", A, NO)],
     "cycles/<int:cycle_id>/prior-problems/": [("get", NO, NO), ("post", NO, NO)],
     "cycles/<int:cycle_id>/prior-problems/import/": [("post", NO, NO)],
     "cycles/<int:cycle_id>/prior-problems/<int:problem_id>/withdraw/": [("post", NO, NO)],
