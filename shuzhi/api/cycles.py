@@ -14,7 +14,8 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import MAX_INT32, Count, IdParam, Text
 from shuzhi.cycles import services as cycle_services
 from shuzhi.cycles.forms import MAX_PREP_CONTENT, MAX_PREP_SHORT
-from shuzhi.cycles.models import Review, ReviewCycle
+from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
+from shuzhi.cycles.review_stage import with_stage
 from shuzhi.orgs import access
 from shuzhi.reports import services as report_services
 from shuzhi.reports.models import MAX_ANSWER_CHARS, MAX_SECTION_CHARS, DutyReport
@@ -57,6 +58,8 @@ class CycleOpenOut(Schema):
 
 class StageIn(InputSchema):
     stage: Text(20) = Field(description="The next stage; any other jump is refused (422).")
+    override_reason: Text(200) = Field("", description=(
+        "Organisation department only: why the groups move on although their gate is unmet (422 without it)."))
 
 
 class ReviewOut(Schema):
@@ -173,14 +176,15 @@ def get_cycle(request: HttpRequest, cycle_id: IdParam) -> CycleOut:
              summary="Move the cycle to its next stage (organisation department only)")
 def advance_cycle(request: HttpRequest, cycle_id: IdParam, payload: StageIn) -> CycleOut:
     cycle = access.get_cycle_for(request.user, cycle_id, set_up=True)
-    return _cycle_out(cycle_services.advance_cycle(request.user, cycle, payload.stage, ip=client_ip(request)))
+    return _cycle_out(cycle_services.advance_cycle(request.user, cycle, payload.stage,
+                                                   override_reason=payload.override_reason, ip=client_ip(request)))
 
 
 @router.get("/cycles/{cycle_id}/reviews", response={200: list[ReviewOut], **READ_ERRORS},
             summary="The Reviews of a cycle that the user may see (the progress board)")
 def list_reviews(request: HttpRequest, cycle_id: IdParam) -> list[ReviewOut]:
     cycle = _visible_cycle(request, cycle_id)
-    reviews = list(access.visible_reviews(request.user).filter(cycle=cycle)
+    reviews = list(with_stage(access.visible_reviews(request.user).filter(cycle=cycle))
                    .select_related("organization", "secretary", "reviewer"))
     statuses = dict(DutyReport.objects.filter(review__in=reviews).values_list("review_id", "status"))
     return [_review_out(r, statuses) for r in reviews]

@@ -50,7 +50,9 @@ class Verb(models.TextChoices):
     CYCLE_STAGE_MOVED = "cycle.stage_moved", pgettext_lazy("audit verb", "review cycle stage moved")
     CYCLE_BALLOT_FORM_CHANGED = "cycle.ballot_form_changed", pgettext_lazy("audit verb", "default ballot form changed")
     REVIEW_ADDED = "review.added", pgettext_lazy("audit verb", "review added")
-    REVIEW_STAGE_MOVED = "review.stage_moved", pgettext_lazy("audit verb", "review stage moved")
+    REVIEW_STAGE_MOVED = "review.stage_moved", pgettext_lazy("audit verb", "review stage moved")  # before review groups
+    GROUP_STAGE_MOVED = "group.stage_moved", pgettext_lazy("audit verb", "review group stage moved")
+    GROUP_GATE_OVERRIDDEN = "group.gate_overridden", pgettext_lazy("audit verb", "review group moved past its gate")
     REVIEW_SECRETARY_CHANGED = "review.secretary_changed", pgettext_lazy("audit verb", "secretary changed")
     PRIOR_PROBLEM_ADDED = "prior_problem.added", pgettext_lazy("audit verb", "last year's problem added")
     PRIOR_PROBLEM_IMPORTED = "prior_problem.imported", pgettext_lazy("audit verb", "last year's problem imported")
@@ -98,7 +100,8 @@ KINDS: dict[str, AuditAction] = {
     Verb.PASSWORD_CHANGED: _A.PASSWORD_CHANGE, Verb.PASSWORD_RESET: _A.PASSWORD_CHANGE,
     Verb.CYCLE_OPENED: _A.CREATE, Verb.CYCLE_CHANGED: _A.UPDATE, Verb.CYCLE_STAGE_MOVED: _A.UPDATE,
     Verb.CYCLE_BALLOT_FORM_CHANGED: _A.UPDATE,
-    Verb.REVIEW_ADDED: _A.CREATE, Verb.REVIEW_STAGE_MOVED: _A.UPDATE, Verb.REVIEW_SECRETARY_CHANGED: _A.UPDATE,
+    Verb.REVIEW_ADDED: _A.CREATE, Verb.REVIEW_STAGE_MOVED: _A.UPDATE,
+    Verb.GROUP_STAGE_MOVED: _A.UPDATE, Verb.GROUP_GATE_OVERRIDDEN: _A.UPDATE, Verb.REVIEW_SECRETARY_CHANGED: _A.UPDATE,
     Verb.PRIOR_PROBLEM_ADDED: _A.CREATE, Verb.PRIOR_PROBLEM_IMPORTED: _A.CREATE,
     Verb.PRIOR_PROBLEM_WITHDRAWN: _A.DEACTIVATE,
     Verb.PREPARATION_ITEM_ADDED: _A.CREATE, Verb.PREPARATION_ITEM_WITHDRAWN: _A.DEACTIVATE,

@@ -26,6 +26,7 @@ COLUMNS: list[tuple[str, int]] = [
     ("评议组织", 26),
     ("述职方式", 26),
     ("评议阶段", 12),
+    ("评议组阶段", 12),
     ("述前准备", 10),
     ("调研", 6),
     ("意见建议", 10),
@@ -61,7 +62,7 @@ def progress_file_name(cycle) -> str:
 def _row_values(number: int, row: ProgressRow) -> list:
     submitted = row.submitted_at.replace(tzinfo=None) if row.submitted_at else None
     return [number, row.organization, row.kind, row.secretary, row.reviewer, row.report_mode, row.stage,
-            "是" if row.prepared else "否", row.research_count, row.opinion_count, row.problem_count,
+            row.group_stage, "是" if row.prepared else "否", row.research_count, row.opinion_count, row.problem_count,
             row.status_label, submitted]
 
 
@@ -80,7 +81,7 @@ def progress_workbook(cycle, rows: Sequence[ProgressRow]) -> bytes:
     spreadsheets.header_row(ws, HEADER_ROW, list(zip(HEADERS, widths, strict=True)), height=None)
     ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(_lines(h, w) for h, w in zip(HEADERS, widths, strict=True)) + 6
 
-    centred = {1, 3, 7, 8, 9, 10, 11, 12, 13}
+    centred = {1, 3, 7, 8, 9, 10, 11, 12, 13, 14}
     left = set(range(1, len(COLUMNS) + 1)) - centred
     for offset, line in enumerate(values):
         r = FIRST_DATA_ROW + offset

@@ -90,7 +90,12 @@ class CycleOpenForm(CycleDatesForm):
 
 
 class AdvanceForm(forms.Form):
+    """Move the cycle or one review group to `target`; `override_reason` is the org dept's reason for
+    moving on while the gate is unmet (the service requires it then)."""
+
     target = forms.CharField(max_length=20)
+    override_reason = forms.CharField(label=_("Reason for moving on although the gate is unmet"), required=False,
+                                      max_length=200, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 200}))
 
 
 class PriorProblemForm(forms.Form):

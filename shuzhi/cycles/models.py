@@ -18,7 +18,12 @@ class ReportMode(models.TextChoices):
 
 
 class ReviewCycle(models.Model):
-    """One year's duty-report review. Opened by the org dept; at most one per year."""
+    """One year's duty-report review. Opened by the org dept; at most one per year.
+
+    `stage` is the school-wide calendar: the earliest stage of the cycle's review groups (ReviewGroup),
+    kept so by shuzhi.cycles.groups whenever a group moves. So `stage == ARCHIVED` means every group is
+    archived, and a stage the cycle has reached is one every group has reached. A cycle without groups
+    (no Review was created) moves on its own."""
 
     year = models.PositiveIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -45,6 +50,54 @@ class ReviewCycle(models.Model):
         return self.title
 
 
+class ReviewGroup(models.Model):
+    """A review group (评议组): one reviewing organisation's Reviews in one cycle.
+
+    The committee's group (学校党委 reviews the 党总支 and 直属党支部 secretaries, at the 党委扩大会议) and
+    each 党总支's group (its 党支部 secretaries, at the 党总支委员会扩大会议). Created with the cycle
+    (services.open_cycle) and when a Review is added later; every Review belongs to exactly the group of
+    its cycle and reviewer.
+
+    Each group runs on its own calendar: `stage` is the group's stage, moved one step at a time by
+    shuzhi.cycles.groups.move_group behind the gates of shuzhi.cycles.gates (the org dept may override an
+    unmet gate with a recorded reason, see GroupStageChange). The cycle's stage is the earliest of its
+    groups' stages. What later stages produce per reviewer (grade quotas, decisions, notifications, the
+    党总支's filing) hangs off this model."""
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="groups")
+    reviewer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="review_groups")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "reviewer__kind", "reviewer__sort_order", "reviewer__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "reviewer"], name="review_group_one_per_reviewer")]
+        verbose_name = _("review group")
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} {self.reviewer.name}"
+
+
+class GroupStageChange(models.Model):
+    """One move of a review group to its next stage: who, when, what the gate still listed as unmet at
+    that moment (`unmet`, the Chinese lines of gates.Unmet) and, when something was unmet, the org
+    dept's reason for overriding it. A group reaches a stage with an unmet gate only through a row
+    with a reason. The audit record of the move holds the same."""
+
+    group = models.ForeignKey(ReviewGroup, on_delete=models.PROTECT, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Stage.choices)
+    unmet = models.JSONField(default=list, blank=True)
+    override_reason = models.CharField(_("reason for overriding"), max_length=200, blank=True)
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["moved_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["group", "to_stage"], name="group_stage_change_once")]
+
+
 class Review(models.Model):
     """One secretary's review in one year (述职评议考核对象, 一人一年): the spine of the cycle.
 
@@ -55,8 +108,9 @@ class Review(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="reviews")
     secretary = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="reviews_to_run")
+    # The group of (cycle, reviewer); kept equal to those two (groups.group_for).
+    group = models.ForeignKey(ReviewGroup, on_delete=models.PROTECT, related_name="reviews")
     report_mode = models.CharField(_("report mode"), max_length=10, choices=ReportMode.choices)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
     preparation_done_at = models.DateTimeField(_("preparation marked done"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -68,6 +122,17 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.year} {self.organization.name} {self.secretary.name}"
+
+    @property
+    def stage(self) -> str:
+        """The Review's stage, from its real state (shuzhi.cycles.review_stage): the `current_stage`
+        annotation when the queryset carried it (review_stage.with_stage), else computed (a query)."""
+        annotated = self.__dict__.get("current_stage")
+        if annotated is not None:
+            return annotated
+        from shuzhi.cycles.review_stage import stage_of
+
+        return stage_of(self)
 
 
 class SecretaryChange(models.Model):

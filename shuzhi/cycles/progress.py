@@ -2,7 +2,8 @@
 
 The rows come from access.visible_reviews(user) and are narrowed only by the filters the user chose.
 A fixed number of queries whatever the number of rows: counts of preparation items are subqueries,
-the report's status and submission time are joined columns.
+the report's status and submission time are joined columns, and each row's stage is the annotation of
+shuzhi.cycles.review_stage (its real state, not a stored button) next to its group's stage.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuzhi.cycles.models import PreparationItem, PreparationKind, ReportMode, Review, ReviewCycle
+from shuzhi.cycles.review_stage import with_stage
 from shuzhi.cycles.stages import Stage
 from shuzhi.orgs import access
 from shuzhi.orgs.models import Organization, OrgKind
@@ -47,7 +49,8 @@ class ProgressRow:
     secretary: str
     reviewer: str
     report_mode: str
-    stage: str
+    stage: str  # the Review's own stage (review_stage), as its label
+    group_stage: str  # the stage of its review group, as its label
     prepared: bool
     research_count: int
     opinion_count: int
@@ -86,7 +89,7 @@ def cycle_reviews(user, cycle: ReviewCycle) -> QuerySet[Review]:
 
 def with_columns(qs: QuerySet[Review]) -> QuerySet[Review]:
     """The board's columns, joined or as subqueries: no query per row."""
-    return (qs.select_related("organization", "secretary", "reviewer")
+    return (with_stage(qs.select_related("organization", "secretary", "reviewer", "group"))
             .annotate(report_status=F("report__status"), report_submitted_at=F("report__submitted_at"),
                       research_count=_prep_count(PreparationKind.RESEARCH),
                       opinion_count=_prep_count(PreparationKind.OPINION),
@@ -148,6 +151,7 @@ def to_row(review: Review) -> ProgressRow:
         reviewer=review.reviewer.name,
         report_mode=str(ReportMode(review.report_mode).label),
         stage=str(Stage(review.stage).label),
+        group_stage=str(Stage(review.group.stage).label),
         prepared=review.preparation_done_at is not None,
         research_count=review.research_count,
         opinion_count=review.opinion_count,

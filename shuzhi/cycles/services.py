@@ -1,4 +1,6 @@
-"""Opening a year's cycle, moving it and its Reviews through the stages, and the preparation records.
+"""Opening a year's cycle, moving it through the stages (shuzhi.cycles.groups does it group by group,
+behind the gates), and the preparation records. A Review's stage is not stored: it follows from its
+real state (shuzhi.cycles.review_stage).
 
 Every function runs in one transaction, is a no-op when the requested state already holds, and
 writes an audit record. Access is the caller's job (shuzhi.orgs.access).
@@ -16,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
-from shuzhi.cycles import stages
+from shuzhi.cycles import groups, stages
 from shuzhi.cycles.models import (
-    PreparationItem, PreparationKind, PriorProblem, PriorProblemKind, ReportMode, Review, ReviewCycle,
+    PreparationItem, PreparationKind, PriorProblem, PriorProblemKind, ReportMode, Review, ReviewCycle, ReviewGroup,
     SecretaryChange,
 )
 from shuzhi.orgs.models import Organization, OrgKind, Person, Position, PositionRole
@@ -71,7 +73,9 @@ def open_cycle(
     meeting_from: datetime.date | None = None, meeting_to: datetime.date | None = None, ip: str | None = None,
 ) -> OpenResult:
     """Open a year's cycle and create one Review per current secretary of every active 党总支, 党支部
-    and 直属党支部. A year can be opened once; a second attempt is refused with a clear message."""
+    and 直属党支部, each in the review group (ReviewGroup) of its reviewer: the committee's and one per
+    党总支 with branches to review. A year can be opened once; a second attempt is refused with a clear
+    message."""
     title = " ".join((title or "").split())
     errors: dict[str, str] = {}
     if not 2000 <= int(year) <= 2100:
@@ -106,13 +110,18 @@ def open_cycle(
         is_active=True, kind__in=[OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.DIRECT_BRANCH]
     ).select_related("parent")
     reviews, without = [], []
+    review_groups: dict[int, ReviewGroup] = {}
     for org in reviewed:
         person = secretaries.get(org.pk)
         if person is None:
             without.append(org.name)
             continue
-        reviews.append(Review(cycle=cycle, organization=org, secretary=person, reviewer=reviewer_for(org),
-                              report_mode=report_mode))
+        reviewer = reviewer_for(org)
+        if reviewer.pk not in review_groups:
+            review_groups[reviewer.pk] = ReviewGroup.objects.create(cycle=cycle, reviewer=reviewer,
+                                                                    stage=cycle.stage)
+        reviews.append(Review(cycle=cycle, organization=org, secretary=person, reviewer=reviewer,
+                              group=review_groups[reviewer.pk], report_mode=report_mode))
     Review.objects.bulk_create(reviews)
     record(actor, Verb.CYCLE_OPENED, cycle, after=snapshot(cycle, CYCLE_FIELDS), ip=ip,
            note=_("%(n)d reviews created") % {"n": len(reviews)})
@@ -140,45 +149,11 @@ def update_cycle(actor, cycle: ReviewCycle, *, title: str, key_items: list[str],
     return cycle
 
 
-@transaction.atomic
-def advance_cycle(actor, cycle: ReviewCycle, target: str, *, ip: str | None = None) -> ReviewCycle:
-    """Move the cycle one stage forward (the caller has checked access.get_cycle_for(set_up=True)).
-    Asking for the stage it is already in changes nothing;
-    any other jump is refused with the reason."""
-    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.stage == target:
-        return cycle
-    if not stages.can_move(cycle.stage, target):
-        raise ValidationError(_("A cycle moves one stage at a time: from “%(current)s” the next stage is “%(next)s”.") % {
-            "current": stages.Stage(cycle.stage).label,
-            "next": stages.Stage(stages.next_stage(cycle.stage)).label if stages.next_stage(cycle.stage) else "—"})
-    before = snapshot(cycle, ["stage"])
-    cycle.stage = target
-    cycle.save(update_fields=["stage", "updated_at"])
-    record(actor, Verb.CYCLE_STAGE_MOVED, cycle, before=before, after=snapshot(cycle, ["stage"]), ip=ip,
-           note=_("stage changed"))
-    return cycle
-
-
-@transaction.atomic
-def advance_review(actor, review: Review, target: str, *, ip: str | None = None, note: str = "") -> Review:
-    """Move one Review a stage forward (never past its cycle's stage)."""
-    review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
-    if review.stage == target:
-        return review
-    if not stages.can_move(review.stage, target):
-        raise ValidationError(_("A review moves one stage at a time: from “%(current)s” the next stage is “%(next)s”.") % {
-            "current": stages.Stage(review.stage).label,
-            "next": stages.Stage(stages.next_stage(review.stage)).label if stages.next_stage(review.stage) else "—"})
-    if stages.index(target) > stages.index(review.cycle.stage) and target != stages.Stage.REPORT:
-        raise ValidationError(_("The cycle is still in “%(stage)s”; this review cannot move ahead of it.") % {
-            "stage": stages.Stage(review.cycle.stage).label})
-    before = snapshot(review, ["stage"])
-    review.stage = target
-    review.save(update_fields=["stage", "updated_at"])
-    record(actor, Verb.REVIEW_STAGE_MOVED, review, before=before, after=snapshot(review, ["stage"]),
-           organization_id=review.organization_id, ip=ip, note=note or _("stage changed"))
-    return review
+def advance_cycle(actor, cycle: ReviewCycle, target: str, *, override_reason: str = "",
+                  ip: str | None = None) -> ReviewCycle:
+    """Move the cycle (every group still at its stage) one stage forward, behind the groups' gates:
+    groups.advance_cycle (the caller has checked access.get_cycle_for(set_up=True))."""
+    return groups.advance_cycle(actor, cycle, target, override_reason=override_reason, ip=ip)
 
 
 @transaction.atomic
@@ -193,7 +168,7 @@ def sync_secretary(organization_id: int, actor) -> list[Review]:
     _add_missing_reviews(organization_id, secretary, actor)
     moved = []
     open_reviews = (Review.objects.select_for_update().filter(organization_id=organization_id)
-                    .exclude(cycle__stage=stages.Stage.ARCHIVED).exclude(secretary=secretary))
+                    .exclude(group__stage=stages.Stage.ARCHIVED).exclude(secretary=secretary))
     for review in open_reviews:
         SecretaryChange.objects.create(review=review, old_secretary=review.secretary, new_secretary=secretary)
         before = snapshot(review, ["secretary"])
@@ -206,8 +181,9 @@ def sync_secretary(organization_id: int, actor) -> list[Review]:
 
 
 def _add_missing_reviews(organization_id: int, secretary: Person, actor) -> None:
-    """An organisation that got its secretary after the cycle opened gets its Review, as long as the
-    cycle is still in preparation or report."""
+    """An organisation that got its secretary after the cycle opened gets its Review, in its reviewer's
+    group (created at the cycle's stage if the reviewer had none), as long as the cycle is still in
+    preparation or report."""
     org = Organization.objects.select_related("parent").get(pk=organization_id)
     reviewer = reviewer_for(org)
     if reviewer is None or not org.is_active:
@@ -215,8 +191,9 @@ def _add_missing_reviews(organization_id: int, secretary: Person, actor) -> None
     open_cycles = ReviewCycle.objects.filter(stage__in=[stages.Stage.PREPARATION, stages.Stage.REPORT]).exclude(
         reviews__organization_id=organization_id)
     for cycle in open_cycles:
+        group = groups.ensure_group(cycle, reviewer)
         review = Review.objects.create(cycle=cycle, organization=org, secretary=secretary, reviewer=reviewer,
-                                       report_mode=cycle.report_mode)
+                                       group=group, report_mode=cycle.report_mode)
         record(actor or "system", Verb.REVIEW_ADDED, review, organization_id=organization_id,
                note=_("review added for a newly appointed secretary"))
 
@@ -288,8 +265,8 @@ PREPARATION_FIELDS = ["kind", "date", "place", "people", "content", "is_withdraw
 
 
 def preparation_is_open(review: Review) -> bool:
-    """Preparation records can be added or withdrawn until the report stage of the cycle ends."""
-    return stages.index(review.cycle.stage) <= stages.index(stages.Stage.REPORT)
+    """Preparation records can be added or withdrawn until the report stage of the Review's group ends."""
+    return stages.index(review.group.stage) <= stages.index(stages.Stage.REPORT)
 
 
 def _check_preparation_open(review: Review) -> None:
@@ -302,7 +279,7 @@ def add_preparation_item(actor, review: Review, *, kind: str, content: str, date
                          place: str = "", people: str = "", ip: str | None = None) -> PreparationItem:
     """Record a preparation item. The caller has checked that the actor is the Review's secretary
     (access.get_review_for, access.require_review_secretary); refused here once preparation closed."""
-    review = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
+    review = Review.objects.select_for_update().select_related("cycle", "group").get(pk=review.pk)
     _check_preparation_open(review)
     content = (content or "").strip()
     errors = {}
@@ -333,7 +310,7 @@ def add_preparation_item(actor, review: Review, *, kind: str, content: str, date
 def withdraw_preparation_item(actor, item: PreparationItem, *, ip: str | None = None) -> PreparationItem:
     """Withdraw a preparation item. The caller has checked that the actor is its Review's secretary and
     got the item through access.get_preparation_item_for; withdrawing it twice changes nothing."""
-    item = PreparationItem.objects.select_for_update().select_related("review__cycle").get(pk=item.pk)
+    item = PreparationItem.objects.select_for_update().select_related("review__cycle", "review__group").get(pk=item.pk)
     if item.is_withdrawn:
         return item
     _check_preparation_open(item.review)

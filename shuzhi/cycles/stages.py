@@ -1,4 +1,9 @@
-"""The stages a yearly cycle and each Review move through, and which moves are legal (pure)."""
+"""The stages of the yearly review, and which moves are legal (pure).
+
+A review group (models.ReviewGroup) moves through them one step at a time behind the gates of
+shuzhi.cycles.gates (shuzhi.cycles.groups.move_group); the cycle's stage is the earliest of its groups'
+stages (the school-wide calendar); a Review's stage is not stored but computed from its real state
+(shuzhi.cycles.review_stage)."""
 
 from __future__ import annotations
 

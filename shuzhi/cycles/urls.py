@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuzhi.cycles import preparation_views, prior_problem_views, views
+from shuzhi.cycles import group_views, preparation_views, prior_problem_views, views
 
 app_name = "cycles"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:cycle_id>/", views.cycle_detail, name="detail"),
     path("<int:cycle_id>/edit/", views.cycle_edit, name="edit"),
     path("<int:cycle_id>/advance/", views.cycle_advance, name="advance"),
+    path("<int:cycle_id>/groups/<int:group_id>/", group_views.group_detail, name="group"),
+    path("<int:cycle_id>/groups/<int:group_id>/move/", group_views.group_move, name="group_move"),
     path("<int:cycle_id>/progress.xlsx", views.progress_xlsx, name="progress_xlsx"),
     path("<int:cycle_id>/prior-problems/", prior_problem_views.prior_problems, name="prior_problems"),
     path("<int:cycle_id>/prior-problems/import/", prior_problem_views.prior_problems_import,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
-from shuzhi.cycles import exports, progress, services, stages
+from shuzhi.cycles import exports, gates, groups, progress, services, stages
 from shuzhi.cycles.forms import (
     TITLE_PATTERN, AdvanceForm, CycleDatesForm, CycleOpenForm, ProgressFilterForm, default_title,
 )
@@ -92,6 +92,22 @@ def open_cycle(request: HttpRequest) -> HttpResponse:
     return render(request, "cycles/open.html", {"form": form, "title_suffix": TITLE_PATTERN.format(year="")})
 
 
+def _group_rows(user, cycle: ReviewCycle, ranks: dict[int, int]) -> list[dict]:
+    """The review groups the user may see, in tree order, each with its stage and how much of its next
+    gate is unmet (two queries for all of them)."""
+    visible = list(access.visible_groups(user).filter(cycle=cycle).select_related("reviewer"))
+    visible.sort(key=lambda g: ranks.get(g.reviewer_id, 0))
+    facts = groups.facts_for_groups(visible)
+    rows = []
+    for group in visible:
+        nxt = stages.next_stage(group.stage)
+        unmet = gates.unmet(nxt, facts[group.pk]) if nxt else []
+        rows.append({"group": group, "reviews": facts[group.pk].reviews,
+                     "next_label": stages.Stage(nxt).label if nxt else "", "unmet": unmet,
+                     "can_move": access.can_move_group(user, group)})
+    return rows
+
+
 def _stepper(cycle: ReviewCycle) -> list[dict]:
     current = stages.index(cycle.stage)
     return [{"value": value, "label": stages.Stage(value).label,
@@ -111,6 +127,7 @@ def _board_context(request: HttpRequest, cycle: ReviewCycle) -> dict:
     for status in progress.STATUS_LABELS:
         status_links[status] = "?" + "&".join(p for p in (without_status, urlencode({"status": status})) if p)
     return {"board": board, "filter_form": form, "query": urlencode(kept), "status_links": status_links,
+            "ranks": ranks,
             "current_status": filters.get("status", ""), "filtered": bool(filters),
             # Filters and counts help whoever sees several reviews; a secretary with one needs neither.
             "show_filters": bool(filters) or progress.cycle_reviews(request.user, cycle).count() > 1}
@@ -127,6 +144,8 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     context.update({
         "steps": _stepper(cycle), "can_manage": access.can_set_up_cycles(request.user),
         "next_stage": next_stage, "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
+        "group_rows": _group_rows(request.user, cycle, context["ranks"]),
+        "advance_form": AdvanceForm(initial={"target": next_stage or ""}),
         "my_reviews": in_tree_order(_my_reviews(request.user).filter(cycle=cycle).select_related("organization"),
                                     lambda review: review.organization_id),
     })
@@ -163,9 +182,11 @@ def cycle_advance(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = get_cycle_for(request.user, cycle_id)
     access.require_set_up_cycles(request.user)
     form = AdvanceForm(request.POST)
-    target = form.cleaned_data["target"] if form.is_valid() else ""
+    valid = form.is_valid()
+    target = form.cleaned_data["target"] if valid else ""
+    reason = form.cleaned_data.get("override_reason", "") if valid else ""
     try:
-        cycle = services.advance_cycle(request.user, cycle, target, ip=client_ip(request))
+        cycle = services.advance_cycle(request.user, cycle, target, override_reason=reason, ip=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

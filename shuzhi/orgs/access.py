@@ -223,7 +223,7 @@ def visible_reviews(user) -> QuerySet:
 
 def get_review_for(user, review_id: object, *, for_update: bool = False):
     """The Review if the user may read it, else 404. for_update=True must be inside a transaction."""
-    return _get(visible_reviews(user).select_related("cycle", "organization", "secretary", "reviewer"),
+    return _get(visible_reviews(user).select_related("cycle", "group", "organization", "secretary", "reviewer"),
                 review_id, manage=False, for_update=for_update, user=user)
 
 
@@ -367,6 +367,35 @@ def get_cycle_for(user, cycle_id: object, *, set_up: bool = False, for_update: b
     if set_up:
         require_set_up_cycles(user)
     return cycle
+
+
+# --- Review groups (评议组) --------------------------------------------------------------------------
+
+def visible_groups(user) -> QuerySet:
+    """The review groups of the Reviews the user may read (all for the org dept and committee)."""
+    from shuzhi.cycles.models import ReviewGroup
+
+    if scope_for(user).sees_all:
+        return ReviewGroup.objects.all()
+    return ReviewGroup.objects.filter(pk__in=visible_reviews(user).values("group_id"))
+
+
+def get_group_for(user, group_id: object):
+    return _get(visible_groups(user).select_related("cycle", "reviewer"), group_id, manage=False,
+                for_update=False, user=user)
+
+
+def can_move_group(user, group) -> bool:
+    """Move a review group to its next stage: the org dept (any group), or a leader of the reviewing
+    organisation (its own group; for the 党委's group, committee members). A 党总支's leaders do not move
+    the committee's group nor another 党总支's."""
+    scope = scope_for(user)
+    return scope.can_manage or group.reviewer_id in scope.leader_org_ids
+
+
+def can_override_gate(user) -> bool:
+    """Move a group on before its gate is met, with a recorded reason: the org dept."""
+    return can_set_up_cycles(user)
 
 
 def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = False):

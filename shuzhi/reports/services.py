@@ -25,7 +25,7 @@ from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
 from shuzhi.cycles import stages
 from shuzhi.cycles.models import PriorProblem, Review
-from shuzhi.cycles.services import advance_review, prior_problems_for
+from shuzhi.cycles.services import prior_problems_for
 from shuzhi.reports import quality, sections
 from shuzhi.reports.models import (
     MAX_ANSWER_CHARS, MAX_SECTION_CHARS, DutyReport, QualityRules, ReportStatus, ReportVersion, ReportVetting,
@@ -72,9 +72,10 @@ def why_not_editable(review: Review, report: DutyReport) -> str | None:
         return _("The report has been accepted and can no longer be changed.")
     if report.status == ReportStatus.SUBMITTED:
         return _("The report has been submitted and is waiting for the reviewer; it can be changed again if it is returned.")
-    if review.cycle.stage not in EDITABLE_CYCLE_STAGES:
+    # The Review's group's calendar decides (a 党总支's group may still be writing when the committee's meets).
+    if review.group.stage not in EDITABLE_CYCLE_STAGES:
         return _("The cycle is in the “%(stage)s” stage; reports can only be written during preparation and report.") % {
-            "stage": stages.Stage(review.cycle.stage).label}
+            "stage": stages.Stage(review.group.stage).label}
     return None
 
 
@@ -118,7 +119,7 @@ def save_draft(actor, review: Review, content: ReportContent, *, base_revision: 
     nothing (so a repeated autosave or a double click is harmless)."""
     report = get_report(review)
     report = DutyReport.objects.select_for_update().get(pk=report.pk)
-    review = Review.objects.select_related("cycle").get(pk=review.pk)
+    review = Review.objects.select_related("cycle", "group").get(pk=review.pk)
     reason = why_not_editable(review, report)
     if reason:
         raise ValidationError(reason)
@@ -132,8 +133,6 @@ def save_draft(actor, review: Review, content: ReportContent, *, base_revision: 
     report.revision += 1
     report.last_editor = review.secretary
     report.save()
-    if review.stage == stages.Stage.PREPARATION:
-        advance_review(actor, review, stages.Stage.REPORT, note=_("started writing the report"))
     return report
 
 
@@ -162,7 +161,7 @@ def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) 
     saving: the caller knows whether it saved anything). Submitting again what was just submitted returns
     that version."""
     report = DutyReport.objects.select_for_update().get(pk=get_report(review).pk)
-    review = Review.objects.select_related("cycle", "secretary").get(pk=review.pk)
+    review = Review.objects.select_related("cycle", "group", "secretary").get(pk=review.pk)
     latest = report.versions.order_by("-number").first()
     if report.status == ReportStatus.SUBMITTED and latest and latest.content == version_content(review, report):
         return latest
@@ -182,8 +181,6 @@ def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) 
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.save(update_fields=["status", "submitted_at", "updated_at"])
-    if review.stage == stages.Stage.PREPARATION:
-        advance_review(actor, review, stages.Stage.REPORT)
     record(actor, Verb.REPORT_SUBMITTED, report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.DRAFT if not latest else ReportStatus.RETURNED},
            after={"status": ReportStatus.SUBMITTED, "version": version.number}, note=_("report submitted"))
@@ -222,8 +219,6 @@ def vet(actor, review: Review, *, version_number: int, outcome: str, comment: st
            report, organization_id=review.organization_id, ip=ip,
            before={"status": ReportStatus.SUBMITTED}, after={"status": report.status, "version": version.number},
            note=_("report accepted") if outcome == VettingOutcome.PASSED else _("report returned"))
-    if outcome == VettingOutcome.PASSED and stages.index(review.cycle.stage) >= stages.index(stages.Stage.MEETING):
-        advance_review(actor, review, stages.Stage.MEETING, ip=ip)
     return result
 
 

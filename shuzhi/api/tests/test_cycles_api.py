@@ -30,6 +30,19 @@ def test_illegal_stage_jump_is_422(college, cycle, client_for):
     assert response.status_code == 422
 
 
+def test_the_stage_endpoint_keeps_the_groups_gates_and_takes_an_override_reason(college, cycle, client_for):
+    client = client_for(college.org_dept)
+    refused = post(client, f"/api/cycles/{cycle.pk}/stage", {"stage": "report"})
+    assert refused.status_code == 422 and "尚未完成述前准备" in str(refused.json())
+    cycle.refresh_from_db()
+    assert cycle.stage == "preparation"
+    moved = post(client, f"/api/cycles/{cycle.pk}/stage", {"stage": "report", "override_reason": "按计划进入撰写阶段"})
+    assert moved.status_code == 200 and moved.json()["stage"] == "report"
+    assert set(cycle.groups.values_list("stage", flat=True)) == {"report"}
+    reviews = client.get(f"/api/cycles/{cycle.pk}/reviews").json()
+    assert {r["stage"] for r in reviews} == {"preparation"}  # each Review's own stage: nobody has prepared yet
+
+
 def test_progress_board_is_scoped(college, cycle, client_for):
     names = lambda user: {r["organization"] for r in client_for(user).get(f"/api/cycles/{cycle.pk}/reviews").json()}  # noqa: E731
     assert names(college.gb_a_secretary) == {"甲学院党总支", "甲学院教工党支部"}

@@ -142,6 +142,7 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
     values = {
         "org_id": college.branch_a1.pk, "person_id": secretary.person.pk,
         "position_id": secretary.person.positions.first().pk, "cycle_id": cycle.pk, "review_id": review.pk,
+        "group_id": review.group_id,
         "meeting_id": meeting.pk, "survey_id": survey.pk, "item_id": item.pk, "kind": "research",
         "problem_id": PriorProblem.objects.filter(organization=college.branch_a1).first().pk,
         "entry_id": PaperEntry.objects.get(survey=survey).pk, "code": survey.test_codes[0],

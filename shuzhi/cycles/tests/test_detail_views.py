@@ -57,7 +57,7 @@ def test_bad_edit_is_explained_kept_and_nothing_is_written(college, cycle, clien
 
 def test_an_archived_cycle_cannot_be_edited(college, cycle, client_for):
     for target in stages.ORDER[1:]:
-        services.advance_cycle(college.org_dept, cycle, target)
+        services.advance_cycle(college.org_dept, cycle, target, override_reason="测试：越过未满足的条件")
     response = client_for(college.org_dept).post(f"/cycles/{cycle.pk}/edit/", {"title": "改名", "key_items": ""})
     assert _("An archived cycle cannot be changed.") in html(response)
     assert ReviewCycle.objects.get(pk=cycle.pk).title == cycle.title
@@ -72,15 +72,36 @@ def test_only_the_org_dept_may_edit(college, cycle, client_for, who):
     assert ReviewCycle.objects.get(pk=cycle.pk).title == cycle.title and audit_count() == before
 
 
+def _prepare_all(college, cycle):
+    for review in cycle.reviews.all():
+        services.mark_preparation_done(college.org_dept, review)
+
+
 def test_org_dept_advances_the_cycle_one_stage(college, cycle, client_for):
+    _prepare_all(college, cycle)
     before = audit_count()
     response = client_for(college.org_dept).post(f"/cycles/{cycle.pk}/advance/", {"target": "report"}, follow=True)
     cycle.refresh_from_db()
-    assert cycle.stage == stages.Stage.REPORT and audit_count() == before + 1
+    # one record per group moved (three) and one for the cycle's own stage
+    assert cycle.stage == stages.Stage.REPORT and audit_count() == before + cycle.groups.count() + 1
     assert "msg-success" in html(response)
 
 
+def test_the_cycle_does_not_advance_past_an_unmet_gate_without_a_reason(college, cycle, client_for):
+    before = audit_count()
+    client = client_for(college.org_dept)
+    response = client.post(f"/cycles/{cycle.pk}/advance/", {"target": "report"}, follow=True)
+    cycle.refresh_from_db()
+    assert cycle.stage == stages.Stage.PREPARATION and audit_count() == before
+    assert "尚未完成述前准备" in html(response)
+    client.post(f"/cycles/{cycle.pk}/advance/", {"target": "report", "override_reason": "按党委安排提前开始撰写"})
+    cycle.refresh_from_db()
+    assert cycle.stage == stages.Stage.REPORT
+    assert set(cycle.groups.values_list("stage_changes__override_reason", flat=True)) == {"按党委安排提前开始撰写"}
+
+
 def test_a_repeated_advance_changes_nothing(college, cycle, client_for):
+    _prepare_all(college, cycle)
     client = client_for(college.org_dept)
     client.post(f"/cycles/{cycle.pk}/advance/", {"target": "report"})
     before = audit_count()

@@ -68,6 +68,7 @@ def build_world(college, cycle, meeting, survey) -> dict[str, dict]:
         worlds[label] = {
             "org_id": org.pk, "person_id": person.pk, "position_id": person.positions.first().pk,
             "cycle_id": cycle.pk, "review_id": review.pk, "meeting_id": a_meeting.pk, "survey_id": a_survey.pk,
+            "group_id": review.group_id,
             "item_id": item.pk, "kind": "research", "number": 1,
             "problem_id": PriorProblem.objects.filter(organization=college.branch_a1).first().pk,
             "entry_id": PaperEntry.objects.get(survey=a_survey).pk,

@@ -50,7 +50,8 @@ def build() -> list[str]:
         (general, PriorProblemKind.SELF_FOUND, "对所属党支部工作指导督促不够"),
     ]:
         cycles.add_prior_problem(ACTOR, organization=org, year=2025, kind=kind, text=text)
-    cycles.advance_cycle(ACTOR, cycle, "report")
+    # The demo starts the report stage while most secretaries are still preparing.
+    cycles.advance_cycle(ACTOR, cycle, "report", override_reason="演示数据：未等全部书记完成述前准备即进入撰写报告")
 
     review = _review(branch.name, cycle)
     for kind, date, place, people, content in [

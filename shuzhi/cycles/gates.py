@@ -1,0 +1,144 @@
+"""The gates of a review group's stages: what must be done before the group moves on (pure).
+
+`unmet(target, facts)` lists, in Chinese, what the group still lacks for `target`; an empty list means
+the gate is open. The facts are counts over the group's Reviews (groups.group_facts reads them in two
+queries). A group moves past an unmet gate only by the org dept's override with a recorded reason
+(groups.move_group).
+
+On-site (现场述职) means a Review presented on the spot: on its agenda item in the on-site mode, or,
+not yet on an agenda, any report mode but the written one; written (书面述职) is the rest.
+
+The gates (each target lists every condition below it; the stages between 综合评价 and 归档 carry the
+meeting's conditions until their own issues tighten them):
+  → 撰写报告 REPORT        every secretary has marked preparation done;
+  → 述职评议 MEETING       every on-site report accepted; every written report submitted (or accepted);
+  → 综合评价 EVALUATION    no real vote of the group's meetings still open; every on-site Review on a
+                           meeting's agenda, and presented and voted on (its meeting's vote closed);
+                           every report accepted;
+  → 研究决定 DECISION      as EVALUATION (the grading issue adds: every Review graded, quotas kept);
+  → 反馈通报 FEEDBACK      as EVALUATION (the decision issue adds: the decision recorded);
+  → 整改落实 RECTIFICATION as EVALUATION (the feedback issue adds: every secretary's feedback delivered);
+  → 归档 ARCHIVED          as EVALUATION, with the reports split by what is missing: none awaiting review
+                           (submitted), none returned, none in draft or not started (later issues add
+                           the rectification plans and the 党总支's filing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from shuzhi.cycles.stages import Stage
+
+# Where an unmet condition's link goes: the cycle's progress board with these filters (the group's
+# reviewer added), or the meetings list.
+BOARD, MEETINGS = "board", "meetings"
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """Counts over one group's Reviews (and its meetings' votes)."""
+
+    reviews: int = 0
+    preparation_not_done: int = 0
+    not_started: int = 0  # no report yet
+    draft: int = 0
+    returned: int = 0
+    submitted: int = 0  # awaiting review
+    on_site_not_accepted: int = 0
+    written_not_submitted: int = 0  # no report, draft or returned
+    on_site_not_on_agenda: int = 0
+    on_site_not_voted: int = 0  # on an agenda whose meeting's real vote is not closed
+    open_votes: int = 0
+
+    @property
+    def not_accepted(self) -> int:
+        return self.not_started + self.draft + self.returned + self.submitted
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """One unmet condition: its code, the Chinese line, how many it concerns, and where to look."""
+
+    code: str
+    text: str
+    count: int
+    link: str = BOARD
+    filters: dict = field(default_factory=dict)
+
+
+def _preparation(f: GroupFacts) -> list[Unmet]:
+    if not f.preparation_not_done:
+        return []
+    return [Unmet("preparation", _("%(n)d secretaries have not marked their preparation done.") % {
+        "n": f.preparation_not_done}, f.preparation_not_done, BOARD, {"prepared": "no"})]
+
+
+def _reports_for_meeting(f: GroupFacts) -> list[Unmet]:
+    found = []
+    if f.on_site_not_accepted:
+        found.append(Unmet("on_site_not_accepted", _("%(n)d on-site reports have not been accepted.") % {
+            "n": f.on_site_not_accepted}, f.on_site_not_accepted, BOARD, {}))
+    if f.written_not_submitted:
+        found.append(Unmet("written_not_submitted", _("%(n)d written reports have not been submitted.") % {
+            "n": f.written_not_submitted}, f.written_not_submitted, BOARD, {}))
+    return found
+
+
+def _meeting_done(f: GroupFacts) -> list[Unmet]:
+    found = []
+    if f.open_votes:
+        found.append(Unmet("open_votes", _("%(n)d votes of this group's review meetings are still open.") % {
+            "n": f.open_votes}, f.open_votes, MEETINGS))
+    if f.on_site_not_on_agenda:
+        found.append(Unmet("not_on_agenda", _("%(n)d on-site presenters are on no review meeting's agenda.") % {
+            "n": f.on_site_not_on_agenda}, f.on_site_not_on_agenda, MEETINGS))
+    if f.on_site_not_voted:
+        found.append(Unmet("not_voted", _(
+            "%(n)d on-site presenters have not been presented and voted on (their meeting's vote is not closed).") % {
+            "n": f.on_site_not_voted}, f.on_site_not_voted, MEETINGS))
+    return found
+
+
+def _all_accepted(f: GroupFacts) -> list[Unmet]:
+    if not f.not_accepted:
+        return []
+    return [Unmet("not_accepted", _("%(n)d reports have not been accepted.") % {"n": f.not_accepted},
+                  f.not_accepted, BOARD, {})]
+
+
+def _reports_closed(f: GroupFacts) -> list[Unmet]:
+    found = []
+    if f.submitted:
+        found.append(Unmet("awaiting_review", _("%(n)d reports are awaiting review.") % {"n": f.submitted},
+                           f.submitted, BOARD, {"status": "submitted"}))
+    if f.returned:
+        found.append(Unmet("returned", _("%(n)d returned reports have not been submitted again.") % {
+            "n": f.returned}, f.returned, BOARD, {"status": "returned"}))
+    unwritten = f.draft + f.not_started
+    if unwritten:
+        found.append(Unmet("unwritten", _("%(n)d reports have not been submitted (not started or in draft).") % {
+            "n": unwritten}, unwritten, BOARD, {"status": "draft"} if not f.not_started else {"status": "not_started"}))
+    return found
+
+
+def _after_meeting(f: GroupFacts) -> list[Unmet]:
+    return _meeting_done(f) + _all_accepted(f)
+
+
+GATES = {
+    Stage.PREPARATION: lambda f: [],
+    Stage.REPORT: _preparation,
+    Stage.MEETING: _reports_for_meeting,
+    Stage.EVALUATION: _after_meeting,
+    Stage.DECISION: _after_meeting,
+    Stage.FEEDBACK: _after_meeting,
+    Stage.RECTIFICATION: _after_meeting,
+    Stage.ARCHIVED: lambda f: _meeting_done(f) + _reports_closed(f),
+}
+
+
+def unmet(target: str, facts: GroupFacts) -> list[Unmet]:
+    """What the group still lacks to enter `target` (empty: the gate is open). Pure."""
+    return GATES[Stage(target)](facts)
