@@ -133,6 +133,8 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "cycles:edit": R(get=MANAGE_OBJ, post=MANAGE_OBJ),
     "cycles:advance": R(post=MANAGE_OBJ),
     "cycles:progress_xlsx": R(get=SEE),
+    "cycles:group": R(get=SEE),
+    "cycles:group_move": R(post="AA AF AN FN FN"),  # the org dept, or the reviewing organisation's leaders
     "cycles:prior_problems": R(get=MANAGE_OBJ, post=MANAGE_OBJ),
     "cycles:prior_problems_import": R(post=MANAGE_OBJ),
     "cycles:prior_problem_withdraw": R(post=MANAGE_OBJ),
@@ -394,12 +396,15 @@ def build_world(college) -> dict[str, dict]:
     spare_a = cycle.reviews.get(organization=college.branch_a2)
 
     def world(key, *, person, review_key, meeting_key, reviewer, cycle_, agenda_review):
+        from shuzhi.cycles.models import ReviewGroup
+
         meeting, survey, entry = meetings[meeting_key]
         org = orgs[key]
         return {
             "org_id": org.pk, "person_id": person.pk, "position_id": person.positions.first().pk,
             "cycle_id": cycle_.pk, "review_id": reviews[review_key].pk, "item_id": items[review_key].pk,
             "attachment_id": attachments[review_key].pk,
+            "group_id": ReviewGroup.objects.get(cycle=cycle_, reviewer=reviewer).pk,
             "kind": "research", "number": 1, "meeting_id": meeting.pk, "survey_id": survey.pk, "entry_id": entry.pk,
             "problem_id": problems.get((review_key, cycle_), problems[review_key]).pk, "reviewer_id": reviewer.pk, "agenda_review_id": agenda_review.pk,
             "code": "ABCDEFGHJKMNPQRS",
