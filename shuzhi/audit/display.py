@@ -55,6 +55,9 @@ LABELS = {
     "positions_ended": pgettext_lazy("audit", "Positions ended"),
     "positions_unchanged": pgettext_lazy("audit", "Positions unchanged"),
     "accounts_created": pgettext_lazy("audit", "Logins created"),
+    "stage": gettext_lazy("Stage"),
+    "unmet": pgettext_lazy("audit", "Conditions not met"),
+    "override_reason": pgettext_lazy("audit", "Reason for moving on anyway"),
 }
 # Keys whose model field's label says the wrong thing for that model (the shared "kind" reads 组织类型).
 TYPE_LABELS = {
@@ -86,6 +89,10 @@ OBJECT_TYPES = {
     "voting.ballot": pgettext_lazy("audit", "Ballot"),
     "voting.paperentry": pgettext_lazy("audit", "Paper ballot entry"),
     "voting.guessthrottle": pgettext_lazy("audit", "Ballot code guesses"),
+    "voting.voteresult": pgettext_lazy("audit", "Vote result"),
+    "voting.votesummary": pgettext_lazy("audit", "Vote summary"),
+    "cycles.reviewgroup": pgettext_lazy("audit", "Review group"),
+    "cycles.groupstagechange": pgettext_lazy("audit", "Review group's stage change"),
 }
 # The apps whose models events are about (the object-type filter offers every model of these).
 APPS = ("orgs", "accounts", "cycles", "reports", "meetings", "voting", "attachments")
@@ -204,6 +211,10 @@ def value_label(object_type: str, name: str, value: Any, names: dict[int, str],
         return json.dumps(value, ensure_ascii=False), True
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value)), False
+    if field is None and name == "stage":  # a stage of the cycle's, a group's, or (older events) a Review's
+        from shuzhi.cycles.stages import Stage
+
+        return str(dict(Stage.choices).get(value, value)), False
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:

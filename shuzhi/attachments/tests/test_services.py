@@ -123,9 +123,9 @@ def test_several_files_are_attached_all_or_none(college, item, attachment_root):
 
 def test_files_cannot_be_attached_or_withdrawn_once_the_preparation_is_over(college, cycle, item):
     attachment = store(college, item)
-    cycle.stage = "meeting"
-    cycle.save(update_fields=["stage"])
-    item.review.cycle.refresh_from_db()
+    for stage in ("report", "meeting"):
+        cycle_services.advance_cycle(college.org_dept, cycle, stage, override_reason="测试：直接进入评议阶段")
+    item.refresh_from_db()
     with pytest.raises(ValidationError):
         services.attach_to_preparation_item(college.branch_a1_secretary, item, [upload(samples.pdf(), "a.pdf")])
     with pytest.raises(ValidationError):

@@ -104,7 +104,20 @@ def every_event(college, survey, client):
     reports.save_quality_rules(dept, rules, loaded="default")
     reports.reset_quality_rules(dept)
     # the cycle's stages and secretaries
-    cycles.advance_review(dept, review_of(cycle, college.gb_b), "report")
+    # A Review's stage is computed now (cycles.review_stage); its verb is found on events from before.
+    record(dept, Verb.REVIEW_STAGE_MOVED, review_of(cycle, college.gb_b), before={"stage": "preparation"},
+           after={"stage": "report"}, organization_id=college.gb_b.pk, note=str(translation.gettext("stage changed")))
+    # evidence files
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shuzhi.attachments import services as attachments
+    from shuzhi.attachments.tests import samples
+
+    evidence = cycles.add_preparation_item(college.branch_a1_secretary, review, kind=PreparationKind.PROBLEM,
+                                           content="支部学习记录不全")
+    photo, = attachments.attach_to_preparation_item(college.branch_a1_secretary, evidence,
+                                                    [SimpleUploadedFile("记录.png", samples.photo_png())])
+    attachments.withdraw_attachment(college.branch_a1_secretary, photo, reason="传错了")
     new_secretary = orgs.create_person(dept, name="赵书记", staff_no="70002", gender="M")
     old = college.direct_secretary.person.positions.get(role=PositionRole.SECRETARY)
     orgs.end_position(dept, old, today - datetime.timedelta(days=1))
@@ -132,7 +145,14 @@ def every_event(college, survey, client):
     form["rules"]["all_unsatisfied_action"] = "flag"
     voting.set_survey_form(dept, rehearsal, form)
     voting.wipe_rehearsal(dept, rehearsal)
-    cycles.advance_cycle(dept, cycle, "report")
+    # the review groups' stages: 乙学院党总支's group has its preparation done, the rest is overridden
+    from shuzhi.cycles import groups
+
+    gb_b_group = groups.group_for(review_of(cycle, college.branch_b1))
+    for member in gb_b_group.reviews.all():
+        cycles.mark_preparation_done(dept, member)
+    groups.move_group(dept, gb_b_group, "report")
+    cycles.advance_cycle(dept, cycle, "report", override_reason="按党委部署先行启动撰写")
     return cycle
 
 

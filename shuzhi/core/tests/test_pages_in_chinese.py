@@ -24,7 +24,7 @@ ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 
 # ASCII words the Chinese interface uses on purpose: file formats and programs, keys, units.
 ALLOWED_WORDS = {
-    "Excel", "xlsx", "docx", "csv", "Word", "WPS", "PDF", "jpg", "JSON", "SHA", "MB", "KB", "QR", "Ctrl", "PgUp", "PgDn", "Esc",
+    "Excel", "xlsx", "docx", "csv", "Word", "WPS", "PDF", "jpg", "png", "JSON", "SHA", "MB", "KB", "QR", "Ctrl", "PgUp", "PgDn", "Esc",
     "Cookie", "Wi", "Fi",
     # the test college's data: the actor the fixtures use, the account without a person, the test client's host
     "test", "outsider", "testserver",

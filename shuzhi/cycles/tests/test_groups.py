@@ -118,7 +118,8 @@ def test_the_org_dept_overrides_an_unmet_gate_with_a_reason_kept_on_record(colle
     change = GroupStageChange.objects.get(group=group)
     assert group.stage == S.REPORT and change.override_reason == "党委决定提前进入撰写阶段"
     assert change.unmet == ["3 名书记尚未完成述前准备。"]
-    event = AuditEvent.objects.filter(object_type="reviewgroup").latest("pk")
+    event = AuditEvent.objects.filter(object_type="cycles.reviewgroup").latest("pk")
+    assert event.verb == "group.gate_overridden"
     assert "党委决定提前进入撰写阶段" in event.note and event.after["override_reason"] == "党委决定提前进入撰写阶段"
     assert groups.overrides(group) == [change]
 

@@ -24,7 +24,7 @@ def _assert_moved(college, cycle, newcomer: Person) -> None:
     assert review.secretary == newcomer
     change = SecretaryChange.objects.get(review=review)
     assert (change.old_secretary.staff_no, change.new_secretary) == ("90005", newcomer)
-    event = AuditEvent.objects.get(object_type="review", object_id=str(review.pk), action=AuditAction.UPDATE)
+    event = AuditEvent.objects.get(object_type="cycles.review", object_id=str(review.pk), action=AuditAction.UPDATE)
     assert event.actor == college.org_dept and event.before == {"secretary": str(change.old_secretary)}
 
 

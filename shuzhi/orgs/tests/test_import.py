@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext
 from openpyxl import Workbook
 
-from shuzhi.audit.models import AuditAction, AuditEvent
+from shuzhi.audit.models import AuditEvent
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles.models import Review, SecretaryChange
 from shuzhi.orgs import importing, services
 from shuzhi.orgs.importing import HEADERS, SHEETS, ImportFileError, ImportRejected
@@ -553,10 +554,10 @@ def test_the_bulk_path_writes_the_same_rows_and_audit_records_as_the_services(co
     assert through_services == in_bulk
     summary, _people, _positions, _accounts, events, reviews, changes = in_bulk
     assert summary.people_created == 3 and summary.positions_ended == 1
-    assert len([e for e in events if e[1] != "review"]) == 4 + 3 + 1 + 5 + 1 + 1  # orgs, new people,
+    assert len([e for e in events if e[3] != "cycles.review"]) == 4 + 3 + 1 + 5 + 1 + 1  # orgs, new people,
     # 1 changed person, positions, end, import; and the Reviews: the moved one, those of new secretaries
     assert ("甲学院教工党支部", "80003") in reviews
     assert changes == [("甲学院教工党支部", "90005", "80003")]
-    moved = [e for e in events if e[1] == "review" and e[0] == AuditAction.UPDATE]
-    assert len(moved) == 1 and moved[0][6] == college.org_dept.pk  # actor_id: who imported the file
-    assert all(e[6] == college.org_dept.pk for e in events if e[1] == "review")
+    moved = [e for e in events if e[1] == Verb.REVIEW_SECRETARY_CHANGED]
+    assert len(moved) == 1 and moved[0][8] == college.org_dept.pk  # actor_id: who imported the file
+    assert all(e[8] == college.org_dept.pk for e in events if e[3] == "cycles.review")
