@@ -28,10 +28,9 @@ def child(args) -> None:
     import django
 
     django.setup()
+    import benchdata
     from django.db import connection
     from django.test import Client
-
-    import benchdata
 
     vote = benchdata.build_vote(args.presenters, args.ballots + 50)
     codes = vote["codes"]

@@ -22,7 +22,7 @@ DEBUG = envbool("DEBUG", False)
 # server or `make demo` — the key is the deployment's own (SECRET_KEY, or the file SECRET_KEY_FILE names)
 # and the application refuses to start without one: sessions, CSRF tokens and the ballot codes' hashes
 # all rest on it, and the built-in one is public.
-_DEV_SECRET = "insecure-dev-key-only-for-local-runs-never-in-production-0123456789"
+_DEV_SECRET = "insecure-dev-key-only-for-local-runs-never-in-production-0123456789"  # noqa: S105 - public, refused below
 SECRET_KEY = envsecret("SECRET_KEY", "SECRET_KEY_FILE") or (_DEV_SECRET if DEBUG else "")
 if not DEBUG and SECRET_KEY in ("", _DEV_SECRET):
     raise ImproperlyConfigured(

@@ -10,7 +10,7 @@ import tempfile
 os.environ.setdefault("HTTPS", "0")
 # A fixed key of the suite's own, whatever the shell has: DEBUG stays off in tests (as in production),
 # where the settings refuse to start without a key; the same key on every run keeps hashes reproducible.
-TEST_SECRET_KEY = "shuzhi-test-suite-key-not-secret-0123456789-abcdefghijklmnop"
+TEST_SECRET_KEY = "shuzhi-test-suite-key-not-secret-0123456789-abcdefghijklmnop"  # noqa: S105 - the suite's
 os.environ["SECRET_KEY"] = TEST_SECRET_KEY
 
 from shuzhi.settings import *  # noqa: E402, F403

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.accounts.models import LoginThrottle, ThrottleScope
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import client_ip, record
+from shuzhi.audit.verbs import Verb
 
 
 class LoginRefused(Exception):

@@ -14,7 +14,7 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import MAX_INT32, Count, IdParam, Text
 from shuzhi.cycles import services as cycle_services
 from shuzhi.cycles.forms import MAX_PREP_CONTENT, MAX_PREP_SHORT
-from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
+from shuzhi.cycles.models import Review, ReviewCycle
 from shuzhi.cycles.review_stage import with_stage
 from shuzhi.orgs import access
 from shuzhi.reports import services as report_services

@@ -14,8 +14,15 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from shuzhi.api.schemas import (
-    READ_ERRORS, WRITE_ERRORS, OrganizationCreateIn, OrganizationDetailOut, OrganizationFilters, OrganizationOut,
-    OrganizationPatchIn, organization_detail_out, organization_out,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    OrganizationCreateIn,
+    OrganizationDetailOut,
+    OrganizationFilters,
+    OrganizationOut,
+    OrganizationPatchIn,
+    organization_detail_out,
+    organization_out,
 )
 from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import IdParam

@@ -9,8 +9,16 @@ from ninja.responses import Status
 
 from shuzhi.api.errors import errors_about
 from shuzhi.api.schemas import (
-    READ_ERRORS, WRITE_ERRORS, PageIn, PersonCreateIn, PersonDetailOut, PersonFilters, PersonPageOut, PersonPatchIn,
-    person_detail_out, person_out,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    PageIn,
+    PersonCreateIn,
+    PersonDetailOut,
+    PersonFilters,
+    PersonPageOut,
+    PersonPatchIn,
+    person_detail_out,
+    person_out,
 )
 from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import IdParam

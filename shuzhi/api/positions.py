@@ -9,8 +9,15 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from shuzhi.api.schemas import (
-    READ_ERRORS, WRITE_ERRORS, PageIn, PositionCreateIn, PositionEndIn, PositionFilters, PositionOut,
-    PositionPageOut, position_out,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    PageIn,
+    PositionCreateIn,
+    PositionEndIn,
+    PositionFilters,
+    PositionOut,
+    PositionPageOut,
+    position_out,
 )
 from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import IdParam

@@ -11,8 +11,8 @@ from ninja.security import django_auth
 
 from shuzhi.api import errors
 from shuzhi.api.cycles import router as cycles_router
-from shuzhi.api.meetings import router as meetings_router
 from shuzhi.api.me import router as me_router
+from shuzhi.api.meetings import router as meetings_router
 from shuzhi.api.orgs import router as orgs_router
 from shuzhi.api.people import router as people_router
 from shuzhi.api.positions import router as positions_router

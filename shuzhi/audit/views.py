@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from shuzhi.audit import display, legacy
 from shuzhi.audit.models import AuditEvent

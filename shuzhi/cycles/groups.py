@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles import gates, review_stage, stages
 from shuzhi.cycles.models import GroupStageChange, Review, ReviewCycle, ReviewGroup
 from shuzhi.orgs.models import Organization

@@ -22,8 +22,8 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.core import spreadsheets, uploads
 from shuzhi.cycles.models import PriorProblem, PriorProblemKind
 from shuzhi.orgs.models import Organization

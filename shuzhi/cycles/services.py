@@ -16,11 +16,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles import groups, stages
 from shuzhi.cycles.models import (
-    PreparationItem, PreparationKind, PriorProblem, PriorProblemKind, ReportMode, Review, ReviewCycle, ReviewGroup,
+    PreparationItem,
+    PreparationKind,
+    PriorProblem,
+    PriorProblemKind,
+    ReportMode,
+    Review,
+    ReviewCycle,
+    ReviewGroup,
     SecretaryChange,
 )
 from shuzhi.orgs.models import Organization, OrgKind, Person, Position, PositionRole

@@ -20,7 +20,12 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
 from shuzhi.cycles import exports, gates, groups, progress, services, stages
 from shuzhi.cycles.forms import (
-    TITLE_PATTERN, AdvanceForm, CycleDatesForm, CycleOpenForm, ProgressFilterForm, default_title,
+    TITLE_PATTERN,
+    AdvanceForm,
+    CycleDatesForm,
+    CycleOpenForm,
+    ProgressFilterForm,
+    default_title,
 )
 from shuzhi.cycles.models import ReportMode, Review, ReviewCycle
 from shuzhi.orgs import access

@@ -71,7 +71,8 @@ def stragglers(user, scope: Scope) -> list[WorkItem]:
         writing = stage in WRITING_STAGES
         report_due, preparation_due = row["cycle__report_due"], row["cycle__preparation_due"]
 
-        def add(n: int, text: str, due: datetime.date | None = None, urgency: Urgency | None = None, **filters):
+        def add(n: int, text: str, due: datetime.date | None = None, urgency: Urgency | None = None, *,
+                year: int = year, cycle_id: int = cycle_id, **filters):
             if n:
                 items.append(WorkItem(text=text % {"year": year, "n": n}, url=_board(cycle_id, **filters),
                                       kind=Kind.WATCH, count=n, due=due,

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles.models import Review, ReviewCycle
 from shuzhi.meetings.models import AgendaItem, Comment, CommentMode, Meeting, MeetingKind, PresentMode
 from shuzhi.orgs.models import Organization, OrgKind, Position, PositionRole

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.accounts.services import forget_login_failures
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles import services as cycle_services
 from shuzhi.orgs import phones, rules
 from shuzhi.orgs.models import Gender, Organization, OrgKind, Person, Position, PositionRole

@@ -19,8 +19,14 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.forms import apply_validation_error
 from shuzhi.orgs import access, services
 from shuzhi.orgs.forms import (
-    AppointForm, EndPositionForm, OrganizationCreateForm, OrganizationEditForm, OrganizationMoveForm,
-    PasswordResetForm, PersonCreateForm, PersonForm,
+    AppointForm,
+    EndPositionForm,
+    OrganizationCreateForm,
+    OrganizationEditForm,
+    OrganizationMoveForm,
+    PasswordResetForm,
+    PersonCreateForm,
+    PersonForm,
 )
 from shuzhi.orgs.models import Organization, OrgKind, Position, PositionRole
 from shuzhi.orgs.rules import REQUIRED_PARENT_KIND

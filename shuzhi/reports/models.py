@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuzhi.cycles.models import Review
 from shuzhi.orgs.models import Person
+
 MAX_SECTION_CHARS = 20_000
 MAX_ANSWER_CHARS = 5_000
 

@@ -21,14 +21,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles import stages
 from shuzhi.cycles.models import PriorProblem, Review
 from shuzhi.cycles.services import prior_problems_for
 from shuzhi.reports import quality, sections
 from shuzhi.reports.models import (
-    MAX_ANSWER_CHARS, MAX_SECTION_CHARS, DutyReport, QualityRules, ReportStatus, ReportVersion, ReportVetting,
+    MAX_ANSWER_CHARS,
+    MAX_SECTION_CHARS,
+    DutyReport,
+    QualityRules,
+    ReportStatus,
+    ReportVersion,
+    ReportVetting,
     VettingOutcome,
 )
 

@@ -251,7 +251,7 @@ def cast_ballot(survey: Survey | int, typed_code: str, data: BallotInput, *, pap
                     values = [uuid.uuid4(), survey.pk, claimed[0], receipt, data.ratings, data.item_ratings,
                               data.suggestions, data.overall_suggestion, paper]
                     cursor.execute(_INSERT_BALLOT, [field.get_db_prep_save(value, connection)
-                                                    for field, value in zip(_INSERT_FIELDS, values)])
+                                                    for field, value in zip(_INSERT_FIELDS, values, strict=True)])
                 return receipt
         except IntegrityError:
             continue  # a receipt collision (1 in 2**39): draw another

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 from shuzhi.voting import secrecy
 from shuzhi.voting.models import (
     Ballot,

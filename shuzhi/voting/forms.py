@@ -17,7 +17,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from shuzhi.voting import casting, setup
+from shuzhi.voting import setup
 from shuzhi.voting.casting import BallotInput
 from shuzhi.voting.models import Survey, VoterCategory
 

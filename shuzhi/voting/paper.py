@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 from shuzhi.voting import codes as codelib
 from shuzhi.voting.casting import (
     BallotInput,

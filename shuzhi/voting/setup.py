@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 from shuzhi.meetings.models import Meeting
 from shuzhi.voting import ballotform
 from shuzhi.voting import codes as codelib

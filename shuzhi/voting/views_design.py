@@ -44,7 +44,6 @@ from shuzhi.meetings.models import Meeting
 from shuzhi.orgs import access
 from shuzhi.orgs.tree import order_by_tree
 from shuzhi.voting import archive, ballotform, casting, closing, setup
-from shuzhi.voting import results as vote_results
 from shuzhi.voting import views as vote_views
 from shuzhi.voting.forms import ballot_rows
 from shuzhi.voting.forms_design import BallotFormEditor, CategoriesEditor, row_action

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuzhi.core.worklist import Urgency, WorkItem, urgency_for
-from shuzhi.meetings.work import coming_meetings, when
 from shuzhi.cycles.stages import Stage
+from shuzhi.meetings.work import coming_meetings, when
 from shuzhi.orgs.access import Scope, my_reviews
 from shuzhi.voting.models import BallotCode, ResultKind, Survey, SurveyStatus, VoteResult
 

@@ -164,7 +164,7 @@ def test_every_verb_is_on_the_audit_page_in_chinese(college, every_event, client
     while True:
         html = client.get("/audit/", {"page": page}, **ENGLISH_BROWSER).content.decode()
         pages.append(html)
-        if "下一页" not in html and 'page=%d"' % (page + 1) not in html and f"page={page + 1}" not in html:
+        if "下一页" not in html and f'page={page + 1}"' not in html and f"page={page + 1}" not in html:
             break
         page += 1
     body = "".join(rows(html) for html in pages)

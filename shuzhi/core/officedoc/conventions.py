@@ -9,7 +9,6 @@ from xml.sax.saxutils import escape
 
 from docx.shared import Mm, Pt
 
-
 # --- Fonts and sizes (Chinese type sizes: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt) ----------
 
 BODY_FONT = "仿宋_GB2312"

@@ -7,7 +7,6 @@ import datetime
 import re
 import unicodedata
 
-
 # Characters XML 1.0 cannot carry (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/U+FFFF)
 # plus C1 controls and DEL, which are legal XML but never meant as text and upset some readers.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")

@@ -15,8 +15,14 @@ from lxml import etree
 
 from shuzhi.core import officedoc
 from shuzhi.core.officedoc import OfficialDocument, chinese_date, chinese_numeral, clean_text, split_paragraphs
-from shuzhi.core.tests.office import (_pdf_text_fallback, convert_with_libreoffice, pdf_font_names,
-                                        pdf_page_count, pdf_text, squeeze)
+from shuzhi.core.tests.office import (
+    _pdf_text_fallback,
+    convert_with_libreoffice,
+    pdf_font_names,
+    pdf_page_count,
+    pdf_text,
+    squeeze,
+)
 
 TITLE = "关于2026年度基层党组织书记抓党建工作述职评议考核结果的通报"
 CREATED = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=datetime.UTC)

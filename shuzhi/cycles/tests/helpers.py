@@ -19,10 +19,9 @@ def html(response) -> str:
 
 def add_branches(college, count: int, *, prefix: str = "丙") -> list:
     """`count` more 党支部 under 乙学院党总支, each with a secretary."""
+    from conftest import START
     from shuzhi.orgs import services
     from shuzhi.orgs.models import OrgKind, PositionRole
-
-    from conftest import START
 
     orgs = []
     for i in range(count):

@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from shuzhi.core.tests.office import convert_with_libreoffice, pdf_page_count, pdf_text, squeeze
 from shuzhi.cycles.exports import HEADERS, progress_file_name, progress_workbook
 from shuzhi.cycles.progress import ProgressRow
-from shuzhi.core.tests.office import convert_with_libreoffice, pdf_page_count, pdf_text, squeeze
 
 CYCLE = SimpleNamespace(title="2026年度基层党组织书记抓党建工作述职评议考核", year=2026)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import review_of
 from shuzhi.cycles import groups, services, stages
 from shuzhi.cycles.models import GroupStageChange, ReviewGroup
 from shuzhi.cycles.tests.helpers import add_branches, audit_count, html
-from shuzhi.cycles.tests.test_groups import accept, prepare, write
+from shuzhi.cycles.tests.test_groups import accept, write
 
 S = stages.Stage
 

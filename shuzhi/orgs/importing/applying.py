@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from shuzhi.audit.verbs import Verb
 from shuzhi.audit.services import record
+from shuzhi.audit.verbs import Verb
 from shuzhi.orgs import services
 from shuzhi.orgs.importing.cells import _one_message
 from shuzhi.orgs.importing.existing import load_existing
@@ -22,7 +22,6 @@ from shuzhi.orgs.importing.reading import ParsedWorkbook, parse_workbook
 from shuzhi.orgs.importing.results import ImportFileError, ImportProblem, ImportRejected, ImportResult, ImportSummary
 from shuzhi.orgs.importing.writing import _BulkWriter, _ServiceWriter
 from shuzhi.orgs.models import PositionRole
-
 
 # Above this many changes apply() writes creations and simple updates in bulk (see the package docstring).
 BULK_THRESHOLD = 300

@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 
 from shuzhi.orgs.models import Organization, Person, Position
 
-
 PositionKey = tuple[str, str, str, datetime.date]  # (工号, 组织名称, role, start date)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from shuzhi.core import inputs, spreadsheets
 from shuzhi.orgs.models import Gender, OrgKind, PositionRole
 
-
 SHEET_ORGS = "组织"
 SHEET_PEOPLE = "人员"
 SHEET_POSITIONS = "职务"

@@ -32,7 +32,6 @@ from shuzhi.orgs.importing.fileformat import (
     YES_NO,
 )
 
-
 _TEMPLATE_ROWS = MAX_DATA_ROWS + 1  # data validation covers every row a file may have
 
 

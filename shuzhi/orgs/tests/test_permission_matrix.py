@@ -327,12 +327,12 @@ def build_world(college) -> dict[str, dict]:
     """Realistic data for every URL's parameters: the 2026 cycle with every Review, preparation items,
     submitted reports, last year's problems; the committee's meeting and each 党总支's, each with an open
     vote, a paper entry and comments; and a 2025 cycle that only 乙学院's side takes part in."""
-    from conftest import make_user
-    from shuzhi.cycles import services as cycle_services
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from conftest import make_user
     from shuzhi.attachments import services as attachment_services
     from shuzhi.attachments.tests import samples
+    from shuzhi.cycles import services as cycle_services
     from shuzhi.cycles.models import PriorProblemKind, Review
     from shuzhi.meetings import services as meeting_services
     from shuzhi.orgs.models import PositionRole
@@ -526,7 +526,7 @@ def test_permission_matrix(world, db, key):
         for role in (*ROLES, ANONYMOUS):
             own_key, other_key = ROLE_WORLDS[role]
             results = {}
-            for label, world_key, want in zip(("own", "other"), (own_key, other_key), expected_for(rule, method, role)):
+            for label, world_key, want in zip(("own", "other"), (own_key, other_key), expected_for(rule, method, role), strict=True):
                 got, path, status = attempt(world.clients[role], target, rule, method, world.values[world_key])
                 results[label] = got
                 if got != want:
@@ -567,7 +567,7 @@ def test_an_id_of_another_parent_is_missing(world, db, key):
     or prior problem of another organisation's under it: 404 on every method, never the other's object."""
     target, rule = all_targets()[key], PERMISSION_MATRIX[key]
     for method, row in rule.methods.items():
-        role = next(r for r, group in zip(ROLES, row.split()) if group[0] == "A")
+        role = next(r for r, group in zip(ROLES, row.split(), strict=True) if group[0] == "A")
         own, other = (world.values[w] for w in ROLE_WORLDS[role])
         values = {**own, **{k: other[k] for k in CHILD_KWARGS}}
         got, path, status = attempt(world.clients[role], target, rule, method, values)

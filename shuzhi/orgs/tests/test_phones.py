@@ -12,7 +12,6 @@ from shuzhi.orgs.phones import MAX_LENGTH, clean_phone
 from shuzhi.orgs.tests.test_import import GOOD_ORGS, GOOD_POSITIONS, PASSWORD, make_xlsx, problems_of
 
 
-
 def no_area_code(phone: str) -> str:
     return _("%(phone)s has no area code: write a landline with its area code, e.g. 0394-8888888.") % {"phone": phone}
 

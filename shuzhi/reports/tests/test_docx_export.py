@@ -15,9 +15,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from shuzhi.core.tests.office import (convert_with_libreoffice, pdf_font_names, pdf_page_count, pdf_text,
-                                        render_first_page_png, squeeze)
-from shuzhi.reports.docx_export import (SECTIONS, ReportDocument, problem_heading, render_report_docx)
+from shuzhi.core.tests.office import (
+    convert_with_libreoffice,
+    pdf_font_names,
+    pdf_page_count,
+    pdf_text,
+    render_first_page_png,
+    squeeze,
+)
+from shuzhi.reports.docx_export import SECTIONS, ReportDocument, problem_heading, render_report_docx
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 SAMPLES = Path(__file__).resolve().parent / "samples"

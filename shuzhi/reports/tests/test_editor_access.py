@@ -5,7 +5,7 @@ import pytest
 from conftest import review_of
 from shuzhi.cycles.tests.helpers import audit_count
 from shuzhi.reports import services
-from shuzhi.reports.models import DutyReport, ReportVetting, ReportVersion
+from shuzhi.reports.models import DutyReport, ReportVersion, ReportVetting
 from shuzhi.reports.tests.test_editor_save import form_data
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from conftest import review_of
 from shuzhi.cycles.tests.helpers import audit_count, html
 from shuzhi.reports import services
-from shuzhi.reports.models import ReportVetting, ReportStatus
+from shuzhi.reports.models import ReportStatus, ReportVetting
 from shuzhi.reports.tests.test_editor_save import form_data
 
 

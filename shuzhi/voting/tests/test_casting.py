@@ -3,12 +3,12 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.core.exceptions import ValidationError
 
-from shuzhi.voting import codes as codelib
 from shuzhi.voting import closing as closing_module
+from shuzhi.voting import codes as codelib
 from shuzhi.voting import services
 from shuzhi.voting.models import Ballot, BallotCode, CodeStatus
 from shuzhi.voting.services import BallotInput, BallotRefused

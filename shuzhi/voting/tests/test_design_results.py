@@ -15,6 +15,7 @@ from shuzhi.voting import archive, ballotform, services
 from shuzhi.voting.models import Ballot, Survey
 from shuzhi.voting.services import BallotInput
 
+
 def page(survey, tail=""):
     return f"/meetings/{survey.meeting_id}/vote-design/{survey.pk}/{tail}"
 

@@ -20,7 +20,6 @@ from shuzhi.voting.models import Ballot
 from shuzhi.voting.services import BallotInput
 from shuzhi.voting.tally import BallotData, summarize, tally, tally_rows
 
-
 # --- The reference implementations --------------------------------------------------------------
 
 def reference_classify(ratings, form, presenter_count):

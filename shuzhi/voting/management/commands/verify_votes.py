@@ -9,8 +9,8 @@ or if the results stored when it closed differ from a recount of its ballots, na
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shuzhi.voting.models import Survey, SurveyStatus
 from shuzhi.voting.closing import verify_results, verify_seal
+from shuzhi.voting.models import Survey, SurveyStatus
 
 
 class Command(BaseCommand):
