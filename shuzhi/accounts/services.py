@@ -171,7 +171,7 @@ def locked_user_ids(user_ids: list[int]) -> set[int]:
 def unlock_login(actor, user, *, ip: str | None = None) -> int:
     """Lift every lock on the account's login name (the failure counts too) and audit it; returns how
     many locks were in force. Nothing to lift: no change, no record. Access is the caller's job (the
-    org dept: shuzhi.orgs.access.get_person_for(..., manage=True)). Network locks are left alone:
+    org dept: shuzhi.orgs.access.access_person(..., manage=True)). Network locks are left alone:
     they hold every name at a network, and lifting them would hand the guesser fresh tries."""
     rows = LoginThrottle.objects.select_for_update().filter(
         scope=ThrottleScope.NAME_AT_NETWORK, username=user.get_username())

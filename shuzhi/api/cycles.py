@@ -149,8 +149,8 @@ def _review_out(review: Review, statuses: dict[int, str]) -> ReviewOut:
 
 
 def _visible_cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
-    """The cycle if the user takes part in it, as on the pages (access.get_cycle_for); else 404."""
-    return access.get_cycle_for(request.user, cycle_id)
+    """The cycle if the user takes part in it, as on the pages (access.access_cycle); else 404."""
+    return access.access_cycle(request.user, cycle_id)
 
 
 @router.get("/cycles", response={200: list[CycleOut], **READ_ERRORS}, summary="List the yearly cycles")
@@ -161,7 +161,7 @@ def list_cycles(request: HttpRequest) -> list[CycleOut]:
 @router.post("/cycles", response={201: CycleOpenOut, **WRITE_ERRORS},
              summary="Open a year's cycle (organisation department only); creates one Review per secretary")
 def open_cycle(request: HttpRequest, payload: CycleOpenIn) -> Status:
-    access.require_set_up_cycles(request.user)
+    access.check_set_up_cycles(request.user)
     result = cycle_services.open_cycle(request.user, ip=client_ip(request), **payload.dict())
     return Status(201, CycleOpenOut(cycle=_cycle_out(result.cycle), reviews_created=result.reviews_created,
                                     without_secretary=result.without_secretary))
@@ -175,7 +175,7 @@ def get_cycle(request: HttpRequest, cycle_id: IdParam) -> CycleOut:
 @router.post("/cycles/{cycle_id}/stage", response={200: CycleOut, **WRITE_ERRORS},
              summary="Move the cycle to its next stage (organisation department only)")
 def advance_cycle(request: HttpRequest, cycle_id: IdParam, payload: StageIn) -> CycleOut:
-    cycle = access.get_cycle_for(request.user, cycle_id, set_up=True)
+    cycle = access.access_cycle(request.user, cycle_id, set_up=True)
     return _cycle_out(cycle_services.advance_cycle(request.user, cycle, payload.stage,
                                                    override_reason=payload.override_reason, ip=client_ip(request)))
 
@@ -192,14 +192,14 @@ def list_reviews(request: HttpRequest, cycle_id: IdParam) -> list[ReviewOut]:
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, **READ_ERRORS})
 def get_review(request: HttpRequest, review_id: IdParam) -> ReviewOut:
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     statuses = dict(DutyReport.objects.filter(review=review).values_list("review_id", "status"))
     return _review_out(review, statuses)
 
 
 @router.get("/reviews/{review_id}/preparation", response={200: list[PreparationOut], **READ_ERRORS})
 def list_preparation(request: HttpRequest, review_id: IdParam) -> list[PreparationOut]:
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     return [PreparationOut(id=i.pk, kind=i.kind, content=i.content, date=i.date, place=i.place, people=i.people,
                            withdrawn=i.is_withdrawn) for i in review.preparation_items.all()]
 
@@ -207,8 +207,8 @@ def list_preparation(request: HttpRequest, review_id: IdParam) -> list[Preparati
 @router.post("/reviews/{review_id}/preparation", response={201: PreparationOut, **WRITE_ERRORS},
              summary="Record a research visit, an opinion gathered or a problem found (the review's secretary only)")
 def add_preparation(request: HttpRequest, review_id: IdParam, payload: PreparationIn) -> Status:
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
     item = cycle_services.add_preparation_item(request.user, review, ip=client_ip(request), **payload.dict())
     return Status(201, PreparationOut(id=item.pk, kind=item.kind, content=item.content, date=item.date,
                                       place=item.place, people=item.people, withdrawn=item.is_withdrawn))
@@ -216,9 +216,9 @@ def add_preparation(request: HttpRequest, review_id: IdParam, payload: Preparati
 
 @router.post("/reviews/{review_id}/preparation/{item_id}/withdraw", response={200: PreparationOut, **WRITE_ERRORS})
 def withdraw_preparation(request: HttpRequest, review_id: IdParam, item_id: IdParam) -> PreparationOut:
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
-    item = access.get_preparation_item_for(request.user, item_id, review=review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
+    item = access.access_preparation_item(request.user, item_id, review=review)
     item = cycle_services.withdraw_preparation_item(request.user, item, ip=client_ip(request))
     return PreparationOut(id=item.pk, kind=item.kind, content=item.content, date=item.date, place=item.place,
                           people=item.people, withdrawn=item.is_withdrawn)
@@ -243,14 +243,14 @@ def _report_out(request: HttpRequest, review: Review) -> ReportOut:
 @router.get("/reviews/{review_id}/report", response={200: ReportOut, **READ_ERRORS},
             summary="The duty report (its secretary, the reviewer's leaders, the org dept and the committee only)")
 def get_report(request: HttpRequest, review_id: IdParam) -> ReportOut:
-    return _report_out(request, access.get_review_for(request.user, review_id))
+    return _report_out(request, access.access_review(request.user, review_id))
 
 
 @router.put("/reviews/{review_id}/report", response={200: ReportOut, 409: ConflictOut, **WRITE_ERRORS},
             summary="Save the draft; a stale base_revision answers 409 and nothing is overwritten")
 def save_report(request: HttpRequest, review_id: IdParam, payload: ReportSaveIn):
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
     content = ReportContent(payload.practices, payload.problems, payload.next_steps, payload.prior_answers)
     try:
         report_services.save_draft(request.user, review, content, base_revision=payload.base_revision)
@@ -261,8 +261,8 @@ def save_report(request: HttpRequest, review_id: IdParam, payload: ReportSaveIn)
 
 @router.post("/reviews/{review_id}/report/submit", response={200: ReportOut, 409: ConflictOut, **WRITE_ERRORS})
 def submit_report(request: HttpRequest, review_id: IdParam, payload: SubmitIn):
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
     try:
         report_services.submit(request.user, review, base_revision=payload.base_revision, ip=client_ip(request))
     except report_services.EditConflict as conflict:
@@ -273,8 +273,8 @@ def submit_report(request: HttpRequest, review_id: IdParam, payload: SubmitIn):
 @router.post("/reviews/{review_id}/report/vetting", response={200: ReportOut, **WRITE_ERRORS},
              summary="Vet (审核) the latest submitted version: pass or return it (the reviewer's leaders or the org dept)")
 def vet_report(request: HttpRequest, review_id: IdParam, payload: VetIn) -> ReportOut:
-    review = access.get_review_for(request.user, review_id)
-    access.require_vetter(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_vetter(request.user, review)
     report_services.vet(request.user, review, version_number=payload.version, outcome=payload.outcome,
                         comment=payload.comment, ip=client_ip(request))
     return _report_out(request, review)
@@ -283,7 +283,7 @@ def vet_report(request: HttpRequest, review_id: IdParam, payload: VetIn) -> Repo
 @router.get("/reviews/{review_id}/report/versions/{number}", response={200: dict, **READ_ERRORS},
             summary="One submitted version, frozen, with its vetting")
 def get_version(request: HttpRequest, review_id: IdParam, number: IdParam) -> dict:
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     version = get_object_or_404(report_services.get_report(review).versions.select_related("vetting"), number=number)
     vetting = getattr(version, "vetting", None)
     return {"number": version.number, "submitted_at": version.submitted_at.isoformat(), "content": version.content,

@@ -155,7 +155,7 @@ def _survey_out(survey: Survey) -> SurveyOut:
 
 
 def _agenda(request: HttpRequest, items: list[AgendaItemIn]):
-    return [(access.get_review_for(request.user, item.review_id), item.mode) for item in items]
+    return [(access.access_review(request.user, item.review_id), item.mode) for item in items]
 
 
 @router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS})
@@ -167,10 +167,10 @@ def list_meetings(request: HttpRequest) -> list[MeetingOut]:
              summary="Schedule a review meeting (the org dept, or the reviewing organisation's leaders: for the "
                      "committee, its members)")
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
-    reviewer = access.get_organization_for(request.user, payload.reviewer_id)
-    cycle = access.get_cycle_for(request.user, payload.cycle_id)
+    reviewer = access.access_organization(request.user, payload.reviewer_id)
+    cycle = access.access_cycle(request.user, payload.cycle_id)
     probe = Meeting(reviewer=reviewer)
-    access.require_run_meeting(request.user, probe)
+    access.check_run_meeting(request.user, probe)
     meeting = meeting_services.schedule_meeting(
         request.user, cycle=cycle, reviewer=reviewer, title=payload.title, starts_at=payload.starts_at,
         place=payload.place, expected_attendees=payload.expected_attendees, comment_mode=payload.comment_mode,
@@ -180,21 +180,21 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
 def get_meeting(request: HttpRequest, meeting_id: IdParam) -> MeetingOut:
-    return _meeting_out(access.get_meeting_for(request.user, meeting_id))
+    return _meeting_out(access.access_meeting(request.user, meeting_id))
 
 
 @router.put("/meetings/{meeting_id}/agenda", response={200: MeetingOut, **WRITE_ERRORS},
             summary="Replace the agenda (presenters in order); refused once the vote opened")
 def set_agenda(request: HttpRequest, meeting_id: IdParam, payload: list[AgendaItemIn]) -> MeetingOut:
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    access.require_run_meeting(request.user, meeting)
+    meeting = access.access_meeting(request.user, meeting_id)
+    access.check_run_meeting(request.user, meeting)
     meeting_services.set_agenda(request.user, meeting, _agenda(request, payload), ip=client_ip(request))
     return _meeting_out(meeting)
 
 
 @router.get("/meetings/{meeting_id}/comments", response={200: list[CommentOut], **READ_ERRORS})
 def list_comments(request: HttpRequest, meeting_id: IdParam) -> list[CommentOut]:
-    meeting = access.get_meeting_for(request.user, meeting_id)
+    meeting = access.access_meeting(request.user, meeting_id)
     return [CommentOut(id=c.pk, review_id=c.review_id, author=c.author_name, author_role=c.author_role,
                        problems=c.problems, direction=c.direction, created_at=c.created_at)
             for c in meeting.comments.all()]
@@ -203,9 +203,9 @@ def list_comments(request: HttpRequest, meeting_id: IdParam) -> list[CommentOut]
 @router.post("/meetings/{meeting_id}/comments", response={201: CommentOut, **WRITE_ERRORS},
              summary="Record a comment (点评) on a presenter, or a collective one")
 def add_comment(request: HttpRequest, meeting_id: IdParam, payload: CommentIn) -> Status:
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    access.require_comment(request.user, meeting)
-    review = access.get_review_for(request.user, payload.review_id) if payload.review_id else None
+    meeting = access.access_meeting(request.user, meeting_id)
+    access.check_comment(request.user, meeting)
+    review = access.access_review(request.user, payload.review_id) if payload.review_id else None
     comment = meeting_services.add_comment(request.user, meeting, review=review, problems=payload.problems,
                                            direction=payload.direction, author_role=payload.author_role,
                                            ip=client_ip(request))
@@ -215,12 +215,12 @@ def add_comment(request: HttpRequest, meeting_id: IdParam, payload: CommentIn) -
 
 
 def _survey(request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool = False) -> Survey:
-    return access.get_survey_for(request.user, meeting_id, survey_id, run=run)
+    return access.access_survey(request.user, meeting_id, survey_id, run=run)
 
 
 @router.get("/meetings/{meeting_id}/surveys", response={200: list[SurveyOut], **READ_ERRORS})
 def list_surveys(request: HttpRequest, meeting_id: IdParam) -> list[SurveyOut]:
-    meeting = access.get_meeting_for(request.user, meeting_id)
+    meeting = access.access_meeting(request.user, meeting_id)
     return [_survey_out(s) for s in meeting.surveys.order_by("pk")]
 
 
@@ -228,8 +228,8 @@ def list_surveys(request: HttpRequest, meeting_id: IdParam) -> list[SurveyOut]:
              summary="Create the meeting's satisfaction survey, or with ?rehearsal=true a rehearsal (模拟测评) "
                      "with the real vote's form and voter categories (an untouched rehearsal is reused)")
 def create_survey(request: HttpRequest, meeting_id: IdParam, rehearsal: bool = False) -> Status:
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    access.require_run_meeting(request.user, meeting)
+    meeting = access.access_meeting(request.user, meeting_id)
+    access.check_run_meeting(request.user, meeting)
     if rehearsal:
         return Status(201, _survey_out(voting.start_rehearsal(request.user, meeting, ip=client_ip(request))))
     return Status(201, _survey_out(voting.create_survey(request.user, meeting, ip=client_ip(request))))

@@ -58,7 +58,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
     if filters.kind is not None:
         orgs = orgs.filter(kind=filters.kind)
     if filters.parent_id is not None:
-        orgs = orgs.filter(parent=access.get_organization_for(request.user, filters.parent_id))
+        orgs = orgs.filter(parent=access.access_organization(request.user, filters.parent_id))
     if filters.active is not None:
         orgs = orgs.filter(is_active=filters.active)
     orgs = orgs.order_by("sort_order", "name").prefetch_related(_current_secretaries(request))
@@ -68,16 +68,16 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
 @router.get("/organizations/{org_id}", response={200: OrganizationDetailOut, **READ_ERRORS},
             summary="One organisation, its children and its current positions")
 def get_organization(request: HttpRequest, org_id: IdParam) -> OrganizationDetailOut:
-    return _detail(request, access.get_organization_for(request.user, org_id))
+    return _detail(request, access.access_organization(request.user, org_id))
 
 
 @router.post("/organizations", response={201: OrganizationDetailOut, **WRITE_ERRORS},
              summary="Create an organisation (organisation department only)")
 def create_organization(request: HttpRequest, payload: OrganizationCreateIn) -> Status:
-    access.require_manage(request.user)
+    access.check_manage(request.user)
     parent = None
     if payload.parent_id is not None:
-        parent = access.get_organization_for(request.user, payload.parent_id)
+        parent = access.access_organization(request.user, payload.parent_id)
     org = services.create_organization(
         request.user, name=payload.name, kind=payload.kind.value, parent=parent, sort_order=payload.sort_order,
         ip=client_ip(request),
@@ -92,14 +92,14 @@ def update_organization(request: HttpRequest, org_id: IdParam, payload: Organiza
     changes = payload.model_dump(exclude_unset=True)
     # One transaction: a refused move also undoes a rename sent in the same request.
     with transaction.atomic():
-        org = access.get_organization_for(user, org_id, manage=True)
+        org = access.access_organization(user, org_id, manage=True)
         if "parent_id" in changes:
             if changes["parent_id"] is None:
                 if org.parent_id is not None:
                     raise ValidationError({"parent": rules.parent_problem(org.kind, None)})
             else:
                 org = services.move_organization(
-                    user, org, access.get_organization_for(user, changes["parent_id"]), ip=ip
+                    user, org, access.access_organization(user, changes["parent_id"]), ip=ip
                 )
         if "name" in changes or "sort_order" in changes:
             name = changes["name"] if "name" in changes else org.name
@@ -112,7 +112,7 @@ def update_organization(request: HttpRequest, org_id: IdParam, payload: Organiza
 @router.post("/organizations/{org_id}/deactivate", response={200: OrganizationDetailOut, **WRITE_ERRORS},
              summary="Deactivate an organisation; its open positions end today")
 def deactivate_organization(request: HttpRequest, org_id: IdParam) -> OrganizationDetailOut:
-    org = access.get_organization_for(request.user, org_id, manage=True)
+    org = access.access_organization(request.user, org_id, manage=True)
     org = services.deactivate_organization(request.user, org, ip=client_ip(request))
     return _detail(request, org)
 
@@ -120,6 +120,6 @@ def deactivate_organization(request: HttpRequest, org_id: IdParam) -> Organizati
 @router.post("/organizations/{org_id}/reactivate", response={200: OrganizationDetailOut, **WRITE_ERRORS},
              summary="Reactivate a deactivated organisation")
 def reactivate_organization(request: HttpRequest, org_id: IdParam) -> OrganizationDetailOut:
-    org = access.get_organization_for(request.user, org_id, manage=True)
+    org = access.access_organization(request.user, org_id, manage=True)
     org = services.reactivate_organization(request.user, org, ip=client_ip(request))
     return _detail(request, org)

@@ -53,13 +53,13 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters], page: Query
 @router.get("/people/{person_id}", response={200: PersonDetailOut, **READ_ERRORS},
             summary="One person, with their positions in organisations the user may see")
 def get_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
-    return _detail(request, access.get_person_for(request.user, person_id))
+    return _detail(request, access.access_person(request.user, person_id))
 
 
 @router.post("/people", response={201: PersonDetailOut, **WRITE_ERRORS},
              summary="Create a person and their login account (organisation department only)")
 def create_person(request: HttpRequest, payload: PersonCreateIn) -> Status:
-    access.require_manage(request.user)
+    access.check_manage(request.user)
     with errors_about("initial_password"):
         person = services.create_person(
             request.user, name=payload.name, staff_no=payload.staff_no, phone=payload.phone, gender=payload.gender,
@@ -72,7 +72,7 @@ def create_person(request: HttpRequest, payload: PersonCreateIn) -> Status:
 @router.patch("/people/{person_id}", response={200: PersonDetailOut, **WRITE_ERRORS},
               summary="Change a person's details (organisation department only)")
 def update_person(request: HttpRequest, person_id: IdParam, payload: PersonPatchIn) -> PersonDetailOut:
-    person = access.get_person_for(request.user, person_id, manage=True)
+    person = access.access_person(request.user, person_id, manage=True)
     changes = payload.model_dump(exclude_unset=True)
     fields = {key: getattr(person, key) for key in ("name", "staff_no", "phone", "gender", "is_party_member")}
     for key, value in changes.items():
@@ -85,12 +85,12 @@ def update_person(request: HttpRequest, person_id: IdParam, payload: PersonPatch
 @router.post("/people/{person_id}/deactivate", response={200: PersonDetailOut, **WRITE_ERRORS},
              summary="Deactivate a person who left: open positions end today, the account is disabled")
 def deactivate_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
-    person = access.get_person_for(request.user, person_id, manage=True)
+    person = access.access_person(request.user, person_id, manage=True)
     return _detail(request, services.deactivate_person(request.user, person, ip=client_ip(request)))
 
 
 @router.post("/people/{person_id}/reactivate", response={200: PersonDetailOut, **WRITE_ERRORS},
              summary="Reactivate a person and their account")
 def reactivate_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
-    person = access.get_person_for(request.user, person_id, manage=True)
+    person = access.access_person(request.user, person_id, manage=True)
     return _detail(request, services.reactivate_person(request.user, person, ip=client_ip(request)))

@@ -29,7 +29,7 @@ router = Router(tags=["positions"])
 
 def _out(request: HttpRequest, position: Position) -> PositionOut:
     """The position as it is now, looked up again through access (with its person and organisation)."""
-    return position_out(access.get_position_for(request.user, position.pk))
+    return position_out(access.access_position(request.user, position.pk))
 
 
 @router.get("/positions", response={200: PositionPageOut, **READ_ERRORS},
@@ -38,9 +38,9 @@ def list_positions(request: HttpRequest, filters: Query[PositionFilters], page: 
     user = request.user
     positions = access.visible_positions(user)
     if filters.organization_id is not None:
-        positions = positions.filter(organization=access.get_organization_for(user, filters.organization_id))
+        positions = positions.filter(organization=access.access_organization(user, filters.organization_id))
     if filters.person_id is not None:
-        positions = positions.filter(person=access.get_person_for(user, filters.person_id))
+        positions = positions.filter(person=access.access_person(user, filters.person_id))
     if filters.current is True:
         positions = positions.current()
     elif filters.current is False:
@@ -58,8 +58,8 @@ def list_positions(request: HttpRequest, filters: Query[PositionFilters], page: 
              summary="Appoint a person to a position (organisation department only); repeating it changes nothing")
 def create_position(request: HttpRequest, payload: PositionCreateIn) -> Status:
     user = request.user
-    organization = access.get_organization_for(user, payload.organization_id, manage=True)
-    person = access.get_person_for(user, payload.person_id)
+    organization = access.access_organization(user, payload.organization_id, manage=True)
+    person = access.access_person(user, payload.person_id)
     position = services.appoint(
         user, person=person, organization=organization, role=payload.role.value, start_date=payload.start_date,
         end_date=payload.end_date, ip=client_ip(request),
@@ -70,5 +70,5 @@ def create_position(request: HttpRequest, payload: PositionCreateIn) -> Status:
 @router.post("/positions/{position_id}/end", response={200: PositionOut, **WRITE_ERRORS},
              summary="End a term on end_date (inclusive); ending it on the same day again changes nothing")
 def end_position(request: HttpRequest, position_id: IdParam, payload: PositionEndIn) -> PositionOut:
-    position = access.get_position_for(request.user, position_id, manage=True)
+    position = access.access_position(request.user, position_id, manage=True)
     return _out(request, services.end_position(request.user, position, payload.end_date, ip=client_ip(request)))

@@ -1,6 +1,6 @@
 """Evidence files on the pages: a preparation item's files (upload, list), the download, withdrawing.
 
-Every file is looked up through shuzhi.orgs.access (get_attachment_for / get_preparation_item_for), so
+Every file is looked up through shuzhi.orgs.access (access_attachment / access_preparation_item), so
 another organisation's id is a 404. Downloads stream from the storage (FileResponse), always as an
 attachment under the original name (RFC 5987 for Chinese names), with the type decided from the content,
 nosniff, a sandboxing CSP and no caching: a file is never shown inline as a page of this site.
@@ -100,10 +100,10 @@ def preparation_item_files(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @csrf_protect
 def _preparation_item_files(request: HttpRequest, item_id: int, handler: EvidenceUploadHandler) -> HttpResponse:
-    item = access.get_preparation_item_for(request.user, item_id)
+    item = access.access_preparation_item(request.user, item_id)
     problems: list[tuple[str, str]] = []
     if request.method == "POST":
-        access.require_change_attachments_of(request.user, item)
+        access.check_change_attachments_of(request.user, item)
         files = request.FILES.getlist("files")
         try:
             stored = services.attach_to_preparation_item(request.user, item, files, ip=client_ip(request),
@@ -127,7 +127,7 @@ def _preparation_item_files(request: HttpRequest, item_id: int, handler: Evidenc
 @login_required
 @require_GET
 def download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = access.get_attachment_for(request.user, attachment_id)
+    attachment = access.access_attachment(request.user, attachment_id)
     response = FileResponse(services.open_attachment(attachment), as_attachment=True,
                             filename=services.download_name(attachment), content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -144,8 +144,8 @@ class WithdrawForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    attachment: Attachment = access.get_attachment_for(request.user, attachment_id)
-    access.require_withdraw_attachment(request.user, attachment)
+    attachment: Attachment = access.access_attachment(request.user, attachment_id)
+    access.check_withdraw_attachment(request.user, attachment)
     back = owner_url(attachment.owner) if attachment.owner_type_id else reverse("core:home")
     if attachment.is_withdrawn:
         messages.info(request, _("This file was already withdrawn."))

@@ -22,7 +22,7 @@ from shuzhi.orgs import access
 
 
 def _group(request: HttpRequest, cycle_id: int, group_id: int) -> ReviewGroup:
-    group = access.get_group_for(request.user, group_id)
+    group = access.access_group(request.user, group_id)
     if group.cycle_id != cycle_id:
         raise Http404
     return group

@@ -212,7 +212,7 @@ def advance_cycle(actor, cycle: ReviewCycle, target: str, *, override_reason: st
     `target` (groups already further on stay). Each group's gate applies: if any is unmet nothing moves,
     unless the org dept gives `override_reason` (recorded on every group moved past an unmet gate).
     Asking for the stage the cycle is in changes nothing. A cycle without groups moves on its own.
-    Access is the caller's job (access.require_set_up_cycles)."""
+    Access is the caller's job (access.check_set_up_cycles)."""
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.stage == target:
         return cycle

@@ -1,7 +1,7 @@
 """The preparation page of one Review (述前准备, seed §四（二）1): last year's problems, the year's key
 content, and the secretary's research visits, opinions gathered and problems found.
 
-Anyone who may read the Review (access.get_review_for) sees the page; only its secretary
+Anyone who may read the Review (access.access_review) sees the page; only its secretary
 (access.is_review_secretary) adds, withdraws and marks done — a POST by anyone else is 403.
 Adding works as a plain form post (redirect back) and, with htmx, by swapping just the list.
 """
@@ -73,18 +73,18 @@ def _page_url(review: Review, kind: str | None = None) -> str:
 @login_required
 @require_GET
 def preparation(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     return render(request, "cycles/preparation.html", _context(request, review))
 
 
 @login_required
 @require_POST
 def add_item(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     form_class = PREPARATION_FORMS.get(kind)
     if form_class is None:
         raise Http404
-    access.require_review_secretary(request.user, review)
+    access.check_review_secretary(request.user, review)
     form = form_class(request.POST, review=review)
     saved = False
     if form.is_valid():
@@ -112,9 +112,9 @@ def add_item(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw_item(request: HttpRequest, review_id: int, item_id: int) -> HttpResponse:
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
-    item = access.get_preparation_item_for(request.user, item_id, review=review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
+    item = access.access_preparation_item(request.user, item_id, review=review)
     try:
         services.withdraw_preparation_item(request.user, item, ip=client_ip(request))
     except ValidationError as error:
@@ -127,8 +127,8 @@ def withdraw_item(request: HttpRequest, review_id: int, item_id: int) -> HttpRes
 @login_required
 @require_POST
 def mark_done(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
     try:
         services.mark_preparation_done(request.user, review, ip=client_ip(request))
     except ValidationError as error:

@@ -3,7 +3,7 @@ one or imports them from .xlsx, and withdraws one entered by mistake (with a sho
 record, marked withdrawn). They are stored with year = cycle.year - 1 (the review they came out of).
 Secretaries read their own organisation's list on their preparation page.
 
-Only the org dept (access.require_set_up_cycles) gets past the cycle lookup (access.get_cycle_for, 404 for a
+Only the org dept (access.check_set_up_cycles) gets past the cycle lookup (access.access_cycle, 404 for a
 cycle the user may not see); a problem is looked up among this cycle's year and the organisations the
 user may see, so an ID from elsewhere is 404."""
 
@@ -27,7 +27,7 @@ from shuzhi.cycles import prior_import, services
 from shuzhi.cycles.exports import XLSX_CONTENT_TYPE
 from shuzhi.cycles.forms import PriorProblemForm, PriorProblemImportForm
 from shuzhi.cycles.models import PriorProblem, ReviewCycle
-from shuzhi.cycles.views import get_cycle_for
+from shuzhi.cycles.views import access_cycle
 from shuzhi.orgs import access
 from shuzhi.orgs.models import OrgKind
 from shuzhi.orgs.tree import order_by_tree
@@ -72,13 +72,13 @@ def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=
 @require_http_methods(["GET", "POST"])
 def prior_problems(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """GET: the list grouped by organisation with the entry and import forms. POST: add one problem."""
-    cycle = get_cycle_for(request.user, cycle_id)
-    access.require_set_up_cycles(request.user)
+    cycle = access_cycle(request.user, cycle_id)
+    access.check_set_up_cycles(request.user)
     if request.method == "GET":
         return _render(request, cycle)
     form = PriorProblemForm(request.POST, organizations=_organizations(request.user))
     if form.is_valid():
-        organization = access.get_organization_for(request.user, form.cleaned_data["organization"])
+        organization = access.access_organization(request.user, form.cleaned_data["organization"])
         try:
             services.add_prior_problem(request.user, organization=organization, year=cycle.year - 1,
                                        kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
@@ -95,8 +95,8 @@ def prior_problems(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 def prior_problems_import(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """All or nothing: every bad row is listed (row, column, reason) and nothing is written."""
-    cycle = get_cycle_for(request.user, cycle_id)
-    access.require_set_up_cycles(request.user)
+    cycle = access_cycle(request.user, cycle_id)
+    access.check_set_up_cycles(request.user)
     form = PriorProblemImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, cycle, import_form=form)
@@ -124,8 +124,8 @@ def prior_problems_import(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def prior_problem_withdraw(request: HttpRequest, cycle_id: int, problem_id: int) -> HttpResponse:
     """Withdraw one problem entered by mistake; the reason is required. A second submission of the
     same form (double click) finds it withdrawn and changes nothing."""
-    cycle = get_cycle_for(request.user, cycle_id)
-    problem = access.get_prior_problem_for(request.user, cycle, problem_id, set_up=True)
+    cycle = access_cycle(request.user, cycle_id)
+    problem = access.access_prior_problem(request.user, cycle, problem_id, set_up=True)
     form = WithdrawForm(request.POST)
     if form.is_valid() or problem.withdrawn_at is not None:
         try:
@@ -142,8 +142,8 @@ def prior_problem_withdraw(request: HttpRequest, cycle_id: int, problem_id: int)
 @login_required
 @require_GET
 def prior_problems_template(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = get_cycle_for(request.user, cycle_id)
-    access.require_set_up_cycles(request.user)
+    cycle = access_cycle(request.user, cycle_id)
+    access.check_set_up_cycles(request.user)
     names = _organizations(request.user).values_list("name", flat=True)
     response = HttpResponse(prior_import.build_template(names), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(

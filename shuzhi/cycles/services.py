@@ -159,7 +159,7 @@ def update_cycle(actor, cycle: ReviewCycle, *, title: str, key_items: list[str],
 def advance_cycle(actor, cycle: ReviewCycle, target: str, *, override_reason: str = "",
                   ip: str | None = None) -> ReviewCycle:
     """Move the cycle (every group still at its stage) one stage forward, behind the groups' gates:
-    groups.advance_cycle (the caller has checked access.get_cycle_for(set_up=True))."""
+    groups.advance_cycle (the caller has checked access.access_cycle(set_up=True))."""
     return groups.advance_cycle(actor, cycle, target, override_reason=override_reason, ip=ip)
 
 
@@ -234,12 +234,12 @@ PRIOR_WITHDRAWAL_FIELDS = ["year", "kind", "text", "withdrawn_at", "withdrawn_by
 @transaction.atomic
 def withdraw_prior_problem(actor, problem: PriorProblem, *, reason: str, ip: str | None = None) -> PriorProblem:
     """Withdraw a problem entered or imported by mistake (the caller has checked
-    access.get_prior_problem_for(set_up=True)): the row stays, marked with who withdrew it,
+    access.access_prior_problem(set_up=True)): the row stays, marked with who withdrew it,
     when and why (the audit record holds the same), and it no longer appears anywhere the problems are
     listed or used (PriorProblem.objects.active()): the secretary no longer has to answer it. Withdrawing
     a withdrawn problem again changes nothing. Like add_prior_problem this is allowed at any stage;
     report versions already submitted keep the problem and its answer as they were submitted.
-    Access is the caller's job (the org dept: access.require_manage)."""
+    Access is the caller's job (the org dept: access.check_manage)."""
     reason = " ".join((reason or "").split())
     problem = PriorProblem.objects.select_for_update().get(pk=problem.pk)
     if problem.withdrawn_at is not None:
@@ -285,7 +285,7 @@ def _check_preparation_open(review: Review) -> None:
 def add_preparation_item(actor, review: Review, *, kind: str, content: str, date: datetime.date | None = None,
                          place: str = "", people: str = "", ip: str | None = None) -> PreparationItem:
     """Record a preparation item. The caller has checked that the actor is the Review's secretary
-    (access.get_review_for, access.require_review_secretary); refused here once preparation closed."""
+    (access.access_review, access.check_review_secretary); refused here once preparation closed."""
     review = Review.objects.select_for_update().select_related("cycle", "group").get(pk=review.pk)
     _check_preparation_open(review)
     content = (content or "").strip()
@@ -316,7 +316,7 @@ def add_preparation_item(actor, review: Review, *, kind: str, content: str, date
 @transaction.atomic
 def withdraw_preparation_item(actor, item: PreparationItem, *, ip: str | None = None) -> PreparationItem:
     """Withdraw a preparation item. The caller has checked that the actor is its Review's secretary and
-    got the item through access.get_preparation_item_for; withdrawing it twice changes nothing."""
+    got the item through access.access_preparation_item; withdrawing it twice changes nothing."""
     item = PreparationItem.objects.select_for_update().select_related("review__cycle", "review__group").get(pk=item.pk)
     if item.is_withdrawn:
         return item

@@ -32,9 +32,9 @@ from shuzhi.orgs import access
 from shuzhi.orgs.tree import in_tree_order, tree_rank, tree_ranks
 
 
-def get_cycle_for(user, cycle_id: object) -> ReviewCycle:
-    """The cycle if the user may see it, else 404 (decided by access.get_cycle_for)."""
-    return access.get_cycle_for(user, cycle_id)
+def access_cycle(user, cycle_id: object) -> ReviewCycle:
+    """The cycle if the user may see it, else 404 (decided by access.access_cycle)."""
+    return access.access_cycle(user, cycle_id)
 
 
 def _my_reviews(user):
@@ -72,7 +72,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open_cycle(request: HttpRequest) -> HttpResponse:
     """The org dept opens a year: one Review per current secretary (services.open_cycle)."""
-    access.require_set_up_cycles(request.user)
+    access.check_set_up_cycles(request.user)
     year = default_year()
     form = CycleOpenForm(request.POST or None, initial={
         "year": year, "title": default_title(year), "report_mode": ReportMode.BOTH})
@@ -141,7 +141,7 @@ def _board_context(request: HttpRequest, cycle: ReviewCycle) -> dict:
 @login_required
 @require_GET
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = get_cycle_for(request.user, cycle_id)
+    cycle = access_cycle(request.user, cycle_id)
     context = {"cycle": cycle, **_board_context(request, cycle)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":
         return render(request, "cycles/progress_board.html", context)
@@ -160,8 +160,8 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = get_cycle_for(request.user, cycle_id)
-    access.require_set_up_cycles(request.user)
+    cycle = access_cycle(request.user, cycle_id)
+    access.check_set_up_cycles(request.user)
     form = CycleDatesForm(request.POST or None, initial={
         "title": cycle.title, "key_items": "\n".join(cycle.key_items), "preparation_due": cycle.preparation_due,
         "report_due": cycle.report_due, "meeting_from": cycle.meeting_from, "meeting_to": cycle.meeting_to})
@@ -184,8 +184,8 @@ def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 def cycle_advance(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Move the cycle to the stage named in the form; the service refuses any jump but the next one."""
-    cycle = get_cycle_for(request.user, cycle_id)
-    access.require_set_up_cycles(request.user)
+    cycle = access_cycle(request.user, cycle_id)
+    access.check_set_up_cycles(request.user)
     form = AdvanceForm(request.POST)
     valid = form.is_valid()
     target = form.cleaned_data["target"] if valid else ""
@@ -204,7 +204,7 @@ def cycle_advance(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 def progress_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """The board as .xlsx: the same rows, with the same filters, as the page."""
-    cycle = get_cycle_for(request.user, cycle_id)
+    cycle = access_cycle(request.user, cycle_id)
     board = _board_context(request, cycle)["board"]
     response = HttpResponse(exports.progress_workbook(cycle, board.rows), content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, exports.progress_file_name(cycle))

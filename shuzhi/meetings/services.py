@@ -61,9 +61,9 @@ def schedule_meeting(
 ) -> Meeting:
     """Schedule a reviewer's review meeting; agenda: the Reviews to present, in order, with their mode.
 
-    The caller has checked that the actor takes part in the cycle (access.get_cycle_for), may run the
-    reviewer's meetings (access.require_run_meeting) and may read each agenda Review
-    (access.get_review_for). Refused here: a reviewer that holds no review meetings, an archived cycle."""
+    The caller has checked that the actor takes part in the cycle (access.access_cycle), may run the
+    reviewer's meetings (access.check_run_meeting) and may read each agenda Review
+    (access.access_review). Refused here: a reviewer that holds no review meetings, an archived cycle."""
     if reviewer.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
         raise ValidationError({"reviewer": _("Review meetings are held by the Party committee or a general branch.")})
     from shuzhi.cycles.stages import Stage
@@ -110,8 +110,8 @@ def _vote_started(meeting: Meeting) -> bool:
 def set_agenda(actor, meeting: Meeting, agenda: list[tuple[Review, str]], *, ip: str | None = None) -> list[AgendaItem]:
     """Replace the agenda with these presenters in this order. Presenters must be Reviews of this
     meeting's cycle that this reviewer runs, each on one meeting only; fixed once the vote opened.
-    The caller has checked that the actor may run the meeting (access.require_run_meeting) and read
-    each Review (access.get_review_for)."""
+    The caller has checked that the actor may run the meeting (access.check_run_meeting) and read
+    each Review (access.access_review)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if _vote_started(meeting):
         raise ValidationError(_("The vote has been opened; the agenda can no longer change."))
@@ -151,7 +151,7 @@ def set_agenda(actor, meeting: Meeting, agenda: list[tuple[Review, str]], *, ip:
 @transaction.atomic
 def move_presenter(actor, meeting: Meeting, review_id: int, offset: int, *, ip: str | None = None) -> None:
     """Move one presenter up (offset -1) or down (+1) in the agenda. The caller has checked that the actor
-    may run the meeting (access.require_run_meeting); review_id is looked up in this agenda only."""
+    may run the meeting (access.check_run_meeting); review_id is looked up in this agenda only."""
     order = list(meeting.agenda.select_related("review__organization", "review__cycle"))
     index = next((i for i, item in enumerate(order) if item.review_id == review_id), None)
     if index is None:
@@ -211,8 +211,8 @@ def check_author_role(actor, meeting: Meeting, author_role: str) -> str | None:
 def add_comment(actor, meeting: Meeting, *, review: Review | None, problems: str, direction: str = "",
                 author_role: str = "", ip: str | None = None) -> Comment:
     """A comment (点评): per presenter, or collective (review=None) when the meeting uses 集中点评.
-    The caller has checked that the actor may comment (access.require_comment) and read the Review
-    (access.get_review_for); a Review not on this agenda is refused here.
+    The caller has checked that the actor may comment (access.check_comment) and read the Review
+    (access.access_review); a Review not on this agenda is refused here.
     author_role is empty or the label of one of the actor's current positions (author_roles); any other
     text is refused. The same comment submitted twice is stored once."""
     problems, direction = (problems or "").strip(), (direction or "").strip()

@@ -117,7 +117,7 @@ def _pick(request: HttpRequest, cycles: list[ReviewCycle], reviewers: list[Organ
         cycle = cycles[0] if cycles else None
     raw_reviewer = request.GET.get("reviewer")
     if raw_reviewer:
-        org = access.get_organization_for(request.user, raw_reviewer)  # outside the user's scope: 404
+        org = access.access_organization(request.user, raw_reviewer)  # outside the user's scope: 404
         if org not in reviewers:
             raise PermissionDenied
         reviewer = org
@@ -176,7 +176,7 @@ def _agenda_context(request: HttpRequest, meeting: Meeting, error: str = "") -> 
 @login_required
 @require_GET
 def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.get_meeting_for(request.user, meeting_id)
+    meeting = access.access_meeting(request.user, meeting_id)
     context = _agenda_context(request, meeting)
     context.update({
         "vote_url": vote_url(meeting),
@@ -189,8 +189,8 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    access.require_run_meeting(request.user, meeting)
+    meeting = access.access_meeting(request.user, meeting_id)
+    access.check_run_meeting(request.user, meeting)
     form = MeetingForm(request.POST or None, initial={
         "title": meeting.title, "starts_at": meeting.starts_at, "place": meeting.place,
         "expected_attendees": meeting.expected_attendees, "comment_mode": meeting.comment_mode})
@@ -209,8 +209,8 @@ def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Add and remove presenters. Presenters kept stay in their order; new ones go to the end."""
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    access.require_run_meeting(request.user, meeting)
+    meeting = access.access_meeting(request.user, meeting_id)
+    access.check_run_meeting(request.user, meeting)
     current = list(meeting.agenda.values_list("review_id", "mode"))
     free, elsewhere = _candidates(request.user, meeting.cycle, meeting.reviewer, meeting)
     order = [review_id for review_id, _mode in current]
@@ -231,8 +231,8 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def move(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Move one presenter up or down (services.move_presenter); refused once the vote opened."""
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    access.require_run_meeting(request.user, meeting)
+    meeting = access.access_meeting(request.user, meeting_id)
+    access.check_run_meeting(request.user, meeting)
     form = MoveForm(request.POST)
     error = ""
     if not form.is_valid():
@@ -271,8 +271,8 @@ def _screen_context(meeting: Meeting) -> dict:
 @require_http_methods(["GET", "POST"])
 def screen(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Full-screen projection of the agenda, stepped by whoever runs the meeting."""
-    meeting = access.get_meeting_for(request.user, meeting_id)
-    access.require_run_meeting(request.user, meeting)
+    meeting = access.access_meeting(request.user, meeting_id)
+    access.check_run_meeting(request.user, meeting)
     if request.method == "POST":
         form = ScreenForm(request.POST)
         if form.is_valid():
@@ -325,7 +325,7 @@ def _sections(request: HttpRequest, meeting: Meeting, *, can_comment: bool, boun
 @login_required
 @require_http_methods(["GET", "POST"])
 def comments(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.get_meeting_for(request.user, meeting_id)
+    meeting = access.access_meeting(request.user, meeting_id)
     can_comment = access.can_comment(request.user, meeting)
     bound = None
     saved = None
@@ -369,6 +369,6 @@ def _posted_review(request: HttpRequest, meeting: Meeting) -> tuple[int | None, 
     raw = (request.POST.get("review") or "").strip()
     if not raw:
         return None, None
-    review = access.get_review_for(request.user, raw)
+    review = access.access_review(request.user, raw)
     get_object_or_404(meeting.agenda, review=review)
     return review.pk, review

@@ -1,8 +1,17 @@
 """Who may see and act on which organisations — decided here and nowhere else.
 
-Every view, export and API endpoint looks objects up through the get_*_for() functions below;
-an object outside the user's scope is reported as missing (404), so IDs reveal nothing. What a user
-may do with an object they can see is one of the can_*/require_* rights below (403 when refused).
+Pages, exports, API endpoints and commands use these functions and never filter by organisation
+themselves. Four shapes:
+
+- access_<thing>(user, id, ...) -> the object, or Http404 when it is outside the user's scope (so an
+  id reveals nothing; a child id is looked up inside its parent, e.g. access_survey(user, meeting_id,
+  survey_id));
+- check_<right>(user, obj) -> None, or PermissionDenied (403) for an object the user sees but may not
+  act on;
+- can_<right>(user, obj) -> bool, for pages deciding what to show;
+- visible_<things>(user) -> the queryset of what the user may read (lists, counts, the work list).
+
+Services state in their docstrings which of these their caller must have called.
 
 Roles follow from current positions (scope_for); the rights, as the product gives them (PRODUCT.md):
 
@@ -160,12 +169,12 @@ def can_set_up_cycles(user) -> bool:
     return scope_for(user).can_manage
 
 
-def require_manage(user) -> None:
+def check_manage(user) -> None:
     if not can_manage(user):
         raise PermissionDenied
 
 
-def require_set_up_cycles(user) -> None:
+def check_set_up_cycles(user) -> None:
     if not can_set_up_cycles(user):
         raise PermissionDenied
 
@@ -180,24 +189,24 @@ def _get(qs: QuerySet, pk: object, *, manage: bool, for_update: bool, user):
     except qs.model.DoesNotExist:
         raise Http404 from None
     if manage:
-        require_manage(user)
+        check_manage(user)
     if for_update:
         obj = qs.model.objects.select_for_update().get(pk=pk)
     return obj
 
 
-def get_organization_for(user, org_id: object, *, manage: bool = False, for_update: bool = False) -> Organization:
+def access_organization(user, org_id: object, *, manage: bool = False, for_update: bool = False) -> Organization:
     """The organisation if the user may see it (and manage it, when manage=True); else 404/403.
 
     for_update=True must be called inside a transaction."""
     return _get(visible_organizations(user), org_id, manage=manage, for_update=for_update, user=user)
 
 
-def get_person_for(user, person_id: object, *, manage: bool = False, for_update: bool = False) -> Person:
+def access_person(user, person_id: object, *, manage: bool = False, for_update: bool = False) -> Person:
     return _get(visible_people(user), person_id, manage=manage, for_update=for_update, user=user)
 
 
-def get_position_for(user, position_id: object, *, manage: bool = False, for_update: bool = False) -> Position:
+def access_position(user, position_id: object, *, manage: bool = False, for_update: bool = False) -> Position:
     return _get(
         visible_positions(user).select_related("person", "organization"),
         position_id, manage=manage, for_update=for_update, user=user,
@@ -221,19 +230,19 @@ def visible_reviews(user) -> QuerySet:
     return qs.filter(mine | Q(reviewer_id__in=scope.position_org_ids))
 
 
-def get_review_for(user, review_id: object, *, for_update: bool = False):
+def access_review(user, review_id: object, *, for_update: bool = False):
     """The Review if the user may read it, else 404. for_update=True must be inside a transaction."""
     return _get(visible_reviews(user).select_related("cycle", "group", "organization", "secretary", "reviewer"),
                 review_id, manage=False, for_update=for_update, user=user)
 
 
-def get_review_result_for(user, review_id: object):
+def access_review_result(user, review_id: object):
     """(the Review, its current stored vote result or None before its vote has closed) for those who
     may read the Review: its own secretary, the reviewing organisation's leaders, the org dept and the
     committee. Anyone else — another secretary — gets 404, whatever the id."""
     from shuzhi.voting.results import current_result
 
-    review = get_review_for(user, review_id)
+    review = access_review(user, review_id)
     return review, current_result(review.pk)
 
 
@@ -271,12 +280,12 @@ def my_reviews(user) -> QuerySet:
     return Review.objects.filter(secretary_id=person_id) if person_id else Review.objects.none()
 
 
-def require_review_secretary(user, review) -> None:
+def check_review_secretary(user, review) -> None:
     if not is_review_secretary(user, review):
         raise PermissionDenied
 
 
-def require_vetter(user, review) -> None:
+def check_vetter(user, review) -> None:
     if not can_vet_review(user, review):
         raise PermissionDenied
 
@@ -293,7 +302,7 @@ def visible_meetings(user) -> QuerySet:
     return Meeting.objects.filter(reviewer_id__in=scope.position_org_ids)
 
 
-def get_meeting_for(user, meeting_id: object, *, for_update: bool = False):
+def access_meeting(user, meeting_id: object, *, for_update: bool = False):
     return _get(visible_meetings(user).select_related("cycle", "reviewer"), meeting_id, manage=False,
                 for_update=for_update, user=user)
 
@@ -318,12 +327,12 @@ def can_comment(user, meeting) -> bool:
     return can_run_meeting(user, meeting)
 
 
-def require_run_meeting(user, meeting) -> None:
+def check_run_meeting(user, meeting) -> None:
     if not can_run_meeting(user, meeting):
         raise PermissionDenied
 
 
-def require_comment(user, meeting) -> None:
+def check_comment(user, meeting) -> None:
     if not can_comment(user, meeting):
         raise PermissionDenied
 
@@ -361,11 +370,11 @@ def visible_cycles(user) -> QuerySet:
     return ReviewCycle.objects.filter(pk__in=visible_reviews(user).values("cycle_id"))
 
 
-def get_cycle_for(user, cycle_id: object, *, set_up: bool = False, for_update: bool = False):
+def access_cycle(user, cycle_id: object, *, set_up: bool = False, for_update: bool = False):
     """The cycle if the user takes part in it (404 otherwise), and may set it up, when set_up=True (403)."""
     cycle = _get(visible_cycles(user), cycle_id, manage=False, for_update=for_update, user=user)
     if set_up:
-        require_set_up_cycles(user)
+        check_set_up_cycles(user)
     return cycle
 
 
@@ -380,7 +389,7 @@ def visible_groups(user) -> QuerySet:
     return ReviewGroup.objects.filter(pk__in=visible_reviews(user).values("group_id"))
 
 
-def get_group_for(user, group_id: object):
+def access_group(user, group_id: object):
     return _get(visible_groups(user).select_related("cycle", "reviewer"), group_id, manage=False,
                 for_update=False, user=user)
 
@@ -398,14 +407,14 @@ def can_override_gate(user) -> bool:
     return can_set_up_cycles(user)
 
 
-def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = False):
+def access_survey(user, meeting_id: object, survey_id: object, *, run: bool = False):
     """The meeting's survey (vote or rehearsal) if the user may see the meeting (and run it, when
     run=True); a survey of another meeting is missing (404)."""
     from shuzhi.voting.models import Survey
 
-    meeting = get_meeting_for(user, meeting_id)
+    meeting = access_meeting(user, meeting_id)
     if run:
-        require_run_meeting(user, meeting)
+        check_run_meeting(user, meeting)
     survey = _get(Survey.objects.filter(meeting=meeting), survey_id, manage=False, for_update=False, user=user)
     survey.meeting = meeting
     return survey
@@ -413,9 +422,9 @@ def get_survey_for(user, meeting_id: object, survey_id: object, *, run: bool = F
 
 # --- What sits inside a Review or a cycle ---------------------------------------------------------
 
-def get_preparation_item_for(user, item_id: object, *, review=None):
+def access_preparation_item(user, item_id: object, *, review=None):
     """A preparation record (调研, 意见建议, 查摆问题) of a Review the user may read, else 404. With
-    `review` (got through get_review_for): an item of another Review is missing too."""
+    `review` (got through access_review): an item of another Review is missing too."""
     from shuzhi.cycles.models import PreparationItem
 
     items = review.preparation_items.all() if review is not None else PreparationItem.objects.filter(
@@ -432,11 +441,11 @@ def visible_prior_problems(user, cycle) -> QuerySet:
     return PriorProblem.objects.filter(year=cycle.year - 1, organization__in=visible_organizations(user))
 
 
-def get_prior_problem_for(user, cycle, problem_id: object, *, set_up: bool = False):
-    """One of last year's problems of this cycle (got through get_cycle_for) if the user sees its
+def access_prior_problem(user, cycle, problem_id: object, *, set_up: bool = False):
+    """One of last year's problems of this cycle (got through access_cycle) if the user sees its
     organisation, else 404; set_up=True: and may set the cycle up (403)."""
     if set_up:
-        require_set_up_cycles(user)
+        check_set_up_cycles(user)
     return _get(visible_prior_problems(user, cycle).select_related("organization"), problem_id, manage=False,
                 for_update=False, user=user)
 
@@ -469,7 +478,7 @@ def visible_attachments(user) -> QuerySet:
         | Q(owner_type__isnull=True, uploaded_by_id=user.pk))
 
 
-def get_attachment_for(user, attachment_id: object, *, for_update: bool = False):
+def access_attachment(user, attachment_id: object, *, for_update: bool = False):
     """The attachment if the user may see the record it belongs to (see above), else 404."""
     return _get(visible_attachments(user).select_related("organization", "uploaded_by", "withdrawn_by"),
                 attachment_id, manage=False, for_update=for_update, user=user)
@@ -491,11 +500,11 @@ def can_withdraw_attachment(user, attachment) -> bool:
     return can_change_attachments_of(user, attachment.owner)
 
 
-def require_change_attachments_of(user, owner) -> None:
+def check_change_attachments_of(user, owner) -> None:
     if not can_change_attachments_of(user, owner):
         raise PermissionDenied
 
 
-def require_withdraw_attachment(user, attachment) -> None:
+def check_withdraw_attachment(user, attachment) -> None:
     if not can_withdraw_attachment(user, attachment):
         raise PermissionDenied

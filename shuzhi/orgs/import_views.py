@@ -57,7 +57,7 @@ class ImportForm(forms.Form):
 def import_page(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: import the file, then show the form again with either the summary
     or the problems (first MAX_PROBLEMS_SHOWN, with the total). Managers only (403 otherwise)."""
-    access.require_manage(request.user)
+    access.check_manage(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result: importing.ImportResult | None = None
     if request.method == "POST" and form.is_valid():
@@ -79,7 +79,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def template_download(request: HttpRequest) -> HttpResponse:
     """The blank .xlsx import template. Managers only (403 otherwise)."""
-    access.require_manage(request.user)
+    access.check_manage(request.user)
     response = HttpResponse(importing.build_template(), content_type=importing.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, importing.TEMPLATE_FILE_NAME)
     response["Cache-Control"] = "no-store"

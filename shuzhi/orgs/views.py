@@ -70,7 +70,7 @@ def tree(request):
 @login_required
 @require_GET
 def detail(request, org_id: int):
-    org = access.get_organization_for(request.user, org_id)
+    org = access.access_organization(request.user, org_id)
     today = timezone.localdate()
     positions = list(org.positions.select_related("person").order_by("-start_date"))
     current = [p for p in positions if p.is_current(today)]
@@ -92,11 +92,11 @@ def _parents_for(kind: str | None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
-    access.require_manage(request.user)
+    access.check_manage(request.user)
     initial = {}
     parent_id = request.GET.get("parent")
     if parent_id:
-        parent = access.get_organization_for(request.user, parent_id)
+        parent = access.access_organization(request.user, parent_id)
         initial["parent"] = parent
         initial["kind"] = OrgKind.BRANCH if parent.kind == OrgKind.GENERAL_BRANCH else OrgKind.GENERAL_BRANCH
     form = OrganizationCreateForm(request.POST or None, initial=initial, parents=_parents_for(None))
@@ -118,7 +118,7 @@ def create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, org_id: int):
-    org = access.get_organization_for(request.user, org_id, manage=True)
+    org = access.access_organization(request.user, org_id, manage=True)
     form = OrganizationEditForm(request.POST or None, initial={"name": org.name, "sort_order": org.sort_order})
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,7 +135,7 @@ def edit(request, org_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def move(request, org_id: int):
-    org = access.get_organization_for(request.user, org_id, manage=True)
+    org = access.access_organization(request.user, org_id, manage=True)
     if org.kind == OrgKind.COMMITTEE:
         messages.error(request, _("The Party committee is the root of the tree and cannot be moved."))
         return redirect("orgs:detail", org.pk)
@@ -156,7 +156,7 @@ def move(request, org_id: int):
 @login_required
 @require_POST
 def set_active(request, org_id: int, active: bool):
-    org = access.get_organization_for(request.user, org_id, manage=True)
+    org = access.access_organization(request.user, org_id, manage=True)
     try:
         if active:
             services.reactivate_organization(request.user, org, ip=client_ip(request))
@@ -172,7 +172,7 @@ def set_active(request, org_id: int, active: bool):
 @login_required
 @require_http_methods(["GET", "POST"])
 def appoint(request, org_id: int):
-    org = access.get_organization_for(request.user, org_id, manage=True)
+    org = access.access_organization(request.user, org_id, manage=True)
     form = AppointForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -191,7 +191,7 @@ def appoint(request, org_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def end_position(request, position_id: int):
-    position = access.get_position_for(request.user, position_id, manage=True)
+    position = access.access_position(request.user, position_id, manage=True)
     form = EndPositionForm(request.POST or None, initial={"end_date": position.end_date or timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +219,7 @@ def people(request):
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(staff_no__contains=q) | Q(phone__contains=q))
     if org_filter:
-        org = access.get_organization_for(request.user, org_filter)
+        org = access.access_organization(request.user, org_filter)
         qs = qs.filter(positions__organization=org).distinct()
     if request.GET.get("inactive") != "1":
         qs = qs.filter(is_active=True)
@@ -237,7 +237,7 @@ def people(request):
 @login_required
 @require_GET
 def person_detail(request, person_id: int):
-    person = access.get_person_for(request.user, person_id)
+    person = access.access_person(request.user, person_id)
     positions = access.visible_positions(request.user).filter(person=person).select_related("organization").order_by("-start_date")
     can_manage = access.can_manage(request.user)
     return render(request, "orgs/person_detail.html", {
@@ -250,7 +250,7 @@ def person_detail(request, person_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request):
-    access.require_manage(request.user)
+    access.check_manage(request.user)
     form = PersonCreateForm(request.POST or None, initial={"is_party_member": True})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -271,7 +271,7 @@ def person_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, person_id: int):
-    person = access.get_person_for(request.user, person_id, manage=True)
+    person = access.access_person(request.user, person_id, manage=True)
     initial = {k: getattr(person, k) for k in ("name", "staff_no", "phone", "gender", "is_party_member")}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -288,7 +288,7 @@ def person_edit(request, person_id: int):
 @login_required
 @require_POST
 def person_set_active(request, person_id: int, active: bool):
-    person = access.get_person_for(request.user, person_id, manage=True)
+    person = access.access_person(request.user, person_id, manage=True)
     try:
         if active:
             services.reactivate_person(request.user, person, ip=client_ip(request))
@@ -305,7 +305,7 @@ def person_set_active(request, person_id: int, active: bool):
 @require_POST
 def person_unlock(request, person_id: int):
     """Lift the login locks on the person's account (the org dept, e.g. after a stranger's guesses)."""
-    person = access.get_person_for(request.user, person_id, manage=True)
+    person = access.access_person(request.user, person_id, manage=True)
     if person.user is None or not account_services.unlock_login(request.user, person.user, ip=client_ip(request)):
         messages.info(request, _("%(name)s's account has no login lock.") % {"name": person.name})
     else:
@@ -317,7 +317,7 @@ def person_unlock(request, person_id: int):
 @login_required
 @require_POST
 def person_reset_password(request, person_id: int):
-    person = access.get_person_for(request.user, person_id, manage=True)
+    person = access.access_person(request.user, person_id, manage=True)
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:

@@ -1,12 +1,12 @@
 """Writing, submitting and vetting (审核) duty reports.
 
-Only a Review's secretary saves and submits (callers check with access.require_review_secretary);
-the reviewer's leaders or the org dept pass or return it (access.require_vetter). Saves carry the
+Only a Review's secretary saves and submits (callers check with access.check_review_secretary);
+the reviewer's leaders or the org dept pass or return it (access.check_vetter). Saves carry the
 revision they were based on: a save based on an older revision is refused with EditConflict rather
 than overwriting what another tab or device saved.
 
 The quality check's rules (word lists and thresholds) are the shipped defaults unless the org dept
-saved its own (callers check with access.require_manage); the saved rules are read laid over the
+saved its own (callers check with access.check_manage); the saved rules are read laid over the
 shipped defaults, so they survive a release that adds or drops a setting.
 """
 

@@ -2,9 +2,9 @@
 view with its vetting (审核: pass / return), the submitted versions and their differences, the quality check (体检) and
 its rules, and the Word and print exports.
 
-Every view looks the Review up through access.get_review_for first (404 for anyone who may not read
-it, so an ID reveals nothing); writes then check access.require_review_secretary or
-access.require_vetter (403) before anything is written. A GET never writes: a report nobody has
+Every view looks the Review up through access.access_review first (404 for anyone who may not read
+it, so an ID reveals nothing); writes then check access.check_review_secretary or
+access.check_vetter (403) before anything is written. A GET never writes: a report nobody has
 saved yet is shown from an unsaved DutyReport.
 """
 
@@ -211,7 +211,7 @@ def _render_read(request: HttpRequest, review: Review, report: DutyReport, *, re
 @require_GET
 def editor(request: HttpRequest, review_id: int) -> HttpResponse:
     """The secretary's editor while the report can be edited; otherwise the report read-only."""
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     report = _report(review)
     if access.is_review_secretary(request.user, review):
         reason = services.why_not_editable(review, report)
@@ -235,8 +235,8 @@ def save(request: HttpRequest, review_id: int) -> HttpResponse:
     """Save the draft. Autosave (ajax=1 or Accept: application/json) gets JSON: 200 {revision,
     saved_at, findings_html}, 409 {conflict, message, revision}, 400 {errors}. A plain form post
     redirects back, or shows the editor again with the typed text and the problem."""
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
     report = _report(review)
     form = _form(review, report, request.POST)
     ajax = _is_ajax(request)
@@ -267,8 +267,8 @@ def save(request: HttpRequest, review_id: int) -> HttpResponse:
 def submit(request: HttpRequest, review_id: int) -> HttpResponse:
     """Save what the form holds, then submit it. Missing sections: the service's message, the text
     kept and saved. A second click after success just leads back to the submitted report."""
-    review = access.get_review_for(request.user, review_id)
-    access.require_review_secretary(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_review_secretary(request.user, review)
     report = _report(review)
     if report.status == ReportStatus.SUBMITTED:
         messages.info(request, _("The report has been submitted and is waiting for the reviewer."))
@@ -308,8 +308,8 @@ def submit(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_POST
 def vet(request: HttpRequest, review_id: int) -> HttpResponse:
     """Pass or return the latest submitted version (审核; reviewer's leaders or the org dept only)."""
-    review = access.get_review_for(request.user, review_id)
-    access.require_vetter(request.user, review)
+    review = access.access_review(request.user, review_id)
+    access.check_vetter(request.user, review)
     form = VetForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -332,7 +332,7 @@ def vet(request: HttpRequest, review_id: int) -> HttpResponse:
 def versions(request: HttpRequest, review_id: int) -> HttpResponse:
     """The submitted versions with their vettings, and the difference between two (?a=1&b=2; by
     default the last two)."""
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     report = _report(review)
     all_versions = _versions(report)
     by_number = {v.number: v for v in all_versions}
@@ -393,7 +393,7 @@ def _nothing_to_export(request: HttpRequest, review: Review) -> HttpResponse:
 @login_required
 @require_GET
 def docx(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     export = _export(request, review)
     if export is None:
         return _nothing_to_export(request, review)
@@ -421,7 +421,7 @@ def docx(request: HttpRequest, review_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def print_view(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = access.get_review_for(request.user, review_id)
+    review = access.access_review(request.user, review_id)
     export = _export(request, review)
     if export is None:
         return _nothing_to_export(request, review)
@@ -447,7 +447,7 @@ def quality_rules(request: HttpRequest) -> HttpResponse:
     can_edit = access.can_set_up_cycles(request.user)
     form, status = None, 200
     if request.method == "POST":
-        access.require_set_up_cycles(request.user)
+        access.check_set_up_cycles(request.user)
         if request.POST.get("action") == "reset":
             services.reset_quality_rules(request.user, ip=client_ip(request))
             messages.success(request, _("The quality check uses the default rules again."))

@@ -6,7 +6,7 @@ Setting up belongs to the ballot design pages (views_design, /vote-design/): vot
 ballot form, starting and wiping rehearsals, and, after closing, the breakdown, seal and archive.
 These pages link there rather than doing any of it again.
 
-Access: the meeting is looked up through access.get_meeting_for (outside the user's scope: 404) and
+Access: the meeting is looked up through access.access_meeting (outside the user's scope: 404) and
 every page that runs the vote requires access.can_run_meeting (403). Others who can see the meeting
 get the read-only pages — the survey list, and results and receipts once the vote is closed. A survey
 id of another meeting is 404. Results are never computed while the vote is open.
@@ -66,9 +66,9 @@ FORMULA = gettext_noop(
 # --- Lookups --------------------------------------------------------------------------------------
 
 def _meeting(request: HttpRequest, meeting_id: int, *, run: bool = True) -> Meeting:
-    meeting = access.get_meeting_for(request.user, meeting_id)
+    meeting = access.access_meeting(request.user, meeting_id)
     if run:
-        access.require_run_meeting(request.user, meeting)
+        access.check_run_meeting(request.user, meeting)
     return meeting
 
 

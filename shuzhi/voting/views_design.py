@@ -13,7 +13,7 @@
 Running the vote — issuing and printing codes (per voter category), opening, closing, paper entry,
 results — belongs to the vote pages (views, /vote/), which these pages link to.
 
-Access is decided in shuzhi.orgs.access only: the meeting is looked up with get_meeting_for (outside
+Access is decided in shuzhi.orgs.access only: the meeting is looked up with access_meeting (outside
 the user's scope: 404), design pages require can_run_meeting (403), a survey id of another meeting is
 404. Breakdown, verification and the archive are read by anyone who can see the meeting, like the
 results page. Every change goes through the voting service modules (setup, closing), which validates and audits it.
@@ -60,7 +60,7 @@ SAMPLE_PRESENTERS = [
 
 # --- Lookups --------------------------------------------------------------------------------------
 
-# The vote pages' own lookups (access.get_meeting_for / require_run_meeting, then the survey) and helpers.
+# The vote pages' own lookups (access.access_meeting / check_run_meeting, then the survey) and helpers.
 _meeting, _meeting_survey, _presenters = vote_views._meeting, vote_views._meeting_survey, vote_views._presenters
 _url = vote_views._url_or_blank
 
@@ -68,7 +68,7 @@ _url = vote_views._url_or_blank
 def _cycle(request: HttpRequest, cycle_id: int) -> ReviewCycle:
     """The cycle whose ballot form is being set, part of setting up the year: as every set-up page, a
     cycle the user does not take part in is missing (404), one they see but may not set up refused (403)."""
-    return access.get_cycle_for(request.user, cycle_id, set_up=True)
+    return access.access_cycle(request.user, cycle_id, set_up=True)
 
 
 def _design_url(survey: Survey, anchor: str = "") -> str:

@@ -3,7 +3,7 @@ satisfaction rate and ballots per option as stored when the vote closed, the sug
 wrote about them, and the comments (点评) made about them at the meeting — theirs and the meeting's
 collective comment. Before that, when and where their meeting is.
 
-Access: access.get_review_result_for — the Review's own secretary, the reviewing organisation's
+Access: access.access_review_result — the Review's own secretary, the reviewing organisation's
 leaders, the org dept and the committee; anyone else gets 404. Per voter category figures are not
 shown here (docs/vote-anonymity.md: a small category can show how its few voters voted); only the
 categories' weights are."""
@@ -32,7 +32,7 @@ def presentation(review_id: int) -> dict:
 @login_required
 @require_GET
 def review_result(request: HttpRequest, review_id: int) -> HttpResponse:
-    review, result = access.get_review_result_for(request.user, review_id)
+    review, result = access.access_review_result(request.user, review_id)
     context: dict = {"review": review, "result": result, "is_secretary": access.is_review_secretary(request.user, review)}
     if result is None:
         context.update(presentation(review.pk))

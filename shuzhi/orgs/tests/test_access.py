@@ -25,7 +25,7 @@ def test_committee_member_sees_everything_but_manages_nothing(college):
     assert scope.roles == {Role.COMMITTEE}
     assert scope.sees_all and not scope.can_manage
     with pytest.raises(PermissionDenied):
-        access.get_organization_for(college.committee_member, college.gb_a.pk, manage=True)
+        access.access_organization(college.committee_member, college.gb_a.pk, manage=True)
 
 
 def test_general_branch_secretary_sees_own_general_branch_and_its_branches(college):
@@ -49,14 +49,14 @@ def test_account_without_positions_sees_nothing(college):
 ])
 def test_other_organisations_are_missing_not_forbidden(college, user_attr, org_attr):
     with pytest.raises(Http404):
-        access.get_organization_for(getattr(college, user_attr), getattr(college, org_attr).pk)
+        access.access_organization(getattr(college, user_attr), getattr(college, org_attr).pk)
 
 
 def test_people_visibility_follows_organisations(college):
     visible = set(access.visible_people(college.gb_a_secretary).values_list("staff_no", flat=True))
     assert visible == {"90003", "90005"}
     with pytest.raises(Http404):
-        access.get_person_for(college.gb_a_secretary, college.branch_b1_secretary.person.pk)
+        access.access_person(college.gb_a_secretary, college.branch_b1_secretary.person.pk)
 
 
 def test_ended_position_no_longer_gives_access(college):
@@ -74,4 +74,4 @@ def test_deactivated_account_has_no_scope(college):
 
 def test_non_numeric_ids_are_missing(college):
     with pytest.raises(Http404):
-        access.get_organization_for(college.org_dept, "1 OR 1=1")
+        access.access_organization(college.org_dept, "1 OR 1=1")

@@ -106,7 +106,7 @@ def test_anonymous_user_is_sent_to_the_login_page(gb_vote, client, method, page,
 
 @pytest.mark.parametrize("page", ["", "preview/"])
 def test_cycle_form_of_a_missing_cycle_is_404_and_of_a_visible_one_403_for_others(college, cycle, client_for, page):
-    """As every set-up page of the cycle (shuzhi.orgs.access.get_cycle_for(set_up=True))."""
+    """As every set-up page of the cycle (shuzhi.orgs.access.access_cycle(set_up=True))."""
     assert client_for(college.org_dept).get(f"/cycles/{cycle.pk + 99}/ballot-form/{page}").status_code == 404
     assert client_for(college.gb_a_secretary).get(f"/cycles/{cycle.pk + 99}/ballot-form/{page}").status_code == 404
     assert client_for(college.gb_a_secretary).get(f"/cycles/{cycle.pk}/ballot-form/{page}").status_code == 403
