@@ -45,9 +45,11 @@ demo: install
 test: install system-deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-# The linter, configured in pyproject.toml ([tool.ruff]); CI runs it before the tests.
+# The linter and the format check, configured in pyproject.toml ([tool.ruff]); CI runs them before the
+# tests. `.venv/bin/ruff format .` formats the code.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Regenerate and compile the Chinese catalogue after changing translatable strings.
 messages: export HTTPS = 0

@@ -76,7 +76,13 @@ def build_college() -> College:
 
     outsider = get_user_model().objects.create_user("outsider", password=PASSWORD)
     return College(
-        committee=committee, gb_a=gb_a, gb_b=gb_b, branch_a1=a1, branch_a2=a2, branch_b1=b1, direct=direct,
+        committee=committee,
+        gb_a=gb_a,
+        gb_b=gb_b,
+        branch_a1=a1,
+        branch_a2=a2,
+        branch_b1=b1,
+        direct=direct,
         org_dept=make_user("90001", "组织部甲", committee, PositionRole.ORG_DEPT_STAFF),
         committee_member=make_user("90002", "委员乙", committee, PositionRole.MEMBER),
         gb_a_secretary=make_user("90003", "总支书记甲", gb_a, PositionRole.SECRETARY),
@@ -121,9 +127,17 @@ def browser():
     expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield chromium
         chromium.close()
@@ -153,6 +167,7 @@ def page_for(browser, live_server):
 
 # --- The yearly cycle ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cycle(college):
     """The 2026 cycle opened by the org dept, with two of last year's problems for 甲学院教工党支部."""
@@ -160,13 +175,18 @@ def cycle(college):
     from shuzhi.cycles.models import PriorProblemKind
 
     result = cycle_services.open_cycle(
-        college.org_dept, year=2026, title="2026年度基层党组织书记抓党建工作述职评议考核",
+        college.org_dept,
+        year=2026,
+        title="2026年度基层党组织书记抓党建工作述职评议考核",
         key_items=["深化党的创新理论武装", "党支部标准化规范化建设"],
     )
-    for kind, text in [(PriorProblemKind.NOTIFIED, "组织生活会质量不高，批评与自我批评辣味不足"),
-                       (PriorProblemKind.SELF_FOUND, "发展党员工作中对青年教师关注不够")]:
-        cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=2025, kind=kind,
-                                         text=text)
+    for kind, text in [
+        (PriorProblemKind.NOTIFIED, "组织生活会质量不高，批评与自我批评辣味不足"),
+        (PriorProblemKind.SELF_FOUND, "发展党员工作中对青年教师关注不够"),
+    ]:
+        cycle_services.add_prior_problem(
+            college.org_dept, organization=college.branch_a1, year=2025, kind=kind, text=text
+        )
     return result.cycle
 
 
@@ -175,6 +195,7 @@ def review_of(cycle, org):
 
 
 # --- Review meetings and the vote ---------------------------------------------------------------
+
 
 @pytest.fixture
 def meeting(college, cycle):
@@ -185,8 +206,14 @@ def meeting(college, cycle):
 
     agenda = [(review_of(cycle, org), "on_site") for org in (college.gb_a, college.gb_b, college.direct)]
     return meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.committee, title="2026年度述职评议会（党委扩大会议）",
-        starts_at=timezone.now(), place="行政楼第一会议室", expected_attendees=60, agenda=agenda,
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.committee,
+        title="2026年度述职评议会（党委扩大会议）",
+        starts_at=timezone.now(),
+        place="行政楼第一会议室",
+        expected_attendees=60,
+        agenda=agenda,
     )
 
 

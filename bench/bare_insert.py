@@ -32,24 +32,38 @@ def bare_ballot(request, code):
     from shuzhi.voting import codes as codelib
 
     if request.method == "GET":
-        return HttpResponse(f'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" '
-                            f'value="{get_token(request)}"></form>')
+        return HttpResponse(
+            f'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}"></form>'
+        )
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     ratings = {k[2:]: v for k, v in request.POST.items() if k.startswith("r_") and v}
     suggestions = {k[2:]: v for k, v in request.POST.items() if k.startswith("s_") and v.strip()}
     receipt = codelib.new_receipt()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE voting_ballotcode SET status = 'used', sealed_code = '' WHERE code_hash = %s "
-                       "AND status = 'unused' RETURNING category_id, survey_id", [codelib.code_hash(code)])
+        cursor.execute(
+            "UPDATE voting_ballotcode SET status = 'used', sealed_code = '' WHERE code_hash = %s "
+            "AND status = 'unused' RETURNING category_id, survey_id",
+            [codelib.code_hash(code)],
+        )
         row = cursor.fetchone()
         if row is None:
             return HttpResponse("used", status=409)
         cursor.execute(
             "INSERT INTO voting_ballot (id, survey_id, category_id, receipt, ratings, item_ratings, suggestions, "
             "overall_suggestion, is_paper) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [uuid.uuid4().hex, row[1], row[0], receipt, json.dumps(ratings), "{}", json.dumps(suggestions),
-             request.POST.get("overall", ""), False])
+            [
+                uuid.uuid4().hex,
+                row[1],
+                row[0],
+                receipt,
+                json.dumps(ratings),
+                "{}",
+                json.dumps(suggestions),
+                request.POST.get("overall", ""),
+                False,
+            ],
+        )
     return HttpResponse(f'<p id="receipt">{receipt}</p>')
 
 

@@ -35,18 +35,26 @@ def build_vote(presenters: int, codes: int, *, actor: str = "bench") -> dict:
     start = datetime.date(2024, 1, 1)
     committee = orgs.create_organization(actor, name="学校党委", kind=OrgKind.COMMITTEE, parent=None)
     for i in range(1, presenters + 1):
-        branch = orgs.create_organization(actor, name=f"第{i}直属党支部", kind=OrgKind.DIRECT_BRANCH, parent=committee,
-                                          sort_order=i)
+        branch = orgs.create_organization(
+            actor, name=f"第{i}直属党支部", kind=OrgKind.DIRECT_BRANCH, parent=committee, sort_order=i
+        )
         person = orgs.create_person(actor, name=f"书记{i:03d}", staff_no=f"B{i:05d}", gender="M")
         orgs.appoint(actor, person=person, organization=branch, role=PositionRole.SECRETARY, start_date=start)
-    cycle = cycles.open_cycle(actor, year=2026, title="2026年度基层党组织书记抓党建工作述职评议考核",
-                              key_items=["深化党的创新理论武装"]).cycle
+    cycle = cycles.open_cycle(
+        actor, year=2026, title="2026年度基层党组织书记抓党建工作述职评议考核", key_items=["深化党的创新理论武装"]
+    ).cycle
     reviews = list(cycle.reviews.filter(reviewer=committee).order_by("organization__sort_order"))
     assert len(reviews) == presenters, (len(reviews), presenters)
-    meeting = meetings.schedule_meeting(actor, cycle=cycle, reviewer=committee, title="2026年度述职评议会（党委扩大会议）",
-                                        starts_at=timezone.now(), place="行政楼第一会议室",
-                                        expected_attendees=min(codes, meetings.MAX_ATTENDEES),
-                                        agenda=[(r, "on_site") for r in reviews])
+    meeting = meetings.schedule_meeting(
+        actor,
+        cycle=cycle,
+        reviewer=committee,
+        title="2026年度述职评议会（党委扩大会议）",
+        starts_at=timezone.now(),
+        place="行政楼第一会议室",
+        expected_attendees=min(codes, meetings.MAX_ATTENDEES),
+        agenda=[(r, "on_site") for r in reviews],
+    )
     survey = setup.create_survey(actor, meeting)
     plain: list[str] = []
     while len(plain) < codes:
@@ -59,9 +67,12 @@ def verify(survey_id: int) -> dict:
     from shuzhi.voting.models import Ballot, BallotCode, CodeStatus
 
     codes = BallotCode.objects.filter(survey_id=survey_id)
-    return {"ballots": Ballot.objects.filter(survey_id=survey_id).count(),
-            "codes": codes.count(), "codes_used": codes.filter(status=CodeStatus.USED).count(),
-            "receipts": sorted(Ballot.objects.filter(survey_id=survey_id).values_list("receipt", flat=True))}
+    return {
+        "ballots": Ballot.objects.filter(survey_id=survey_id).count(),
+        "codes": codes.count(),
+        "codes_used": codes.filter(status=CodeStatus.USED).count(),
+        "receipts": sorted(Ballot.objects.filter(survey_id=survey_id).values_list("receipt", flat=True)),
+    }
 
 
 def main(argv: list[str]) -> None:

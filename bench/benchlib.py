@@ -110,13 +110,20 @@ class CpuMeter:
         server, db = _used_since(self.server, server), _used_since(self.db, db)
         client = time.process_time() - self.client
         elapsed = max(total - self.machine[1], 1e-9)
-        return {"cpus": os.cpu_count(), "machine_busy_pct": round(100 * machine_busy / elapsed),
-                "server_cpu_s": round(server, 2), "postgres_cpu_s": round(db, 2), "client_cpu_s": round(client, 2),
-                "other_cpu_s": round(max(machine_busy - server - db - client, 0), 2), "wall_s": round(wall, 2),
-                "loadavg_1min_before": round(self.load, 2)}
+        return {
+            "cpus": os.cpu_count(),
+            "machine_busy_pct": round(100 * machine_busy / elapsed),
+            "server_cpu_s": round(server, 2),
+            "postgres_cpu_s": round(db, 2),
+            "client_cpu_s": round(client, 2),
+            "other_cpu_s": round(max(machine_busy - server - db - client, 0), 2),
+            "wall_s": round(wall, 2),
+            "loadavg_1min_before": round(self.load, 2),
+        }
 
 
 # --- The database ------------------------------------------------------------------------------
+
 
 class Database(contextlib.AbstractContextManager):
     """A fresh database: an SQLite file in a temporary directory, or a PostgreSQL database created
@@ -159,26 +166,35 @@ class Database(contextlib.AbstractContextManager):
 def django_env(db: Database, *, bare: bool = False) -> dict[str, str]:
     """The environment of a production-like deployment on plain http on loopback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "BENCH_"))}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "bench_site",
-        "PYTHONPATH": os.pathsep.join([str(BENCH), str(REPO)]),
-        "DATABASE_URL": db.url,
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": db.secret_key,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "BENCH_STATIC_ROOT": str(db.tmp / "static"),
-        "BENCH_BARE": "1" if bare else "0",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench_site",
+            "PYTHONPATH": os.pathsep.join([str(BENCH), str(REPO)]),
+            "DATABASE_URL": db.url,
+            "DEBUG": "0",
+            "HTTPS": "0",
+            "SECRET_KEY": db.secret_key,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+            "BENCH_STATIC_ROOT": str(db.tmp / "static"),
+            "BENCH_BARE": "1" if bare else "0",
+        }
+    )
     return env
 
 
 def run(args: list[str], env: dict[str, str], *, timeout: float = 300, stderr: bool = False) -> str:
     """Run a command to completion (bounded), return its stdout; stop the whole run if it fails.
     With stderr=True the command's stderr is passed through."""
-    done = subprocess.run(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=None if stderr else subprocess.PIPE,
-                          text=True, timeout=timeout)
+    done = subprocess.run(
+        args,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=None if stderr else subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+    )
     if done.returncode != 0:
         log(done.stdout[-3000:], (done.stderr or "")[-3000:])
         raise SystemExit(f"failed: {' '.join(args[:4])} ... (exit {done.returncode})")
@@ -200,20 +216,43 @@ def data(env: dict[str, str], *args: str, timeout: float = 600) -> dict:
 
 # --- The server --------------------------------------------------------------------------------
 
+
 class Gunicorn(contextlib.AbstractContextManager):
     """`gunicorn shuzhi.wsgi` on 127.0.0.1:<free port>, in its own process group; stopped on exit."""
 
     def __init__(self, env: dict[str, str], *, workers: int, worker_class: str, threads: int, log_path: Path):
         self.port = free_port()
-        self.args = [GUNICORN, "shuzhi.wsgi", "--bind", f"{HOST}:{self.port}", "--workers", str(workers),
-                     "--worker-class", worker_class, "--threads", str(threads), "--timeout", "60",
-                     "--graceful-timeout", "5", "--keep-alive", "5", "--backlog", "2048",
-                     "--log-level", "warning", "--error-logfile", "-"]
-        self.description = (f"gunicorn shuzhi.wsgi --workers {workers} --worker-class {worker_class}"
-                            + (f" --threads {threads}" if worker_class == "gthread" else ""))
+        self.args = [
+            GUNICORN,
+            "shuzhi.wsgi",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--keep-alive",
+            "5",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            "-",
+        ]
+        self.description = f"gunicorn shuzhi.wsgi --workers {workers} --worker-class {worker_class}" + (
+            f" --threads {threads}" if worker_class == "gthread" else ""
+        )
         self.log_file = open(log_path, "w")  # noqa: SIM115 - closed in __exit__
-        self.proc = subprocess.Popen(self.args, cwd=REPO, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.args, cwd=REPO, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.log_path = log_path
         try:
             self._wait_ready(30)
@@ -226,8 +265,10 @@ class Gunicorn(contextlib.AbstractContextManager):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited ({self.proc.returncode}); see {self.log_path}:\n"
-                                 + self.log_path.read_text()[-3000:])
+                raise SystemExit(
+                    f"gunicorn exited ({self.proc.returncode}); see {self.log_path}:\n"
+                    + self.log_path.read_text()[-3000:]
+                )
             try:
                 with socket.create_connection((HOST, self.port), timeout=2) as sock:
                     sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
@@ -270,6 +311,7 @@ class Gunicorn(contextlib.AbstractContextManager):
 
 # --- The client --------------------------------------------------------------------------------
 
+
 @dataclass
 class Response:
     status: int
@@ -307,8 +349,9 @@ class Connection:
                 await self.writer.wait_closed()
         self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
-                      body: bytes = b"") -> Response:
+    async def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> Response:
         return await asyncio.wait_for(self._request(method, path, headers or {}, body), self.timeout)
 
     async def _request(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
@@ -317,8 +360,12 @@ class Connection:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
             self.opened += 1
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "User-Agent: shuzhi-bench",
-                 "Accept-Language: zh-CN"]
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {HOST}:{self.port}",
+            "User-Agent: shuzhi-bench",
+            "Accept-Language: zh-CN",
+        ]
         if body or method == "POST":
             lines.append(f"Content-Length: {len(body)}")
         lines += [f"{k}: {v}" for k, v in headers.items()]
@@ -379,8 +426,12 @@ class Stats:
 
     def summary(self) -> dict:
         lat = self.latencies
-        return {"count": len(lat), "errors": sum(self.errors.values()), "error_kinds": self.errors,
-                "p50_ms": round(percentile(lat, 50) * 1000, 1) if lat else None,
-                "p90_ms": round(percentile(lat, 90) * 1000, 1) if lat else None,
-                "p99_ms": round(percentile(lat, 99) * 1000, 1) if lat else None,
-                "max_ms": round(max(lat) * 1000, 1) if lat else None}
+        return {
+            "count": len(lat),
+            "errors": sum(self.errors.values()),
+            "error_kinds": self.errors,
+            "p50_ms": round(percentile(lat, 50) * 1000, 1) if lat else None,
+            "p90_ms": round(percentile(lat, 90) * 1000, 1) if lat else None,
+            "p99_ms": round(percentile(lat, 99) * 1000, 1) if lat else None,
+            "max_ms": round(max(lat) * 1000, 1) if lat else None,
+        }

@@ -58,15 +58,20 @@ def child(args) -> None:
     cpu = time.process_time()
     with connection.execute_wrapper(timed):
         sql.clear()
-        for code in codes[:args.ballots]:
+        for code in codes[: args.ballots]:
             started = time.perf_counter()
             if not args.plain:
                 get_profiler.enable()
             page = client.get(f"/v/{code}/")
             get_profiler.disable()
             get_s.append(time.perf_counter() - started)
-            pages.append((code, page.cookies["csrftoken"].value,
-                          re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)))
+            pages.append(
+                (
+                    code,
+                    page.cookies["csrftoken"].value,
+                    re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1),
+                )
+            )
         get_sql = {k: v[:] for k, v in sql.items()}
         get_cpu = time.process_time() - cpu
         sql.clear()
@@ -85,18 +90,26 @@ def child(args) -> None:
         post_sql = sql
         post_cpu = time.process_time() - cpu
     n = len(pages)
-    print(f"database: {connection.vendor}; {n} GETs and {n} POSTs, one at a time, in-process (no HTTP, no gunicorn), "
-          + ("without a profiler" if args.plain else "under cProfile (which about doubles the time)")
-          + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"GET  /v/<code>/  mean {1000 * sum(get_s) / n:.2f} ms wall, {1000 * get_cpu / n:.2f} ms CPU of this process "
-          f"(median wall {1000 * sorted(get_s)[n // 2]:.2f})")
-    print(f"POST /v/<code>/  mean {1000 * sum(post_s) / n:.2f} ms wall, {1000 * post_cpu / n:.2f} ms CPU of this "
-          "process "
-          f"(median wall {1000 * sorted(post_s)[n // 2]:.2f})")
+    print(
+        f"database: {connection.vendor}; {n} GETs and {n} POSTs, one at a time, in-process (no HTTP, no gunicorn), "
+        + ("without a profiler" if args.plain else "under cProfile (which about doubles the time)")
+        + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"GET  /v/<code>/  mean {1000 * sum(get_s) / n:.2f} ms wall, {1000 * get_cpu / n:.2f} ms CPU of this process "
+        f"(median wall {1000 * sorted(get_s)[n // 2]:.2f})"
+    )
+    print(
+        f"POST /v/<code>/  mean {1000 * sum(post_s) / n:.2f} ms wall, {1000 * post_cpu / n:.2f} ms CPU of this "
+        "process "
+        f"(median wall {1000 * sorted(post_s)[n // 2]:.2f})"
+    )
     for label, stats, total in (("GET", get_sql, sum(get_s)), ("POST", post_sql, sum(post_s))):
         spent = sum(sum(v) for v in stats.values())
-        print(f"\n{label}: {sum(len(v) for v in stats.values()) / n:.1f} SQL statements per request, "
-              f"{1000 * spent / n:.2f} ms of {1000 * total / n:.2f} ms ({spent / total:.0%}) in the database calls")
+        print(
+            f"\n{label}: {sum(len(v) for v in stats.values()) / n:.1f} SQL statements per request, "
+            f"{1000 * spent / n:.2f} ms of {1000 * total / n:.2f} ms ({spent / total:.0%}) in the database calls"
+        )
         for statement, times in sorted(stats.items(), key=lambda kv: -sum(kv[1])):
             print(f"  {len(times) / n:4.1f}x {1000 * sum(times) / n:6.2f} ms  {statement}")
     if args.plain:
@@ -132,8 +145,20 @@ def main() -> None:
     with benchlib.Database(args.database, args.pg_url) as db:
         env = benchlib.django_env(db)
         benchlib.prepare(db, env)
-        argv = [benchlib.PYTHON, __file__, "--child", "--database", args.database, "--ballots", str(args.ballots),
-                "--presenters", str(args.presenters), "--top", str(args.top), *(["--plain"] if args.plain else [])]
+        argv = [
+            benchlib.PYTHON,
+            __file__,
+            "--child",
+            "--database",
+            args.database,
+            "--ballots",
+            str(args.ballots),
+            "--presenters",
+            str(args.presenters),
+            "--top",
+            str(args.top),
+            *(["--plain"] if args.plain else []),
+        ]
         print(benchlib.run(argv, env, timeout=900))
 
 

@@ -34,8 +34,11 @@ def load_samples() -> list[tuple[str, dict, ReportText]]:
         text = data["text"]
         report = ReportText(
             prior_answers=tuple((p, a) for p, a in text.get("prior_answers", [])),
-            practices=text.get("practices", ""), problems=text.get("problems", ""),
-            next_steps=text.get("next_steps", ""), key_items=tuple(text.get("key_items", [])))
+            practices=text.get("practices", ""),
+            problems=text.get("problems", ""),
+            next_steps=text.get("next_steps", ""),
+            key_items=tuple(text.get("key_items", [])),
+        )
         samples.append((path.stem, data, report))
     return samples
 
@@ -70,9 +73,17 @@ def main() -> int:
                 for sentence in finding.sentences[:3]:
                     print(f"      · {sentence[:70]}")
 
-    print(f"{len(samples)} sample reports ({len(good)} good) in {SAMPLES.relative_to(ROOT)}; "
-          f"rules version {rules.version}\n")
-    columns = ["rule              ", "expected to fire", "fired (recall)", "good samples flagged", "expect_not violated"]
+    print(
+        f"{len(samples)} sample reports ({len(good)} good) in {SAMPLES.relative_to(ROOT)}; "
+        f"rules version {rules.version}\n"
+    )
+    columns = [
+        "rule              ",
+        "expected to fire",
+        "fired (recall)",
+        "good samples flagged",
+        "expect_not violated",
+    ]
     print("| " + " | ".join(columns) + " |")
     print("|" + "|".join("-" * (len(c) + 2) for c in columns) + "|")
     for code in RULE_CODES:
@@ -82,8 +93,13 @@ def main() -> int:
         forbidden = [name for name, data, _ in samples if code in data["expect_not"]]
         violated = [name for name in forbidden if code in fired[name]]
         recall = f"{len(hit)} ({len(hit) / len(expected):.0%})" if expected else "–"
-        cells = [code, str(len(expected)), recall, f"{len(false_pos)} of {len(good)}",
-                 f"{len(violated)} of {len(forbidden)}"]
+        cells = [
+            code,
+            str(len(expected)),
+            recall,
+            f"{len(false_pos)} of {len(good)}",
+            f"{len(violated)} of {len(forbidden)}",
+        ]
         print("| " + " | ".join(cell.ljust(len(c)) for cell, c in zip(cells, columns, strict=True)) + " |")
 
     reports = [report for _, _, report in samples]
@@ -92,12 +108,16 @@ def main() -> int:
     for index in range(count):
         check_report(reports[index % len(reports)], rules)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    chars = sum(len(r.practices) + len(r.problems) + len(r.next_steps)
-                + sum(len(p) + len(a) for p, a in r.prior_answers) for r in reports) / len(reports)
-    print(f"\nChecked {count} reports (average {chars:.0f} characters each): "
-          f"{elapsed * 1000 / count:.2f} s per 1,000 reports wall-clock, {cpu * 1000 / count:.2f} s CPU "
-          f"({cpu / count * 1000:.1f} ms CPU per report; wall-clock is higher when the machine is busy). "
-          f"One-off start-up (loading jieba's dictionary): {warm_up:.2f} s.")
+    chars = sum(
+        len(r.practices) + len(r.problems) + len(r.next_steps) + sum(len(p) + len(a) for p, a in r.prior_answers)
+        for r in reports
+    ) / len(reports)
+    print(
+        f"\nChecked {count} reports (average {chars:.0f} characters each): "
+        f"{elapsed * 1000 / count:.2f} s per 1,000 reports wall-clock, {cpu * 1000 / count:.2f} s CPU "
+        f"({cpu / count * 1000:.1f} ms CPU per report; wall-clock is higher when the machine is busy). "
+        f"One-off start-up (loading jieba's dictionary): {warm_up:.2f} s."
+    )
 
     if failures:
         print("\nSamples whose expectations are not met:")

@@ -78,14 +78,21 @@ def child(args) -> dict:
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
         print(out.getvalue(), file=sys.stderr)
     assert result.ballots == args.ballots and len(result.presenters) == args.presenters, (result.ballots,)
-    return {"database": connection.vendor, "ballots": result.ballots, "valid": result.valid,
-            "presenters": len(result.presenters), "runs": args.runs,
-            "results_median_ms": round(1000 * statistics.median(timings), 1),
-            "results_min_ms": round(1000 * min(timings), 1), "results_max_ms": round(1000 * max(timings), 1),
-            "results_median_cpu_ms": round(1000 * statistics.median(cpu_times), 1),
-            "loadavg_1min": round(os.getloadavg()[0], 2),
-            "cast_1000_ballots_s": round(cast_s, 2), "close_survey_ms": round(1000 * close_s, 1),
-            "queries_per_results": len(statements)}
+    return {
+        "database": connection.vendor,
+        "ballots": result.ballots,
+        "valid": result.valid,
+        "presenters": len(result.presenters),
+        "runs": args.runs,
+        "results_median_ms": round(1000 * statistics.median(timings), 1),
+        "results_min_ms": round(1000 * min(timings), 1),
+        "results_max_ms": round(1000 * max(timings), 1),
+        "results_median_cpu_ms": round(1000 * statistics.median(cpu_times), 1),
+        "loadavg_1min": round(os.getloadavg()[0], 2),
+        "cast_1000_ballots_s": round(cast_s, 2),
+        "close_survey_ms": round(1000 * close_s, 1),
+        "queries_per_results": len(statements),
+    }
 
 
 def main() -> None:
@@ -106,15 +113,34 @@ def main() -> None:
     with benchlib.Database(args.database, args.pg_url) as db:
         env = benchlib.django_env(db)
         benchlib.run([benchlib.PYTHON, "manage.py", "migrate", "--noinput"], env)
-        out = benchlib.run([benchlib.PYTHON, __file__, "--child", "--database", args.database, "--ballots",
-                            str(args.ballots), "--presenters", str(args.presenters), "--runs", str(args.runs),
-                            *(["--profile"] if args.profile else [])], env, timeout=1200, stderr=args.profile)
+        out = benchlib.run(
+            [
+                benchlib.PYTHON,
+                __file__,
+                "--child",
+                "--database",
+                args.database,
+                "--ballots",
+                str(args.ballots),
+                "--presenters",
+                str(args.presenters),
+                "--runs",
+                str(args.runs),
+                *(["--profile"] if args.profile else []),
+            ],
+            env,
+            timeout=1200,
+            stderr=args.profile,
+        )
     result = json.loads(out.strip().splitlines()[-1])
-    print(f"tally of {result['ballots']} ballots x {result['presenters']} presenters on {args.database}: "
-          f"median {result['results_median_ms']} ms over {result['runs']} runs "
-          f"(min {result['results_min_ms']}, max {result['results_max_ms']}; CPU of this process: median "
-          f"{result['results_median_cpu_ms']} ms); load average {result['loadavg_1min']}; "
-          f"close_survey {result['close_survey_ms']} ms", file=sys.stderr)
+    print(
+        f"tally of {result['ballots']} ballots x {result['presenters']} presenters on {args.database}: "
+        f"median {result['results_median_ms']} ms over {result['runs']} runs "
+        f"(min {result['results_min_ms']}, max {result['results_max_ms']}; CPU of this process: median "
+        f"{result['results_median_cpu_ms']} ms); load average {result['loadavg_1min']}; "
+        f"close_survey {result['close_survey_ms']} ms",
+        file=sys.stderr,
+    )
     print(json.dumps(result, indent=2))
 
 

@@ -205,7 +205,8 @@ EXTRA_LANGUAGES = envlist("EXTRA_LANGUAGES", [])
 for _code in EXTRA_LANGUAGES:
     if _code not in LANG_INFO or _code == LANGUAGE_CODE or "fallback" in LANG_INFO[_code]:
         raise ImproperlyConfigured(
-            f"EXTRA_LANGUAGES: {_code!r} is not one of Django's language codes (such as en or zh-hant)")
+            f"EXTRA_LANGUAGES: {_code!r} is not one of Django's language codes (such as en or zh-hant)"
+        )
 LANGUAGES = [("zh-hans", "简体中文"), *((code, LANG_INFO[code]["name_local"]) for code in EXTRA_LANGUAGES)]
 if not EXTRA_LANGUAGES:
     MIDDLEWARE.remove("django.middleware.locale.LocaleMiddleware")
@@ -223,7 +224,9 @@ STATICFILES_DIRS = [BASE_DIR / "shuzhi" / "static"]
 # elsewhere (object storage) by naming another Django storage backend in ATTACHMENT_STORAGE_BACKEND with
 # its options as JSON in ATTACHMENT_STORAGE_OPTIONS: the code opens them only through this storage.
 _ATTACHMENT_STORAGE_OPTIONS = json.loads(envstr("ATTACHMENT_STORAGE_OPTIONS", "") or "null") or {
-    "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}
+    "file_permissions_mode": 0o600,
+    "directory_permissions_mode": 0o700,
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "attachments": {

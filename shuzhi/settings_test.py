@@ -30,9 +30,14 @@ TEST_ATTACHMENTS_ROOT = tempfile.mkdtemp(prefix="shuzhi-test-attachments-")
 atexit.register(shutil.rmtree, TEST_ATTACHMENTS_ROOT, True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": TEST_ATTACHMENTS_ROOT, "file_permissions_mode": 0o600,
-                                "directory_permissions_mode": 0o700}},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": TEST_ATTACHMENTS_ROOT,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -40,6 +40,7 @@ class LoginRefused(Exception):
 # A loopback or unknown address gets no network lock: that is what a server sees for every client when a
 # proxy on the same machine runs without BEHIND_PROXY, and one such lock would shut everyone out.
 
+
 def client_network(ip: str | None) -> str:
     """The key a client's failures are counted under: its IPv4 address, or its IPv6 /64 network."""
     if not ip:
@@ -67,29 +68,37 @@ def _standing_lock(username: str, network: str, now: datetime.datetime) -> Login
     """The lock in force for this attempt, the network's first (it holds every name)."""
     locks = LoginThrottle.objects.filter(locked_until__gt=now).filter(
         Q(scope=ThrottleScope.NETWORK, username="", network=network)
-        | Q(scope=ThrottleScope.NAME_AT_NETWORK, username=username, network=network))
+        | Q(scope=ThrottleScope.NAME_AT_NETWORK, username=username, network=network)
+    )
     return min(locks, key=lambda lock: lock.scope != ThrottleScope.NETWORK, default=None)
 
 
 def _refusal(lock: LoginThrottle, now: datetime.datetime) -> LoginRefused:
     minutes = _minutes_left(lock.locked_until, now)
     if lock.scope == ThrottleScope.NETWORK:
-        return LoginRefused(_(
-            "Too many failed sign-ins from this computer's network address: signing in from here is paused "
-            "for %(minutes)d minutes. Try again later, or from another network."
-        ) % {"minutes": minutes})
-    return LoginRefused(_(
-        "Too many wrong passwords for this staff number from this computer's network address: signing in "
-        "with it from here is paused for %(minutes)d minutes. Sign in from another computer, or ask the "
-        "organisation department to lift the lock."
-    ) % {"minutes": minutes})
+        return LoginRefused(
+            _(
+                "Too many failed sign-ins from this computer's network address: signing in from here is paused "
+                "for %(minutes)d minutes. Try again later, or from another network."
+            )
+            % {"minutes": minutes}
+        )
+    return LoginRefused(
+        _(
+            "Too many wrong passwords for this staff number from this computer's network address: signing in "
+            "with it from here is paused for %(minutes)d minutes. Sign in from another computer, or ask the "
+            "organisation department to lift the lock."
+        )
+        % {"minutes": minutes}
+    )
 
 
 def _count_failure(scope: str, username: str, network: str, now: datetime.datetime) -> LoginThrottle | None:
     """Count one failure under (scope, username, network); the throttle row if this one locked it."""
     limit, window = _limits(scope)
     row, _created = LoginThrottle.objects.get_or_create(
-        scope=scope, username=username, network=network, defaults={"window_started_at": now})
+        scope=scope, username=username, network=network, defaults={"window_started_at": now}
+    )
     row = LoginThrottle.objects.select_for_update().get(pk=row.pk)
     if row.window_started_at <= now - window or (row.locked_until and row.locked_until <= now):
         row.failures, row.window_started_at, row.locked_until = 0, now, None
@@ -111,8 +120,7 @@ def log_in(request: HttpRequest, username: str, password: str):
     user = User.objects.filter(username=username).first()
     lock = _standing_lock(username, network, now)
     if lock is not None:
-        record(username, Verb.LOGIN_FAILED, user, object_repr=username, ip=ip,
-               note=_("locked at this network address"))
+        record(username, Verb.LOGIN_FAILED, user, object_repr=username, ip=ip, note=_("locked at this network address"))
         raise _refusal(lock, now)
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
@@ -137,11 +145,16 @@ def _record_failure(user, username: str, ip: str | None, network: str, now: date
         network_lock = _count_failure(ThrottleScope.NETWORK, "", network, now)
     name_lock = _count_failure(ThrottleScope.NAME_AT_NETWORK, username, network, now)
     if name_lock is not None:
-        record(username, Verb.LOCKED, user, object_repr=username, ip=ip,
-               note=_("locked at this network address"))
+        record(username, Verb.LOCKED, user, object_repr=username, ip=ip, note=_("locked at this network address"))
     if network_lock is not None:
-        record(username, Verb.NETWORK_LOCKED, None, object_repr=network or "—", ip=ip,
-               note=_("every login from this network address locked"))
+        record(
+            username,
+            Verb.NETWORK_LOCKED,
+            None,
+            object_repr=network or "—",
+            ip=ip,
+            note=_("every login from this network address locked"),
+        )
     return network_lock or name_lock
 
 
@@ -163,7 +176,8 @@ def locked_user_ids(user_ids: list[int]) -> set[int]:
     """Which of these accounts have a login lock in force (at some network): one query."""
     User = get_user_model()
     locked_names = LoginThrottle.objects.filter(
-        scope=ThrottleScope.NAME_AT_NETWORK, locked_until__gt=timezone.now()).values("username")
+        scope=ThrottleScope.NAME_AT_NETWORK, locked_until__gt=timezone.now()
+    ).values("username")
     return set(User.objects.filter(pk__in=user_ids, username__in=locked_names).values_list("pk", flat=True))
 
 
@@ -174,13 +188,20 @@ def unlock_login(actor, user, *, ip: str | None = None) -> int:
     org dept: shuzhi.orgs.access.access_person(..., manage=True)). Network locks are left alone:
     they hold every name at a network, and lifting them would hand the guesser fresh tries."""
     rows = LoginThrottle.objects.select_for_update().filter(
-        scope=ThrottleScope.NAME_AT_NETWORK, username=user.get_username())
+        scope=ThrottleScope.NAME_AT_NETWORK, username=user.get_username()
+    )
     locks = [row for row in rows if row.locked_until and row.locked_until > timezone.now()]
     rows.delete()
     if locks:
         # The note names the client addresses the locks held (data, not words: no translation).
-        record(actor, Verb.UNLOCKED, user, object_repr=str(getattr(user, "person", None) or user), ip=ip,
-               note="、".join(row.network or "—" for row in locks))
+        record(
+            actor,
+            Verb.UNLOCKED,
+            user,
+            object_repr=str(getattr(user, "person", None) or user),
+            ip=ip,
+            note="、".join(row.network or "—" for row in locks),
+        )
     return len(locks)
 
 

@@ -27,7 +27,9 @@ def login_view(request):
             if user.must_change_password:
                 return redirect("accounts:password_change")
             return redirect(next_url or "core:home")
-    return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url}, status=400 if error else 200)
+    return render(
+        request, "accounts/login.html", {"form": form, "error": error, "next": next_url}, status=400 if error else 200
+    )
 
 
 @require_POST

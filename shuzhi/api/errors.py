@@ -29,8 +29,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from shuzhi.core.inputs import pydantic_message
 
 # The services name model fields; the API's request bodies name the ids.
-API_FIELD_NAMES = {"parent": "parent_id", "person": "person_id", "organization": "organization_id", "cycle": "cycle_id",
-                   "reviewer": "reviewer_id"}
+API_FIELD_NAMES = {
+    "parent": "parent_id",
+    "person": "person_id",
+    "organization": "organization_id",
+    "cycle": "cycle_id",
+    "reviewer": "reviewer_id",
+}
 
 # Parts of a ninja error location that name the request part or the view argument, not a field.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload", "filters", "page"}
@@ -80,8 +85,11 @@ def install(api: NinjaAPI) -> None:
 
     def not_json(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
         # Also a multipart body, which the CSRF check has read as a form before the body could be parsed.
-        return whole_request(request, _(
-            "The request body is not valid JSON. Send a JSON object with Content-Type: application/json."), 400)
+        return whole_request(
+            request,
+            _("The request body is not valid JSON. Send a JSON object with Content-Type: application/json."),
+            400,
+        )
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # ninja raises these with English words: not signed in, CSRF, a body it cannot parse, throttling.
@@ -96,9 +104,12 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return whole_request(request, _(
-            "The request is larger than %(mb)d MB, more than any change through the API needs. Send less at "
-            "a time.") % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}, 413)
+        return whole_request(
+            request,
+            _("The request is larger than %(mb)d MB, more than any change through the API needs. Send less at a time.")
+            % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)},
+            413,
+        )
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": _("Not found.")}, status=404)

@@ -16,7 +16,9 @@ def me(request: HttpRequest) -> MeOut:
     user = request.user
     scope = access.scope_for(user)
     return MeOut(
-        username=user.get_username(), name=user.display_name, roles=sorted(str(role) for role in scope.roles),
+        username=user.get_username(),
+        name=user.display_name,
+        roles=sorted(str(role) for role in scope.roles),
         can_manage=access.can_manage(user),
         visible_organization_count=access.visible_organizations(user).count(),
     )

@@ -19,15 +19,22 @@ class ApiErrorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (not request.path.startswith(API_PREFIX) or response.status_code not in (404, 405)
-                or response.get("Content-Type", "").startswith("application/json")):
+        if (
+            not request.path.startswith(API_PREFIX)
+            or response.status_code not in (404, 405)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
             return response
         if response.status_code == 404:
             detail = _("Not found.")
         else:
             detail = _("This address does not take %(method)s requests; it takes %(allowed)s.") % {
-                "method": request.method, "allowed": response.get("Allow", "")}
-        answer = JsonResponse({"detail": detail}, status=response.status_code, json_dumps_params={"ensure_ascii": False})
+                "method": request.method,
+                "allowed": response.get("Allow", ""),
+            }
+        answer = JsonResponse(
+            {"detail": detail}, status=response.status_code, json_dumps_params={"ensure_ascii": False}
+        )
         if "Allow" in response:
             answer["Allow"] = response["Allow"]
         return answer

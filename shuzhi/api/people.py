@@ -30,14 +30,17 @@ router = Router(tags=["people"])
 
 def _detail(request: HttpRequest, person: Person) -> PersonDetailOut:
     positions = (
-        access.visible_positions(request.user).filter(person=person)
-        .select_related("person", "organization").order_by("-start_date", "pk")
+        access.visible_positions(request.user)
+        .filter(person=person)
+        .select_related("person", "organization")
+        .order_by("-start_date", "pk")
     )
     return person_detail_out(person, positions)
 
 
-@router.get("/people", response={200: PersonPageOut, **READ_ERRORS},
-            summary="List the people the user may see, by 工号")
+@router.get(
+    "/people", response={200: PersonPageOut, **READ_ERRORS}, summary="List the people the user may see, by 工号"
+)
 def list_people(request: HttpRequest, filters: Query[PersonFilters], page: Query[PageIn]) -> PersonPageOut:
     people = access.visible_people(request.user)
     q = (filters.q or "").strip()
@@ -46,31 +49,45 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters], page: Query
     if filters.active is not None:
         people = people.filter(is_active=filters.active)
     people = people.order_by("staff_no", "pk")
-    items = [person_out(p) for p in people[page.offset:page.offset + page.limit]]
+    items = [person_out(p) for p in people[page.offset : page.offset + page.limit]]
     return PersonPageOut(count=people.count(), limit=page.limit, offset=page.offset, items=items)
 
 
-@router.get("/people/{person_id}", response={200: PersonDetailOut, **READ_ERRORS},
-            summary="One person, with their positions in organisations the user may see")
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonDetailOut, **READ_ERRORS},
+    summary="One person, with their positions in organisations the user may see",
+)
 def get_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
     return _detail(request, access.access_person(request.user, person_id))
 
 
-@router.post("/people", response={201: PersonDetailOut, **WRITE_ERRORS},
-             summary="Create a person and their login account (organisation department only)")
+@router.post(
+    "/people",
+    response={201: PersonDetailOut, **WRITE_ERRORS},
+    summary="Create a person and their login account (organisation department only)",
+)
 def create_person(request: HttpRequest, payload: PersonCreateIn) -> Status:
     access.check_manage(request.user)
     with errors_about("initial_password"):
         person = services.create_person(
-            request.user, name=payload.name, staff_no=payload.staff_no, phone=payload.phone, gender=payload.gender,
-            is_party_member=payload.is_party_member, initial_password=payload.initial_password or None,
+            request.user,
+            name=payload.name,
+            staff_no=payload.staff_no,
+            phone=payload.phone,
+            gender=payload.gender,
+            is_party_member=payload.is_party_member,
+            initial_password=payload.initial_password or None,
             ip=client_ip(request),
         )
     return Status(201, _detail(request, person))
 
 
-@router.patch("/people/{person_id}", response={200: PersonDetailOut, **WRITE_ERRORS},
-              summary="Change a person's details (organisation department only)")
+@router.patch(
+    "/people/{person_id}",
+    response={200: PersonDetailOut, **WRITE_ERRORS},
+    summary="Change a person's details (organisation department only)",
+)
 def update_person(request: HttpRequest, person_id: IdParam, payload: PersonPatchIn) -> PersonDetailOut:
     person = access.access_person(request.user, person_id, manage=True)
     changes = payload.model_dump(exclude_unset=True)
@@ -82,15 +99,21 @@ def update_person(request: HttpRequest, person_id: IdParam, payload: PersonPatch
     return _detail(request, person)
 
 
-@router.post("/people/{person_id}/deactivate", response={200: PersonDetailOut, **WRITE_ERRORS},
-             summary="Deactivate a person who left: open positions end today, the account is disabled")
+@router.post(
+    "/people/{person_id}/deactivate",
+    response={200: PersonDetailOut, **WRITE_ERRORS},
+    summary="Deactivate a person who left: open positions end today, the account is disabled",
+)
 def deactivate_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
     person = access.access_person(request.user, person_id, manage=True)
     return _detail(request, services.deactivate_person(request.user, person, ip=client_ip(request)))
 
 
-@router.post("/people/{person_id}/reactivate", response={200: PersonDetailOut, **WRITE_ERRORS},
-             summary="Reactivate a person and their account")
+@router.post(
+    "/people/{person_id}/reactivate",
+    response={200: PersonDetailOut, **WRITE_ERRORS},
+    summary="Reactivate a person and their account",
+)
 def reactivate_person(request: HttpRequest, person_id: IdParam) -> PersonDetailOut:
     person = access.access_person(request.user, person_id, manage=True)
     return _detail(request, services.reactivate_person(request.user, person, ip=client_ip(request)))

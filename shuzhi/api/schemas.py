@@ -87,7 +87,9 @@ class PersonRefOut(Schema):
 class OrganizationOut(Schema):
     id: int
     name: str = Field(description="Unique name, e.g. 机械工程学院党总支.")
-    kind: OrgKind = Field(description="committee 学校党委, general_branch 党总支, branch 党支部, direct_branch 直属党支部.")
+    kind: OrgKind = Field(
+        description="committee 学校党委, general_branch 党总支, branch 党支部, direct_branch 直属党支部."
+    )
     kind_label: str = Field(description="The kind, in the request's language.")
     parent_id: int | None = Field(description="The parent organisation; null only for the Party committee.")
     is_active: bool = Field(description="False once deactivated; deactivated organisations keep their history.")
@@ -126,7 +128,8 @@ class OrganizationCreateIn(InputSchema):
     name: Text(100) = Field(description="Unique name, at most 100 characters.")
     kind: OrgKind = Field(description="The kind; it decides which parent it needs.")
     parent_id: Id | None = Field(
-        None, description="党总支 and 直属党支部 sit under the committee, 党支部 under a 党总支; null for the committee."
+        None,
+        description="党总支 and 直属党支部 sit under the committee, 党支部 under a 党总支; null for the committee.",
     )
     sort_order: SortOrder = Field(0, description="Position among its siblings.")
 
@@ -173,8 +176,9 @@ class PersonCreateIn(InputSchema):
     gender: GenderIn = Field("", description="M, F or empty.")
     is_party_member: Flag = True
     initial_password: Text(128) | None = Field(
-        None, description="A temporary password for the new account, changed at first sign-in. Omitted: the "
-        "account cannot sign in until the organisation department sets one."
+        None,
+        description="A temporary password for the new account, changed at first sign-in. Omitted: the "
+        "account cannot sign in until the organisation department sets one.",
     )
 
 
@@ -228,18 +232,28 @@ class MeOut(Schema):
 def position_out(position: Position, today: datetime.date | None = None) -> PositionOut:
     """position must have person and organization loaded (select_related)."""
     return PositionOut(
-        id=position.pk, person_id=position.person_id, person_name=position.person.name,
-        organization_id=position.organization_id, organization_name=position.organization.name,
-        role=position.role, role_label=str(position.get_role_display()),
-        start_date=position.start_date, end_date=position.end_date,
+        id=position.pk,
+        person_id=position.person_id,
+        person_name=position.person.name,
+        organization_id=position.organization_id,
+        organization_name=position.organization.name,
+        role=position.role,
+        role_label=str(position.get_role_display()),
+        start_date=position.start_date,
+        end_date=position.end_date,
         is_current=position.is_current(today or timezone.localdate()),
     )
 
 
 def _org_fields(org: Organization, secretary: Position | None) -> dict[str, object]:
     return {
-        "id": org.pk, "name": org.name, "kind": org.kind, "kind_label": str(org.get_kind_display()),
-        "parent_id": org.parent_id, "is_active": org.is_active, "sort_order": org.sort_order,
+        "id": org.pk,
+        "name": org.name,
+        "kind": org.kind,
+        "kind_label": str(org.get_kind_display()),
+        "parent_id": org.parent_id,
+        "is_active": org.is_active,
+        "sort_order": org.sort_order,
         "secretary": PersonRefOut(person_id=secretary.person_id, name=secretary.person.name) if secretary else None,
     }
 
@@ -257,20 +271,24 @@ def organization_detail_out(
 ) -> OrganizationDetailOut:
     today = timezone.localdate()
     return OrganizationDetailOut(
-        **_org_fields(org, _secretary(current_positions)), children_ids=list(children_ids),
+        **_org_fields(org, _secretary(current_positions)),
+        children_ids=list(children_ids),
         positions=[position_out(p, today) for p in current_positions],
     )
 
 
 def person_out(person: Person) -> PersonOut:
     return PersonOut(
-        id=person.pk, name=person.name, staff_no=person.staff_no, phone=person.phone, gender=person.gender,
-        is_party_member=person.is_party_member, is_active=person.is_active,
+        id=person.pk,
+        name=person.name,
+        staff_no=person.staff_no,
+        phone=person.phone,
+        gender=person.gender,
+        is_party_member=person.is_party_member,
+        is_active=person.is_active,
     )
 
 
 def person_detail_out(person: Person, positions: Iterable[Position]) -> PersonDetailOut:
     today = timezone.localdate()
-    return PersonDetailOut(
-        **person_out(person).model_dump(), positions=[position_out(p, today) for p in positions]
-    )
+    return PersonDetailOut(**person_out(person).model_dump(), positions=[position_out(p, today) for p in positions])

@@ -24,10 +24,12 @@ from shuzhi.orgs.models import Organization
 
 
 class Attachment(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("organisation"))
-    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   verbose_name=_("attached to"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    owner_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("attached to")
+    )
     owner_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
     owner = GenericForeignKey("owner_type", "owner_id")
     # As the uploader's device named it (cleaned: no folders, control or direction characters); shown and
@@ -42,8 +44,9 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
 
     class Meta:
@@ -53,10 +56,16 @@ class Attachment(models.Model):
         indexes = [models.Index(fields=["owner_type", "owner_id"], name="attachment_owner")]
         constraints = [
             # The same bytes offered twice for one record are one attachment (store_attachment returns it).
-            models.UniqueConstraint(fields=["owner_type", "owner_id", "sha256"], condition=Q(withdrawn_at__isnull=True),
-                                    name="attachment_once_per_owner"),
-            models.CheckConstraint(condition=Q(owner_type__isnull=True, owner_id__isnull=True)
-                                   | Q(owner_type__isnull=False, owner_id__isnull=False), name="attachment_owner_whole"),
+            models.UniqueConstraint(
+                fields=["owner_type", "owner_id", "sha256"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="attachment_once_per_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_type__isnull=True, owner_id__isnull=True)
+                | Q(owner_type__isnull=False, owner_id__isnull=False),
+                name="attachment_owner_whole",
+            ),
             models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
         ]
 

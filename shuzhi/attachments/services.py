@@ -34,12 +34,36 @@ from shuzhi.orgs.models import Organization
 STORAGE = "attachments"
 MAX_NAME = 200
 MAX_REASON = 200
-FIELDS = ["original_name", "content_type", "size", "sha256", "storage_name", "organization", "owner_id",
-          "withdrawn_at", "withdrawn_reason"]
+FIELDS = [
+    "original_name",
+    "content_type",
+    "size",
+    "sha256",
+    "storage_name",
+    "organization",
+    "owner_id",
+    "withdrawn_at",
+    "withdrawn_reason",
+]
 # Characters that change how a name reads without being seen: bidirectional overrides (a name shown as
 # "photo_gpj.exe" ...), zero-width ones.
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-              "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff"}
+_INVISIBLE = {
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\ufeff",
+}
 
 
 def limits() -> uploads.EvidenceLimits:
@@ -66,7 +90,7 @@ def clean_name(name: str) -> str:
     if len(name) > MAX_NAME:
         _stem, dot, extension = name.rpartition(".")
         extension = dot + extension if dot and len(extension) <= 10 else ""
-        name = name[:MAX_NAME - len(extension)] + extension
+        name = name[: MAX_NAME - len(extension)] + extension
     return name or _("unnamed file")
 
 
@@ -118,15 +142,22 @@ def _owner_key(owner: models.Model | None) -> tuple[ContentType | None, int | No
     return ContentType.objects.get_for_model(owner), owner.pk
 
 
-def store_attachment(actor: Any, file: IO[bytes], *, organization: Organization, attached_to: models.Model | None = None,
-                     ip: str | None = None) -> Attachment:
+def store_attachment(
+    actor: Any,
+    file: IO[bytes],
+    *,
+    organization: Organization,
+    attached_to: models.Model | None = None,
+    ip: str | None = None,
+) -> Attachment:
     """The file stored as an Attachment of `organization` (and of `attached_to`); the existing one when the
     same bytes are already attached to that owner. Raises uploads.UploadError when the file is refused."""
     return _store(actor, file, organization=organization, attached_to=attached_to, ip=ip)[0]
 
 
-def _store(actor: Any, file: IO[bytes], *, organization: Organization, attached_to: models.Model | None,
-           ip: str | None) -> tuple[Attachment, bool]:
+def _store(
+    actor: Any, file: IO[bytes], *, organization: Organization, attached_to: models.Model | None, ip: str | None
+) -> tuple[Attachment, bool]:
     checked = uploads.check_evidence(file, limits())
     if attached_to is not None and owner_organization_id(attached_to) != organization.pk:
         raise ValueError("the attachment's organisation is not its owner's")
@@ -137,8 +168,13 @@ def _store(actor: Any, file: IO[bytes], *, organization: Organization, attached_
     try:
         with transaction.atomic():
             Organization.objects.select_for_update().filter(pk=organization.pk).first()
-            same = Attachment.objects.filter(organization=organization, owner_type=owner_type, owner_id=owner_id,
-                                             sha256=checked.sha256, withdrawn_at__isnull=True)
+            same = Attachment.objects.filter(
+                organization=organization,
+                owner_type=owner_type,
+                owner_id=owner_id,
+                sha256=checked.sha256,
+                withdrawn_at__isnull=True,
+            )
             if attached_to is None:
                 same = same.filter(uploaded_by=actor)
             existing = same.first()
@@ -149,11 +185,25 @@ def _store(actor: Any, file: IO[bytes], *, organization: Organization, attached_
             stream.seek(0)
             stored = files.save(f"attachments/{now:%Y}/{secrets.token_urlsafe(24)}", stream)
             attachment = Attachment.objects.create(
-                organization=organization, owner_type=owner_type, owner_id=owner_id, original_name=name,
-                content_type=checked.kind.content_type, size=checked.size, sha256=checked.sha256,
-                storage_name=stored, uploaded_by=actor, uploaded_at=now)
-            record(actor, Verb.ATTACHMENT_ADDED, attachment, after=_snapshot(attachment),
-                   organization_id=organization.pk, ip=ip)
+                organization=organization,
+                owner_type=owner_type,
+                owner_id=owner_id,
+                original_name=name,
+                content_type=checked.kind.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                storage_name=stored,
+                uploaded_by=actor,
+                uploaded_at=now,
+            )
+            record(
+                actor,
+                Verb.ATTACHMENT_ADDED,
+                attachment,
+                after=_snapshot(attachment),
+                organization_id=organization.pk,
+                ip=ip,
+            )
     except BaseException:
         if stored is not None:
             files.delete(stored)
@@ -187,8 +237,14 @@ def check_files(files: list[IO[bytes]], *, refused: list[tuple[str, str]] | None
         raise FilesRefused(problems)
 
 
-def attach_to_preparation_item(actor: Any, item: Any, files: list[IO[bytes]], *, ip: str | None = None,
-                               refused: list[tuple[str, str]] | None = None) -> list[Attachment]:
+def attach_to_preparation_item(
+    actor: Any,
+    item: Any,
+    files: list[IO[bytes]],
+    *,
+    ip: str | None = None,
+    refused: list[tuple[str, str]] | None = None,
+) -> list[Attachment]:
     """Attach the files to a preparation item (述前准备), all or none: FilesRefused if any is refused,
     ValidationError once the preparation stage is over or the item was withdrawn. Who may is the access
     layer's (the Review's secretary)."""
@@ -236,8 +292,16 @@ def withdraw_attachment(actor: Any, attachment: Attachment, *, reason: str = "",
     attachment.withdrawn_by = actor
     attachment.withdrawn_reason = reason
     attachment.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    record(actor, Verb.ATTACHMENT_WITHDRAWN, attachment, before=before, after=_snapshot(attachment),
-           organization_id=attachment.organization_id, ip=ip, note=reason)
+    record(
+        actor,
+        Verb.ATTACHMENT_WITHDRAWN,
+        attachment,
+        before=before,
+        after=_snapshot(attachment),
+        organization_id=attachment.organization_id,
+        ip=ip,
+        note=reason,
+    )
     return attachment
 
 
@@ -259,8 +323,9 @@ def set_attachment_lists(owners: list[models.Model]) -> None:
     if not owners:
         return
     by_id = {owner.pk: owner for owner in owners}
-    rows = Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(owners[0]),
-                                     owner_id__in=list(by_id)).select_related("uploaded_by", "withdrawn_by")
+    rows = Attachment.objects.filter(
+        owner_type=ContentType.objects.get_for_model(owners[0]), owner_id__in=list(by_id)
+    ).select_related("uploaded_by", "withdrawn_by")
     for attachment in rows.order_by("uploaded_at", "id"):
         owner = by_id[attachment.owner_id]
         (owner.withdrawn_attachments if attachment.is_withdrawn else owner.attachment_list).append(attachment)
@@ -269,5 +334,8 @@ def set_attachment_lists(owners: list[models.Model]) -> None:
 def same_evidence_elsewhere(attachment: Attachment) -> QuerySet[Attachment]:
     """Current attachments of other records holding the same bytes (the later stages flag evidence
     offered for two different items)."""
-    return (Attachment.objects.filter(sha256=attachment.sha256, withdrawn_at__isnull=True)
-            .exclude(owner_type=attachment.owner_type, owner_id=attachment.owner_id).exclude(pk=attachment.pk))
+    return (
+        Attachment.objects.filter(sha256=attachment.sha256, withdrawn_at__isnull=True)
+        .exclude(owner_type=attachment.owner_type, owner_id=attachment.owner_id)
+        .exclude(pk=attachment.pk)
+    )

@@ -34,9 +34,11 @@ from shuzhi.core.forms import apply_validation_error
 from shuzhi.orgs import access
 
 # What the file chooser offers; on a phone "image/*" brings the camera.
-ACCEPT = ("image/*,.jpg,.jpeg,.png,.webp,.heic,.heif,application/pdf,.pdf,"
-          "application/vnd.openxmlformats-officedocument.wordprocessingml.document,.docx,"
-          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,.xlsx")
+ACCEPT = (
+    "image/*,.jpg,.jpeg,.png,.webp,.heic,.heif,application/pdf,.pdf,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,.docx,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,.xlsx"
+)
 
 
 class EvidenceUploadHandler(FileUploadHandler):
@@ -60,14 +62,16 @@ class EvidenceUploadHandler(FileUploadHandler):
         # file received.
         if self.seen > services.max_files():
             if not self.too_many:
-                self.refused.append(("", _("At most %(n)d files can be uploaded at a time.") % {
-                    "n": services.max_files()}))
+                self.refused.append(
+                    ("", _("At most %(n)d files can be uploaded at a time.") % {"n": services.max_files()})
+                )
             self.too_many = True
             raise SkipFile
         self.received += len(raw_data)
         if self.received > services.max_bytes():
-            self.refused.append((services.clean_name(self.file_name),
-                                 uploads.file_too_large_message(services.limits())))
+            self.refused.append(
+                (services.clean_name(self.file_name), uploads.file_too_large_message(services.limits()))
+            )
             raise SkipFile
         return raw_data
 
@@ -106,8 +110,9 @@ def _preparation_item_files(request: HttpRequest, item_id: int, handler: Evidenc
         access.check_change_attachments_of(request.user, item)
         files = request.FILES.getlist("files")
         try:
-            stored = services.attach_to_preparation_item(request.user, item, files, ip=client_ip(request),
-                                                         refused=handler.refused)
+            stored = services.attach_to_preparation_item(
+                request.user, item, files, ip=client_ip(request), refused=handler.refused
+            )
         except services.FilesRefused as refused:
             problems = refused.problems
         except ValidationError as error:
@@ -118,18 +123,31 @@ def _preparation_item_files(request: HttpRequest, item_id: int, handler: Evidenc
     services.set_attachment_lists([item])
     can_change = access.can_change_attachments_of(request.user, item)
     closed = services.owner_closed_message(item)
-    return render(request, "attachments/preparation_item.html", {
-        "item": item, "review": item.review, "problems": problems, "can_edit": can_change and not closed,
-        "closed": closed if can_change else "", "back_url": owner_url(item), **_limits_context(),
-    })
+    return render(
+        request,
+        "attachments/preparation_item.html",
+        {
+            "item": item,
+            "review": item.review,
+            "problems": problems,
+            "can_edit": can_change and not closed,
+            "closed": closed if can_change else "",
+            "back_url": owner_url(item),
+            **_limits_context(),
+        },
+    )
 
 
 @login_required
 @require_GET
 def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = access.access_attachment(request.user, attachment_id)
-    response = FileResponse(services.open_attachment(attachment), as_attachment=True,
-                            filename=services.download_name(attachment), content_type=attachment.content_type)
+    response = FileResponse(
+        services.open_attachment(attachment),
+        as_attachment=True,
+        filename=services.download_name(attachment),
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -137,8 +155,12 @@ def download(request: HttpRequest, attachment_id: int) -> FileResponse:
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason (optional)"), required=False,
-                             max_length=services.MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        required=False,
+        max_length=services.MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 @login_required
@@ -153,8 +175,9 @@ def withdraw(request: HttpRequest, attachment_id: int) -> HttpResponse:
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_attachment(request.user, attachment, reason=form.cleaned_data["reason"],
-                                         ip=client_ip(request))
+            services.withdraw_attachment(
+                request.user, attachment, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

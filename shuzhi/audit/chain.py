@@ -32,8 +32,20 @@ from typing import Any
 from django.db import transaction
 
 # The stored fields the hash covers, in this order (everything but the key and the hash itself).
-HASHED_FIELDS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
-                 "organization_id", "before", "after", "ip", "note")
+HASHED_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "organization_id",
+    "before",
+    "after",
+    "ip",
+    "note",
+)
 # Added later; hashed only when one is set (see above). Their empty values:
 EXTENSION_FIELDS = {"verb": "", "person_id": None}
 GENESIS = ""
@@ -60,8 +72,14 @@ def canonical(values: Mapping[str, Any]) -> str:
     at = values["at"]
     if isinstance(at, datetime.datetime):
         at = at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    row = [at, *(values[name] for name in HASHED_FIELDS[1:8]), _json(values["before"]), _json(values["after"]),
-           _ip(values["ip"]), values["note"]]
+    row = [
+        at,
+        *(values[name] for name in HASHED_FIELDS[1:8]),
+        _json(values["before"]),
+        _json(values["after"]),
+        _ip(values["ip"]),
+        values["note"],
+    ]
     extension = {name: values.get(name, empty) for name, empty in EXTENSION_FIELDS.items()}
     if any(extension[name] not in (empty, None, "") for name, empty in EXTENSION_FIELDS.items()):
         row.append(extension)

@@ -120,15 +120,18 @@ def _model(object_type: str) -> type[models.Model] | None:
 
 
 def qualified(object_type: str) -> str:
-    """"cycles.review" for "review" (older events) or "cycles.review"."""
+    """ "cycles.review" for "review" (older events) or "cycles.review"."""
     model = _model(object_type) if object_type else None
     return model._meta.label_lower if model else object_type
 
 
 def object_types() -> list[tuple[str, str]]:
     """(app.model, Chinese name) of every model events can be about, sorted by name."""
-    found = [(model._meta.label_lower, object_type_label(model._meta.label_lower))
-             for model in apps.get_models() if model._meta.app_label in APPS]
+    found = [
+        (model._meta.label_lower, object_type_label(model._meta.label_lower))
+        for model in apps.get_models()
+        if model._meta.app_label in APPS
+    ]
     return sorted(found, key=lambda pair: pair[1])
 
 
@@ -174,16 +177,19 @@ def _agenda(value: list, names: dict[int, str]) -> str:
     from shuzhi.meetings.models import AgendaItem
 
     modes = dict(AgendaItem._meta.get_field("mode").flatchoices)
-    return "；".join(f"{n}. {names.get(review_id, f'#{review_id}')}（{modes.get(mode, mode)}）"
-                    for n, (review_id, mode) in enumerate(value, 1))
+    return "；".join(
+        f"{n}. {names.get(review_id, f'#{review_id}')}（{modes.get(mode, mode)}）"
+        for n, (review_id, mode) in enumerate(value, 1)
+    )
 
 
 def _is_account(field: models.Field | None) -> bool:
     return field is not None and field.is_relation and field.related_model is get_user_model()
 
 
-def value_label(object_type: str, name: str, value: Any, names: dict[int, str],
-                accounts: dict[str, str] | None = None) -> tuple[str | None, bool]:
+def value_label(
+    object_type: str, name: str, value: Any, names: dict[int, str], accounts: dict[str, str] | None = None
+) -> tuple[str | None, bool]:
     """(the value as shown, whether it is JSON data); None stays None (nothing before / after).
     names: the organisation of each review an agenda names; accounts: "name（工号）" by account name
     (a foreign key to an account was recorded as the account's name, the 工号)."""
@@ -226,23 +232,37 @@ def _agenda_names(events: list[AuditEvent]) -> dict[int, str]:
     """The organisation of every review named in the events' agendas, in one query."""
     from shuzhi.cycles.models import Review
 
-    ids = {review_id for event in events for side in (event.before or {}, event.after or {})
-           for review_id, _mode in (side.get("agenda") or [])}
+    ids = {
+        review_id
+        for event in events
+        for side in (event.before or {}, event.after or {})
+        for review_id, _mode in (side.get("agenda") or [])
+    }
     if not ids:
         return {}
     return dict(Review.objects.filter(pk__in=ids).values_list("pk", "organization__name"))
 
 
 def _account_names(events: list[AuditEvent]) -> dict[str, str]:
-    """"name（工号）" of every account the events' values name, in one query (none if they name none)."""
+    """ "name（工号）" of every account the events' values name, in one query (none if they name none)."""
     from shuzhi.orgs.models import Person
 
-    usernames = {value for event in events for name, *values in event.changes()
-                 if _is_account(_field(event.object_type, name)) for value in values if isinstance(value, str)}
+    usernames = {
+        value
+        for event in events
+        for name, *values in event.changes()
+        if _is_account(_field(event.object_type, name))
+        for value in values
+        if isinstance(value, str)
+    }
     if not usernames:
         return {}
-    return {username: f"{name}（{staff_no}）" for username, name, staff_no in
-            Person.objects.filter(user__username__in=usernames).values_list("user__username", "name", "staff_no")}
+    return {
+        username: f"{name}（{staff_no}）"
+        for username, name, staff_no in Person.objects.filter(user__username__in=usernames).values_list(
+            "user__username", "name", "staff_no"
+        )
+    }
 
 
 def describe(events: list[AuditEvent]) -> None:
@@ -264,5 +284,12 @@ def describe(events: list[AuditEvent]) -> None:
         for name, before, after in event.changes():
             old, old_data = value_label(event.object_type, name, before, names, accounts)
             new, new_data = value_label(event.object_type, name, after, names, accounts)
-            event.change_rows.append(Change(field_label(event.object_type, name), old, new, old_data or new_data,
-                                            label_is_key=qualified(event.object_type) == "reports.qualityrules"))
+            event.change_rows.append(
+                Change(
+                    field_label(event.object_type, name),
+                    old,
+                    new,
+                    old_data or new_data,
+                    label_is_key=qualified(event.object_type) == "reports.qualityrules",
+                )
+            )

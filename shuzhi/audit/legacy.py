@@ -35,13 +35,16 @@ class Rule:
 
     def matches(self, event: AuditEvent) -> bool:
         after = event.after if isinstance(event.after, dict) else {}
-        return (event.action == self.action and event.object_type == self.object_type
-                and (not self.after_key or self.after_key in after)
-                and (not self.after_status or after.get("status") == self.after_status)
-                and (self.before_empty is None or (event.before is None) == self.before_empty)
-                and (self.after_empty is None or (event.after is None) == self.after_empty)
-                and (self.note_empty is None or (event.note == "") == self.note_empty)
-                and (not self.note_is or event.note in {gettext(n) for n in self.note_is} | set(self.note_is)))
+        return (
+            event.action == self.action
+            and event.object_type == self.object_type
+            and (not self.after_key or self.after_key in after)
+            and (not self.after_status or after.get("status") == self.after_status)
+            and (self.before_empty is None or (event.before is None) == self.before_empty)
+            and (self.after_empty is None or (event.after is None) == self.after_empty)
+            and (self.note_empty is None or (event.note == "") == self.note_empty)
+            and (not self.note_is or event.note in {gettext(n) for n in self.note_is} | set(self.note_is))
+        )
 
     def q(self) -> Q:
         q = Q(action=self.action, object_type=self.object_type)

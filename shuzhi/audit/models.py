@@ -34,7 +34,11 @@ class AuditEvent(models.Model):
     # Set before the INSERT (not auto_now_add): the hash covers it.
     at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         db_constraint=False,
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)

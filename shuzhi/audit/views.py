@@ -20,14 +20,24 @@ class AuditFilterForm(forms.Form):
     verb = forms.ChoiceField(label=_("What happened"), required=False)
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     organization = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
-    actor = forms.CharField(label=_("Actor"), max_length=50, required=False,
-                            widget=forms.TextInput(attrs={"placeholder": _("Name or staff number")}))
-    person = forms.CharField(label=_("Person concerned"), max_length=50, required=False,
-                             widget=forms.TextInput(attrs={"placeholder": _("Name or staff number")}))
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE,
-                                error_messages={"invalid": _("Enter a date such as 2026-03-01.")})
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE,
-                              error_messages={"invalid": _("Enter a date such as 2026-03-01.")})
+    actor = forms.CharField(
+        label=_("Actor"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or staff number")}),
+    )
+    person = forms.CharField(
+        label=_("Person concerned"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or staff number")}),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DATE, error_messages={"invalid": _("Enter a date such as 2026-03-01.")}
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=DATE, error_messages={"invalid": _("Enter a date such as 2026-03-01.")}
+    )
 
     def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,8 +70,9 @@ def filtered_events(user, data: dict):
         events = events.filter(actor_name__contains=data["actor"])
     if data["person"]:
         ids = _person_ids(user, data["person"])
-        events = events.filter(Q(person_id__in=ids)
-                               | Q(person_id__isnull=True, object_type="person", object_id__in=[str(i) for i in ids]))
+        events = events.filter(
+            Q(person_id__in=ids) | Q(person_id__isnull=True, object_type="person", object_id__in=[str(i) for i in ids])
+        )
     if data["date_from"]:
         events = events.filter(at__date__gte=data["date_from"])
     if data["date_to"]:

@@ -47,8 +47,9 @@ def _came_from(request: HttpRequest, *, same_page: bool = False) -> str:
         host = request.get_host()
     except Exception:  # noqa: BLE001 - a disallowed Host header is one reason for a 400
         return ""
-    if not referer or not url_has_allowed_host_and_scheme(referer, allowed_hosts={host},
-                                                          require_https=request.is_secure()):
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
+    ):
         return ""
     if not same_page and urlsplit(referer).path == request.path:
         return ""
@@ -66,35 +67,57 @@ def _page(request: HttpRequest, status: int, context: dict, *, with_request: boo
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 400, {
-        "title": _("The request could not be understood"),
-        "message": _("The address may be damaged or incomplete, or the form was sent in a way the system "
-                     "cannot read."),
-        "advice": _("Go back, reload the page and try again. If you typed the address, check it."),
-    }, with_request=False)
+    return _page(
+        request,
+        400,
+        {
+            "title": _("The request could not be understood"),
+            "message": _(
+                "The address may be damaged or incomplete, or the form was sent in a way the system cannot read."
+            ),
+            "advice": _("Go back, reload the page and try again. If you typed the address, check it."),
+        },
+        with_request=False,
+    )
 
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 403, {
-        "title": _("You may not do this"),
-        "message": _("Your account may not open this page or make this change: it belongs to another role "
-                     "or another organisation, or this stage of the review is over."),
-        "advice": _("If you think your account should be allowed, ask the organisation department "
-                    "(党委组织统战部) to check your positions."),
-    }, with_request=True)
+    return _page(
+        request,
+        403,
+        {
+            "title": _("You may not do this"),
+            "message": _(
+                "Your account may not open this page or make this change: it belongs to another role "
+                "or another organisation, or this stage of the review is over."
+            ),
+            "advice": _(
+                "If you think your account should be allowed, ask the organisation department "
+                "(党委组织统战部) to check your positions."
+            ),
+        },
+        with_request=True,
+    )
 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 404, {
-        "title": _("Page not found"),
-        "message": _("There is no such page, or it is not open to your account."),
-        "advice": _("Check the address, or go back and follow a link. A link from an old message may point to "
-                    "something that has since been removed."),
-        # A voter (no login) is sent back to typing the code on the card, not to the staff's login.
-        "ballot_url": reverse("ballot:enter") if request.path.startswith(reverse("ballot:enter")) else "",
-    }, with_request=True)
+    return _page(
+        request,
+        404,
+        {
+            "title": _("Page not found"),
+            "message": _("There is no such page, or it is not open to your account."),
+            "advice": _(
+                "Check the address, or go back and follow a link. A link from an old message may point to "
+                "something that has since been removed."
+            ),
+            # A voter (no login) is sent back to typing the code on the card, not to the staff's login.
+            "ballot_url": reverse("ballot:enter") if request.path.startswith(reverse("ballot:enter")) else "",
+        },
+        with_request=True,
+    )
 
 
 @requires_csrf_token
@@ -102,14 +125,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: the form's page was open too long, the user logged in or out in another tab,
     or the browser keeps no cookies. The reason Django gives is for the log, not for the user."""
     logger.warning("CSRF failure on %s: %s", request.path, reason)
-    return _page(request, 403, {
-        "title": _("This page has expired"),
-        "message": _("The page was open for a long time, or you logged in or out in another tab, so what you "
-                     "sent could not be accepted. Nothing was saved."),
-        "advice": _("Reload the page and send it again. If this keeps happening, allow cookies for this site "
-                    "in your browser, or open the link in the phone's own browser."),
-        "reload_url": _came_from(request, same_page=True) or request.path,
-    }, with_request=True)
+    return _page(
+        request,
+        403,
+        {
+            "title": _("This page has expired"),
+            "message": _(
+                "The page was open for a long time, or you logged in or out in another tab, so what you "
+                "sent could not be accepted. Nothing was saved."
+            ),
+            "advice": _(
+                "Reload the page and send it again. If this keeps happening, allow cookies for this site "
+                "in your browser, or open the link in the phone's own browser."
+            ),
+            "reload_url": _came_from(request, same_page=True) or request.path,
+        },
+        with_request=True,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -118,8 +150,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "back_url": _came_from(request),
         "title": _("Something went wrong"),
         "message": _("The system hit an error while handling your request, so it may not have been completed."),
-        "advice": _("Go back, reload the page and check whether your change was saved before trying again. If "
-                    "it keeps happening, tell the organisation department (党委组织统战部) the time below."),
+        "advice": _(
+            "Go back, reload the page and check whether your change was saved before trying again. If "
+            "it keeps happening, tell the organisation department (党委组织统战部) the time below."
+        ),
         "failed_at": timezone.localtime(),
     }
     try:

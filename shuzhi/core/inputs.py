@@ -53,14 +53,16 @@ _DIGITS = re.compile(r"-?[0-9]+")
 
 # --- Text -----------------------------------------------------------------------------------------
 
+
 def text_problem(value: str) -> str | None:
     """Why `value` cannot be stored, naming the character and its position (1-based); None if it can."""
     found = _FORBIDDEN.search(value)
     if found is None:
         return None
-    return _("Character %(position)d is an invisible control character (%(char)s), which cannot be saved. "
-             "Delete it (it often comes with text copied from another program) and try again.") % {
-        "position": found.start() + 1, "char": f"U+{ord(found.group()):04X}"}
+    return _(
+        "Character %(position)d is an invisible control character (%(char)s), which cannot be saved. "
+        "Delete it (it often comes with text copied from another program) and try again."
+    ) % {"position": found.start() + 1, "char": f"U+{ord(found.group()):04X}"}
 
 
 def without_forbidden(value: str) -> str:
@@ -128,6 +130,7 @@ class TextField(forms.CharField):
 
 # --- Numbers --------------------------------------------------------------------------------------
 
+
 def range_problem(value: int, minimum: int, maximum: int) -> str | None:
     if minimum <= value <= maximum:
         return None
@@ -139,8 +142,9 @@ def parse_int(text: str, *, minimum: int, maximum: int) -> int:
     ValidationError. For raw values: the ballot's hidden fields, spreadsheet cells."""
     text = text.strip()
     if not _DIGITS.fullmatch(text):
-        raise ValidationError(_("Enter a whole number from %(min)d to %(max)d.") % {"min": minimum, "max": maximum},
-                              code="invalid")
+        raise ValidationError(
+            _("Enter a whole number from %(min)d to %(max)d.") % {"min": minimum, "max": maximum}, code="invalid"
+        )
     number = int(text) if len(text) <= MAX_DIGITS else (maximum + 1 if text[0] != "-" else minimum - 1)
     problem = range_problem(number, minimum, maximum)
     if problem:
@@ -157,6 +161,7 @@ def parse_id(text: str) -> int | None:
 
 
 # --- Types of the API's request schemas (pydantic) ----------------------------------------------------
+
 
 def _refuse(message: str) -> PydanticCustomError:
     return PydanticCustomError("shuzhi_input", "{message}", {"message": message})

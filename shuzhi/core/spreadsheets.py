@@ -91,8 +91,17 @@ def to_bytes(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
-def title_line(ws: Worksheet, row: int, text: str, columns: int, *, size: float = TITLE_SIZE, bold: bool = True,
-               centred: bool = True, height: float | None = 36) -> Cell:
+def title_line(
+    ws: Worksheet,
+    row: int,
+    text: str,
+    columns: int,
+    *,
+    size: float = TITLE_SIZE,
+    bold: bool = True,
+    centred: bool = True,
+    height: float | None = 36,
+) -> Cell:
     """A line of text merged across `columns` columns: the sheet's title (the defaults) or a note."""
     if columns > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
@@ -104,8 +113,15 @@ def title_line(ws: Worksheet, row: int, text: str, columns: int, *, size: float 
     return cell
 
 
-def header_row(ws: Worksheet, row: int, headers: Sequence[tuple[str, float]], *, height: float | None = 30,
-               bordered: bool = True, filled: bool = True) -> None:
+def header_row(
+    ws: Worksheet,
+    row: int,
+    headers: Sequence[tuple[str, float]],
+    *,
+    height: float | None = 30,
+    bordered: bool = True,
+    filled: bool = True,
+) -> None:
     """Bold centred header cells, one per (text, column width); sets the column widths."""
     for column, (text, width) in enumerate(headers, start=1):
         cell = put(ws.cell(row=row, column=column), text)
@@ -120,9 +136,19 @@ def header_row(ws: Worksheet, row: int, headers: Sequence[tuple[str, float]], *,
         ws.row_dimensions[row].height = height
 
 
-def body_row(ws: Worksheet, row: int, values: Sequence[Any], *, left: Collection[int] = frozenset(),
-             all_left: bool = False, formats: Mapping[int, str] | None = None, wrap: bool = True,
-             vertical: str = "center", bold: Collection[int] = frozenset(), bordered: bool = True) -> None:
+def body_row(
+    ws: Worksheet,
+    row: int,
+    values: Sequence[Any],
+    *,
+    left: Collection[int] = frozenset(),
+    all_left: bool = False,
+    formats: Mapping[int, str] | None = None,
+    wrap: bool = True,
+    vertical: str = "center",
+    bold: Collection[int] = frozenset(),
+    bordered: bool = True,
+) -> None:
     """One data row from column 1: 宋体, bordered, centred except the columns in `left` (1-based) or every
     column with all_left; formats: number format per column, applied to non-empty cells."""
     for column, value in enumerate(values, start=1):
@@ -136,8 +162,15 @@ def body_row(ws: Worksheet, row: int, values: Sequence[Any], *, left: Collection
             cell.number_format = formats[column]
 
 
-def print_setup(ws: Worksheet, *, header_row: int | None, columns: int | None = None, landscape: bool = True,
-                first_row: int = 1, fit_width: bool = True) -> None:
+def print_setup(
+    ws: Worksheet,
+    *,
+    header_row: int | None,
+    columns: int | None = None,
+    landscape: bool = True,
+    first_row: int = 1,
+    fit_width: bool = True,
+) -> None:
     """A4, fitted to one page wide (unless fit_width is False: a table too wide to shrink, whose columns
     then run over several pages), header row repeated on every page, centred, page numbers in the footer;
     the print area runs from `first_row` over `columns` columns when given."""
@@ -158,7 +191,22 @@ def print_setup(ws: Worksheet, *, header_row: int | None, columns: int | None = 
 
 
 __all__ = [
-    "BORDER", "FONT_NAME", "FORMULA_START", "HEADER_FILL", "LINE_HEIGHT", "XLSX_CONTENT_TYPE", "add_sheet",
-    "body_row", "display_width", "font", "header_row", "lines_needed", "looks_like_formula", "new_workbook",
-    "print_setup", "put", "title_line", "to_bytes",
+    "BORDER",
+    "FONT_NAME",
+    "FORMULA_START",
+    "HEADER_FILL",
+    "LINE_HEIGHT",
+    "XLSX_CONTENT_TYPE",
+    "add_sheet",
+    "body_row",
+    "display_width",
+    "font",
+    "header_row",
+    "lines_needed",
+    "looks_like_formula",
+    "new_workbook",
+    "print_setup",
+    "put",
+    "title_line",
+    "to_bytes",
 ]

@@ -69,12 +69,15 @@ class RowBudget:
 
 def file_too_large_message(limits: XlsxLimits | EvidenceLimits) -> str:
     return _("The file is larger than %(mb)d MB, the most that can be uploaded.") % {
-        "mb": limits.max_bytes // (1024 * 1024)}
+        "mb": limits.max_bytes // (1024 * 1024)
+    }
 
 
 def unreadable_message() -> str:
-    return _("The file cannot be read as an Excel workbook (.xlsx). It may be damaged or another kind of "
-             "file renamed to .xlsx. Download the template and fill it in.")
+    return _(
+        "The file cannot be read as an Excel workbook (.xlsx). It may be damaged or another kind of "
+        "file renamed to .xlsx. Download the template and fill it in."
+    )
 
 
 def read_upload(file: IO[bytes], limits: XlsxLimits) -> bytes:
@@ -85,9 +88,12 @@ def read_upload(file: IO[bytes], limits: XlsxLimits) -> bytes:
     if not data:
         raise XlsxUploadError(_("The file is empty."))
     if data.startswith(OLE_MAGIC):
-        raise XlsxUploadError(_(
-            "This is an old-style Excel file (.xls) or a password-protected workbook. Save it as an "
-            "Excel workbook (.xlsx) without a password and upload it again."))
+        raise XlsxUploadError(
+            _(
+                "This is an old-style Excel file (.xls) or a password-protected workbook. Save it as an "
+                "Excel workbook (.xlsx) without a password and upload it again."
+            )
+        )
     if not data.startswith(ZIP_MAGIC):
         raise XlsxUploadError(_("This is not an Excel workbook (.xlsx). Download the template and fill it in."))
     try:
@@ -96,8 +102,10 @@ def read_upload(file: IO[bytes], limits: XlsxLimits) -> bytes:
     except ZIP_ERRORS:
         raise XlsxUploadError(unreadable_message()) from None
     if unpacked > limits.max_unpacked_bytes:
-        raise XlsxUploadError(_("The workbook is too large when unpacked; at most %(max)d data rows can be "
-                                "imported at a time.") % {"max": limits.max_data_rows})
+        raise XlsxUploadError(
+            _("The workbook is too large when unpacked; at most %(max)d data rows can be imported at a time.")
+            % {"max": limits.max_data_rows}
+        )
     return data
 
 
@@ -125,10 +133,13 @@ def sheet_rows(sheet: Any, limits: XlsxLimits, budget: RowBudget | None = None) 
     for values in rows:
         budget.scanned_rows += 1
         if budget.scanned_rows > limits.max_scanned_rows:
-            raise XlsxUploadError(_(
-                "The file has more than %(max)d rows, counting empty ones. Delete the empty rows below the "
-                "data (at most %(data)d data rows can be imported at a time).") % {
-                "max": limits.max_scanned_rows, "data": limits.max_data_rows})
+            raise XlsxUploadError(
+                _(
+                    "The file has more than %(max)d rows, counting empty ones. Delete the empty rows below the "
+                    "data (at most %(data)d data rows can be imported at a time)."
+                )
+                % {"max": limits.max_scanned_rows, "data": limits.max_data_rows}
+            )
         yield values
 
 
@@ -138,8 +149,16 @@ def unpacked_size(archive: zipfile.ZipFile) -> int:
     return sum(info.file_size for info in archive.infolist())
 
 
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError,
-              KeyError, UnicodeDecodeError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ValueError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    KeyError,
+    UnicodeDecodeError,
+)
 
 
 # --- Evidence files (attachments) ------------------------------------------------------------------
@@ -211,18 +230,24 @@ def damaged_message() -> str:
 
 
 def encrypted_message() -> str:
-    return _("The file is password-protected (encrypted), so its content cannot be checked. Remove the password "
-             "and upload it again.")
+    return _(
+        "The file is password-protected (encrypted), so its content cannot be checked. Remove the password "
+        "and upload it again."
+    )
 
 
 def macro_message() -> str:
-    return _("Files with macros (.docm, .xlsm) are not accepted. Save it as a Word document (.docx) or Excel "
-             "workbook (.xlsx) without macros and upload it again.")
+    return _(
+        "Files with macros (.docm, .xlsm) are not accepted. Save it as a Word document (.docx) or Excel "
+        "workbook (.xlsx) without macros and upload it again."
+    )
 
 
 def old_office_message() -> str:
-    return _("This is an old-style Word or Excel file (.doc, .xls) or a password-protected one. Save it as .docx "
-             "or .xlsx without a password and upload it again.")
+    return _(
+        "This is an old-style Word or Excel file (.doc, .xls) or a password-protected one. Save it as .docx "
+        "or .xlsx without a password and upload it again."
+    )
 
 
 def unpacked_too_large_message() -> str:
@@ -339,7 +364,7 @@ def _contains(stream: IO[bytes], start: int, end: int, needle: bytes) -> bool:
         remaining -= len(chunk)
         if needle in tail + chunk:
             return True
-        tail = chunk[-(len(needle) - 1):] if len(needle) > 1 else b""
+        tail = chunk[-(len(needle) - 1) :] if len(needle) > 1 else b""
     return False
 
 
@@ -423,7 +448,7 @@ def _check_heif(stream: IO[bytes], size: int) -> FileKind:
             if box != b"ftyp" or length < 16 or length > 4096 or (length - 16) % 4:
                 raise _Damaged
             payload = _exactly(stream, pos + 8, length - 8)
-            brands = {payload[:4], *(payload[i:i + 4] for i in range(8, len(payload), 4))}
+            brands = {payload[:4], *(payload[i : i + 4] for i in range(8, len(payload), 4))}
             if not brands & (_HEIC_BRANDS | _HEIF_BRANDS):
                 raise UploadError(unsupported_message())  # an MP4 or QuickTime video, a JPEG 2000 ...
         boxes.append(box)
@@ -444,7 +469,7 @@ def _check_pdf(stream: IO[bytes], size: int) -> None:
         raise _Damaged
     tail_start = max(0, size - 2048)
     tail = _read_at(stream, tail_start, 2048)
-    found = re.search(rb"startxref[\0\t\n\f\r ]+(\d{1,12})[\0\t\n\f\r ]+%%EOF", tail[tail.rfind(b"startxref"):])
+    found = re.search(rb"startxref[\0\t\n\f\r ]+(\d{1,12})[\0\t\n\f\r ]+%%EOF", tail[tail.rfind(b"startxref") :])
     if b"%%EOF" not in tail or tail.rfind(b"startxref") < 0 or not found:
         raise _Damaged
     offset = int(found.group(1))
@@ -456,8 +481,10 @@ def _check_pdf(stream: IO[bytes], size: int) -> None:
 
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_OFFICE_DOCUMENT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-                    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument")
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
 _MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
@@ -484,19 +511,30 @@ def _check_ooxml(stream: IO[bytes], limits: EvidenceLimits) -> FileKind:
             raise UploadError(unsupported_message())  # a zip, but not an Office Open XML package
         types = _xml_elements(archive, "[Content_Types].xml", limits.max_xml_part_bytes)
         relationships = _xml_elements(archive, "_rels/.rels", limits.max_xml_part_bytes)
-        targets = [attrs.get("Target", "") for tag, attrs in relationships
-                   if tag == (_RELS_NS, "Relationship") and attrs.get("Type") in _OFFICE_DOCUMENT
-                   and attrs.get("TargetMode", "Internal") == "Internal"]
+        targets = [
+            attrs.get("Target", "")
+            for tag, attrs in relationships
+            if tag == (_RELS_NS, "Relationship")
+            and attrs.get("Type") in _OFFICE_DOCUMENT
+            and attrs.get("TargetMode", "Internal") == "Internal"
+        ]
         if len(targets) != 1:
             raise UploadError(unsupported_message())
         main = targets[0].lstrip("/")
-        defaults = {attrs.get("Extension", "").lower(): attrs.get("ContentType", "")
-                    for tag, attrs in types if tag == (_TYPES_NS, "Default")}
-        overrides = {attrs.get("PartName", "").lstrip("/").lower(): attrs.get("ContentType", "")
-                     for tag, attrs in types if tag == (_TYPES_NS, "Override")}
+        defaults = {
+            attrs.get("Extension", "").lower(): attrs.get("ContentType", "")
+            for tag, attrs in types
+            if tag == (_TYPES_NS, "Default")
+        }
+        overrides = {
+            attrs.get("PartName", "").lstrip("/").lower(): attrs.get("ContentType", "")
+            for tag, attrs in types
+            if tag == (_TYPES_NS, "Override")
+        }
         declared = [*defaults.values(), *overrides.values()]
         if any("macroenabled" in t.lower() or "vbaproject" in t.lower() for t in declared) or any(
-                name.rsplit("/", 1)[-1] == "vbaproject.bin" for name in names):
+            name.rsplit("/", 1)[-1] == "vbaproject.bin" for name in names
+        ):
             raise UploadError(macro_message())
         main_type = overrides.get(main.lower()) or defaults.get(main.rsplit(".", 1)[-1].lower(), "")
         kind = _MAIN_TYPES.get(main_type)

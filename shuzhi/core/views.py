@@ -23,13 +23,16 @@ def home(request):
         "work": worklist.work_for(request.user),
         "is_secretary": bool(scope.roles & {Role.BRANCH, Role.GENERAL_BRANCH}),
         "is_general_branch": Role.GENERAL_BRANCH in scope.roles,
-        "my_positions": order_by_tree(request.user.person.positions.current().select_related("organization"),
-                                      "organization_id", "start_date")
-        if hasattr(request.user, "person") else [],
+        "my_positions": order_by_tree(
+            request.user.person.positions.current().select_related("organization"), "organization_id", "start_date"
+        )
+        if hasattr(request.user, "person")
+        else [],
         "org_count": orgs.count(),
         "people_count": Person.objects.filter(is_active=True).count() if scope.sees_all else None,
         "top_orgs": order_by_tree(orgs.exclude(kind="committee"))[:8]
-        if not scope.sees_all else Organization.objects.none(),
+        if not scope.sees_all
+        else Organization.objects.none(),
     }
     return render(request, "core/home.html", context)
 

@@ -61,9 +61,22 @@ def progress_file_name(cycle) -> str:
 
 def _row_values(number: int, row: ProgressRow) -> list:
     submitted = row.submitted_at.replace(tzinfo=None) if row.submitted_at else None
-    return [number, row.organization, row.kind, row.secretary, row.reviewer, row.report_mode, row.stage,
-            row.group_stage, "是" if row.prepared else "否", row.research_count, row.opinion_count, row.problem_count,
-            row.status_label, submitted]
+    return [
+        number,
+        row.organization,
+        row.kind,
+        row.secretary,
+        row.reviewer,
+        row.report_mode,
+        row.stage,
+        row.group_stage,
+        "是" if row.prepared else "否",
+        row.research_count,
+        row.opinion_count,
+        row.problem_count,
+        row.status_label,
+        submitted,
+    ]
 
 
 def progress_workbook(cycle, rows: Sequence[ProgressRow]) -> bytes:
@@ -79,7 +92,9 @@ def progress_workbook(cycle, rows: Sequence[ProgressRow]) -> bytes:
     values = [_row_values(number, row) for number, row in enumerate(rows, start=1)]
     widths = _column_widths(values)
     spreadsheets.header_row(ws, HEADER_ROW, list(zip(HEADERS, widths, strict=True)), height=None)
-    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(_lines(h, w) for h, w in zip(HEADERS, widths, strict=True)) + 6
+    ws.row_dimensions[HEADER_ROW].height = (
+        LINE_HEIGHT * max(_lines(h, w) for h, w in zip(HEADERS, widths, strict=True)) + 6
+    )
 
     centred = {1, 3, 7, 8, 9, 10, 11, 12, 13, 14}
     left = set(range(1, len(COLUMNS) + 1)) - centred

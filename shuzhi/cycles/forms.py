@@ -29,7 +29,9 @@ def default_title(year: int | None) -> str:
 
 def _date_field(label, *, required: bool = False, help_text: str = "") -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, help_text=help_text,
+        label=label,
+        required=required,
+        help_text=help_text,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date such as 2026-11-30.")},
     )
@@ -38,9 +40,12 @@ def _date_field(label, *, required: bool = False, help_text: str = "") -> forms.
 class CycleDatesForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     key_items = forms.CharField(
-        label=_("Key content of the year"), required=False, max_length=MAX_KEY_ITEMS * (MAX_KEY_ITEM_CHARS + 2),
+        label=_("Key content of the year"),
+        required=False,
+        max_length=MAX_KEY_ITEMS * (MAX_KEY_ITEM_CHARS + 2),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One item per line: the year's key content set by the higher Party organisation."))
+        help_text=_("One item per line: the year's key content set by the higher Party organisation."),
+    )
     preparation_due = _date_field(_("Preparation due"))
     report_due = _date_field(_("Report due"))
     meeting_from = _date_field(_("Review meetings from"))
@@ -49,12 +54,15 @@ class CycleDatesForm(forms.Form):
     def clean_key_items(self) -> list[str]:
         items = [line.strip() for line in self.cleaned_data["key_items"].splitlines() if line.strip()]
         if len(items) > MAX_KEY_ITEMS:
-            raise forms.ValidationError(_("At most %(n)d key content items, one per line."), params={"n": MAX_KEY_ITEMS})
+            raise forms.ValidationError(
+                _("At most %(n)d key content items, one per line."), params={"n": MAX_KEY_ITEMS}
+            )
         for line in items:
             if len(line) > MAX_KEY_ITEM_CHARS:
                 raise forms.ValidationError(
                     _("Each key content item can be at most %(n)d characters; this one is longer: %(item)s"),
-                    params={"n": MAX_KEY_ITEM_CHARS, "item": line[:20] + "…"})
+                    params={"n": MAX_KEY_ITEM_CHARS, "item": line[:20] + "…"},
+                )
         return items
 
     def clean(self):
@@ -69,23 +77,41 @@ class CycleDatesForm(forms.Form):
 
 
 class CycleOpenForm(CycleDatesForm):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
-                              error_messages={"invalid": _("Enter the year as four digits, such as 2026.")},
-                              widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": _("Enter the year as four digits, such as 2026.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     report_mode = forms.ChoiceField(
-        label=_("Default report mode"), choices=ReportMode.choices, initial=ReportMode.BOTH,
-        help_text=_("Each review starts with this mode; on-site and written reports may be combined."))
+        label=_("Default report mode"),
+        choices=ReportMode.choices,
+        initial=ReportMode.BOTH,
+        help_text=_("Each review starts with this mode; on-site and written reports may be combined."),
+    )
 
-    field_order = ["year", "title", "key_items", "report_mode", "preparation_due", "report_due", "meeting_from",
-                   "meeting_to"]
+    field_order = [
+        "year",
+        "title",
+        "key_items",
+        "report_mode",
+        "preparation_due",
+        "report_due",
+        "meeting_from",
+        "meeting_to",
+    ]
 
     def clean(self):
         data = super().clean()
         year, title = data.get("year"), data.get("title")
         match = _TITLE_YEAR.match(title or "")
         if year and match and int(match.group(1)) != year:
-            self.add_error("title", _("The title names the year %(title_year)s but the cycle is for %(year)s. "
-                                      "Correct one of them.") % {"title_year": match.group(1), "year": year})
+            self.add_error(
+                "title",
+                _("The title names the year %(title_year)s but the cycle is for %(year)s. Correct one of them.")
+                % {"title_year": match.group(1), "year": year},
+            )
         return data
 
 
@@ -94,8 +120,12 @@ class AdvanceForm(forms.Form):
     moving on while the gate is unmet (the service requires it then)."""
 
     target = forms.CharField(max_length=20)
-    override_reason = forms.CharField(label=_("Reason for moving on although the gate is unmet"), required=False,
-                                      max_length=200, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 200}))
+    override_reason = forms.CharField(
+        label=_("Reason for moving on although the gate is unmet"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 200}),
+    )
 
 
 class PriorProblemForm(forms.Form):
@@ -112,8 +142,9 @@ class PriorProblemImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         error_messages={"empty": _("The file is empty."), "required": _("Choose the Excel file to import.")},
-        widget=forms.ClearableFileInput(attrs={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )
 
 
@@ -133,16 +164,18 @@ class ResearchForm(_PreparationForm):
     date = _date_field(_("Date"), required=True)
     place = forms.CharField(label=_("Place"), max_length=MAX_PREP_SHORT)
     people = forms.CharField(label=_("Whom you visited or talked with"), max_length=MAX_PREP_SHORT, required=False)
-    content = forms.CharField(label=_("What you learned"), max_length=MAX_PREP_CONTENT,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("What you learned"), max_length=MAX_PREP_CONTENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_date(self):
         value = self.cleaned_data["date"]
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The date of a visit cannot be in the future."))
         if value and self.review is not None and value < datetime.date(self.review.cycle.year - 1, 1, 1):
-            raise forms.ValidationError(_("The date is too early for the %(year)d review."),
-                                        params={"year": self.review.cycle.year})
+            raise forms.ValidationError(
+                _("The date is too early for the %(year)d review."), params={"year": self.review.cycle.year}
+            )
         return value
 
 
@@ -150,14 +183,16 @@ class OpinionForm(_PreparationForm):
     kind = PreparationKind.OPINION
     field_order = ["people", "content"]
     people = forms.CharField(label=_("From whom"), max_length=MAX_PREP_SHORT)
-    content = forms.CharField(label=_("Opinion or suggestion"), max_length=MAX_PREP_CONTENT,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("Opinion or suggestion"), max_length=MAX_PREP_CONTENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ProblemForm(_PreparationForm):
     kind = PreparationKind.PROBLEM
-    content = forms.CharField(label=_("Problem found"), max_length=MAX_PREP_CONTENT,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("Problem found"), max_length=MAX_PREP_CONTENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 PREPARATION_FORMS: dict[str, type[_PreparationForm]] = {
@@ -169,16 +204,22 @@ PREPARATION_FORMS: dict[str, type[_PreparationForm]] = {
 
 # --- Progress board filters ------------------------------------------------------------------------
 
+
 class ProgressFilterForm(forms.Form):
     """GET filters of the progress board. Anything unexpected is dropped, never an error."""
 
-    reviewer = forms.TypedChoiceField(label=_("Reviewing organisation"), coerce=int, required=False, choices=(),
-                                      empty_value=None)
+    reviewer = forms.TypedChoiceField(
+        label=_("Reviewing organisation"), coerce=int, required=False, choices=(), empty_value=None
+    )
     status = forms.ChoiceField(label=_("Report status"), required=False, choices=())
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
-        ("", _("All")), *((k, label) for k, label in OrgKind.choices if k != OrgKind.COMMITTEE)])
-    prepared = forms.ChoiceField(label=_("Preparation"), required=False, choices=[
-        ("", _("All")), ("yes", _("Done")), ("no", _("Not done"))])
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All")), *((k, label) for k, label in OrgKind.choices if k != OrgKind.COMMITTEE)],
+    )
+    prepared = forms.ChoiceField(
+        label=_("Preparation"), required=False, choices=[("", _("All")), ("yes", _("Done")), ("no", _("Not done"))]
+    )
     q = forms.CharField(label=_("Search organisation or secretary"), required=False, max_length=50)
 
     def __init__(self, *args, reviewers=(), statuses=(), **kwargs) -> None:

@@ -71,55 +71,122 @@ class Unmet:
 def _preparation(f: GroupFacts) -> list[Unmet]:
     if not f.preparation_not_done:
         return []
-    return [Unmet("preparation", _("%(n)d secretaries have not marked their preparation done.") % {
-        "n": f.preparation_not_done}, f.preparation_not_done, BOARD, {"prepared": "no"})]
+    return [
+        Unmet(
+            "preparation",
+            _("%(n)d secretaries have not marked their preparation done.") % {"n": f.preparation_not_done},
+            f.preparation_not_done,
+            BOARD,
+            {"prepared": "no"},
+        )
+    ]
 
 
 def _reports_for_meeting(f: GroupFacts) -> list[Unmet]:
     found = []
     if f.on_site_not_accepted:
-        found.append(Unmet("on_site_not_accepted", _("%(n)d on-site reports have not been accepted.") % {
-            "n": f.on_site_not_accepted}, f.on_site_not_accepted, BOARD, {}))
+        found.append(
+            Unmet(
+                "on_site_not_accepted",
+                _("%(n)d on-site reports have not been accepted.") % {"n": f.on_site_not_accepted},
+                f.on_site_not_accepted,
+                BOARD,
+                {},
+            )
+        )
     if f.written_not_submitted:
-        found.append(Unmet("written_not_submitted", _("%(n)d written reports have not been submitted.") % {
-            "n": f.written_not_submitted}, f.written_not_submitted, BOARD, {}))
+        found.append(
+            Unmet(
+                "written_not_submitted",
+                _("%(n)d written reports have not been submitted.") % {"n": f.written_not_submitted},
+                f.written_not_submitted,
+                BOARD,
+                {},
+            )
+        )
     return found
 
 
 def _meeting_done(f: GroupFacts) -> list[Unmet]:
     found = []
     if f.open_votes:
-        found.append(Unmet("open_votes", _("%(n)d votes of this group's review meetings are still open.") % {
-            "n": f.open_votes}, f.open_votes, MEETINGS))
+        found.append(
+            Unmet(
+                "open_votes",
+                _("%(n)d votes of this group's review meetings are still open.") % {"n": f.open_votes},
+                f.open_votes,
+                MEETINGS,
+            )
+        )
     if f.on_site_not_on_agenda:
-        found.append(Unmet("not_on_agenda", _("%(n)d on-site presenters are on no review meeting's agenda.") % {
-            "n": f.on_site_not_on_agenda}, f.on_site_not_on_agenda, MEETINGS))
+        found.append(
+            Unmet(
+                "not_on_agenda",
+                _("%(n)d on-site presenters are on no review meeting's agenda.") % {"n": f.on_site_not_on_agenda},
+                f.on_site_not_on_agenda,
+                MEETINGS,
+            )
+        )
     if f.on_site_not_voted:
-        found.append(Unmet("not_voted", _(
-            "%(n)d on-site presenters have not been presented and voted on (their meeting's vote is not closed).") % {
-            "n": f.on_site_not_voted}, f.on_site_not_voted, MEETINGS))
+        found.append(
+            Unmet(
+                "not_voted",
+                _("%(n)d on-site presenters have not been presented and voted on (their meeting's vote is not closed).")
+                % {"n": f.on_site_not_voted},
+                f.on_site_not_voted,
+                MEETINGS,
+            )
+        )
     return found
 
 
 def _all_accepted(f: GroupFacts) -> list[Unmet]:
     if not f.not_accepted:
         return []
-    return [Unmet("not_accepted", _("%(n)d reports have not been accepted.") % {"n": f.not_accepted},
-                  f.not_accepted, BOARD, {})]
+    return [
+        Unmet(
+            "not_accepted",
+            _("%(n)d reports have not been accepted.") % {"n": f.not_accepted},
+            f.not_accepted,
+            BOARD,
+            {},
+        )
+    ]
 
 
 def _reports_closed(f: GroupFacts) -> list[Unmet]:
     found = []
     if f.submitted:
-        found.append(Unmet("awaiting_review", _("%(n)d reports are awaiting review.") % {"n": f.submitted},
-                           f.submitted, BOARD, {"status": "submitted"}))
+        found.append(
+            Unmet(
+                "awaiting_review",
+                _("%(n)d reports are awaiting review.") % {"n": f.submitted},
+                f.submitted,
+                BOARD,
+                {"status": "submitted"},
+            )
+        )
     if f.returned:
-        found.append(Unmet("returned", _("%(n)d returned reports have not been submitted again.") % {
-            "n": f.returned}, f.returned, BOARD, {"status": "returned"}))
+        found.append(
+            Unmet(
+                "returned",
+                _("%(n)d returned reports have not been submitted again.") % {"n": f.returned},
+                f.returned,
+                BOARD,
+                {"status": "returned"},
+            )
+        )
     unwritten = f.draft + f.not_started
     if unwritten:
-        found.append(Unmet("unwritten", _("%(n)d reports have not been submitted (not started or in draft).") % {
-            "n": unwritten}, unwritten, BOARD, {"status": "draft"} if not f.not_started else {"status": "not_started"}))
+        found.append(
+            Unmet(
+                "unwritten",
+                _("%(n)d reports have not been submitted (not started or in draft).") % {"n": unwritten},
+                unwritten,
+                BOARD,
+                {"status": "draft"} if not f.not_started else {"status": "not_started"},
+            )
+        )
     return found
 
 

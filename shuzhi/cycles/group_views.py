@@ -30,9 +30,14 @@ def _group(request: HttpRequest, cycle_id: int, group_id: int) -> ReviewGroup:
 
 def stepper(current_stage: str) -> list[dict]:
     current = stages.index(current_stage)
-    return [{"value": value, "label": stages.Stage(value).label,
-             "state": "done" if i < current else "current" if i == current else "todo"}
-            for i, value in enumerate(stages.ORDER)]
+    return [
+        {
+            "value": value,
+            "label": stages.Stage(value).label,
+            "state": "done" if i < current else "current" if i == current else "todo",
+        }
+        for i, value in enumerate(stages.ORDER)
+    ]
 
 
 def unmet_links(group: ReviewGroup, unmet: list[gates.Unmet]) -> list[dict]:
@@ -53,10 +58,15 @@ def _context(request: HttpRequest, group: ReviewGroup, form: AdvanceForm | None 
     unmet = groups.gate(group) if next_stage else []
     user = request.user
     return {
-        "group": group, "cycle": group.cycle, "steps": stepper(group.stage), "next_stage": next_stage,
+        "group": group,
+        "cycle": group.cycle,
+        "steps": stepper(group.stage),
+        "next_stage": next_stage,
         "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
-        "unmet": unmet_links(group, unmet), "can_move": access.can_move_group(user, group),
-        "can_override": access.can_override_gate(user), "changes": groups.stage_changes(group),
+        "unmet": unmet_links(group, unmet),
+        "can_move": access.can_move_group(user, group),
+        "can_override": access.can_override_gate(user),
+        "changes": groups.stage_changes(group),
         "review_count": group.reviews.count(),
         "form": form or AdvanceForm(initial={"target": next_stage or ""}),
         "reason_max": groups.OVERRIDE_REASON_MAX,
@@ -81,14 +91,22 @@ def group_move(request: HttpRequest, cycle_id: int, group_id: int) -> HttpRespon
     form = AdvanceForm(request.POST)
     if form.is_valid():
         try:
-            group = groups.move_group(request.user, group, form.cleaned_data["target"],
-                                      override_reason=form.cleaned_data["override_reason"], ip=client_ip(request))
+            group = groups.move_group(
+                request.user,
+                group,
+                form.cleaned_data["target"],
+                override_reason=form.cleaned_data["override_reason"],
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("%(group)s is now in the “%(stage)s” stage.") % {
-                "group": group.reviewer.name, "stage": stages.Stage(group.stage).label})
+            messages.success(
+                request,
+                _("%(group)s is now in the “%(stage)s” stage.")
+                % {"group": group.reviewer.name, "stage": stages.Stage(group.stage).label},
+            )
             return redirect("cycles:group", group.cycle_id, group.pk)
     group.refresh_from_db()
     return render(request, "cycles/group.html", _context(request, group, form))

@@ -36,8 +36,7 @@ def group_for(review: Review) -> ReviewGroup:
 
 def ensure_group(cycle: ReviewCycle, reviewer: Organization) -> ReviewGroup:
     """The group of (cycle, reviewer), created at the cycle's stage if it does not exist yet."""
-    group, _created = ReviewGroup.objects.get_or_create(cycle=cycle, reviewer=reviewer,
-                                                        defaults={"stage": cycle.stage})
+    group, _created = ReviewGroup.objects.get_or_create(cycle=cycle, reviewer=reviewer, defaults={"stage": cycle.stage})
     return group
 
 
@@ -47,6 +46,7 @@ def group_stage(review: Review) -> str:
 
 
 # --- Facts and gates ------------------------------------------------------------------------------
+
 
 def group_facts(group: ReviewGroup) -> gates.GroupFacts:
     """The counts the gates read, in two queries (the Reviews, the open votes)."""
@@ -63,27 +63,40 @@ def facts_for_groups(groups: list[ReviewGroup]) -> dict[int, gates.GroupFacts]:
     written = review_stage.written_q()
     on_site = ~written
     accepted = Q(report__status=ReportStatus.ACCEPTED)
-    rows = (Review.objects.filter(group__in=[g.pk for g in groups]).alias(voted=review_stage.vote_closed_expression())
-            .order_by().values("group_id").annotate(
-                reviews=Count("pk"),
-                preparation_not_done=Count("pk", filter=Q(preparation_done_at__isnull=True)),
-                not_started=Count("pk", filter=Q(report__isnull=True)),
-                draft=Count("pk", filter=Q(report__status=ReportStatus.DRAFT)),
-                returned=Count("pk", filter=Q(report__status=ReportStatus.RETURNED)),
-                submitted=Count("pk", filter=Q(report__status=ReportStatus.SUBMITTED)),
-                on_site_not_accepted=Count("pk", filter=on_site & ~accepted),
-                written_not_submitted=Count("pk", filter=written & ~Q(
-                    report__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])),
-                on_site_not_on_agenda=Count("pk", filter=on_site & Q(agenda_item__isnull=True)),
-                on_site_not_voted=Count("pk", filter=on_site & Q(agenda_item__isnull=False) & Q(voted=False)),
-            ))
+    rows = (
+        Review.objects.filter(group__in=[g.pk for g in groups])
+        .alias(voted=review_stage.vote_closed_expression())
+        .order_by()
+        .values("group_id")
+        .annotate(
+            reviews=Count("pk"),
+            preparation_not_done=Count("pk", filter=Q(preparation_done_at__isnull=True)),
+            not_started=Count("pk", filter=Q(report__isnull=True)),
+            draft=Count("pk", filter=Q(report__status=ReportStatus.DRAFT)),
+            returned=Count("pk", filter=Q(report__status=ReportStatus.RETURNED)),
+            submitted=Count("pk", filter=Q(report__status=ReportStatus.SUBMITTED)),
+            on_site_not_accepted=Count("pk", filter=on_site & ~accepted),
+            written_not_submitted=Count(
+                "pk", filter=written & ~Q(report__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED])
+            ),
+            on_site_not_on_agenda=Count("pk", filter=on_site & Q(agenda_item__isnull=True)),
+            on_site_not_voted=Count("pk", filter=on_site & Q(agenda_item__isnull=False) & Q(voted=False)),
+        )
+    )
     counts = {row.pop("group_id"): row for row in rows}
-    votes = (Survey.objects.filter(meeting__cycle_id__in={g.cycle_id for g in groups}, is_rehearsal=False,
-                                   status=SurveyStatus.OPEN)
-             .values_list("meeting__cycle_id", "meeting__reviewer_id").annotate(n=Count("pk")).order_by())
+    votes = (
+        Survey.objects.filter(
+            meeting__cycle_id__in={g.cycle_id for g in groups}, is_rehearsal=False, status=SurveyStatus.OPEN
+        )
+        .values_list("meeting__cycle_id", "meeting__reviewer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     open_votes = {(cycle_id, reviewer_id): n for cycle_id, reviewer_id, n in votes}
-    return {g.pk: gates.GroupFacts(open_votes=open_votes.get((g.cycle_id, g.reviewer_id), 0), **counts.get(g.pk, {}))
-            for g in groups}
+    return {
+        g.pk: gates.GroupFacts(open_votes=open_votes.get((g.cycle_id, g.reviewer_id), 0), **counts.get(g.pk, {}))
+        for g in groups
+    }
 
 
 def gate(group: ReviewGroup, target: str | None = None) -> list[gates.Unmet]:
@@ -96,6 +109,7 @@ def gate(group: ReviewGroup, target: str | None = None) -> list[gates.Unmet]:
 
 # --- Moving ---------------------------------------------------------------------------------------
 
+
 def _user(actor) -> bool:
     return getattr(actor, "is_authenticated", False) is True
 
@@ -103,8 +117,9 @@ def _user(actor) -> bool:
 def _check_step(current: str, target: str, what: str) -> None:
     if not stages.can_move(current, target):
         nxt = stages.next_stage(current)
-        raise ValidationError(what % {"current": stages.Stage(current).label,
-                                      "next": stages.Stage(nxt).label if nxt else "—"})
+        raise ValidationError(
+            what % {"current": stages.Stage(current).label, "next": stages.Stage(nxt).label if nxt else "—"}
+        )
 
 
 def _clean_reason(reason: str) -> str:
@@ -124,8 +139,13 @@ def _refusal(group: ReviewGroup, unmet: list[gates.Unmet], *, with_name: bool = 
 def _move(actor, group: ReviewGroup, target: str, unmet: list[gates.Unmet], reason: str, ip: str | None) -> None:
     before = snapshot(group, ["stage"])
     change = GroupStageChange.objects.create(
-        group=group, from_stage=group.stage, to_stage=target, unmet=[u.text for u in unmet],
-        override_reason=reason if unmet else "", moved_by=actor if _user(actor) else None)
+        group=group,
+        from_stage=group.stage,
+        to_stage=target,
+        unmet=[u.text for u in unmet],
+        override_reason=reason if unmet else "",
+        moved_by=actor if _user(actor) else None,
+    )
     group.stage = target
     group.save(update_fields=["stage", "updated_at"])
     after = snapshot(group, ["stage"])
@@ -134,8 +154,16 @@ def _move(actor, group: ReviewGroup, target: str, unmet: list[gates.Unmet], reas
         note = _("stage changed with the gate overridden: %(reason)s") % {"reason": change.override_reason}
     else:
         note = _("stage changed")
-    record(actor, Verb.GROUP_GATE_OVERRIDDEN if unmet else Verb.GROUP_STAGE_MOVED, group, before=before, after=after, organization_id=group.reviewer_id,
-           ip=ip, note=note)
+    record(
+        actor,
+        Verb.GROUP_GATE_OVERRIDDEN if unmet else Verb.GROUP_STAGE_MOVED,
+        group,
+        before=before,
+        after=after,
+        organization_id=group.reviewer_id,
+        ip=ip,
+        note=note,
+    )
 
 
 def _sync_cycle_stage(actor, cycle: ReviewCycle, ip: str | None) -> None:
@@ -148,8 +176,15 @@ def _sync_cycle_stage(actor, cycle: ReviewCycle, ip: str | None) -> None:
         before = snapshot(cycle, ["stage"])
         cycle.stage = earliest
         cycle.save(update_fields=["stage", "updated_at"])
-        record(actor, Verb.CYCLE_STAGE_MOVED, cycle, before=before, after=snapshot(cycle, ["stage"]), ip=ip,
-               note=_("stage changed"))
+        record(
+            actor,
+            Verb.CYCLE_STAGE_MOVED,
+            cycle,
+            before=before,
+            after=snapshot(cycle, ["stage"]),
+            ip=ip,
+            note=_("stage changed"),
+        )
 
 
 def _check_override(actor, unmet: list[gates.Unmet], reason: str, group: ReviewGroup, *, with_name=False) -> None:
@@ -165,8 +200,9 @@ def _check_override(actor, unmet: list[gates.Unmet], reason: str, group: ReviewG
 
 
 @transaction.atomic
-def move_group(actor, group: ReviewGroup, target: str, *, override_reason: str = "",
-               ip: str | None = None) -> ReviewGroup:
+def move_group(
+    actor, group: ReviewGroup, target: str, *, override_reason: str = "", ip: str | None = None
+) -> ReviewGroup:
     """Move the group one stage forward to `target`. Asking for the stage it is in changes nothing.
     Refused (ValidationError, the unmet conditions in Chinese) while the gate of `target` is unmet,
     unless the org dept gives `override_reason`; refused (PermissionDenied) for a user who may not move
@@ -180,8 +216,9 @@ def move_group(actor, group: ReviewGroup, target: str, *, override_reason: str =
     group = ReviewGroup.objects.select_for_update(of=("self",)).select_related("reviewer").get(pk=group.pk)
     if group.stage == target:
         return group
-    _check_step(group.stage, target, _(
-        "A group moves one stage at a time: from “%(current)s” the next stage is “%(next)s”."))
+    _check_step(
+        group.stage, target, _("A group moves one stage at a time: from “%(current)s” the next stage is “%(next)s”.")
+    )
     reason = _clean_reason(override_reason)
     unmet = gates.unmet(target, group_facts(group))
     _check_override(actor, unmet, reason, group)
@@ -206,8 +243,9 @@ def cycle_gate(cycle: ReviewCycle, target: str | None = None) -> list[CycleGate]
 
 
 @transaction.atomic
-def advance_cycle(actor, cycle: ReviewCycle, target: str, *, override_reason: str = "",
-                  ip: str | None = None) -> ReviewCycle:
+def advance_cycle(
+    actor, cycle: ReviewCycle, target: str, *, override_reason: str = "", ip: str | None = None
+) -> ReviewCycle:
     """Move the school-wide calendar one stage forward: every group still at the cycle's stage moves to
     `target` (groups already further on stay). Each group's gate applies: if any is unmet nothing moves,
     unless the org dept gives `override_reason` (recorded on every group moved past an unmet gate).
@@ -216,11 +254,15 @@ def advance_cycle(actor, cycle: ReviewCycle, target: str, *, override_reason: st
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.stage == target:
         return cycle
-    _check_step(cycle.stage, target, _(
-        "A cycle moves one stage at a time: from “%(current)s” the next stage is “%(next)s”."))
+    _check_step(
+        cycle.stage, target, _("A cycle moves one stage at a time: from “%(current)s” the next stage is “%(next)s”.")
+    )
     reason = _clean_reason(override_reason)
-    behind = list(ReviewGroup.objects.select_for_update(of=("self",)).filter(cycle=cycle, stage=cycle.stage)
-                  .select_related("reviewer"))
+    behind = list(
+        ReviewGroup.objects.select_for_update(of=("self",))
+        .filter(cycle=cycle, stage=cycle.stage)
+        .select_related("reviewer")
+    )
     checked = [(group, gates.unmet(target, group_facts(group))) for group in behind]
     blocked = [(group, unmet) for group, unmet in checked if unmet]
     if blocked and not reason:
@@ -231,8 +273,15 @@ def advance_cycle(actor, cycle: ReviewCycle, target: str, *, override_reason: st
         before = snapshot(cycle, ["stage"])
         cycle.stage = target
         cycle.save(update_fields=["stage", "updated_at"])
-        record(actor, Verb.CYCLE_STAGE_MOVED, cycle, before=before, after=snapshot(cycle, ["stage"]), ip=ip,
-               note=_("stage changed"))
+        record(
+            actor,
+            Verb.CYCLE_STAGE_MOVED,
+            cycle,
+            before=before,
+            after=snapshot(cycle, ["stage"]),
+            ip=ip,
+            note=_("stage changed"),
+        )
         return cycle
     for group, unmet in checked:
         _move(actor, group, target, unmet, reason, ip)

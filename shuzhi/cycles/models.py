@@ -28,8 +28,9 @@ class ReviewCycle(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     key_items = models.JSONField(_("key content of the year"), default=list, blank=True)
-    report_mode = models.CharField(_("default report mode"), max_length=10, choices=ReportMode.choices,
-                                   default=ReportMode.BOTH)
+    report_mode = models.CharField(
+        _("default report mode"), max_length=10, choices=ReportMode.choices, default=ReportMode.BOTH
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PREPARATION)
     preparation_due = models.DateField(_("preparation due"), null=True, blank=True)
     report_due = models.DateField(_("report due"), null=True, blank=True)
@@ -175,8 +176,9 @@ class PriorProblem(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
 
     objects = PriorProblemQuerySet.as_manager()

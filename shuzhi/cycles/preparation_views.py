@@ -46,10 +46,16 @@ def _sections(review: Review, can_edit: bool, bound: dict | None = None) -> list
         PreparationKind.PROBLEM: _("Problems found"),
     }
     bound = bound or {}
-    return [{
-        "kind": kind, "id": SECTION_IDS[kind], "title": titles[kind], "items": items_by_kind[kind],
-        "form": bound.get(kind) or (form_class(review=review) if can_edit else None),
-    } for kind, form_class in PREPARATION_FORMS.items()]
+    return [
+        {
+            "kind": kind,
+            "id": SECTION_IDS[kind],
+            "title": titles[kind],
+            "items": items_by_kind[kind],
+            "form": bound.get(kind) or (form_class(review=review) if can_edit else None),
+        }
+        for kind, form_class in PREPARATION_FORMS.items()
+    ]
 
 
 def _context(request: HttpRequest, review: Review, bound: dict | None = None) -> dict:
@@ -58,9 +64,14 @@ def _context(request: HttpRequest, review: Review, bound: dict | None = None) ->
     problems = services.prior_problems_for(review)
     grouped = [(label, [p for p in problems if p.kind == kind]) for kind, label in PriorProblemKind.choices]
     return {
-        "review": review, "cycle": review.cycle, "is_secretary": is_secretary, "can_edit": can_edit,
-        "is_open": preparation_open(review), "prior_groups": [(label, ps) for label, ps in grouped if ps],
-        "prior_count": len(problems), "sections": _sections(review, can_edit, bound),
+        "review": review,
+        "cycle": review.cycle,
+        "is_secretary": is_secretary,
+        "can_edit": can_edit,
+        "is_open": preparation_open(review),
+        "prior_groups": [(label, ps) for label, ps in grouped if ps],
+        "prior_count": len(problems),
+        "sections": _sections(review, can_edit, bound),
         "report_url": f"/reports/review/{review.pk}/",
     }
 
@@ -91,8 +102,15 @@ def add_item(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.add_preparation_item(
-                request.user, review, kind=kind, content=data["content"], date=data.get("date"),
-                place=data.get("place", ""), people=data.get("people", ""), ip=client_ip(request))
+                request.user,
+                review,
+                kind=kind,
+                content=data["content"],
+                date=data.get("date"),
+                place=data.get("place", ""),
+                people=data.get("people", ""),
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -104,8 +122,7 @@ def add_item(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
     context = _context(request, review, bound=None if saved else {kind: form})
     if htmx:
         section = next(s for s in context["sections"] if s["kind"] == kind)
-        return render(request, "cycles/preparation_section.html", {
-            **context, "section": section, "just_saved": saved})
+        return render(request, "cycles/preparation_section.html", {**context, "section": section, "just_saved": saved})
     return render(request, "cycles/preparation.html", context)
 
 

@@ -91,9 +91,13 @@ def _text(value: Any) -> str:
 
 
 def _limits() -> uploads.XlsxLimits:
-    return uploads.XlsxLimits(max_bytes=MAX_UPLOAD_BYTES, max_data_rows=MAX_DATA_ROWS,
-                              max_scanned_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS,
-                              max_unpacked_bytes=MAX_UNPACKED_BYTES)
+    return uploads.XlsxLimits(
+        max_bytes=MAX_UPLOAD_BYTES,
+        max_data_rows=MAX_DATA_ROWS,
+        max_scanned_rows=MAX_SCANNED_ROWS,
+        max_columns=MAX_COLUMNS,
+        max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    )
 
 
 def file_too_large_message() -> str:
@@ -134,17 +138,20 @@ def read_rows(file: IO[bytes]) -> list[tuple[int, dict[str, str]]]:
         raise PriorImportFileError(uploads.unreadable_message()) from None
     finally:
         workbook.close()
-    raise PriorImportFileError(_("No sheet has the header row 「%(headers)s」. Use the import template.") % {
-        "headers": "、".join(HEADERS)})
+    raise PriorImportFileError(
+        _("No sheet has the header row 「%(headers)s」. Use the import template.") % {"headers": "、".join(HEADERS)}
+    )
 
 
 def _too_many_rows() -> PriorImportFileError:
-    return PriorImportFileError(_("The file has more than %(max)d data rows; split it into several files.") % {
-        "max": MAX_DATA_ROWS})
+    return PriorImportFileError(
+        _("The file has more than %(max)d data rows; split it into several files.") % {"max": MAX_DATA_ROWS}
+    )
 
 
-def check_rows(rows: Iterable[tuple[int, Mapping[str, str]]],
-               organizations: Mapping[str, Organization]) -> tuple[list[ParsedRow], list[RowProblem]]:
+def check_rows(
+    rows: Iterable[tuple[int, Mapping[str, str]]], organizations: Mapping[str, Organization]
+) -> tuple[list[ParsedRow], list[RowProblem]]:
     """Each row as a ParsedRow, or the problems found in it. organizations: the ones that may be named,
     by name."""
     parsed: list[ParsedRow] = []
@@ -156,21 +163,38 @@ def check_rows(rows: Iterable[tuple[int, Mapping[str, str]]],
         if not name:
             found.append(RowProblem(number, COL_ORG, _("Enter the organisation's name.")))
         elif org is None:
-            found.append(RowProblem(number, COL_ORG, _("No organisation named 「%(name)s」 can be given problems; "
-                                                        "check the name against the organisation tree.") % {"name": name}))
+            found.append(
+                RowProblem(
+                    number,
+                    COL_ORG,
+                    _(
+                        "No organisation named 「%(name)s」 can be given problems; "
+                        "check the name against the organisation tree."
+                    )
+                    % {"name": name},
+                )
+            )
         label = cells.get(COL_KIND, "")
         kind = KIND_BY_LABEL.get(label)
         if kind is None:
             choices = "、".join(KIND_BY_LABEL)
-            message = (_("「%(value)s」 is not a kind; enter one of: %(choices)s.") % {"value": label, "choices": choices}
-                       if label else _("Enter the kind, one of: %(choices)s.") % {"choices": choices})
+            message = (
+                _("「%(value)s」 is not a kind; enter one of: %(choices)s.") % {"value": label, "choices": choices}
+                if label
+                else _("Enter the kind, one of: %(choices)s.") % {"choices": choices}
+            )
             found.append(RowProblem(number, COL_KIND, message))
         text = cells.get(COL_TEXT, "").strip()
         if not text:
             found.append(RowProblem(number, COL_TEXT, _("Enter the problem.")))
         elif len(text) > MAX_TEXT:
-            found.append(RowProblem(number, COL_TEXT, _("At most %(n)d characters; this has %(len)d.") % {
-                "n": MAX_TEXT, "len": len(text)}))
+            found.append(
+                RowProblem(
+                    number,
+                    COL_TEXT,
+                    _("At most %(n)d characters; this has %(len)d.") % {"n": MAX_TEXT, "len": len(text)},
+                )
+            )
         if found:
             problems.extend(found)
         else:
@@ -178,8 +202,9 @@ def check_rows(rows: Iterable[tuple[int, Mapping[str, str]]],
     return parsed, problems
 
 
-def import_problems(actor, file: IO[bytes], *, year: int, organizations: Mapping[str, Organization],
-                    ip: str | None = None) -> ImportOutcome:
+def import_problems(
+    actor, file: IO[bytes], *, year: int, organizations: Mapping[str, Organization], ip: str | None = None
+) -> ImportOutcome:
     """Import the file's problems for `year` (the year of the review they came out of)."""
     try:
         rows = read_rows(file)
@@ -199,13 +224,26 @@ def import_problems(actor, file: IO[bytes], *, year: int, organizations: Mapping
                 outcome.unchanged += 1
                 continue
             existing.add(key)
-            new.append(PriorProblem(organization=row.organization, year=year, kind=row.kind, text=row.text,
-                                    created_by=actor if getattr(actor, "pk", None) else None))
+            new.append(
+                PriorProblem(
+                    organization=row.organization,
+                    year=year,
+                    kind=row.kind,
+                    text=row.text,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+            )
         # What services.add_prior_problem does row by row (same checks above, same rows and audit
         # records here), in bulk: 2,000 rows one by one take many seconds.
         for problem in PriorProblem.objects.bulk_create(new, batch_size=500):
-            record(actor, Verb.PRIOR_PROBLEM_IMPORTED, problem, after=snapshot(problem, PRIOR_PROBLEM_FIELDS),
-                   organization_id=problem.organization_id, ip=ip)
+            record(
+                actor,
+                Verb.PRIOR_PROBLEM_IMPORTED,
+                problem,
+                after=snapshot(problem, PRIOR_PROBLEM_FIELDS),
+                organization_id=problem.organization_id,
+                ip=ip,
+            )
         outcome.created = len(new)
     return outcome
 
@@ -221,8 +259,14 @@ def build_template(organization_names: Iterable[str]) -> bytes:
     spreadsheets.header_row(ws, 1, list(zip(HEADERS, (28, 12, 80), strict=True)), height=None)
     ws.freeze_panes = "A2"
     spreadsheets.print_setup(ws, header_row=1)
-    choices = DataValidation(type="list", formula1='"' + ",".join(KIND_BY_LABEL) + '"', allow_blank=True,
-                             showErrorMessage=True, errorTitle="类型", error="请选择：" + "、".join(KIND_BY_LABEL))
+    choices = DataValidation(
+        type="list",
+        formula1='"' + ",".join(KIND_BY_LABEL) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="类型",
+        error="请选择：" + "、".join(KIND_BY_LABEL),
+    )
     ws.add_data_validation(choices)
     choices.add(f"B2:B{MAX_DATA_ROWS + 1}")
 

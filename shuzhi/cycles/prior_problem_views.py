@@ -38,8 +38,10 @@ MAX_PROBLEMS_SHOWN = 200
 class WithdrawForm(forms.Form):
     """Why a problem is withdrawn; the length limit is the service's (no maxlength: nothing typed is cut)."""
 
-    reason = forms.CharField(label=gettext_lazy("Reason for withdrawal"), error_messages={
-        "required": gettext_lazy("Say briefly why this problem is withdrawn.")})
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for withdrawal"),
+        error_messages={"required": gettext_lazy("Say briefly why this problem is withdrawn.")},
+    )
 
 
 def _organizations(user):
@@ -47,25 +49,54 @@ def _organizations(user):
     return order_by_tree(access.visible_organizations(user).filter(is_active=True).exclude(kind=OrgKind.COMMITTEE))
 
 
-def _render(request: HttpRequest, cycle: ReviewCycle, *, form=None, import_form=None, outcome=None,
-            withdraw_form=None, withdraw_problem=None, status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    cycle: ReviewCycle,
+    *,
+    form=None,
+    import_form=None,
+    outcome=None,
+    withdraw_form=None,
+    withdraw_problem=None,
+    status: int = 200,
+) -> HttpResponse:
     organizations = list(_organizations(request.user))
-    problems = order_by_tree(PriorProblem.objects.active()
-                             .filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
-                             .select_related("organization"), "organization_id", "kind", "id")
-    withdrawn = (PriorProblem.objects.filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations],
-                                             withdrawn_at__isnull=False)
-                 .select_related("organization", "withdrawn_by__person").order_by("-withdrawn_at", "-id"))
+    problems = order_by_tree(
+        PriorProblem.objects.active()
+        .filter(year=cycle.year - 1, organization__in=[o.pk for o in organizations])
+        .select_related("organization"),
+        "organization_id",
+        "kind",
+        "id",
+    )
+    withdrawn = (
+        PriorProblem.objects.filter(
+            year=cycle.year - 1, organization__in=[o.pk for o in organizations], withdrawn_at__isnull=False
+        )
+        .select_related("organization", "withdrawn_by__person")
+        .order_by("-withdrawn_at", "-id")
+    )
     problems_list = outcome.problems if outcome else []
-    return render(request, "cycles/prior_problems.html", {
-        "cycle": cycle, "problem_year": cycle.year - 1, "problems": problems, "withdrawn": withdrawn,
-        "form": form or PriorProblemForm(organizations=organizations),
-        "import_form": import_form or PriorProblemImportForm(),
-        "import_problems": problems_list[:MAX_PROBLEMS_SHOWN], "import_problem_count": len(problems_list),
-        "max_rows": prior_import.MAX_DATA_ROWS, "max_mb": prior_import.MAX_UPLOAD_BYTES // (1024 * 1024),
-        "withdraw_form": withdraw_form, "withdraw_problem_id": withdraw_problem.pk if withdraw_problem else None,
-        "max_reason": services.MAX_WITHDRAWAL_REASON,
-    }, status=status)
+    return render(
+        request,
+        "cycles/prior_problems.html",
+        {
+            "cycle": cycle,
+            "problem_year": cycle.year - 1,
+            "problems": problems,
+            "withdrawn": withdrawn,
+            "form": form or PriorProblemForm(organizations=organizations),
+            "import_form": import_form or PriorProblemImportForm(),
+            "import_problems": problems_list[:MAX_PROBLEMS_SHOWN],
+            "import_problem_count": len(problems_list),
+            "max_rows": prior_import.MAX_DATA_ROWS,
+            "max_mb": prior_import.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "withdraw_form": withdraw_form,
+            "withdraw_problem_id": withdraw_problem.pk if withdraw_problem else None,
+            "max_reason": services.MAX_WITHDRAWAL_REASON,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -80,9 +111,14 @@ def prior_problems(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if form.is_valid():
         organization = access.access_organization(request.user, form.cleaned_data["organization"])
         try:
-            services.add_prior_problem(request.user, organization=organization, year=cycle.year - 1,
-                                       kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
-                                       ip=client_ip(request))
+            services.add_prior_problem(
+                request.user,
+                organization=organization,
+                year=cycle.year - 1,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -105,17 +141,24 @@ def prior_problems_import(request: HttpRequest, cycle_id: int) -> HttpResponse:
         form.add_error("file", prior_import.file_too_large_message())
         return _render(request, cycle, import_form=form)
     organizations = {o.name: o for o in _organizations(request.user)}
-    outcome = prior_import.import_problems(request.user, upload, year=cycle.year - 1, organizations=organizations,
-                                           ip=client_ip(request))
+    outcome = prior_import.import_problems(
+        request.user, upload, year=cycle.year - 1, organizations=organizations, ip=client_ip(request)
+    )
     if outcome.file_error:
         form.add_error("file", outcome.file_error)
         return _render(request, cycle, import_form=form)
     if outcome.problems:
-        form.add_error("file", _("Nothing was imported: %(n)d problems in the file, listed below. Correct them and "
-                                 "upload the file again.") % {"n": len(outcome.problems)})
+        form.add_error(
+            "file",
+            _("Nothing was imported: %(n)d problems in the file, listed below. Correct them and upload the file again.")
+            % {"n": len(outcome.problems)},
+        )
         return _render(request, cycle, import_form=form, outcome=outcome)
-    messages.success(request, _("Imported: %(created)d new problems, %(unchanged)d already on record.") % {
-        "created": outcome.created, "unchanged": outcome.unchanged})
+    messages.success(
+        request,
+        _("Imported: %(created)d new problems, %(unchanged)d already on record.")
+        % {"created": outcome.created, "unchanged": outcome.unchanged},
+    )
     return redirect("cycles:prior_problems", cycle.pk)
 
 
@@ -129,8 +172,9 @@ def prior_problem_withdraw(request: HttpRequest, cycle_id: int, problem_id: int)
     form = WithdrawForm(request.POST)
     if form.is_valid() or problem.withdrawn_at is not None:
         try:
-            services.withdraw_prior_problem(request.user, problem, reason=form.cleaned_data.get("reason", ""),
-                                            ip=client_ip(request))
+            services.withdraw_prior_problem(
+                request.user, problem, reason=form.cleaned_data.get("reason", ""), ip=client_ip(request)
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -146,7 +190,6 @@ def prior_problems_template(request: HttpRequest, cycle_id: int) -> HttpResponse
     access.check_set_up_cycles(request.user)
     names = _organizations(request.user).values_list("name", flat=True)
     response = HttpResponse(prior_import.build_template(names), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{cycle.year - 1}年度问题导入模板.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{cycle.year - 1}年度问题导入模板.xlsx")
     response["Cache-Control"] = "no-store"
     return response

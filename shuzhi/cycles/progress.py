@@ -61,8 +61,11 @@ class ProgressRow:
 
     @property
     def prep_counts(self) -> list[tuple[str, int]]:
-        return [(_("Research"), self.research_count), (_("Opinions"), self.opinion_count),
-                (_("Problems"), self.problem_count)]
+        return [
+            (_("Research"), self.research_count),
+            (_("Opinions"), self.opinion_count),
+            (_("Problems"), self.problem_count),
+        ]
 
 
 @dataclass
@@ -77,8 +80,13 @@ class Counts:
 
 
 def _prep_count(kind: str) -> Coalesce:
-    items = (PreparationItem.objects.filter(review=OuterRef("pk"), kind=kind, is_withdrawn=False)
-             .order_by().values("review").annotate(n=Count("pk")).values("n"))
+    items = (
+        PreparationItem.objects.filter(review=OuterRef("pk"), kind=kind, is_withdrawn=False)
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(items, output_field=IntegerField()), Value(0))
 
 
@@ -89,11 +97,13 @@ def cycle_reviews(user, cycle: ReviewCycle) -> QuerySet[Review]:
 
 def with_columns(qs: QuerySet[Review]) -> QuerySet[Review]:
     """The board's columns, joined or as subqueries: no query per row."""
-    return (with_stage(qs.select_related("organization", "secretary", "reviewer", "group"))
-            .annotate(report_status=F("report__status"), report_submitted_at=F("report__submitted_at"),
-                      research_count=_prep_count(PreparationKind.RESEARCH),
-                      opinion_count=_prep_count(PreparationKind.OPINION),
-                      problem_count=_prep_count(PreparationKind.PROBLEM)))
+    return with_stage(qs.select_related("organization", "secretary", "reviewer", "group")).annotate(
+        report_status=F("report__status"),
+        report_submitted_at=F("report__submitted_at"),
+        research_count=_prep_count(PreparationKind.RESEARCH),
+        opinion_count=_prep_count(PreparationKind.OPINION),
+        problem_count=_prep_count(PreparationKind.PROBLEM),
+    )
 
 
 def reviewer_choices(user, cycle: ReviewCycle, *, ranks: dict[int, int] | None = None) -> QuerySet[Organization]:
@@ -174,6 +184,10 @@ def build_board(user, cycle: ReviewCycle, filters: dict, *, ranks: dict[int, int
     of their organisation."""
     qs = apply_filters(cycle_reviews(user, cycle), filters)
     counts = count(qs)
-    rows = [to_row(r) for r in order_by_tree(with_columns(apply_status(qs, filters.get("status"))),
-                                             "organization_id", "pk", ranks=ranks)]
+    rows = [
+        to_row(r)
+        for r in order_by_tree(
+            with_columns(apply_status(qs, filters.get("status"))), "organization_id", "pk", ranks=ranks
+        )
+    ]
     return Board(rows=rows, counts=counts, filters=filters)

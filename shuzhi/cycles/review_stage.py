@@ -67,16 +67,25 @@ class Rule:
 
 RULES: list[Rule] = [
     Rule(Stage.ARCHIVED, lambda: Q(group__stage=Stage.ARCHIVED), lambda f: f.group_stage == Stage.ARCHIVED),
-    Rule(Stage.EVALUATION,
-         lambda: Q(**{_VOTE_CLOSED: True}) | (written_q() & Q(report__status=ACCEPTED)),
-         lambda f: f.vote_closed or (is_written(f) and f.report_status == ACCEPTED)),
-    Rule(Stage.MEETING,
-         lambda: Q(report__status=ACCEPTED) | Q(agenda_item__isnull=False),
-         lambda f: f.report_status == ACCEPTED or f.agenda_mode is not None),
-    Rule(Stage.REPORT,
-         lambda: (Q(preparation_done_at__isnull=False) | Q(report__revision__gt=0)
-                  | Q(report__status__in=[SUBMITTED, RETURNED, ACCEPTED])),
-         lambda f: f.preparation_done or f.report_revision > 0 or f.report_status in (SUBMITTED, RETURNED, ACCEPTED)),
+    Rule(
+        Stage.EVALUATION,
+        lambda: Q(**{_VOTE_CLOSED: True}) | (written_q() & Q(report__status=ACCEPTED)),
+        lambda f: f.vote_closed or (is_written(f) and f.report_status == ACCEPTED),
+    ),
+    Rule(
+        Stage.MEETING,
+        lambda: Q(report__status=ACCEPTED) | Q(agenda_item__isnull=False),
+        lambda f: f.report_status == ACCEPTED or f.agenda_mode is not None,
+    ),
+    Rule(
+        Stage.REPORT,
+        lambda: (
+            Q(preparation_done_at__isnull=False)
+            | Q(report__revision__gt=0)
+            | Q(report__status__in=[SUBMITTED, RETURNED, ACCEPTED])
+        ),
+        lambda f: f.preparation_done or f.report_revision > 0 or f.report_status in (SUBMITTED, RETURNED, ACCEPTED),
+    ),
 ]
 
 
@@ -91,14 +100,20 @@ def stage_from_facts(facts: ReviewFacts) -> str:
 def vote_closed_expression() -> Exists:
     from shuzhi.voting.models import Survey, SurveyStatus
 
-    return Exists(Survey.objects.filter(meeting_id=OuterRef("agenda_item__meeting_id"), is_rehearsal=False,
-                                        status=SurveyStatus.CLOSED))
+    return Exists(
+        Survey.objects.filter(
+            meeting_id=OuterRef("agenda_item__meeting_id"), is_rehearsal=False, status=SurveyStatus.CLOSED
+        )
+    )
 
 
 def stage_expression() -> Case:
     """The Case/When of RULES; needs the `stage_vote_closed` alias (with_stage adds it)."""
-    return Case(*[When(rule.condition(), then=Value(str(rule.stage))) for rule in RULES],
-                default=Value(str(Stage.PREPARATION)), output_field=CharField())
+    return Case(
+        *[When(rule.condition(), then=Value(str(rule.stage))) for rule in RULES],
+        default=Value(str(Stage.PREPARATION)),
+        output_field=CharField(),
+    )
 
 
 def with_stage(qs: QuerySet) -> QuerySet:
@@ -118,10 +133,26 @@ def facts_of(review) -> ReviewFacts:
     """The facts of one Review, read from the database (for tests and diagnostics)."""
     from shuzhi.cycles.models import Review
 
-    row = (Review.objects.filter(pk=review.pk).annotate(**{_VOTE_CLOSED: vote_closed_expression()})
-           .values("group__stage", "preparation_done_at", "report__status", "report__revision", "report_mode",
-                   "agenda_item__mode", _VOTE_CLOSED).get())
-    return ReviewFacts(group_stage=row["group__stage"], preparation_done=row["preparation_done_at"] is not None,
-                       report_status=row["report__status"], report_revision=row["report__revision"] or 0,
-                       report_mode=row["report_mode"], agenda_mode=row["agenda_item__mode"],
-                       vote_closed=bool(row[_VOTE_CLOSED]))
+    row = (
+        Review.objects.filter(pk=review.pk)
+        .annotate(**{_VOTE_CLOSED: vote_closed_expression()})
+        .values(
+            "group__stage",
+            "preparation_done_at",
+            "report__status",
+            "report__revision",
+            "report_mode",
+            "agenda_item__mode",
+            _VOTE_CLOSED,
+        )
+        .get()
+    )
+    return ReviewFacts(
+        group_stage=row["group__stage"],
+        preparation_done=row["preparation_done_at"] is not None,
+        report_status=row["report__status"],
+        report_revision=row["report__revision"] or 0,
+        report_mode=row["report_mode"],
+        agenda_mode=row["agenda_item__mode"],
+        vote_closed=bool(row[_VOTE_CLOSED]),
+    )

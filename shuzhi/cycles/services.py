@@ -32,8 +32,17 @@ from shuzhi.cycles.models import (
 )
 from shuzhi.orgs.models import Organization, OrgKind, Person, Position, PositionRole
 
-CYCLE_FIELDS = ["year", "title", "key_items", "report_mode", "stage", "preparation_due", "report_due",
-                "meeting_from", "meeting_to"]
+CYCLE_FIELDS = [
+    "year",
+    "title",
+    "key_items",
+    "report_mode",
+    "stage",
+    "preparation_due",
+    "report_due",
+    "meeting_from",
+    "meeting_to",
+]
 MAX_KEY_ITEMS = 30
 MAX_KEY_ITEM_CHARS = 200
 
@@ -46,9 +55,11 @@ def reviewer_for(org: Organization) -> Organization | None:
 
 
 def current_secretaries(on: datetime.date | None = None, organization_id: int | None = None) -> dict[int, Person]:
-    positions = (Position.objects.current(on).filter(role=PositionRole.SECRETARY, organization__is_active=True,
-                                                     person__is_active=True)
-                 .select_related("person"))
+    positions = (
+        Position.objects.current(on)
+        .filter(role=PositionRole.SECRETARY, organization__is_active=True, person__is_active=True)
+        .select_related("person")
+    )
     if organization_id is not None:
         positions = positions.filter(organization_id=organization_id)
     return {p.organization_id: p.person for p in positions}
@@ -61,8 +72,9 @@ def clean_key_items(items: list[str]) -> list[str]:
         raise ValidationError({"key_items": _("At most %(n)d key content items.") % {"n": MAX_KEY_ITEMS}})
     for item in cleaned:
         if len(item) > MAX_KEY_ITEM_CHARS:
-            raise ValidationError({"key_items": _("Each key content item can be at most %(n)d characters.") % {
-                "n": MAX_KEY_ITEM_CHARS}})
+            raise ValidationError(
+                {"key_items": _("Each key content item can be at most %(n)d characters.") % {"n": MAX_KEY_ITEM_CHARS}}
+            )
     return list(dict.fromkeys(cleaned))
 
 
@@ -75,9 +87,17 @@ class OpenResult:
 
 @transaction.atomic
 def open_cycle(
-    actor, *, year: int, title: str, key_items: list[str], report_mode: str = ReportMode.BOTH,
-    preparation_due: datetime.date | None = None, report_due: datetime.date | None = None,
-    meeting_from: datetime.date | None = None, meeting_to: datetime.date | None = None, ip: str | None = None,
+    actor,
+    *,
+    year: int,
+    title: str,
+    key_items: list[str],
+    report_mode: str = ReportMode.BOTH,
+    preparation_due: datetime.date | None = None,
+    report_due: datetime.date | None = None,
+    meeting_from: datetime.date | None = None,
+    meeting_to: datetime.date | None = None,
+    ip: str | None = None,
 ) -> OpenResult:
     """Open a year's cycle and create one Review per current secretary of every active 党总支, 党支部
     and 直属党支部, each in the review group (ReviewGroup) of its reviewer: the committee's and one per
@@ -99,19 +119,27 @@ def open_cycle(
         raise ValidationError(errors)
     key_items = clean_key_items(key_items)
     if ReviewCycle.objects.filter(year=year).exists():
-        raise ValidationError({"year": _("The %(year)d cycle has already been opened; a year is opened once.") % {
-            "year": year}})
+        raise ValidationError(
+            {"year": _("The %(year)d cycle has already been opened; a year is opened once.") % {"year": year}}
+        )
     try:
         with transaction.atomic():
             cycle = ReviewCycle.objects.create(
-                year=year, title=title, key_items=key_items, report_mode=report_mode,
-                preparation_due=preparation_due, report_due=report_due, meeting_from=meeting_from,
-                meeting_to=meeting_to, opened_by=actor if getattr(actor, "pk", None) else None,
+                year=year,
+                title=title,
+                key_items=key_items,
+                report_mode=report_mode,
+                preparation_due=preparation_due,
+                report_due=report_due,
+                meeting_from=meeting_from,
+                meeting_to=meeting_to,
+                opened_by=actor if getattr(actor, "pk", None) else None,
             )
     except IntegrityError:
         # Another request opened the same year a moment ago.
-        raise ValidationError({"year": _("The %(year)d cycle has already been opened; a year is opened once.") % {
-            "year": year}}) from None
+        raise ValidationError(
+            {"year": _("The %(year)d cycle has already been opened; a year is opened once.") % {"year": year}}
+        ) from None
     secretaries = current_secretaries()
     reviewed = Organization.objects.filter(
         is_active=True, kind__in=[OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.DIRECT_BRANCH]
@@ -125,19 +153,42 @@ def open_cycle(
             continue
         reviewer = reviewer_for(org)
         if reviewer.pk not in review_groups:
-            review_groups[reviewer.pk] = ReviewGroup.objects.create(cycle=cycle, reviewer=reviewer,
-                                                                    stage=cycle.stage)
-        reviews.append(Review(cycle=cycle, organization=org, secretary=person, reviewer=reviewer,
-                              group=review_groups[reviewer.pk], report_mode=report_mode))
+            review_groups[reviewer.pk] = ReviewGroup.objects.create(cycle=cycle, reviewer=reviewer, stage=cycle.stage)
+        reviews.append(
+            Review(
+                cycle=cycle,
+                organization=org,
+                secretary=person,
+                reviewer=reviewer,
+                group=review_groups[reviewer.pk],
+                report_mode=report_mode,
+            )
+        )
     Review.objects.bulk_create(reviews)
-    record(actor, Verb.CYCLE_OPENED, cycle, after=snapshot(cycle, CYCLE_FIELDS), ip=ip,
-           note=_("%(n)d reviews created") % {"n": len(reviews)})
+    record(
+        actor,
+        Verb.CYCLE_OPENED,
+        cycle,
+        after=snapshot(cycle, CYCLE_FIELDS),
+        ip=ip,
+        note=_("%(n)d reviews created") % {"n": len(reviews)},
+    )
     return OpenResult(cycle=cycle, reviews_created=len(reviews), without_secretary=without)
 
 
 @transaction.atomic
-def update_cycle(actor, cycle: ReviewCycle, *, title: str, key_items: list[str], preparation_due=None,
-                 report_due=None, meeting_from=None, meeting_to=None, ip: str | None = None) -> ReviewCycle:
+def update_cycle(
+    actor,
+    cycle: ReviewCycle,
+    *,
+    title: str,
+    key_items: list[str],
+    preparation_due=None,
+    report_due=None,
+    meeting_from=None,
+    meeting_to=None,
+    ip: str | None = None,
+) -> ReviewCycle:
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.stage == stages.Stage.ARCHIVED:
         raise ValidationError(_("An archived cycle cannot be changed."))
@@ -156,8 +207,9 @@ def update_cycle(actor, cycle: ReviewCycle, *, title: str, key_items: list[str],
     return cycle
 
 
-def advance_cycle(actor, cycle: ReviewCycle, target: str, *, override_reason: str = "",
-                  ip: str | None = None) -> ReviewCycle:
+def advance_cycle(
+    actor, cycle: ReviewCycle, target: str, *, override_reason: str = "", ip: str | None = None
+) -> ReviewCycle:
     """Move the cycle (every group still at its stage) one stage forward, behind the groups' gates:
     groups.advance_cycle (the caller has checked access.access_cycle(set_up=True))."""
     return groups.advance_cycle(actor, cycle, target, override_reason=override_reason, ip=ip)
@@ -174,15 +226,26 @@ def sync_secretary(organization_id: int, actor) -> list[Review]:
         return []
     _add_missing_reviews(organization_id, secretary, actor)
     moved = []
-    open_reviews = (Review.objects.select_for_update().filter(organization_id=organization_id)
-                    .exclude(group__stage=stages.Stage.ARCHIVED).exclude(secretary=secretary))
+    open_reviews = (
+        Review.objects.select_for_update()
+        .filter(organization_id=organization_id)
+        .exclude(group__stage=stages.Stage.ARCHIVED)
+        .exclude(secretary=secretary)
+    )
     for review in open_reviews:
         SecretaryChange.objects.create(review=review, old_secretary=review.secretary, new_secretary=secretary)
         before = snapshot(review, ["secretary"])
         review.secretary = secretary
         review.save(update_fields=["secretary", "updated_at"])
-        record(actor or "system", Verb.REVIEW_SECRETARY_CHANGED, review, before=before, after=snapshot(review, ["secretary"]),
-               organization_id=organization_id, note=_("secretary changed"))
+        record(
+            actor or "system",
+            Verb.REVIEW_SECRETARY_CHANGED,
+            review,
+            before=before,
+            after=snapshot(review, ["secretary"]),
+            organization_id=organization_id,
+            note=_("secretary changed"),
+        )
         moved.append(review)
     return moved
 
@@ -196,20 +259,34 @@ def _add_missing_reviews(organization_id: int, secretary: Person, actor) -> None
     if reviewer is None or not org.is_active:
         return
     open_cycles = ReviewCycle.objects.filter(stage__in=[stages.Stage.PREPARATION, stages.Stage.REPORT]).exclude(
-        reviews__organization_id=organization_id)
+        reviews__organization_id=organization_id
+    )
     for cycle in open_cycles:
         group = groups.ensure_group(cycle, reviewer)
-        review = Review.objects.create(cycle=cycle, organization=org, secretary=secretary, reviewer=reviewer,
-                                       group=group, report_mode=cycle.report_mode)
-        record(actor or "system", Verb.REVIEW_ADDED, review, organization_id=organization_id,
-               note=_("review added for a newly appointed secretary"))
+        review = Review.objects.create(
+            cycle=cycle,
+            organization=org,
+            secretary=secretary,
+            reviewer=reviewer,
+            group=group,
+            report_mode=cycle.report_mode,
+        )
+        record(
+            actor or "system",
+            Verb.REVIEW_ADDED,
+            review,
+            organization_id=organization_id,
+            note=_("review added for a newly appointed secretary"),
+        )
 
 
 # --- Prior problems -------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def add_prior_problem(actor, *, organization: Organization, year: int, kind: str, text: str,
-                      ip: str | None = None) -> PriorProblem:
+def add_prior_problem(
+    actor, *, organization: Organization, year: int, kind: str, text: str, ip: str | None = None
+) -> PriorProblem:
     text = (text or "").strip()
     if kind not in PriorProblemKind.values:
         raise ValidationError({"kind": _("Choose a kind.")})
@@ -220,10 +297,21 @@ def add_prior_problem(actor, *, organization: Organization, year: int, kind: str
     existing = PriorProblem.objects.active().filter(organization=organization, year=year, kind=kind, text=text).first()
     if existing:
         return existing
-    problem = PriorProblem.objects.create(organization=organization, year=year, kind=kind, text=text,
-                                          created_by=actor if getattr(actor, "pk", None) else None)
-    record(actor, Verb.PRIOR_PROBLEM_ADDED, problem, after=snapshot(problem, ["year", "kind", "text"]),
-           organization_id=organization.pk, ip=ip)
+    problem = PriorProblem.objects.create(
+        organization=organization,
+        year=year,
+        kind=kind,
+        text=text,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record(
+        actor,
+        Verb.PRIOR_PROBLEM_ADDED,
+        problem,
+        after=snapshot(problem, ["year", "kind", "text"]),
+        organization_id=organization.pk,
+        ip=ip,
+    )
     return problem
 
 
@@ -253,17 +341,27 @@ def withdraw_prior_problem(actor, problem: PriorProblem, *, reason: str, ip: str
     problem.withdrawn_by = actor if getattr(actor, "pk", None) else None
     problem.withdrawal_reason = reason
     problem.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    record(actor, Verb.PRIOR_PROBLEM_WITHDRAWN, problem, before=before, after=snapshot(problem, PRIOR_WITHDRAWAL_FIELDS),
-           organization_id=problem.organization_id, ip=ip, note=_("last year's problem withdrawn"))
+    record(
+        actor,
+        Verb.PRIOR_PROBLEM_WITHDRAWN,
+        problem,
+        before=before,
+        after=snapshot(problem, PRIOR_WITHDRAWAL_FIELDS),
+        organization_id=problem.organization_id,
+        ip=ip,
+        note=_("last year's problem withdrawn"),
+    )
     return problem
 
 
 def prior_problems_for(review: Review) -> list[PriorProblem]:
     """What the secretary must answer: the organisation's problems from the previous year's review
     (withdrawn ones left out)."""
-    return list(PriorProblem.objects.active()
-                .filter(organization_id=review.organization_id, year=review.cycle.year - 1)
-                .order_by("kind", "id"))
+    return list(
+        PriorProblem.objects.active()
+        .filter(organization_id=review.organization_id, year=review.cycle.year - 1)
+        .order_by("kind", "id")
+    )
 
 
 # --- Preparation ----------------------------------------------------------------------------------
@@ -282,8 +380,17 @@ def _check_preparation_open(review: Review) -> None:
 
 
 @transaction.atomic
-def add_preparation_item(actor, review: Review, *, kind: str, content: str, date: datetime.date | None = None,
-                         place: str = "", people: str = "", ip: str | None = None) -> PreparationItem:
+def add_preparation_item(
+    actor,
+    review: Review,
+    *,
+    kind: str,
+    content: str,
+    date: datetime.date | None = None,
+    place: str = "",
+    people: str = "",
+    ip: str | None = None,
+) -> PreparationItem:
     """Record a preparation item. The caller has checked that the actor is the Review's secretary
     (access.access_review, access.check_review_secretary); refused here once preparation closed."""
     review = Review.objects.select_for_update().select_related("cycle", "group").get(pk=review.pk)
@@ -302,14 +409,34 @@ def add_preparation_item(actor, review: Review, *, kind: str, content: str, date
         errors["people"] = _("At most %(n)d characters.") % {"n": 200}
     if errors:
         raise ValidationError(errors)
-    same = PreparationItem.objects.filter(review=review, kind=kind, date=date, place=place.strip(),
-                                          people=people.strip(), content=content, is_withdrawn=False).first()
+    same = PreparationItem.objects.filter(
+        review=review,
+        kind=kind,
+        date=date,
+        place=place.strip(),
+        people=people.strip(),
+        content=content,
+        is_withdrawn=False,
+    ).first()
     if same:
         return same
-    item = PreparationItem.objects.create(review=review, kind=kind, date=date, place=place.strip(),
-                                          people=people.strip(), content=content, author=review.secretary)
-    record(actor, Verb.PREPARATION_ITEM_ADDED, item, after=snapshot(item, PREPARATION_FIELDS),
-           organization_id=review.organization_id, ip=ip)
+    item = PreparationItem.objects.create(
+        review=review,
+        kind=kind,
+        date=date,
+        place=place.strip(),
+        people=people.strip(),
+        content=content,
+        author=review.secretary,
+    )
+    record(
+        actor,
+        Verb.PREPARATION_ITEM_ADDED,
+        item,
+        after=snapshot(item, PREPARATION_FIELDS),
+        organization_id=review.organization_id,
+        ip=ip,
+    )
     return item
 
 
@@ -324,8 +451,15 @@ def withdraw_preparation_item(actor, item: PreparationItem, *, ip: str | None = 
     before = snapshot(item, PREPARATION_FIELDS)
     item.is_withdrawn = True
     item.save(update_fields=["is_withdrawn", "updated_at"])
-    record(actor, Verb.PREPARATION_ITEM_WITHDRAWN, item, before=before, after=snapshot(item, PREPARATION_FIELDS),
-           organization_id=item.review.organization_id, ip=ip)
+    record(
+        actor,
+        Verb.PREPARATION_ITEM_WITHDRAWN,
+        item,
+        before=before,
+        after=snapshot(item, PREPARATION_FIELDS),
+        organization_id=item.review.organization_id,
+        ip=ip,
+    )
     return item
 
 
@@ -336,6 +470,12 @@ def mark_preparation_done(actor, review: Review, *, ip: str | None = None) -> Re
         return review
     review.preparation_done_at = timezone.now()
     review.save(update_fields=["preparation_done_at", "updated_at"])
-    record(actor, Verb.PREPARATION_DONE, review, organization_id=review.organization_id, ip=ip,
-           note=_("preparation marked done"))
+    record(
+        actor,
+        Verb.PREPARATION_DONE,
+        review,
+        organization_id=review.organization_id,
+        ip=ip,
+        note=_("preparation marked done"),
+    )
     return review

@@ -63,9 +63,14 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
     counts = visible.filter(cycle=OuterRef("pk")).order_by().values("cycle").annotate(n=Count("pk")).values("n")
     cycles = cycles.order_by("-year").annotate(review_count=Subquery(counts, output_field=IntegerField()))
     mine = dict(_my_reviews(user).values_list("cycle_id", "pk"))
-    return render(request, "cycles/list.html", {
-        "cycles": [(c, mine.get(c.pk)) for c in cycles], "can_manage": access.can_set_up_cycles(user),
-    })
+    return render(
+        request,
+        "cycles/list.html",
+        {
+            "cycles": [(c, mine.get(c.pk)) for c in cycles],
+            "can_manage": access.can_set_up_cycles(user),
+        },
+    )
 
 
 @login_required
@@ -74,25 +79,38 @@ def open_cycle(request: HttpRequest) -> HttpResponse:
     """The org dept opens a year: one Review per current secretary (services.open_cycle)."""
     access.check_set_up_cycles(request.user)
     year = default_year()
-    form = CycleOpenForm(request.POST or None, initial={
-        "year": year, "title": default_title(year), "report_mode": ReportMode.BOTH})
+    form = CycleOpenForm(
+        request.POST or None, initial={"year": year, "title": default_title(year), "report_mode": ReportMode.BOTH}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             result = services.open_cycle(
-                request.user, year=data["year"], title=data["title"], key_items=data["key_items"],
-                report_mode=data["report_mode"], preparation_due=data["preparation_due"],
-                report_due=data["report_due"], meeting_from=data["meeting_from"], meeting_to=data["meeting_to"],
-                ip=client_ip(request))
+                request.user,
+                year=data["year"],
+                title=data["title"],
+                key_items=data["key_items"],
+                report_mode=data["report_mode"],
+                preparation_due=data["preparation_due"],
+                report_due=data["report_due"],
+                meeting_from=data["meeting_from"],
+                meeting_to=data["meeting_to"],
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The %(year)d cycle is open: %(n)d reviews were created, one per secretary.") % {
-                "year": result.cycle.year, "n": result.reviews_created})
+            messages.success(
+                request,
+                _("The %(year)d cycle is open: %(n)d reviews were created, one per secretary.")
+                % {"year": result.cycle.year, "n": result.reviews_created},
+            )
             if result.without_secretary:
-                messages.warning(request, _(
-                    "These organisations have no current secretary, so no review was created for them: %(names)s.") % {
-                    "names": "、".join(result.without_secretary)})
+                messages.warning(
+                    request,
+                    _("These organisations have no current secretary, so no review was created for them: %(names)s.")
+                    % {"names": "、".join(result.without_secretary)},
+                )
             return redirect("cycles:detail", result.cycle.pk)
     return render(request, "cycles/open.html", {"form": form, "title_suffix": TITLE_PATTERN.format(year="")})
 
@@ -107,23 +125,37 @@ def _group_rows(user, cycle: ReviewCycle, ranks: dict[int, int]) -> list[dict]:
     for group in visible:
         nxt = stages.next_stage(group.stage)
         unmet = gates.unmet(nxt, facts[group.pk]) if nxt else []
-        rows.append({"group": group, "reviews": facts[group.pk].reviews,
-                     "next_label": stages.Stage(nxt).label if nxt else "", "unmet": unmet,
-                     "can_move": access.can_move_group(user, group)})
+        rows.append(
+            {
+                "group": group,
+                "reviews": facts[group.pk].reviews,
+                "next_label": stages.Stage(nxt).label if nxt else "",
+                "unmet": unmet,
+                "can_move": access.can_move_group(user, group),
+            }
+        )
     return rows
 
 
 def _stepper(cycle: ReviewCycle) -> list[dict]:
     current = stages.index(cycle.stage)
-    return [{"value": value, "label": stages.Stage(value).label,
-             "state": "done" if i < current else "current" if i == current else "todo"}
-            for i, value in enumerate(stages.ORDER)]
+    return [
+        {
+            "value": value,
+            "label": stages.Stage(value).label,
+            "state": "done" if i < current else "current" if i == current else "todo",
+        }
+        for i, value in enumerate(stages.ORDER)
+    ]
 
 
 def _board_context(request: HttpRequest, cycle: ReviewCycle) -> dict:
     ranks = tree_ranks()  # one query for the reviewer select and the rows
-    form = ProgressFilterForm(request.GET or None, reviewers=progress.reviewer_choices(request.user, cycle, ranks=ranks),
-                              statuses=progress.STATUS_CHOICES)
+    form = ProgressFilterForm(
+        request.GET or None,
+        reviewers=progress.reviewer_choices(request.user, cycle, ranks=ranks),
+        statuses=progress.STATUS_CHOICES,
+    )
     filters = form.values()
     board = progress.build_board(request.user, cycle, filters, ranks=ranks)
     kept = {k: v for k, v in request.GET.items() if k in form.fields and v}
@@ -131,11 +163,17 @@ def _board_context(request: HttpRequest, cycle: ReviewCycle) -> dict:
     status_links = {"all": f"?{without_status}"}
     for status in progress.STATUS_LABELS:
         status_links[status] = "?" + "&".join(p for p in (without_status, urlencode({"status": status})) if p)
-    return {"board": board, "filter_form": form, "query": urlencode(kept), "status_links": status_links,
-            "ranks": ranks,
-            "current_status": filters.get("status", ""), "filtered": bool(filters),
-            # Filters and counts help whoever sees several reviews; a secretary with one needs neither.
-            "show_filters": bool(filters) or progress.cycle_reviews(request.user, cycle).count() > 1}
+    return {
+        "board": board,
+        "filter_form": form,
+        "query": urlencode(kept),
+        "status_links": status_links,
+        "ranks": ranks,
+        "current_status": filters.get("status", ""),
+        "filtered": bool(filters),
+        # Filters and counts help whoever sees several reviews; a secretary with one needs neither.
+        "show_filters": bool(filters) or progress.cycle_reviews(request.user, cycle).count() > 1,
+    }
 
 
 @login_required
@@ -146,14 +184,20 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "progress":
         return render(request, "cycles/progress_board.html", context)
     next_stage = stages.next_stage(cycle.stage)
-    context.update({
-        "steps": _stepper(cycle), "can_manage": access.can_set_up_cycles(request.user),
-        "next_stage": next_stage, "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
-        "group_rows": _group_rows(request.user, cycle, context["ranks"]),
-        "advance_form": AdvanceForm(initial={"target": next_stage or ""}),
-        "my_reviews": in_tree_order(_my_reviews(request.user).filter(cycle=cycle).select_related("organization"),
-                                    lambda review: review.organization_id),
-    })
+    context.update(
+        {
+            "steps": _stepper(cycle),
+            "can_manage": access.can_set_up_cycles(request.user),
+            "next_stage": next_stage,
+            "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
+            "group_rows": _group_rows(request.user, cycle, context["ranks"]),
+            "advance_form": AdvanceForm(initial={"target": next_stage or ""}),
+            "my_reviews": in_tree_order(
+                _my_reviews(request.user).filter(cycle=cycle).select_related("organization"),
+                lambda review: review.organization_id,
+            ),
+        }
+    )
     return render(request, "cycles/detail.html", context)
 
 
@@ -162,16 +206,31 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def cycle_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = access_cycle(request.user, cycle_id)
     access.check_set_up_cycles(request.user)
-    form = CycleDatesForm(request.POST or None, initial={
-        "title": cycle.title, "key_items": "\n".join(cycle.key_items), "preparation_due": cycle.preparation_due,
-        "report_due": cycle.report_due, "meeting_from": cycle.meeting_from, "meeting_to": cycle.meeting_to})
+    form = CycleDatesForm(
+        request.POST or None,
+        initial={
+            "title": cycle.title,
+            "key_items": "\n".join(cycle.key_items),
+            "preparation_due": cycle.preparation_due,
+            "report_due": cycle.report_due,
+            "meeting_from": cycle.meeting_from,
+            "meeting_to": cycle.meeting_to,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.update_cycle(request.user, cycle, title=data["title"], key_items=data["key_items"],
-                                  preparation_due=data["preparation_due"], report_due=data["report_due"],
-                                  meeting_from=data["meeting_from"], meeting_to=data["meeting_to"],
-                                  ip=client_ip(request))
+            services.update_cycle(
+                request.user,
+                cycle,
+                title=data["title"],
+                key_items=data["key_items"],
+                preparation_due=data["preparation_due"],
+                report_due=data["report_due"],
+                meeting_from=data["meeting_from"],
+                meeting_to=data["meeting_to"],
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -195,8 +254,9 @@ def cycle_advance(request: HttpRequest, cycle_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The cycle is now in the “%(stage)s” stage.") % {
-            "stage": stages.Stage(cycle.stage).label})
+        messages.success(
+            request, _("The cycle is now in the “%(stage)s” stage.") % {"stage": stages.Stage(cycle.stage).label}
+        )
     return redirect("cycles:detail", cycle.pk)
 
 
@@ -216,8 +276,11 @@ def progress_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """A secretary's way in: their Review of the newest cycle they are reviewed in."""
-    reviews = list(_my_reviews(request.user).select_related("cycle", "organization")
-                   .order_by("-cycle__year", tree_rank("organization_id")))
+    reviews = list(
+        _my_reviews(request.user)
+        .select_related("cycle", "organization")
+        .order_by("-cycle__year", tree_rank("organization_id"))
+    )
     newest = [r for r in reviews if r.cycle_id == reviews[0].cycle_id] if reviews else []
     if len(newest) == 1:
         return redirect(reverse("cycles:preparation", args=[newest[0].pk]))

@@ -28,26 +28,34 @@ def default_mode(review: Review) -> str:
 class MeetingForm(forms.Form):
     """The meeting's own details: the same for scheduling and for editing."""
 
-    title = forms.CharField(
-        label=_("Title"), max_length=MAX_TITLE, error_messages={"required": _("Enter a title.")})
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE, error_messages={"required": _("Enter a title.")})
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
-        error_messages={"required": _("Enter the date and time."),
-                        "invalid": _("Enter a date and time such as 2026-12-20 09:00.")})
-    place = forms.CharField(
-        label=_("Place"), max_length=MAX_PLACE, error_messages={"required": _("Enter the place.")})
+        error_messages={
+            "required": _("Enter the date and time."),
+            "invalid": _("Enter a date and time such as 2026-12-20 09:00."),
+        },
+    )
+    place = forms.CharField(label=_("Place"), max_length=MAX_PLACE, error_messages={"required": _("Enter the place.")})
     expected_attendees = forms.IntegerField(
-        label=_("Expected attendees"), required=False,
+        label=_("Expected attendees"),
+        required=False,
         help_text=_("Everyone attending takes the satisfaction survey; used to plan the ballot codes."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": MAX_ATTENDEES}),
-        error_messages={"invalid": _("Enter a whole number.")})
+        error_messages={"invalid": _("Enter a whole number.")},
+    )
     comment_mode = forms.ChoiceField(
-        label=_("Comment mode"), choices=CommentMode.choices, widget=forms.RadioSelect,
-        help_text=_("Normally the reviewing secretary comments after each presenter; a collective comment "
-                    "at the end is also possible."),
-        error_messages={"required": _("Choose a comment mode."), "invalid_choice": _("Choose a comment mode.")})
+        label=_("Comment mode"),
+        choices=CommentMode.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Normally the reviewing secretary comments after each presenter; a collective comment "
+            "at the end is also possible."
+        ),
+        error_messages={"required": _("Choose a comment mode."), "invalid_choice": _("Choose a comment mode.")},
+    )
 
     def clean_expected_attendees(self) -> int:
         value = self.cleaned_data.get("expected_attendees") or 0
@@ -57,8 +65,13 @@ class MeetingForm(forms.Form):
 
     def meeting_fields(self) -> dict:
         data = self.cleaned_data
-        return {"title": data["title"], "starts_at": data["starts_at"], "place": data["place"],
-                "expected_attendees": data["expected_attendees"], "comment_mode": data["comment_mode"]}
+        return {
+            "title": data["title"],
+            "starts_at": data["starts_at"],
+            "place": data["place"],
+            "expected_attendees": data["expected_attendees"],
+            "comment_mode": data["comment_mode"],
+        }
 
 
 class PresenterPickerMixin:
@@ -70,11 +83,16 @@ class PresenterPickerMixin:
         current = current or {}
         for review in self.candidates:
             self.fields[f"on_{review.pk}"] = forms.BooleanField(
-                required=False, initial=review.pk in current, label=review.organization.name)
+                required=False, initial=review.pk in current, label=review.organization.name
+            )
             self.fields[f"mode_{review.pk}"] = forms.ChoiceField(
-                choices=PresentMode.choices, initial=current.get(review.pk, default_mode(review)), required=False,
-                widget=forms.RadioSelect, label=_("Report mode"),
-                error_messages={"invalid_choice": _("Choose on-site or written for every presenter.")})
+                choices=PresentMode.choices,
+                initial=current.get(review.pk, default_mode(review)),
+                required=False,
+                widget=forms.RadioSelect,
+                label=_("Report mode"),
+                error_messages={"invalid_choice": _("Choose on-site or written for every presenter.")},
+            )
 
     def clean(self):
         data = super().clean()
@@ -133,18 +151,33 @@ class CommentForm(forms.Form):
 
     review = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     author_role = forms.TypedChoiceField(
-        label=_("Your role"), coerce=int, choices=(), required=False,
-        help_text=_("Your current positions as recorded in the organisation tree. If one is missing or out of "
-                    "date, ask the organisation department to correct it."),
-        error_messages={"invalid_choice": _("Choose one of your current positions."),
-                        "required": _("Choose one of your current positions.")})
+        label=_("Your role"),
+        coerce=int,
+        choices=(),
+        required=False,
+        help_text=_(
+            "Your current positions as recorded in the organisation tree. If one is missing or out of "
+            "date, ask the organisation department to correct it."
+        ),
+        error_messages={
+            "invalid_choice": _("Choose one of your current positions."),
+            "required": _("Choose one of your current positions."),
+        },
+    )
     problems = forms.CharField(
-        label=_("Problems pointed out"), max_length=MAX_COMMENT, strip=True,
+        label=_("Problems pointed out"),
+        max_length=MAX_COMMENT,
+        strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("State the problems pointed out.")})
+        error_messages={"required": _("State the problems pointed out.")},
+    )
     direction = forms.CharField(
-        label=_("Way forward"), max_length=MAX_COMMENT, required=False, strip=True,
-        widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("Way forward"),
+        max_length=MAX_COMMENT,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, prefix_id: str = "", roles: Iterable[tuple[int, str]] = (), **kwargs):
         # Several comment forms share one page: distinct ids, the same field names.

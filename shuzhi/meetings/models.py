@@ -36,8 +36,9 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("time"))
     place = models.CharField(_("place"), max_length=200)
     expected_attendees = models.PositiveIntegerField(_("expected attendees"), default=0)
-    comment_mode = models.CharField(_("comment mode"), max_length=20, choices=CommentMode.choices,
-                                    default=CommentMode.ONE_BY_ONE)
+    comment_mode = models.CharField(
+        _("comment mode"), max_length=20, choices=CommentMode.choices, default=CommentMode.ONE_BY_ONE
+    )
     current_item = models.PositiveIntegerField(default=0)  # the presenter screen's position in the agenda
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

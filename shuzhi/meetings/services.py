@@ -49,15 +49,28 @@ def _clean(title: str, place: str, expected_attendees: int, comment_mode: str, s
         errors["comment_mode"] = _("Choose a comment mode.")
     if errors:
         raise ValidationError(errors)
-    return {"title": title, "place": place, "expected_attendees": int(expected_attendees or 0),
-            "comment_mode": comment_mode, "starts_at": starts_at}
+    return {
+        "title": title,
+        "place": place,
+        "expected_attendees": int(expected_attendees or 0),
+        "comment_mode": comment_mode,
+        "starts_at": starts_at,
+    }
 
 
 @transaction.atomic
 def schedule_meeting(
-    actor, *, cycle: ReviewCycle, reviewer: Organization, title: str, starts_at: datetime.datetime, place: str,
-    expected_attendees: int = 0, comment_mode: str = CommentMode.ONE_BY_ONE,
-    agenda: list[tuple[Review, str]] | None = None, ip: str | None = None,
+    actor,
+    *,
+    cycle: ReviewCycle,
+    reviewer: Organization,
+    title: str,
+    starts_at: datetime.datetime,
+    place: str,
+    expected_attendees: int = 0,
+    comment_mode: str = CommentMode.ONE_BY_ONE,
+    agenda: list[tuple[Review, str]] | None = None,
+    ip: str | None = None,
 ) -> Meeting:
     """Schedule a reviewer's review meeting; agenda: the Reviews to present, in order, with their mode.
 
@@ -71,18 +84,38 @@ def schedule_meeting(
     if cycle.stage == Stage.ARCHIVED:
         raise ValidationError({"cycle": _("The cycle is archived: no review meeting can be scheduled in it.")})
     fields = _clean(title, place, expected_attendees, comment_mode, starts_at)
-    meeting = Meeting.objects.create(cycle=cycle, reviewer=reviewer, kind=kind_for(reviewer),
-                                     created_by=actor if getattr(actor, "pk", None) else None, **fields)
-    record(actor, Verb.MEETING_SCHEDULED, meeting, after=snapshot(meeting, MEETING_FIELDS),
-           organization_id=reviewer.pk, ip=ip)
+    meeting = Meeting.objects.create(
+        cycle=cycle,
+        reviewer=reviewer,
+        kind=kind_for(reviewer),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
+    )
+    record(
+        actor,
+        Verb.MEETING_SCHEDULED,
+        meeting,
+        after=snapshot(meeting, MEETING_FIELDS),
+        organization_id=reviewer.pk,
+        ip=ip,
+    )
     if agenda:
         set_agenda(actor, meeting, agenda, ip=ip)
     return meeting
 
 
 @transaction.atomic
-def update_meeting(actor, meeting: Meeting, *, title: str, starts_at, place: str, expected_attendees: int,
-                   comment_mode: str, ip: str | None = None) -> Meeting:
+def update_meeting(
+    actor,
+    meeting: Meeting,
+    *,
+    title: str,
+    starts_at,
+    place: str,
+    expected_attendees: int,
+    comment_mode: str,
+    ip: str | None = None,
+) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     fields = _clean(title, place, expected_attendees, comment_mode, starts_at)
     before = snapshot(meeting, MEETING_FIELDS)
@@ -91,7 +124,9 @@ def update_meeting(actor, meeting: Meeting, *, title: str, starts_at, place: str
     after = snapshot(meeting, MEETING_FIELDS)
     if after != before:
         meeting.save()
-        record(actor, Verb.MEETING_CHANGED, meeting, before=before, after=after, organization_id=meeting.reviewer_id, ip=ip)
+        record(
+            actor, Verb.MEETING_CHANGED, meeting, before=before, after=after, organization_id=meeting.reviewer_id, ip=ip
+        )
     return meeting
 
 
@@ -118,17 +153,22 @@ def set_agenda(actor, meeting: Meeting, agenda: list[tuple[Review, str]], *, ip:
     seen: set[int] = set()
     for review, mode in agenda:
         if review.cycle_id != meeting.cycle_id or review.reviewer_id != meeting.reviewer_id:
-            raise ValidationError(_("%(name)s is not reviewed by %(reviewer)s in this cycle.") % {
-                "name": review.organization.name, "reviewer": meeting.reviewer.name})
+            raise ValidationError(
+                _("%(name)s is not reviewed by %(reviewer)s in this cycle.")
+                % {"name": review.organization.name, "reviewer": meeting.reviewer.name}
+            )
         if mode not in PresentMode.values:
             raise ValidationError(_("Choose on-site or written for every presenter."))
         if review.pk in seen:
             raise ValidationError(_("%(name)s is on the agenda twice.") % {"name": review.organization.name})
         seen.add(review.pk)
-    elsewhere = AgendaItem.objects.filter(review_id__in=seen).exclude(meeting=meeting).select_related("review__organization")
+    elsewhere = (
+        AgendaItem.objects.filter(review_id__in=seen).exclude(meeting=meeting).select_related("review__organization")
+    )
     if elsewhere:
-        raise ValidationError(_("%(name)s is already on another meeting's agenda.") % {
-            "name": elsewhere[0].review.organization.name})
+        raise ValidationError(
+            _("%(name)s is already on another meeting's agenda.") % {"name": elsewhere[0].review.organization.name}
+        )
     before = list(meeting.agenda.values_list("review_id", "mode"))
     after = [(review.pk, mode) for review, mode in agenda]
     if before == after:
@@ -136,15 +176,25 @@ def set_agenda(actor, meeting: Meeting, agenda: list[tuple[Review, str]], *, ip:
     meeting.agenda.all().delete()
     try:
         with transaction.atomic():
-            items = AgendaItem.objects.bulk_create([
-                AgendaItem(meeting=meeting, review=review, position=i, mode=mode)
-                for i, (review, mode) in enumerate(agenda, 1)
-            ])
+            items = AgendaItem.objects.bulk_create(
+                [
+                    AgendaItem(meeting=meeting, review=review, position=i, mode=mode)
+                    for i, (review, mode) in enumerate(agenda, 1)
+                ]
+            )
     except IntegrityError:
         # A presenter was put on another meeting's agenda at the same moment.
         raise ValidationError(_("Someone else changed the agendas at the same time; reload and try again.")) from None
-    record(actor, Verb.MEETING_AGENDA_CHANGED, meeting, before={"agenda": before}, after={"agenda": after},
-           organization_id=meeting.reviewer_id, ip=ip, note=_("agenda changed"))
+    record(
+        actor,
+        Verb.MEETING_AGENDA_CHANGED,
+        meeting,
+        before={"agenda": before},
+        after={"agenda": after},
+        organization_id=meeting.reviewer_id,
+        ip=ip,
+        note=_("agenda changed"),
+    )
     return items
 
 
@@ -189,8 +239,15 @@ def author_roles(user, meeting: Meeting) -> list[tuple[int, str]]:
     if not positions:
         return []
     ranks, role_rank = tree_ranks(), {role: n for n, role in enumerate(PositionRole.values)}
-    positions.sort(key=lambda p: (p.organization_id != meeting.reviewer_id, ranks.get(p.organization_id, len(ranks)),
-                                  role_rank.get(p.role, len(role_rank)), p.start_date, p.pk))
+    positions.sort(
+        key=lambda p: (
+            p.organization_id != meeting.reviewer_id,
+            ranks.get(p.organization_id, len(ranks)),
+            role_rank.get(p.role, len(role_rank)),
+            p.start_date,
+            p.pk,
+        )
+    )
     return [(p.pk, position_label(p)) for p in positions]
 
 
@@ -208,8 +265,16 @@ def check_author_role(actor, meeting: Meeting, author_role: str) -> str | None:
 
 
 @transaction.atomic
-def add_comment(actor, meeting: Meeting, *, review: Review | None, problems: str, direction: str = "",
-                author_role: str = "", ip: str | None = None) -> Comment:
+def add_comment(
+    actor,
+    meeting: Meeting,
+    *,
+    review: Review | None,
+    problems: str,
+    direction: str = "",
+    author_role: str = "",
+    ip: str | None = None,
+) -> Comment:
     """A comment (点评): per presenter, or collective (review=None) when the meeting uses 集中点评.
     The caller has checked that the actor may comment (access.check_comment) and read the Review
     (access.access_review); a Review not on this agenda is refused here.
@@ -233,15 +298,27 @@ def add_comment(actor, meeting: Meeting, *, review: Review | None, problems: str
         errors["review"] = _("This meeting comments on each presenter (一述一评); choose the presenter.")
     if errors:
         raise ValidationError(errors)
-    same = Comment.objects.filter(meeting=meeting, review=review, author=actor, problems=problems,
-                                  direction=direction).first()
+    same = Comment.objects.filter(
+        meeting=meeting, review=review, author=actor, problems=problems, direction=direction
+    ).first()
     if same:
         return same
     person = getattr(actor, "person", None)
     comment = Comment.objects.create(
-        meeting=meeting, review=review, author=actor, author_name=person.name if person else actor.get_username(),
-        author_role=author_role[:100], problems=problems, direction=direction,
+        meeting=meeting,
+        review=review,
+        author=actor,
+        author_name=person.name if person else actor.get_username(),
+        author_role=author_role[:100],
+        problems=problems,
+        direction=direction,
     )
-    record(actor, Verb.COMMENT_ADDED, comment, after={"problems": problems, "direction": direction},
-           organization_id=review.organization_id if review else meeting.reviewer_id, ip=ip)
+    record(
+        actor,
+        Verb.COMMENT_ADDED,
+        comment,
+        after={"problems": problems, "direction": direction},
+        organization_id=review.organization_id if review else meeting.reviewer_id,
+        ip=ip,
+    )
     return comment

@@ -48,6 +48,7 @@ def vote_url(meeting: Meeting) -> str:
 
 # --- Who may schedule what ------------------------------------------------------------------------
 
+
 def schedulable_reviewers(user) -> list[Organization]:
     return in_tree_order(access.meeting_reviewers(user))
 
@@ -60,22 +61,27 @@ def schedulable_cycles(user) -> list[ReviewCycle]:
 def _candidates(user, cycle: ReviewCycle, reviewer: Organization, meeting: Meeting | None = None):
     """(free, elsewhere): the Reviews this reviewer runs in the cycle that may go on this meeting's agenda,
     and those already on another meeting's agenda."""
-    reviews = (access.visible_reviews(user).filter(cycle=cycle, reviewer=reviewer)
-               .select_related("organization", "secretary"))
+    reviews = (
+        access.visible_reviews(user).filter(cycle=cycle, reviewer=reviewer).select_related("organization", "secretary")
+    )
     free = Q(agenda_item__isnull=True)
     if meeting is not None:
         free |= Q(agenda_item__meeting=meeting)
-    return (in_tree_order(reviews.filter(free), lambda review: review.organization_id),
-            in_tree_order(reviews.exclude(free).select_related("agenda_item__meeting"),
-                          lambda review: review.organization_id))
+    return (
+        in_tree_order(reviews.filter(free), lambda review: review.organization_id),
+        in_tree_order(
+            reviews.exclude(free).select_related("agenda_item__meeting"), lambda review: review.organization_id
+        ),
+    )
 
 
 def _taken_meanwhile(request: HttpRequest, form, elsewhere: list[Review]) -> bool:
     """A presenter ticked on the form who went onto another meeting's agenda since the form was shown."""
     for review in elsewhere:
         if request.POST.get(f"on_{review.pk}"):
-            form.add_error(None, _("%(name)s is already on another meeting's agenda.") % {
-                "name": review.organization.name})
+            form.add_error(
+                None, _("%(name)s is already on another meeting's agenda.") % {"name": review.organization.name}
+            )
     return bool(form.non_field_errors())
 
 
@@ -83,28 +89,43 @@ def _save_failed(form, error: Exception) -> None:
     if isinstance(error, ValidationError):
         apply_validation_error(form, error)
     else:  # two people put the same presenter on two agendas in the same moment
-        form.add_error(None, _("Someone else changed these agendas at the same moment. Check the presenters "
-                               "and save again."))
+        form.add_error(
+            None, _("Someone else changed these agendas at the same moment. Check the presenters and save again.")
+        )
 
 
 # --- List and scheduling ----------------------------------------------------------------------------
 
+
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = (access.visible_meetings(request.user).select_related("cycle", "reviewer")
-                .annotate(presenter_count=Count("agenda", distinct=True))
-                .order_by("-cycle__year", "starts_at", "pk"))
+    meetings = (
+        access.visible_meetings(request.user)
+        .select_related("cycle", "reviewer")
+        .annotate(presenter_count=Count("agenda", distinct=True))
+        .order_by("-cycle__year", "starts_at", "pk")
+    )
     groups = [(cycle, list(items)) for cycle, items in groupby(meetings, key=lambda m: m.cycle)]
     cycle_ids = {c.pk for c in schedulable_cycles(request.user)} if schedulable_reviewers(request.user) else set()
     # The meetings the user presents at: a secretary cannot open the reviewer's meeting page, but she
     # sees when and where she presents, and reaches her own result from here.
-    presenting = (access.my_reviews(request.user).filter(agenda_item__isnull=False)
-                  .select_related("agenda_item__meeting", "cycle").order_by("-cycle__year"))
-    return render(request, "meetings/list.html", {
-        "groups": groups, "can_schedule": bool(cycle_ids), "schedulable_cycle_ids": cycle_ids,
-        "presenting": presenting,
-    })
+    presenting = (
+        access.my_reviews(request.user)
+        .filter(agenda_item__isnull=False)
+        .select_related("agenda_item__meeting", "cycle")
+        .order_by("-cycle__year")
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "groups": groups,
+            "can_schedule": bool(cycle_ids),
+            "schedulable_cycle_ids": cycle_ids,
+            "presenting": presenting,
+        },
+    )
 
 
 def _pick(request: HttpRequest, cycles: list[ReviewCycle], reviewers: list[Organization]):
@@ -135,23 +156,37 @@ def create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     cycles = schedulable_cycles(request.user)
     cycle, reviewer = _pick(request, cycles, reviewers)
-    context = {"cycles": cycles, "reviewers": reviewers, "cycle": cycle, "reviewer": reviewer,
-               "title": _("Schedule a review meeting")}
+    context = {
+        "cycles": cycles,
+        "reviewers": reviewers,
+        "cycle": cycle,
+        "reviewer": reviewer,
+        "title": _("Schedule a review meeting"),
+    }
     if cycle is None:
         return render(request, "meetings/create.html", context)
     free, elsewhere = _candidates(request.user, cycle, reviewer)
-    form = MeetingCreateForm(request.POST or None, candidates=free, initial={
-        "title": services.default_title(cycle, reviewer), "comment_mode": CommentMode.ONE_BY_ONE})
+    form = MeetingCreateForm(
+        request.POST or None,
+        candidates=free,
+        initial={"title": services.default_title(cycle, reviewer), "comment_mode": CommentMode.ONE_BY_ONE},
+    )
     if request.method == "POST" and form.is_valid() and not _taken_meanwhile(request, form, elsewhere):
         try:
             meeting = services.schedule_meeting(
-                request.user, cycle=cycle, reviewer=reviewer, agenda=form.chosen(), ip=client_ip(request),
-                **form.meeting_fields())
+                request.user,
+                cycle=cycle,
+                reviewer=reviewer,
+                agenda=form.chosen(),
+                ip=client_ip(request),
+                **form.meeting_fields(),
+            )
         except (ValidationError, IntegrityError) as error:
             _save_failed(form, error)
         else:
-            messages.success(request, _("The meeting has been scheduled with %(n)d presenters.") % {
-                "n": meeting.agenda.count()})
+            messages.success(
+                request, _("The meeting has been scheduled with %(n)d presenters.") % {"n": meeting.agenda.count()}
+            )
             return redirect("meetings:detail", meeting.pk)
     context.update({"form": form, "elsewhere": elsewhere, "kind_label": _kind_label(reviewer)})
     return render(request, "meetings/create.html", context)
@@ -163,14 +198,23 @@ def _kind_label(reviewer: Organization) -> str:
 
 # --- The meeting and its agenda ---------------------------------------------------------------------
 
+
 def _agenda_context(request: HttpRequest, meeting: Meeting, error: str = "") -> dict:
     items = list(meeting.agenda.select_related("review__organization", "review__secretary"))
-    counts = dict(Comment.objects.filter(meeting=meeting, review__isnull=False).order_by()
-                  .values_list("review_id").annotate(n=Count("pk")))
+    counts = dict(
+        Comment.objects.filter(meeting=meeting, review__isnull=False)
+        .order_by()
+        .values_list("review_id")
+        .annotate(n=Count("pk"))
+    )
     for item in items:
         item.comment_count = counts.get(item.review_id, 0)
-    return {"meeting": meeting, "items": items, "can_run": access.can_run_meeting(request.user, meeting),
-            "agenda_error": error}
+    return {
+        "meeting": meeting,
+        "items": items,
+        "can_run": access.can_run_meeting(request.user, meeting),
+        "agenda_error": error,
+    }
 
 
 @login_required
@@ -178,11 +222,13 @@ def _agenda_context(request: HttpRequest, meeting: Meeting, error: str = "") -> 
 def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.access_meeting(request.user, meeting_id)
     context = _agenda_context(request, meeting)
-    context.update({
-        "vote_url": vote_url(meeting),
-        "collective_count": meeting.comments.filter(review__isnull=True).count(),
-        "created_by": meeting.created_by.display_name if meeting.created_by_id else "",
-    })
+    context.update(
+        {
+            "vote_url": vote_url(meeting),
+            "collective_count": meeting.comments.filter(review__isnull=True).count(),
+            "created_by": meeting.created_by.display_name if meeting.created_by_id else "",
+        }
+    )
     return render(request, "meetings/detail.html", context)
 
 
@@ -191,9 +237,16 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.access_meeting(request.user, meeting_id)
     access.check_run_meeting(request.user, meeting)
-    form = MeetingForm(request.POST or None, initial={
-        "title": meeting.title, "starts_at": meeting.starts_at, "place": meeting.place,
-        "expected_attendees": meeting.expected_attendees, "comment_mode": meeting.comment_mode})
+    form = MeetingForm(
+        request.POST or None,
+        initial={
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "place": meeting.place,
+            "expected_attendees": meeting.expected_attendees,
+            "comment_mode": meeting.comment_mode,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_meeting(request.user, meeting, ip=client_ip(request), **form.meeting_fields())
@@ -239,11 +292,15 @@ def move(request: HttpRequest, meeting_id: int) -> HttpResponse:
         error = _("Choose a presenter and a direction.")
     else:
         try:
-            services.move_presenter(request.user, meeting, form.cleaned_data["review"], form.cleaned_data["offset"],
-                                    ip=client_ip(request))
+            services.move_presenter(
+                request.user, meeting, form.cleaned_data["review"], form.cleaned_data["offset"], ip=client_ip(request)
+            )
         except (ValidationError, IntegrityError) as failure:
-            error = " ".join(failure.messages) if isinstance(failure, ValidationError) else _(
-                "Someone else changed the agenda at the same moment. Try again.")
+            error = (
+                " ".join(failure.messages)
+                if isinstance(failure, ValidationError)
+                else _("Someone else changed the agenda at the same moment. Try again.")
+            )
     if _htmx(request):
         return render(request, "meetings/agenda_list.html", _agenda_context(request, meeting, error))
     if error:
@@ -253,16 +310,21 @@ def move(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 # --- The presenter screen ---------------------------------------------------------------------------
 
+
 def _screen_context(meeting: Meeting) -> dict:
     items = list(meeting.agenda.select_related("review__organization", "review__secretary"))
     count = len(items)
     position = min(meeting.current_item, count + 1)
     state = "start" if position == 0 else "end" if position > count else "presenter"
     return {
-        "meeting": meeting, "count": count, "position": position, "state": state,
+        "meeting": meeting,
+        "count": count,
+        "position": position,
+        "state": state,
         "item": items[position - 1] if state == "presenter" else None,
         "upcoming": items[position] if position < count else None,
-        "previous_position": max(position - 1, 0), "next_position": min(position + 1, count + 1),
+        "previous_position": max(position - 1, 0),
+        "next_position": min(position + 1, count + 1),
         "collective": meeting.comment_mode == CommentMode.COLLECTIVE,
     }
 
@@ -285,15 +347,18 @@ def screen(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 # --- Comments ---------------------------------------------------------------------------------------
 
+
 def _comment_form(review_id: int | None, roles: list[tuple[int, str]], data=None) -> CommentForm:
     """roles: services.author_roles; the first (a position in the reviewing organisation) is preselected."""
     key = f"r{review_id}" if review_id else "collective"
-    return CommentForm(data, prefix_id=key, roles=roles,
-                       initial={"review": review_id, "author_role": roles[0][0] if roles else None})
+    return CommentForm(
+        data, prefix_id=key, roles=roles, initial={"review": review_id, "author_role": roles[0][0] if roles else None}
+    )
 
 
-def _sections(request: HttpRequest, meeting: Meeting, *, can_comment: bool, bound: tuple | None = None,
-              saved: object = None) -> list[dict]:
+def _sections(
+    request: HttpRequest, meeting: Meeting, *, can_comment: bool, bound: tuple | None = None, saved: object = None
+) -> list[dict]:
     """One section per presenter in agenda order, preceded by the collective comment when the meeting uses
     集中点评 (or one was recorded). bound = (review_id or None, form) puts a form with errors back in place."""
     comments = list(meeting.comments.all())
@@ -312,13 +377,29 @@ def _sections(request: HttpRequest, meeting: Meeting, *, can_comment: bool, boun
     collective_comments = [c for c in comments if c.review_id is None]
     refused = bound is not None and bound[0] is None
     if collective or collective_comments or refused:
-        sections.append({"key": "collective", "id": "comments-collective", "review": None, "item": None,
-                         "comments": collective_comments, "form": form_for(None) if collective or refused else None,
-                         "just_saved": saved == "collective"})
+        sections.append(
+            {
+                "key": "collective",
+                "id": "comments-collective",
+                "review": None,
+                "item": None,
+                "comments": collective_comments,
+                "form": form_for(None) if collective or refused else None,
+                "just_saved": saved == "collective",
+            }
+        )
     for item in meeting.agenda.select_related("review__organization", "review__secretary"):
-        sections.append({"key": item.review_id, "id": f"comments-{item.review_id}", "review": item.review,
-                         "item": item, "comments": [c for c in comments if c.review_id == item.review_id],
-                         "form": form_for(item.review_id), "just_saved": saved == item.review_id})
+        sections.append(
+            {
+                "key": item.review_id,
+                "id": f"comments-{item.review_id}",
+                "review": item.review,
+                "item": item,
+                "comments": [c for c in comments if c.review_id == item.review_id],
+                "form": form_for(item.review_id),
+                "just_saved": saved == item.review_id,
+            }
+        )
     return sections
 
 
@@ -336,13 +417,21 @@ def comments(request: HttpRequest, meeting_id: int) -> HttpResponse:
         form = _comment_form(review_id, services.author_roles(request.user, meeting), request.POST)
         if form.is_valid():
             if review is None and meeting.comment_mode != CommentMode.COLLECTIVE:
-                form.add_error(None, _("This meeting comments after each presenter: add the comment under the "
-                                       "presenter it is about."))
+                form.add_error(
+                    None,
+                    _("This meeting comments after each presenter: add the comment under the presenter it is about."),
+                )
             else:
                 try:
-                    services.add_comment(request.user, meeting, review=review, problems=form.cleaned_data["problems"],
-                                         direction=form.cleaned_data["direction"],
-                                         author_role=form.cleaned_data["author_role"], ip=client_ip(request))
+                    services.add_comment(
+                        request.user,
+                        meeting,
+                        review=review,
+                        problems=form.cleaned_data["problems"],
+                        direction=form.cleaned_data["direction"],
+                        author_role=form.cleaned_data["author_role"],
+                        ip=client_ip(request),
+                    )
                 except ValidationError as error:
                     apply_validation_error(form, error)
                 else:
@@ -354,8 +443,12 @@ def comments(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if not saved:
             bound = (review_id, form)
     sections = _sections(request, meeting, can_comment=can_comment, bound=bound, saved=saved)
-    context = {"meeting": meeting, "sections": sections, "can_comment": can_comment,
-               "collective": meeting.comment_mode == CommentMode.COLLECTIVE}
+    context = {
+        "meeting": meeting,
+        "sections": sections,
+        "can_comment": can_comment,
+        "collective": meeting.comment_mode == CommentMode.COLLECTIVE,
+    }
     if request.method == "POST" and _htmx(request):
         key = review_id or "collective"
         section = next(s for s in sections if s["key"] == key)

@@ -26,8 +26,12 @@ def when(meeting) -> str:
 
 def coming_meetings(user):
     """The meetings the user runs from today on, in cycles not archived."""
-    return (access.runnable_meetings(user).filter(starts_at__gte=start_of_today())
-            .exclude(cycle__stage=stages.Stage.ARCHIVED).order_by("starts_at", "pk"))
+    return (
+        access.runnable_meetings(user)
+        .filter(starts_at__gte=start_of_today())
+        .exclude(cycle__stage=stages.Stage.ARCHIVED)
+        .order_by("starts_at", "pk")
+    )
 
 
 def meetings_without_agenda(user, scope: Scope) -> list[WorkItem]:
@@ -36,10 +40,15 @@ def meetings_without_agenda(user, scope: Scope) -> list[WorkItem]:
     items = []
     for meeting in meetings:
         day = timezone.localdate(meeting.starts_at)
-        items.append(WorkItem(
-            text=_("%(title)s (%(when)s) has nobody on its agenda yet: add the presenters.") % {
-                "title": meeting.title, "when": when(meeting)},
-            url=reverse("meetings:agenda", args=[meeting.pk]), urgency=urgency_for(day), due=day))
+        items.append(
+            WorkItem(
+                text=_("%(title)s (%(when)s) has nobody on its agenda yet: add the presenters.")
+                % {"title": meeting.title, "when": when(meeting)},
+                url=reverse("meetings:agenda", args=[meeting.pk]),
+                urgency=urgency_for(day),
+                due=day,
+            )
+        )
     return items
 
 
@@ -48,16 +57,29 @@ def my_presentation(user, scope: Scope) -> list[WorkItem]:
     Review (a 党支部 secretary does not see the 党总支's meeting page), so the link is to their report."""
     if scope.person_id is None:
         return []
-    reviews = (access.my_reviews(user).filter(agenda_item__meeting__starts_at__gte=start_of_today())
-               .exclude(cycle__stage=stages.Stage.ARCHIVED)
-               .select_related("agenda_item__meeting").order_by("agenda_item__meeting__starts_at", "pk"))
+    reviews = (
+        access.my_reviews(user)
+        .filter(agenda_item__meeting__starts_at__gte=start_of_today())
+        .exclude(cycle__stage=stages.Stage.ARCHIVED)
+        .select_related("agenda_item__meeting")
+        .order_by("agenda_item__meeting__starts_at", "pk")
+    )
     items = []
     for review in reviews:
         meeting = review.agenda_item.meeting
         day = timezone.localdate(meeting.starts_at)
-        items.append(WorkItem(
-            text=_("You present your duty report at %(title)s, %(when)s, %(place)s (number %(n)d on the agenda).") % {
-                "title": meeting.title, "when": when(meeting), "place": meeting.place,
-                "n": review.agenda_item.position},
-            url=reverse("reports:editor", args=[review.pk]), urgency=urgency_for(day), due=day))
+        items.append(
+            WorkItem(
+                text=_("You present your duty report at %(title)s, %(when)s, %(place)s (number %(n)d on the agenda).")
+                % {
+                    "title": meeting.title,
+                    "when": when(meeting),
+                    "place": meeting.place,
+                    "n": review.agenda_item.position,
+                },
+                url=reverse("reports:editor", args=[review.pk]),
+                urgency=urgency_for(day),
+                due=day,
+            )
+        )
     return items

@@ -118,8 +118,12 @@ def scope_for(user) -> Scope:
     sees_all = bool(roles & {Role.ORG_DEPT, Role.COMMITTEE})
     person = getattr(user, "person", None)
     scope = Scope(
-        roles=frozenset(roles), sees_all=sees_all, org_ids=frozenset(org_ids), can_manage=Role.ORG_DEPT in roles,
-        position_org_ids=frozenset(position_org_ids), person_id=person.pk if person and person.is_active else None,
+        roles=frozenset(roles),
+        sees_all=sees_all,
+        org_ids=frozenset(org_ids),
+        can_manage=Role.ORG_DEPT in roles,
+        position_org_ids=frozenset(position_org_ids),
+        person_id=person.pk if person and person.is_active else None,
         leader_org_ids=frozenset(leader_org_ids),
     )
     setattr(user, _CACHE_ATTR, scope)
@@ -209,11 +213,15 @@ def access_person(user, person_id: object, *, manage: bool = False, for_update: 
 def access_position(user, position_id: object, *, manage: bool = False, for_update: bool = False) -> Position:
     return _get(
         visible_positions(user).select_related("person", "organization"),
-        position_id, manage=manage, for_update=for_update, user=user,
+        position_id,
+        manage=manage,
+        for_update=for_update,
+        user=user,
     )
 
 
 # --- Reviews and duty reports ---------------------------------------------------------------------
+
 
 def visible_reviews(user) -> QuerySet:
     """Reviews the user may read: their own, those their organisation runs as reviewer, or all
@@ -232,8 +240,13 @@ def visible_reviews(user) -> QuerySet:
 
 def access_review(user, review_id: object, *, for_update: bool = False):
     """The Review if the user may read it, else 404. for_update=True must be inside a transaction."""
-    return _get(visible_reviews(user).select_related("cycle", "group", "organization", "secretary", "reviewer"),
-                review_id, manage=False, for_update=for_update, user=user)
+    return _get(
+        visible_reviews(user).select_related("cycle", "group", "organization", "secretary", "reviewer"),
+        review_id,
+        manage=False,
+        for_update=for_update,
+        user=user,
+    )
 
 
 def access_review_result(user, review_id: object):
@@ -292,6 +305,7 @@ def check_vetter(user, review) -> None:
 
 # --- Review meetings and their votes --------------------------------------------------------------
 
+
 def visible_meetings(user) -> QuerySet:
     """Meetings the user may see: all for the org dept and committee; a 党总支's leaders, their own."""
     from shuzhi.meetings.models import Meeting
@@ -303,8 +317,13 @@ def visible_meetings(user) -> QuerySet:
 
 
 def access_meeting(user, meeting_id: object, *, for_update: bool = False):
-    return _get(visible_meetings(user).select_related("cycle", "reviewer"), meeting_id, manage=False,
-                for_update=for_update, user=user)
+    return _get(
+        visible_meetings(user).select_related("cycle", "reviewer"),
+        meeting_id,
+        manage=False,
+        for_update=for_update,
+        user=user,
+    )
 
 
 def can_run_meeting(user, meeting) -> bool:
@@ -357,6 +376,7 @@ def meeting_reviewers(user) -> list[Organization]:
 
 # --- Cycles ---------------------------------------------------------------------------------------
 
+
 def visible_cycles(user) -> QuerySet:
     """Cycles the user takes part in: all for the org dept and committee; otherwise those in which the
     user can see at least one Review (their own, or ones their organisation reviews)."""
@@ -380,6 +400,7 @@ def access_cycle(user, cycle_id: object, *, set_up: bool = False, for_update: bo
 
 # --- Review groups (评议组) --------------------------------------------------------------------------
 
+
 def visible_groups(user) -> QuerySet:
     """The review groups of the Reviews the user may read (all for the org dept and committee)."""
     from shuzhi.cycles.models import ReviewGroup
@@ -390,8 +411,9 @@ def visible_groups(user) -> QuerySet:
 
 
 def access_group(user, group_id: object):
-    return _get(visible_groups(user).select_related("cycle", "reviewer"), group_id, manage=False,
-                for_update=False, user=user)
+    return _get(
+        visible_groups(user).select_related("cycle", "reviewer"), group_id, manage=False, for_update=False, user=user
+    )
 
 
 def can_move_group(user, group) -> bool:
@@ -422,15 +444,24 @@ def access_survey(user, meeting_id: object, survey_id: object, *, run: bool = Fa
 
 # --- What sits inside a Review or a cycle ---------------------------------------------------------
 
+
 def access_preparation_item(user, item_id: object, *, review=None):
     """A preparation record (调研, 意见建议, 查摆问题) of a Review the user may read, else 404. With
     `review` (got through access_review): an item of another Review is missing too."""
     from shuzhi.cycles.models import PreparationItem
 
-    items = review.preparation_items.all() if review is not None else PreparationItem.objects.filter(
-        review__in=visible_reviews(user))
-    return _get(items.select_related("review__cycle", "review__organization", "review__secretary"),
-                item_id, manage=False, for_update=False, user=user)
+    items = (
+        review.preparation_items.all()
+        if review is not None
+        else PreparationItem.objects.filter(review__in=visible_reviews(user))
+    )
+    return _get(
+        items.select_related("review__cycle", "review__organization", "review__secretary"),
+        item_id,
+        manage=False,
+        for_update=False,
+        user=user,
+    )
 
 
 def visible_prior_problems(user, cycle) -> QuerySet:
@@ -446,8 +477,13 @@ def access_prior_problem(user, cycle, problem_id: object, *, set_up: bool = Fals
     organisation, else 404; set_up=True: and may set the cycle up (403)."""
     if set_up:
         check_set_up_cycles(user)
-    return _get(visible_prior_problems(user, cycle).select_related("organization"), problem_id, manage=False,
-                for_update=False, user=user)
+    return _get(
+        visible_prior_problems(user, cycle).select_related("organization"),
+        problem_id,
+        manage=False,
+        for_update=False,
+        user=user,
+    )
 
 
 # --- Attachments (evidence files) -------------------------------------------------------------------
@@ -459,6 +495,7 @@ def access_prior_problem(user, cycle, problem_id: object, *, set_up: bool = Fals
 # not yet attached to anything: its uploader, and those who see everything. Files of an owner kind no
 # rule names here: only those who see everything (the later stages add their kind's rule). Anything
 # else is missing (404). Withdrawing follows the owner's editor: a preparation item's secretary.
+
 
 def visible_attachments(user) -> QuerySet:
     from django.contrib.contenttypes.models import ContentType
@@ -475,13 +512,19 @@ def visible_attachments(user) -> QuerySet:
     items = PreparationItem.objects.filter(review__in=visible_reviews(user)).values("pk")
     return Attachment.objects.filter(
         Q(owner_type=ContentType.objects.get_for_model(PreparationItem), owner_id__in=items)
-        | Q(owner_type__isnull=True, uploaded_by_id=user.pk))
+        | Q(owner_type__isnull=True, uploaded_by_id=user.pk)
+    )
 
 
 def access_attachment(user, attachment_id: object, *, for_update: bool = False):
     """The attachment if the user may see the record it belongs to (see above), else 404."""
-    return _get(visible_attachments(user).select_related("organization", "uploaded_by", "withdrawn_by"),
-                attachment_id, manage=False, for_update=for_update, user=user)
+    return _get(
+        visible_attachments(user).select_related("organization", "uploaded_by", "withdrawn_by"),
+        attachment_id,
+        manage=False,
+        for_update=for_update,
+        user=user,
+    )
 
 
 def can_change_attachments_of(user, owner) -> bool:

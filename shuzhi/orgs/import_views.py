@@ -22,23 +22,29 @@ MAX_PROBLEMS_SHOWN = 200
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Excel file (.xlsx)"),
-        error_messages={"empty": gettext_lazy("The file is empty."),
-                        "required": gettext_lazy("Choose the Excel file to import.")},
+        error_messages={
+            "empty": gettext_lazy("The file is empty."),
+            "required": gettext_lazy("Choose the Excel file to import."),
+        },
         widget=forms.FileInput(attrs={"accept": f".xlsx,{importing.XLSX_CONTENT_TYPE}"}),
     )
     initial_password = forms.CharField(
-        label=gettext_lazy("Initial password for new accounts"), max_length=128, strip=False,
+        label=gettext_lazy("Initial password for new accounts"),
+        max_length=128,
+        strip=False,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("Used for the logins this import creates (user name = staff number); they must "
-                               "change it when they first log in. Existing logins are not changed."),
+        help_text=gettext_lazy(
+            "Used for the logins this import creates (user name = staff number); they must "
+            "change it when they first log in. Existing logins are not changed."
+        ),
         error_messages={"required": gettext_lazy("Enter the initial password for new accounts.")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "Fill in the downloaded template. At most %(rows)d data rows and %(mb)d MB.") % {
-            "rows": importing.MAX_DATA_ROWS, "mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            "Fill in the downloaded template. At most %(rows)d data rows and %(mb)d MB."
+        ) % {"rows": importing.MAX_DATA_ROWS, "mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -63,16 +69,25 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = importing.run_import(
-            request.user, upload, file_name=upload.name or "", ip=client_ip(request),
+            request.user,
+            upload,
+            file_name=upload.name or "",
+            ip=client_ip(request),
             initial_password=form.cleaned_data["initial_password"],
         )
         if result.file_error:
             form.add_error("file", result.file_error)
     problems = result.problems if result else []
-    return render(request, "orgs/import.html", {
-        "form": form, "summary": result.summary if result else None,
-        "problems": problems[:MAX_PROBLEMS_SHOWN], "problem_count": len(problems),
-    })
+    return render(
+        request,
+        "orgs/import.html",
+        {
+            "form": form,
+            "summary": result.summary if result else None,
+            "problems": problems[:MAX_PROBLEMS_SHOWN],
+            "problem_count": len(problems),
+        },
+    )
 
 
 @login_required

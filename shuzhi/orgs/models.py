@@ -28,8 +28,12 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
@@ -46,9 +50,7 @@ class Organization(models.Model):
                 | (~Q(kind=OrgKind.COMMITTEE) & Q(parent__isnull=False)),
                 name="org_parent_matches_kind",
             ),
-            models.UniqueConstraint(
-                fields=["kind"], condition=Q(kind=OrgKind.COMMITTEE), name="org_single_committee"
-            ),
+            models.UniqueConstraint(fields=["kind"], condition=Q(kind=OrgKind.COMMITTEE), name="org_single_committee"),
         ]
 
     def __str__(self) -> str:

@@ -30,9 +30,14 @@ _LOCAL = re.compile(r"[2-9]\d{6,7}")
 
 
 def _problem(typed: str) -> ValidationError:
-    return ValidationError(_("%(phone)s is not a phone number this system takes: enter a mainland mobile number of "
-                             "11 digits starting with 1 (e.g. 13912345678) or a landline with its area code (e.g. "
-                             "0394-8888888).") % {"phone": typed})
+    return ValidationError(
+        _(
+            "%(phone)s is not a phone number this system takes: enter a mainland mobile number of "
+            "11 digits starting with 1 (e.g. 13912345678) or a landline with its area code (e.g. "
+            "0394-8888888)."
+        )
+        % {"phone": typed}
+    )
 
 
 def clean_phone(value: str | None) -> str:
@@ -46,7 +51,7 @@ def clean_phone(value: str | None) -> str:
     text = unicodedata.normalize("NFKC", typed)
     found = _EXTENSION.search(text)
     if found:
-        return _parse(typed, text[:found.start()], found.group(1))
+        return _parse(typed, text[: found.start()], found.group(1))
     try:
         return _parse(typed, text, "")
     except ValidationError:
@@ -69,8 +74,13 @@ def _parse(typed: str, text: str, extension: str) -> str:
     if international:
         digits = digits.removeprefix("+86").removeprefix("0086")
     elif digits.startswith(("+", "00")):
-        raise ValidationError(_("%(phone)s is not a mainland China number: enter a mobile number of 11 digits or "
-                                "a landline with its area code (e.g. 0394-8888888).") % {"phone": typed})
+        raise ValidationError(
+            _(
+                "%(phone)s is not a mainland China number: enter a mobile number of 11 digits or "
+                "a landline with its area code (e.g. 0394-8888888)."
+            )
+            % {"phone": typed}
+        )
     if not (digits.isascii() and digits.isdigit()):
         raise _problem(typed)
     if _MOBILE.fullmatch(digits) and not extension:
@@ -78,14 +88,17 @@ def _parse(typed: str, text: str, extension: str) -> str:
     if international and not digits.startswith("0"):
         digits = "0" + digits  # +86 394 8888888: the area code without its 0
     if digits.startswith("1") and len(digits) != 11 and not extension:
-        raise ValidationError(_("%(phone)s has %(n)d digits: a mobile number has 11, starting with 1 "
-                                "(e.g. 13912345678).") % {"phone": typed, "n": len(digits)})
+        raise ValidationError(
+            _("%(phone)s has %(n)d digits: a mobile number has 11, starting with 1 (e.g. 13912345678).")
+            % {"phone": typed, "n": len(digits)}
+        )
     if _LOCAL.fullmatch(digits):
-        raise ValidationError(_("%(phone)s has no area code: write a landline with its area code, e.g. "
-                                "0394-8888888.") % {"phone": typed})
+        raise ValidationError(
+            _("%(phone)s has no area code: write a landline with its area code, e.g. 0394-8888888.") % {"phone": typed}
+        )
     area = _area_code(digits)
-    if area and _LOCAL.fullmatch(digits[len(area):]):
-        return f"{area}-{digits[len(area):]}" + (f"-{extension}" if extension else "")
+    if area and _LOCAL.fullmatch(digits[len(area) :]):
+        return f"{area}-{digits[len(area) :]}" + (f"-{extension}" if extension else "")
     raise _problem(typed)
 
 

@@ -31,10 +31,15 @@ def parent_problem(kind: str, parent_kind: str | None) -> str | None:
         return None
     if parent_kind is None:
         return _("A %(kind)s must have a parent %(parent)s.") % {
-            "kind": kind_label(kind), "parent": kind_label(required)}
+            "kind": kind_label(kind),
+            "parent": kind_label(required),
+        }
     if parent_kind != required:
         return _("A %(kind)s must sit under a %(parent)s, not under a %(actual)s.") % {
-            "kind": kind_label(kind), "parent": kind_label(required), "actual": kind_label(parent_kind)}
+            "kind": kind_label(kind),
+            "parent": kind_label(required),
+            "actual": kind_label(parent_kind),
+        }
     return None
 
 
@@ -60,7 +65,8 @@ def terms_overlap(
 
 
 def overlapping_term(
-    start: datetime.date, end: datetime.date | None,
+    start: datetime.date,
+    end: datetime.date | None,
     others: Iterable[tuple[datetime.date, datetime.date | None]],
 ) -> tuple[datetime.date, datetime.date | None] | None:
     for other_start, other_end in others:
@@ -69,9 +75,7 @@ def overlapping_term(
     return None
 
 
-def covered_until(
-    day: datetime.date, terms: Iterable[tuple[datetime.date, datetime.date | None]]
-) -> datetime.date:
+def covered_until(day: datetime.date, terms: Iterable[tuple[datetime.date, datetime.date | None]]) -> datetime.date:
     """The last day of the unbroken run of days from `day` on that some term (inclusive, None =
     open-ended) covers: date.max when it never ends, the day before `day` when `day` itself is not
     covered. Used to keep the org dept from being left without an account now or later."""

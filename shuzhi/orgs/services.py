@@ -37,6 +37,7 @@ POSITION_FIELDS = ["person", "organization", "role", "start_date", "end_date"]
 
 # --- Organisations ------------------------------------------------------------------------------
 
+
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -73,7 +74,12 @@ def create_organization(
     if parent is not None:
         parent = Organization.objects.select_for_update().get(pk=parent.pk)
     existing = Organization.objects.filter(name=name).first()
-    if existing and existing.kind == kind and existing.parent_id == (parent.pk if parent else None) and existing.is_active:
+    if (
+        existing
+        and existing.kind == kind
+        and existing.parent_id == (parent.pk if parent else None)
+        and existing.is_active
+    ):
         return existing
     _check_name_free(name)
     _check_parent(kind, parent)
@@ -118,8 +124,16 @@ def move_organization(actor, org: Organization, new_parent: Organization, *, ip:
     before = snapshot(org, ORG_FIELDS)
     org.parent = new_parent
     org.save(update_fields=["parent", "updated_at"])
-    record(actor, Verb.ORG_MOVED, org, before=before, after=snapshot(org, ORG_FIELDS),
-           organization_id=org.pk, ip=ip, note=_("moved"))
+    record(
+        actor,
+        Verb.ORG_MOVED,
+        org,
+        before=before,
+        after=snapshot(org, ORG_FIELDS),
+        organization_id=org.pk,
+        ip=ip,
+        note=_("moved"),
+    )
     return org
 
 
@@ -143,8 +157,9 @@ def deactivate_organization(
     before = snapshot(org, ORG_FIELDS)
     org.is_active = False
     org.save(update_fields=["is_active", "updated_at"])
-    record(actor, Verb.ORG_DEACTIVATED, org, before=before, after=snapshot(org, ORG_FIELDS),
-           organization_id=org.pk, ip=ip)
+    record(
+        actor, Verb.ORG_DEACTIVATED, org, before=before, after=snapshot(org, ORG_FIELDS), organization_id=org.pk, ip=ip
+    )
     return org
 
 
@@ -158,12 +173,14 @@ def reactivate_organization(actor, org: Organization, *, ip: str | None = None) 
     before = snapshot(org, ORG_FIELDS)
     org.is_active = True
     org.save(update_fields=["is_active", "updated_at"])
-    record(actor, Verb.ORG_REACTIVATED, org, before=before, after=snapshot(org, ORG_FIELDS),
-           organization_id=org.pk, ip=ip)
+    record(
+        actor, Verb.ORG_REACTIVATED, org, before=before, after=snapshot(org, ORG_FIELDS), organization_id=org.pk, ip=ip
+    )
     return org
 
 
 # --- The org dept is never left without an account -----------------------------------------------
+
 
 def _org_dept_until(today: datetime.date, user_id: int | None = None) -> datetime.date:
     """The last day up to which, from today on without a gap, some account (user_id's, if given) has
@@ -171,8 +188,11 @@ def _org_dept_until(today: datetime.date, user_id: int | None = None) -> datetim
     organisation department staff term of the active committee. See rules.covered_until."""
     superusers = get_user_model().objects.filter(is_active=True, is_superuser=True)
     terms = Position.objects.filter(
-        role=PositionRole.ORG_DEPT_STAFF, organization__kind=OrgKind.COMMITTEE, organization__is_active=True,
-        person__is_active=True, person__user__is_active=True,
+        role=PositionRole.ORG_DEPT_STAFF,
+        organization__kind=OrgKind.COMMITTEE,
+        organization__is_active=True,
+        person__is_active=True,
+        person__user__is_active=True,
     )
     if user_id is not None:
         superusers = superusers.filter(pk=user_id)
@@ -210,19 +230,27 @@ def keeping_the_org_dept(actor, *, applies: bool = True) -> Iterator[None]:
     yield
     everyone_after = _org_dept_until(today)
     if everyone_after < everyone:
-        raise ValidationError(_(
-            "This would leave the Party committee's organisation department without an account from %(day)s, "
-            "and nobody could then manage the organisations, the people or the yearly review. Appoint someone "
-            "else as organisation department staff first."
-        ) % {"day": max(today, everyone_after + datetime.timedelta(days=1))}, code="org_dept_last")
+        raise ValidationError(
+            _(
+                "This would leave the Party committee's organisation department without an account from %(day)s, "
+                "and nobody could then manage the organisations, the people or the yearly review. Appoint someone "
+                "else as organisation department staff first."
+            )
+            % {"day": max(today, everyone_after + datetime.timedelta(days=1))},
+            code="org_dept_last",
+        )
     if own is not None and _org_dept_until(today, actor_id) < own:
-        raise ValidationError(_(
-            "You cannot end your own organisation department term or deactivate yourself: you would lose the "
-            "rights you are using. Ask another member of the organisation department staff to do it."
-        ), code="org_dept_self")
+        raise ValidationError(
+            _(
+                "You cannot end your own organisation department term or deactivate yourself: you would lose the "
+                "rights you are using. Ask another member of the organisation department staff to do it."
+            ),
+            code="org_dept_self",
+        )
 
 
 # --- People -------------------------------------------------------------------------------------
+
 
 def _clean_person_fields(*, name: str, staff_no: str, phone: str, gender: str) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -252,7 +280,9 @@ def _check_username_free(staff_no: str, person: Person | None = None) -> None:
     User = get_user_model()
     owner = User.objects.filter(username=staff_no).first()
     if owner is not None and (person is None or owner.pk != person.user_id):
-        raise ValidationError({"staff_no": _("Staff number %(no)s is already used as a login name.") % {"no": staff_no}})
+        raise ValidationError(
+            {"staff_no": _("Staff number %(no)s is already used as a login name.") % {"no": staff_no}}
+        )
 
 
 def _ensure_account(person: Person, initial_password: str | None) -> None:
@@ -273,8 +303,15 @@ def _ensure_account(person: Person, initial_password: str | None) -> None:
 
 @transaction.atomic
 def create_person(
-    actor, *, name: str, staff_no: str, phone: str = "", gender: str = "", is_party_member: bool = True,
-    initial_password: str | None = None, ip: str | None = None,
+    actor,
+    *,
+    name: str,
+    staff_no: str,
+    phone: str = "",
+    gender: str = "",
+    is_party_member: bool = True,
+    initial_password: str | None = None,
+    ip: str | None = None,
 ) -> Person:
     """Create a person and their login account. The account must change its password on first login.
     Creating the same person twice (same 工号 and details) returns the existing one."""
@@ -284,8 +321,12 @@ def create_person(
         same = all(getattr(existing, k) == v for k, v in fields.items()) and existing.is_party_member == is_party_member
         if same:
             return existing
-        raise ValidationError({"staff_no": _("Staff number %(no)s is already used by %(name)s.") % {
-            "no": fields["staff_no"], "name": existing.name}})
+        raise ValidationError(
+            {
+                "staff_no": _("Staff number %(no)s is already used by %(name)s.")
+                % {"no": fields["staff_no"], "name": existing.name}
+            }
+        )
     if initial_password:
         validate_password(initial_password)
     _check_username_free(fields["staff_no"])
@@ -297,14 +338,22 @@ def create_person(
 
 @transaction.atomic
 def update_person(
-    actor, person: Person, *, name: str, staff_no: str, phone: str, gender: str, is_party_member: bool,
+    actor,
+    person: Person,
+    *,
+    name: str,
+    staff_no: str,
+    phone: str,
+    gender: str,
+    is_party_member: bool,
     ip: str | None = None,
 ) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     fields = _clean_person_fields(name=name, staff_no=staff_no, phone=phone, gender=gender)
     if fields["staff_no"] != person.staff_no and Person.objects.filter(staff_no=fields["staff_no"]).exists():
-        raise ValidationError({"staff_no": _("Staff number %(no)s is already used by someone else.") % {
-            "no": fields["staff_no"]}})
+        raise ValidationError(
+            {"staff_no": _("Staff number %(no)s is already used by someone else.") % {"no": fields["staff_no"]}}
+        )
     if fields["staff_no"] != person.staff_no:
         _check_username_free(fields["staff_no"], person)
     before = snapshot(person, PERSON_FIELDS)
@@ -373,6 +422,7 @@ def reset_password(actor, person: Person, new_password: str, *, ip: str | None =
 
 # --- Positions ----------------------------------------------------------------------------------
 
+
 def _check_secretary_free(
     organization: Organization, start: datetime.date, end: datetime.date | None, exclude_pk: int | None = None
 ) -> None:
@@ -382,16 +432,27 @@ def _check_secretary_free(
     clash = rules.overlapping_term(start, end, terms.values_list("start_date", "end_date"))
     if clash:
         holder = terms.filter(start_date=clash[0]).select_related("person").first()
-        raise ValidationError({"role": _(
-            "%(org)s already has a secretary in that period (%(name)s, from %(start)s). "
-            "End that term first; an organisation has at most one secretary at a time."
-        ) % {"org": organization.name, "name": holder.person.name if holder else "", "start": clash[0]}})
+        raise ValidationError(
+            {
+                "role": _(
+                    "%(org)s already has a secretary in that period (%(name)s, from %(start)s). "
+                    "End that term first; an organisation has at most one secretary at a time."
+                )
+                % {"org": organization.name, "name": holder.person.name if holder else "", "start": clash[0]}
+            }
+        )
 
 
 @transaction.atomic
 def appoint(
-    actor, *, person: Person, organization: Organization, role: str, start_date: datetime.date,
-    end_date: datetime.date | None = None, ip: str | None = None,
+    actor,
+    *,
+    person: Person,
+    organization: Organization,
+    role: str,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    ip: str | None = None,
 ) -> Position:
     """Give a person a position. The same appointment made twice returns the existing one."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -401,7 +462,9 @@ def appoint(
         raise ValidationError({"start_date": _("Enter the start date.")})
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
-    existing = Position.objects.filter(person=person, organization=organization, role=role, start_date=start_date).first()
+    existing = Position.objects.filter(
+        person=person, organization=organization, role=role, start_date=start_date
+    ).first()
     if existing is not None and existing.end_date == end_date:
         return existing
     if not organization.is_active:
@@ -415,8 +478,14 @@ def appoint(
     position = Position.objects.create(
         person=person, organization=organization, role=role, start_date=start_date, end_date=end_date
     )
-    record(actor, Verb.POSITION_CREATED, position, after=snapshot(position, POSITION_FIELDS),
-           organization_id=organization.pk, ip=ip)
+    record(
+        actor,
+        Verb.POSITION_CREATED,
+        position,
+        after=snapshot(position, POSITION_FIELDS),
+        organization_id=organization.pk,
+        ip=ip,
+    )
     _secretary_changed(actor, position)
     return position
 
@@ -430,7 +499,9 @@ def _secretary_changed(actor, position: Position) -> None:
 
 def _close_positions(actor, positions, day: datetime.date, *, ip: str | None) -> None:
     """End every term still running after `day` on `day`; cancel terms that would only start later."""
-    for position in positions.filter(Q(end_date__isnull=True) | Q(end_date__gt=day)).select_related("person", "organization"):
+    for position in positions.filter(Q(end_date__isnull=True) | Q(end_date__gt=day)).select_related(
+        "person", "organization"
+    ):
         if position.start_date > day:
             cancel_position(actor, position, ip=ip)
         else:
@@ -444,11 +515,20 @@ def cancel_position(actor, position: Position, *, ip: str | None = None) -> None
     with keeping_the_org_dept(actor, applies=_is_org_dept_term(position)):
         position = Position.objects.select_for_update().select_related("person", "organization").get(pk=position.pk)
         if position.start_date <= timezone.localdate():
-            raise ValidationError(_("Only an appointment that has not started yet can be cancelled; end a running term instead."))
+            raise ValidationError(
+                _("Only an appointment that has not started yet can be cancelled; end a running term instead.")
+            )
         before = snapshot(position, POSITION_FIELDS)
         organization_id = position.organization_id
-        record(actor, Verb.POSITION_CANCELLED, position, before=before, organization_id=organization_id, ip=ip,
-               note=_("appointment cancelled before it started"))
+        record(
+            actor,
+            Verb.POSITION_CANCELLED,
+            position,
+            before=before,
+            organization_id=organization_id,
+            ip=ip,
+            note=_("appointment cancelled before it started"),
+        )
         position.delete()
         _secretary_changed(actor, position)
 
@@ -476,7 +556,15 @@ def end_position(actor, position: Position, end_date: datetime.date, *, ip: str 
         before = snapshot(position, POSITION_FIELDS)
         position.end_date = end_date
         position.save(update_fields=["end_date", "updated_at"])
-        record(actor, Verb.POSITION_ENDED, position, before=before, after=snapshot(position, POSITION_FIELDS),
-               organization_id=position.organization_id, ip=ip, note=_("term ended"))
+        record(
+            actor,
+            Verb.POSITION_ENDED,
+            position,
+            before=before,
+            after=snapshot(position, POSITION_FIELDS),
+            organization_id=position.organization_id,
+            ip=ip,
+            note=_("term ended"),
+        )
         _secretary_changed(actor, position)
     return position

@@ -70,8 +70,9 @@ def tree_ranks() -> dict[int, int]:
     return {pk: rank for rank, pk in enumerate(sorted(keys, key=keys.__getitem__))}
 
 
-def in_tree_order(items: Iterable[T], org_id: Callable[[T], int | None] = lambda org: org.pk, *,
-                  ranks: dict[int, int] | None = None) -> list[T]:
+def in_tree_order(
+    items: Iterable[T], org_id: Callable[[T], int | None] = lambda org: org.pk, *, ranks: dict[int, int] | None = None
+) -> list[T]:
     """`items` sorted by the tree order of their organisation (org_id(item): its id; by default the item
     is an Organization). Items of the same organisation keep their order; unknown ones come last.
     `ranks`: tree_ranks() when the caller already has it (saves the query)."""
@@ -85,8 +86,11 @@ def tree_rank(field: str = "pk", *, ranks: dict[int, int] | None = None) -> Case
     ranks = tree_ranks() if ranks is None else ranks
     if not ranks:  # no organisation at all: nothing to order by
         return F(field)
-    return Case(*[When(**{field: pk}, then=Value(n)) for pk, n in ranks.items()],
-                default=Value(len(ranks)), output_field=IntegerField())
+    return Case(
+        *[When(**{field: pk}, then=Value(n)) for pk, n in ranks.items()],
+        default=Value(len(ranks)),
+        output_field=IntegerField(),
+    )
 
 
 def order_by_tree(qs: QuerySet, field: str = "pk", *then: str, ranks: dict[int, int] | None = None) -> QuerySet:

@@ -58,13 +58,20 @@ def tree(request):
         orgs = orgs.filter(is_active=True)
     orgs = in_tree_order(orgs)
     secretaries = dict(
-        Position.objects.current().filter(role=PositionRole.SECRETARY, organization__in=[o.pk for o in orgs])
+        Position.objects.current()
+        .filter(role=PositionRole.SECRETARY, organization__in=[o.pk for o in orgs])
         .values_list("organization_id", "person__name")
     )
-    return render(request, "orgs/tree.html", {
-        "roots": build_tree(orgs, secretaries), "show_inactive": show_inactive,
-        "can_manage": access.can_manage(request.user), "count": len(orgs),
-    })
+    return render(
+        request,
+        "orgs/tree.html",
+        {
+            "roots": build_tree(orgs, secretaries),
+            "show_inactive": show_inactive,
+            "can_manage": access.can_manage(request.user),
+            "count": len(orgs),
+        },
+    )
 
 
 @login_required
@@ -76,12 +83,20 @@ def detail(request, org_id: int):
     current = [p for p in positions if p.is_current(today)]
     past = [p for p in positions if not p.is_current(today)]
     children = order_by_tree(access.visible_organizations(request.user).filter(parent=org))
-    return render(request, "orgs/detail.html", {
-        "org": org, "current_positions": current, "past_positions": past, "children": children,
-        "can_manage": access.can_manage(request.user),
-        "can_have_children": org.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH),
-        "parent_visible": org.parent_id and access.visible_organizations(request.user).filter(pk=org.parent_id).exists(),
-    })
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "org": org,
+            "current_positions": current,
+            "past_positions": past,
+            "children": children,
+            "can_manage": access.can_manage(request.user),
+            "can_have_children": org.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH),
+            "parent_visible": org.parent_id
+            and access.visible_organizations(request.user).filter(pk=org.parent_id).exists(),
+        },
+    )
 
 
 def _parents_for(kind: str | None):
@@ -104,8 +119,12 @@ def create(request):
         data = form.cleaned_data
         try:
             org = services.create_organization(
-                request.user, name=data["name"], kind=data["kind"], parent=data["parent"],
-                sort_order=data.get("sort_order") or 0, ip=client_ip(request),
+                request.user,
+                name=data["name"],
+                kind=data["kind"],
+                parent=data["parent"],
+                sort_order=data.get("sort_order") or 0,
+                ip=client_ip(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -122,14 +141,21 @@ def edit(request, org_id: int):
     form = OrganizationEditForm(request.POST or None, initial={"name": org.name, "sort_order": org.sort_order})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organization(request.user, org, name=form.cleaned_data["name"],
-                                         sort_order=form.cleaned_data.get("sort_order"), ip=client_ip(request))
+            services.update_organization(
+                request.user,
+                org,
+                name=form.cleaned_data["name"],
+                sort_order=form.cleaned_data.get("sort_order"),
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("orgs:detail", org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": _("Rename %(name)s") % {"name": org.name}})
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": _("Rename %(name)s") % {"name": org.name}}
+    )
 
 
 @login_required
@@ -147,10 +173,15 @@ def move(request, org_id: int):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("%(name)s now sits under %(parent)s.") % {
-                "name": org.name, "parent": form.cleaned_data["parent"].name})
+            messages.success(
+                request,
+                _("%(name)s now sits under %(parent)s.")
+                % {"name": org.name, "parent": form.cleaned_data["parent"].name},
+            )
             return redirect("orgs:detail", org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": _("Move %(name)s") % {"name": org.name}})
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": _("Move %(name)s") % {"name": org.name}}
+    )
 
 
 @login_required
@@ -177,15 +208,25 @@ def appoint(request, org_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.appoint(request.user, person=form.person, organization=org, role=data["role"],
-                             start_date=data["start_date"], end_date=data.get("end_date"), ip=client_ip(request))
+            services.appoint(
+                request.user,
+                person=form.person,
+                organization=org,
+                role=data["role"],
+                start_date=data["start_date"],
+                end_date=data.get("end_date"),
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Position saved."))
             return redirect("orgs:detail", org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org,
-                                              "title": _("Add a position in %(name)s") % {"name": org.name}})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": _("Add a position in %(name)s") % {"name": org.name}},
+    )
 
 
 @login_required
@@ -201,8 +242,11 @@ def end_position(request, position_id: int):
         else:
             messages.success(request, _("Term end saved."))
             return redirect("orgs:detail", position.organization_id)
-    return render(request, "orgs/form.html", {"form": form, "org": position.organization,
-                                              "title": _("End the term: %(p)s") % {"p": position}})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": position.organization, "title": _("End the term: %(p)s") % {"p": position}},
+    )
 
 
 # --- People -------------------------------------------------------------------------------------
@@ -228,8 +272,14 @@ def people(request):
     page = Paginator(qs, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     can_manage = access.can_manage(request.user)
     locked = account_services.locked_user_ids([p.user_id for p in page if p.user_id]) if can_manage else set()
-    context = {"page": page, "q": q, "can_manage": can_manage, "locked_user_ids": locked,
-               "inactive": request.GET.get("inactive") == "1", "org_filter": org_filter}
+    context = {
+        "page": page,
+        "q": q,
+        "can_manage": can_manage,
+        "locked_user_ids": locked,
+        "inactive": request.GET.get("inactive") == "1",
+        "org_filter": org_filter,
+    }
     template = "orgs/people_rows.html" if request.headers.get("HX-Request") else "orgs/people.html"
     return render(request, template, context)
 
@@ -238,13 +288,25 @@ def people(request):
 @require_GET
 def person_detail(request, person_id: int):
     person = access.access_person(request.user, person_id)
-    positions = access.visible_positions(request.user).filter(person=person).select_related("organization").order_by("-start_date")
+    positions = (
+        access.visible_positions(request.user)
+        .filter(person=person)
+        .select_related("organization")
+        .order_by("-start_date")
+    )
     can_manage = access.can_manage(request.user)
-    return render(request, "orgs/person_detail.html", {
-        "person": person, "positions": positions, "can_manage": can_manage,
-        "today": timezone.localdate(), "reset_form": PasswordResetForm(),
-        "login_locks": account_services.login_locks(person.user) if can_manage and person.user else [],
-    })
+    return render(
+        request,
+        "orgs/person_detail.html",
+        {
+            "person": person,
+            "positions": positions,
+            "can_manage": can_manage,
+            "today": timezone.localdate(),
+            "reset_form": PasswordResetForm(),
+            "login_locks": account_services.login_locks(person.user) if can_manage and person.user else [],
+        },
+    )
 
 
 @login_required
@@ -256,9 +318,14 @@ def person_create(request):
         data = form.cleaned_data
         try:
             person = services.create_person(
-                request.user, name=data["name"], staff_no=data["staff_no"], phone=data["phone"],
-                gender=data["gender"], is_party_member=data["is_party_member"],
-                initial_password=data.get("initial_password") or None, ip=client_ip(request),
+                request.user,
+                name=data["name"],
+                staff_no=data["staff_no"],
+                phone=data["phone"],
+                gender=data["gender"],
+                is_party_member=data["is_party_member"],
+                initial_password=data.get("initial_password") or None,
+                ip=client_ip(request),
             )
         except ValidationError as error:
             apply_validation_error(form, error, default_field="initial_password")
@@ -295,7 +362,9 @@ def person_set_active(request, person_id: int, active: bool):
             messages.success(request, _("%(name)s is active again.") % {"name": person.name})
         else:
             services.deactivate_person(request.user, person, ip=client_ip(request))
-            messages.success(request, _("%(name)s has been deactivated; open positions were ended.") % {"name": person.name})
+            messages.success(
+                request, _("%(name)s has been deactivated; open positions were ended.") % {"name": person.name}
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("orgs:person", person.pk)
@@ -309,8 +378,9 @@ def person_unlock(request, person_id: int):
     if person.user is None or not account_services.unlock_login(request.user, person.user, ip=client_ip(request)):
         messages.info(request, _("%(name)s's account has no login lock.") % {"name": person.name})
     else:
-        messages.success(request, _("Login locks lifted: %(name)s can sign in again from every computer.") % {
-            "name": person.name})
+        messages.success(
+            request, _("Login locks lifted: %(name)s can sign in again from every computer.") % {"name": person.name}
+        )
     return redirect("orgs:person", person.pk)
 
 
@@ -325,8 +395,9 @@ def person_reset_password(request, person_id: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Temporary password set. %(name)s must change it at the next login.") % {
-                "name": person.name})
+            messages.success(
+                request, _("Temporary password set. %(name)s must change it at the next login.") % {"name": person.name}
+            )
     else:
         messages.error(request, _("Enter a temporary password."))
     return redirect("orgs:person", person.pk)

@@ -187,8 +187,11 @@ def diff_versions(old: dict, new: dict) -> tuple[SectionDiff, ...]:
     problems = list(new_answers) + [p for p in old_answers if p not in new_answers]
     items = []
     for problem in problems:
-        status = "both" if problem in old_answers and problem in new_answers else (
-            "added" if problem in new_answers else "removed")
+        status = (
+            "both"
+            if problem in old_answers and problem in new_answers
+            else ("added" if problem in new_answers else "removed")
+        )
         items.append(ItemDiff(problem, status, diff_text(old_answers.get(problem, ""), new_answers.get(problem, ""))))
     sections = [SectionDiff("prior_answers", SECTION_LABELS["prior_answers"], tuple(items))]
     for key in TEXT_SECTIONS:

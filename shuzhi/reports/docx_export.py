@@ -76,7 +76,7 @@ def problem_heading(problem: str, kind: str = "") -> str:
         return ""
     match = _LABELLED_PROBLEM.match(text)
     if match:
-        return f"{match.group(1)}：{text[match.end():]}"
+        return f"{match.group(1)}：{text[match.end() :]}"
     return f"{KIND_LABELS.get(kind, DEFAULT_LABEL)}：{text}"
 
 
@@ -93,8 +93,9 @@ def kind_of(doc: ReportDocument, index: int) -> str:
 def render_report_docx(doc: ReportDocument) -> bytes:
     title = doc.title if split_paragraphs(doc.title) else default_title(doc.year)
     secretary = " ".join(split_paragraphs(doc.secretary))
-    office = OfficialDocument(title, subtitle=byline(doc), author=secretary,
-                              subject=" ".join(split_paragraphs(doc.organization)))
+    office = OfficialDocument(
+        title, subtitle=byline(doc), author=secretary, subject=" ".join(split_paragraphs(doc.organization))
+    )
 
     office.heading1(SECTION_PRIOR)
     number = 0
@@ -109,8 +110,11 @@ def render_report_docx(doc: ReportDocument) -> bytes:
     if number == 0:
         office.paragraph(NO_PRIOR_PROBLEMS)
 
-    for heading, text in ((SECTION_PRACTICES, doc.practices), (SECTION_PROBLEMS, doc.problems),
-                          (SECTION_NEXT_STEPS, doc.next_steps)):
+    for heading, text in (
+        (SECTION_PRACTICES, doc.practices),
+        (SECTION_PROBLEMS, doc.problems),
+        (SECTION_NEXT_STEPS, doc.next_steps),
+    ):
         office.heading1(heading)
         office.paragraphs(text)
 

@@ -46,38 +46,60 @@ class ReportForm(forms.Form):
             self.fields[name].widget.attrs["data-limit"] = MAX_SECTION_CHARS
         for problem, answer in prior_rows:
             self.fields[f"{ANSWER_PREFIX}{problem.pk}"] = forms.CharField(
-                required=False, strip=False, initial=answer, label=problem.text,
-                widget=_textarea(4, **{"data-limit": MAX_ANSWER_CHARS}))
+                required=False,
+                strip=False,
+                initial=answer,
+                label=problem.text,
+                widget=_textarea(4, **{"data-limit": MAX_ANSWER_CHARS}),
+            )
 
     def answer_fields(self) -> list[tuple[PriorProblem, forms.BoundField]]:
         return [(problem, self[f"{ANSWER_PREFIX}{problem.pk}"]) for problem, _answer in self.prior_rows]
 
     def content(self) -> ReportContent:
         data = self.cleaned_data
-        answers = {name.removeprefix(ANSWER_PREFIX): _normalise(value) for name, value in data.items()
-                   if name.startswith(ANSWER_PREFIX)}
-        return ReportContent(practices=_normalise(data["practices"]), problems=_normalise(data["problems"]),
-                             next_steps=_normalise(data["next_steps"]), prior_answers=answers)
+        answers = {
+            name.removeprefix(ANSWER_PREFIX): _normalise(value)
+            for name, value in data.items()
+            if name.startswith(ANSWER_PREFIX)
+        }
+        return ReportContent(
+            practices=_normalise(data["practices"]),
+            problems=_normalise(data["problems"]),
+            next_steps=_normalise(data["next_steps"]),
+            prior_answers=answers,
+        )
 
 
 class VetForm(forms.Form):
     """The reviewer's vetting (审核) of the latest version: pass or return, with a comment."""
 
     version_number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(label=gettext_lazy("Your vetting"), choices=[
-        (VettingOutcome.PASSED, gettext_lazy("Pass")), (VettingOutcome.RETURNED, gettext_lazy("Return for revision"))],
-        widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Your vetting"),
+        choices=[
+            (VettingOutcome.PASSED, gettext_lazy("Pass")),
+            (VettingOutcome.RETURNED, gettext_lazy("Return for revision")),
+        ],
+        widget=forms.RadioSelect,
+    )
     comment = forms.CharField(
-        label=gettext_lazy("Comment"), required=False, widget=_textarea(5),
-        help_text=gettext_lazy("Required when returning: say what should be revised. The secretary sees it."))
+        label=gettext_lazy("Comment"),
+        required=False,
+        widget=_textarea(5),
+        help_text=gettext_lazy("Required when returning: say what should be revised. The secretary sees it."),
+    )
 
 
 class QualityRulesForm(forms.Form):
     """The org dept's word lists and thresholds as JSON. `loaded` is the rules' timestamp when the page
     was opened, so a save cannot silently undo someone else's change made meanwhile."""
 
-    data = forms.CharField(label=gettext_lazy("Rules (JSON)"), strip=False, widget=_textarea(28, **{
-        "class": "code", "autocapitalize": "off", "autocomplete": "off"}))
+    data = forms.CharField(
+        label=gettext_lazy("Rules (JSON)"),
+        strip=False,
+        widget=_textarea(28, **{"class": "code", "autocapitalize": "off", "autocomplete": "off"}),
+    )
     loaded = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_data(self) -> dict:
@@ -87,7 +109,8 @@ class QualityRulesForm(forms.Form):
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 _("This is not valid JSON (line %(line)d, column %(column)d): %(message)s.")
-                % {"line": error.lineno, "column": error.colno, "message": error.msg}) from None
+                % {"line": error.lineno, "column": error.colno, "message": error.msg}
+            ) from None
         if not isinstance(data, dict):
             raise forms.ValidationError(_("The rules must be one JSON object ({ … })."))
         try:

@@ -53,10 +53,13 @@ class EditConflict(Exception):
         self.updated_at = report.updated_at
         editor = report.last_editor
         self.editor_name = editor.name if editor else ""
-        super().__init__(_(
-            "This report was saved in another window or on another device (%(time)s). Your text has not been "
-            "saved over it: copy what you typed, reload the page, and merge."
-        ) % {"time": timezone.localtime(report.updated_at).strftime("%H:%M:%S")})
+        super().__init__(
+            _(
+                "This report was saved in another window or on another device (%(time)s). Your text has not been "
+                "saved over it: copy what you typed, reload the page, and merge."
+            )
+            % {"time": timezone.localtime(report.updated_at).strftime("%H:%M:%S")}
+        )
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,14 @@ def why_not_editable(review: Review, report: DutyReport) -> str | None:
     if report.status == ReportStatus.ACCEPTED:
         return _("The report has been accepted and can no longer be changed.")
     if report.status == ReportStatus.SUBMITTED:
-        return _("The report has been submitted and is waiting for the reviewer; it can be changed again if it is returned.")
+        return _(
+            "The report has been submitted and is waiting for the reviewer; it can be changed again if it is returned."
+        )
     # The Review's group's calendar decides (a 党总支's group may still be writing when the committee's meets).
     if review.group.stage not in EDITABLE_CYCLE_STAGES:
-        return _("The cycle is in the “%(stage)s” stage; reports can only be written during preparation and report.") % {
-            "stage": stages.Stage(review.group.stage).label}
+        return _(
+            "The cycle is in the “%(stage)s” stage; reports can only be written during preparation and report."
+        ) % {"stage": stages.Stage(review.group.stage).label}
     return None
 
 
@@ -90,13 +96,19 @@ def _clean_content(review: Review, content: ReportContent) -> ReportContent:
     for name in TEXT_SECTIONS:
         text = getattr(content, name)
         if len(text) > MAX_SECTION_CHARS:
-            errors[name] = _("“%(section)s” has %(n)d characters; the limit is %(limit)d. Your text is kept: shorten it and save again.") % {
-                "section": SECTION_LABELS[name], "n": len(text), "limit": MAX_SECTION_CHARS}
+            errors[name] = _(
+                "“%(section)s” has %(n)d characters; the limit is %(limit)d. Your text is kept: shorten it and save again."
+            ) % {"section": SECTION_LABELS[name], "n": len(text), "limit": MAX_SECTION_CHARS}
     valid_ids = {str(p.pk) for p in prior_problems_for(review)}
     # an editor (or API client) opened before the org dept withdrew a problem may still send its answer
-    withdrawn_ids = {str(pk) for pk in PriorProblem.objects.filter(
-        organization_id=review.organization_id, year=review.cycle.year - 1, withdrawn_at__isnull=False,
-    ).values_list("pk", flat=True)}
+    withdrawn_ids = {
+        str(pk)
+        for pk in PriorProblem.objects.filter(
+            organization_id=review.organization_id,
+            year=review.cycle.year - 1,
+            withdrawn_at__isnull=False,
+        ).values_list("pk", flat=True)
+    }
     answers: dict[str, str] = {}
     for key, answer in (content.prior_answers or {}).items():
         if str(key) in withdrawn_ids:
@@ -105,8 +117,9 @@ def _clean_content(review: Review, content: ReportContent) -> ReportContent:
             errors["prior_answers"] = _("An answer refers to a problem that is not on this report's list.")
             continue
         if len(answer) > MAX_ANSWER_CHARS:
-            errors["prior_answers"] = _("An answer has %(n)d characters; the limit is %(limit)d. Your text is kept: shorten it and save again.") % {
-                "n": len(answer), "limit": MAX_ANSWER_CHARS}
+            errors["prior_answers"] = _(
+                "An answer has %(n)d characters; the limit is %(limit)d. Your text is kept: shorten it and save again."
+            ) % {"n": len(answer), "limit": MAX_ANSWER_CHARS}
         answers[str(key)] = answer
     if errors:
         raise ValidationError(errors)
@@ -114,9 +127,13 @@ def _clean_content(review: Review, content: ReportContent) -> ReportContent:
 
 
 def _same_content(report: DutyReport, content: ReportContent) -> bool:
-    return (report.practices == content.practices and report.problems == content.problems
-            and report.next_steps == content.next_steps
-            and {k: v for k, v in report.prior_answers.items() if v} == {k: v for k, v in content.prior_answers.items() if v})
+    return (
+        report.practices == content.practices
+        and report.problems == content.problems
+        and report.next_steps == content.next_steps
+        and {k: v for k, v in report.prior_answers.items() if v}
+        == {k: v for k, v in content.prior_answers.items() if v}
+    )
 
 
 @transaction.atomic
@@ -146,15 +163,20 @@ def missing_sections(review: Review, report: DutyReport) -> list[str]:
     missing = [SECTION_LABELS[name] for name in TEXT_SECTIONS if not getattr(report, name).strip()]
     unanswered = [p for p in prior_problems_for(review) if not report.prior_answers.get(str(p.pk), "").strip()]
     if unanswered:
-        missing.insert(0, _("%(section)s (%(n)d problems without an answer)") % {
-            "section": SECTION_LABELS["prior_answers"], "n": len(unanswered)})
+        missing.insert(
+            0,
+            _("%(section)s (%(n)d problems without an answer)")
+            % {"section": SECTION_LABELS["prior_answers"], "n": len(unanswered)},
+        )
     return missing
 
 
 def version_content(review: Review, report: DutyReport) -> dict:
     problems = prior_problems_for(review)
     return {
-        "practices": report.practices, "problems": report.problems, "next_steps": report.next_steps,
+        "practices": report.practices,
+        "problems": report.problems,
+        "next_steps": report.next_steps,
         "prior_answers": [[p.text, report.prior_answers.get(str(p.pk), "")] for p in problems],
     }
 
@@ -178,24 +200,35 @@ def submit(actor, review: Review, *, base_revision: int, ip: str | None = None) 
         raise EditConflict(report)
     missing = missing_sections(review, report)
     if missing:
-        raise ValidationError(_("Fill in every section before submitting: %(sections)s.") % {
-            "sections": "；".join(missing)})
+        raise ValidationError(
+            _("Fill in every section before submitting: %(sections)s.") % {"sections": "；".join(missing)}
+        )
     version = ReportVersion.objects.create(
-        report=report, number=(latest.number + 1) if latest else 1, author=review.secretary,
+        report=report,
+        number=(latest.number + 1) if latest else 1,
+        author=review.secretary,
         content=version_content(review, report),
     )
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.save(update_fields=["status", "submitted_at", "updated_at"])
-    record(actor, Verb.REPORT_SUBMITTED, report, organization_id=review.organization_id, ip=ip,
-           before={"status": ReportStatus.DRAFT if not latest else ReportStatus.RETURNED},
-           after={"status": ReportStatus.SUBMITTED, "version": version.number}, note=_("report submitted"))
+    record(
+        actor,
+        Verb.REPORT_SUBMITTED,
+        report,
+        organization_id=review.organization_id,
+        ip=ip,
+        before={"status": ReportStatus.DRAFT if not latest else ReportStatus.RETURNED},
+        after={"status": ReportStatus.SUBMITTED, "version": version.number},
+        note=_("report submitted"),
+    )
     return version
 
 
 @transaction.atomic
-def vet(actor, review: Review, *, version_number: int, outcome: str, comment: str = "",
-        ip: str | None = None) -> ReportVetting:
+def vet(
+    actor, review: Review, *, version_number: int, outcome: str, comment: str = "", ip: str | None = None
+) -> ReportVetting:
     """Pass or return a submitted version (审核). Vetting the same way on the same version again returns
     the first vetting; a different outcome on an already vetted version is refused."""
     report = DutyReport.objects.select_for_update().get(pk=get_report(review).pk)
@@ -221,10 +254,16 @@ def vet(actor, review: Review, *, version_number: int, outcome: str, comment: st
     result = ReportVetting.objects.create(version=version, outcome=outcome, comment=comment, vetted_by=actor)
     report.status = ReportStatus.ACCEPTED if outcome == VettingOutcome.PASSED else ReportStatus.RETURNED
     report.save(update_fields=["status", "updated_at"])
-    record(actor, Verb.REPORT_VETTING_PASSED if outcome == VettingOutcome.PASSED else Verb.REPORT_VETTING_RETURNED,
-           report, organization_id=review.organization_id, ip=ip,
-           before={"status": ReportStatus.SUBMITTED}, after={"status": report.status, "version": version.number},
-           note=_("report accepted") if outcome == VettingOutcome.PASSED else _("report returned"))
+    record(
+        actor,
+        Verb.REPORT_VETTING_PASSED if outcome == VettingOutcome.PASSED else Verb.REPORT_VETTING_RETURNED,
+        report,
+        organization_id=review.organization_id,
+        ip=ip,
+        before={"status": ReportStatus.SUBMITTED},
+        after={"status": report.status, "version": version.number},
+        note=_("report accepted") if outcome == VettingOutcome.PASSED else _("report returned"),
+    )
     return result
 
 
@@ -233,8 +272,11 @@ def prior_kinds_by_text(review: Review) -> dict[str, str]:
     the text of each item only (version_content), so its exports find the kind here; withdrawn items are
     included, since an older version may still hold them."""
     kinds: dict[str, str] = {}
-    for text, kind in (PriorProblem.objects.filter(organization_id=review.organization_id, year=review.cycle.year - 1)
-                       .order_by("withdrawn_at", "kind", "id").values_list("text", "kind")):
+    for text, kind in (
+        PriorProblem.objects.filter(organization_id=review.organization_id, year=review.cycle.year - 1)
+        .order_by("withdrawn_at", "kind", "id")
+        .values_list("text", "kind")
+    ):
         kinds.setdefault(text, kind)
     return kinds
 
@@ -257,8 +299,12 @@ class RulesConflict(Exception):
     """The rules were changed (or reset) since the editor was opened."""
 
     def __init__(self) -> None:
-        super().__init__(_("Someone changed the rules after you opened this page. Your text is kept below: "
-                           "copy it, reload the page and apply your change again."))
+        super().__init__(
+            _(
+                "Someone changed the rules after you opened this page. Your text is kept below: "
+                "copy it, reload the page and apply your change again."
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -349,8 +395,16 @@ def save_quality_rules(actor, data: dict, *, loaded: str, ip: str | None = None)
         row.data, row.updated_by = clean, actor
         row.save()
     before, after = _changed_keys(current, clean)
-    record(actor, Verb.QUALITY_RULES_CHANGED, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
-           note=_("quality check rules changed"))
+    record(
+        actor,
+        Verb.QUALITY_RULES_CHANGED,
+        row,
+        before=before,
+        after=after,
+        ip=ip,
+        object_repr=_("Quality check rules"),
+        note=_("quality check rules changed"),
+    )
     return row
 
 
@@ -363,6 +417,14 @@ def reset_quality_rules(actor, *, ip: str | None = None) -> None:
         return
     current, _rules, _error = _effective(row)
     before, after = _changed_keys(current, _default_rules_dict())
-    record(actor, Verb.QUALITY_RULES_RESET, row, before=before, after=after, ip=ip, object_repr=_("Quality check rules"),
-           note=_("quality check rules reset to the defaults"))
+    record(
+        actor,
+        Verb.QUALITY_RULES_RESET,
+        row,
+        before=before,
+        after=after,
+        ip=ip,
+        object_repr=_("Quality check rules"),
+        note=_("quality check rules reset to the defaults"),
+    )
     QualityRules.objects.filter(pk=row.pk).delete()

@@ -45,6 +45,7 @@ _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 # --- What is shown ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ReportBody:
     """The text of a report as read: the working copy or a submitted version."""
@@ -58,8 +59,13 @@ class ReportBody:
     @classmethod
     def of_draft(cls, review: Review, report: DutyReport) -> ReportBody:
         rows = services.prior_problem_rows(review, report)
-        return cls(tuple((p.text, answer) for p, answer in rows), report.practices, report.problems,
-                   report.next_steps, tuple(p.kind for p, _answer in rows))
+        return cls(
+            tuple((p.text, answer) for p, answer in rows),
+            report.practices,
+            report.problems,
+            report.next_steps,
+            tuple(p.kind for p, _answer in rows),
+        )
 
     @classmethod
     def of_version(cls, version: ReportVersion, kinds_by_text: dict[str, str] | None = None) -> ReportBody:
@@ -68,19 +74,29 @@ class ReportBody:
         content = version.content
         pairs = tuple((str(p), str(a or "")) for p, a in (content.get("prior_answers") or []))
         kinds = tuple((kinds_by_text or {}).get(p, "") for p, _a in pairs)
-        return cls(pairs, content.get("practices", ""), content.get("problems", ""), content.get("next_steps", ""),
-                   kinds)
+        return cls(
+            pairs, content.get("practices", ""), content.get("problems", ""), content.get("next_steps", ""), kinds
+        )
 
     def prior_items(self) -> list[tuple[str, str, str, str]]:
         """(problem, answer, kind, kind label) of each of last year's items, for the pages."""
         labels = dict(PriorProblemKind.choices)
         kinds = self.prior_kinds + ("",) * (len(self.prior_answers) - len(self.prior_kinds))
-        return [(problem, answer, kind, str(labels.get(kind, ""))) for (problem, answer), kind in
-                zip(self.prior_answers, kinds, strict=False)]
+        return [
+            (problem, answer, kind, str(labels.get(kind, "")))
+            for (problem, answer), kind in zip(self.prior_answers, kinds, strict=False)
+        ]
 
     def sections(self) -> list[dict]:
-        return [{"key": key, "number": SECTION_NUMBERS[key], "title": services.SECTION_LABELS[key],
-                 "text": getattr(self, key)} for key in services.TEXT_SECTIONS]
+        return [
+            {
+                "key": key,
+                "number": SECTION_NUMBERS[key],
+                "title": services.SECTION_LABELS[key],
+                "text": getattr(self, key),
+            }
+            for key in services.TEXT_SECTIONS
+        ]
 
 
 def _report(review: Review) -> DutyReport:
@@ -99,14 +115,26 @@ def _vetting(version: ReportVersion):
 
 
 def _findings(review: Review, body: ReportBody) -> list[dict]:
-    text = quality.ReportText(prior_answers=body.prior_answers, practices=body.practices, problems=body.problems,
-                              next_steps=body.next_steps, key_items=tuple(review.cycle.key_items or ()))
+    text = quality.ReportText(
+        prior_answers=body.prior_answers,
+        practices=body.practices,
+        problems=body.problems,
+        next_steps=body.next_steps,
+        key_items=tuple(review.cycle.key_items or ()),
+    )
     section_names = set(report_sections.TITLES.values())
-    return [{"rule": f.rule, "title": f.title, "explanation": f.explanation, "sentences": f.sentences,
-             # the section a finding is about shows as its badge; other items (areas, key content) are listed
-             "items": [i for i in getattr(f, "items", ()) if i not in section_names],
-             "section": services.SECTION_LABELS.get(f.section or "", "")}
-            for f in quality.check_report(text, services.current_quality_rules())]
+    return [
+        {
+            "rule": f.rule,
+            "title": f.title,
+            "explanation": f.explanation,
+            "sentences": f.sentences,
+            # the section a finding is about shows as its badge; other items (areas, key content) are listed
+            "items": [i for i in getattr(f, "items", ()) if i not in section_names],
+            "section": services.SECTION_LABELS.get(f.section or "", ""),
+        }
+        for f in quality.check_report(text, services.current_quality_rules())
+    ]
 
 
 def _time(value: datetime.datetime | None) -> str:
@@ -124,9 +152,16 @@ def _error_dict(error: ValidationError) -> dict[str, str]:
 
 
 def _form(review: Review, report: DutyReport, data=None) -> ReportForm:
-    return ReportForm(data, initial={"revision": report.revision, "practices": report.practices,
-                                     "problems": report.problems, "next_steps": report.next_steps},
-                      prior_rows=services.prior_problem_rows(review, report))
+    return ReportForm(
+        data,
+        initial={
+            "revision": report.revision,
+            "practices": report.practices,
+            "problems": report.problems,
+            "next_steps": report.next_steps,
+        },
+        prior_rows=services.prior_problem_rows(review, report),
+    )
 
 
 def _preparation(review: Review) -> list[tuple[str, list]]:
@@ -137,14 +172,20 @@ def _preparation(review: Review) -> list[tuple[str, list]]:
 def _common(request: HttpRequest, review: Review, report: DutyReport, versions: list[ReportVersion]) -> dict:
     latest = versions[-1] if versions else None
     return {
-        "review": review, "cycle": review.cycle, "report": report, "versions": versions, "latest": latest,
+        "review": review,
+        "cycle": review.cycle,
+        "report": report,
+        "versions": versions,
+        "latest": latest,
         "latest_vetting": _vetting(latest) if latest else None,
         "is_secretary": access.is_review_secretary(request.user, review),
-        "labels": services.SECTION_LABELS, "numbers": SECTION_NUMBERS,
+        "labels": services.SECTION_LABELS,
+        "numbers": SECTION_NUMBERS,
     }
 
 
 # --- Editor and reader -----------------------------------------------------------------------------
+
 
 def saved_state(report: DutyReport, form: ReportForm, conflict: services.EditConflict | None = None) -> str:
     """What the save bar says, and what any message about saving must agree with: "conflict" or "invalid"
@@ -163,28 +204,48 @@ def saved_note(report: DutyReport) -> str:
     return _("Nothing is saved yet: the report is still empty.")
 
 
-def _render_editor(request: HttpRequest, review: Review, report: DutyReport, form: ReportForm, *,
-                   conflict: services.EditConflict | None = None, status: int = 200) -> HttpResponse:
+def _render_editor(
+    request: HttpRequest,
+    review: Review,
+    report: DutyReport,
+    form: ReportForm,
+    *,
+    conflict: services.EditConflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     versions = _versions(report)
     context = _common(request, review, report, versions)
     kinds = dict(PriorProblemKind.choices)
     preparation = _preparation(review)
-    context.update({
-        "form": form, "conflict": conflict,
-        "answers": [(problem, kinds.get(problem.kind, ""), field) for problem, field in form.answer_fields()],
-        "findings": _findings(review, ReportBody.of_draft(review, report)),
-        "content_areas": CONTENT_AREAS, "key_items": review.cycle.key_items or [],
-        "preparation": preparation, "prep_count": sum(len(items) for _label, items in preparation),
-        "saved_at": _time(report.updated_at) if report.revision else "",
-        "save_state": saved_state(report, form, conflict),
-        "text_fields": [(key, SECTION_NUMBERS[key], services.SECTION_LABELS[key], form[key])
-                        for key in services.TEXT_SECTIONS],
-    })
+    context.update(
+        {
+            "form": form,
+            "conflict": conflict,
+            "answers": [(problem, kinds.get(problem.kind, ""), field) for problem, field in form.answer_fields()],
+            "findings": _findings(review, ReportBody.of_draft(review, report)),
+            "content_areas": CONTENT_AREAS,
+            "key_items": review.cycle.key_items or [],
+            "preparation": preparation,
+            "prep_count": sum(len(items) for _label, items in preparation),
+            "saved_at": _time(report.updated_at) if report.revision else "",
+            "save_state": saved_state(report, form, conflict),
+            "text_fields": [
+                (key, SECTION_NUMBERS[key], services.SECTION_LABELS[key], form[key]) for key in services.TEXT_SECTIONS
+            ],
+        }
+    )
     return render(request, "reports/editor.html", context, status=status)
 
 
-def _render_read(request: HttpRequest, review: Review, report: DutyReport, *, reason: str | None = None,
-                 vet_form: VetForm | None = None, status: int = 200) -> HttpResponse:
+def _render_read(
+    request: HttpRequest,
+    review: Review,
+    report: DutyReport,
+    *,
+    reason: str | None = None,
+    vet_form: VetForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     versions = _versions(report)
     context = _common(request, review, report, versions)
     latest = context["latest"]
@@ -198,12 +259,19 @@ def _render_read(request: HttpRequest, review: Review, report: DutyReport, *, re
     vettable = bool(can_vet and latest and report.status == ReportStatus.SUBMITTED and not _vetting(latest))
     if vettable and vet_form is None:
         vet_form = VetForm(initial={"version_number": latest.number})
-    context.update({
-        "reason": reason, "body": body, "sections": body.sections() if body else [],
-        "findings": _findings(review, body) if body else [], "vet_form": vet_form if vettable else None,
-        "can_vet": can_vet, "vettings": [v for v in reversed(versions) if _vetting(v)],
-        "showing_draft": context["is_secretary"], "saved_at": _time(report.updated_at) if report.pk else "",
-    })
+    context.update(
+        {
+            "reason": reason,
+            "body": body,
+            "sections": body.sections() if body else [],
+            "findings": _findings(review, body) if body else [],
+            "vet_form": vet_form if vettable else None,
+            "can_vet": can_vet,
+            "vettings": [v for v in reversed(versions) if _vetting(v)],
+            "showing_draft": context["is_secretary"],
+            "saved_at": _time(report.updated_at) if report.pk else "",
+        }
+    )
     return render(request, "reports/read.html", context, status=status)
 
 
@@ -223,10 +291,14 @@ def editor(request: HttpRequest, review_id: int) -> HttpResponse:
 
 def _saved_json(request: HttpRequest, review: Review, report: DutyReport) -> JsonResponse:
     findings = _findings(review, ReportBody.of_draft(review, report))
-    return JsonResponse({
-        "revision": report.revision, "saved_at": _time(report.updated_at), "findings_count": len(findings),
-        "findings_html": render_to_string("reports/_findings.html", {"findings": findings}, request=request),
-    })
+    return JsonResponse(
+        {
+            "revision": report.revision,
+            "saved_at": _time(report.updated_at),
+            "findings_count": len(findings),
+            "findings_html": render_to_string("reports/_findings.html", {"findings": findings}, request=request),
+        }
+    )
 
 
 @login_required
@@ -245,8 +317,7 @@ def save(request: HttpRequest, review_id: int) -> HttpResponse:
             return JsonResponse({"errors": {f: " ".join(e) for f, e in form.errors.items()}}, status=400)
         return _render_editor(request, review, report, form, status=400)
     try:
-        report = services.save_draft(request.user, review, form.content(),
-                                     base_revision=form.cleaned_data["revision"])
+        report = services.save_draft(request.user, review, form.content(), base_revision=form.cleaned_data["revision"])
     except services.EditConflict as conflict:
         if ajax:
             return JsonResponse({"conflict": True, "message": str(conflict), "revision": conflict.revision}, status=409)
@@ -277,8 +348,7 @@ def submit(request: HttpRequest, review_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render_editor(request, review, report, form, status=400)
     try:
-        report = services.save_draft(request.user, review, form.content(),
-                                     base_revision=form.cleaned_data["revision"])
+        report = services.save_draft(request.user, review, form.content(), base_revision=form.cleaned_data["revision"])
     except services.EditConflict as conflict:
         return _render_editor(request, review, report, form, conflict=conflict, status=409)
     except ValidationError as error:
@@ -299,8 +369,9 @@ def submit(request: HttpRequest, review_id: int) -> HttpResponse:
         apply_validation_error(form, error)
         form.add_error(None, saved_note(report))
         return _render_editor(request, review, report, form, status=400)
-    messages.success(request, _("Version %(n)d submitted to %(reviewer)s.") % {
-        "n": version.number, "reviewer": review.reviewer.name})
+    messages.success(
+        request, _("Version %(n)d submitted to %(reviewer)s.") % {"n": version.number, "reviewer": review.reviewer.name}
+    )
     return redirect("reports:editor", review.pk)
 
 
@@ -314,18 +385,28 @@ def vet(request: HttpRequest, review_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.vet(request.user, review, version_number=data["version_number"],
-                                  outcome=data["outcome"], comment=data["comment"], ip=client_ip(request))
+            result = services.vet(
+                request.user,
+                review,
+                version_number=data["version_number"],
+                outcome=data["outcome"],
+                comment=data["comment"],
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Version %(n)d: %(outcome)s.") % {
-                "n": result.version.number, "outcome": result.get_outcome_display()})
+            messages.success(
+                request,
+                _("Version %(n)d: %(outcome)s.")
+                % {"n": result.version.number, "outcome": result.get_outcome_display()},
+            )
             return redirect("reports:editor", review.pk)
     return _render_read(request, review, _report(review), vet_form=form, status=400)
 
 
 # --- Versions ----------------------------------------------------------------------------------------
+
 
 @login_required
 @require_GET
@@ -348,12 +429,20 @@ def versions(request: HttpRequest, review_id: int) -> HttpResponse:
         old, new = all_versions[-2], all_versions[-1]
     sections = diff.diff_versions(old.content, new.content) if old and new else ()
     context = _common(request, review, report, all_versions)
-    context.update({"old": old, "new": new, "diff_sections": sections, "compare_error": error,
-                    "unchanged": bool(sections) and not any(s.changed for s in sections)})
+    context.update(
+        {
+            "old": old,
+            "new": new,
+            "diff_sections": sections,
+            "compare_error": error,
+            "unchanged": bool(sections) and not any(s.changed for s in sections),
+        }
+    )
     return render(request, "reports/versions.html", context, status=400 if error else 200)
 
 
 # --- Exports -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Export:
@@ -381,8 +470,13 @@ def _export(request: HttpRequest, review: Review) -> Export | None:
         version = versions[-1]
     else:
         return None
-    return Export(ReportBody.of_version(version, services.prior_kinds_by_text(review)), title,
-                  timezone.localdate(version.submitted_at), False, version)
+    return Export(
+        ReportBody.of_version(version, services.prior_kinds_by_text(review)),
+        title,
+        timezone.localdate(version.submitted_at),
+        False,
+        version,
+    )
 
 
 def _nothing_to_export(request: HttpRequest, review: Review) -> HttpResponse:
@@ -398,22 +492,32 @@ def docx(request: HttpRequest, review_id: int) -> HttpResponse:
     if export is None:
         return _nothing_to_export(request, review)
     document = docx_export.ReportDocument(
-        year=review.cycle.year, organization=review.organization.name, secretary=review.secretary.name,
-        title=export.title, prior_answers=export.body.prior_answers, practices=export.body.practices,
-        problems=export.body.problems, next_steps=export.body.next_steps, date=export.date,
-        prior_kinds=export.body.prior_kinds)
+        year=review.cycle.year,
+        organization=review.organization.name,
+        secretary=review.secretary.name,
+        title=export.title,
+        prior_answers=export.body.prior_answers,
+        practices=export.body.practices,
+        problems=export.body.problems,
+        next_steps=export.body.next_steps,
+        date=export.date,
+        prior_kinds=export.body.prior_kinds,
+    )
     name = f"{review.cycle.year}年度述职报告-{review.organization.name}-{review.secretary.name}"
     if export.is_draft:
         name += "-草稿"
     elif export.version and export.version.number > 1:
         name += f"-第{export.version.number}版"
     filename = _UNSAFE_FILENAME.sub("_", name) + ".docx"
-    response = HttpResponse(docx_export.render_report_docx(document),
-                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        docx_export.render_report_docx(document),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     # RFC 6266/5987: an ASCII fallback for old clients, the UTF-8 name for everyone else.
     fallback = f"duty-report-{review.cycle.year}-{review.pk}.docx"
-    response["Content-Disposition"] = (f'attachment; filename="{fallback}"; '
-                                       f"filename*=UTF-8''{quote(filename, safe='')}")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -426,18 +530,32 @@ def print_view(request: HttpRequest, review_id: int) -> HttpResponse:
     if export is None:
         return _nothing_to_export(request, review)
     # The same items and headings as the .docx: “（一）上年度述职通报问题：…”, “（二）整改承诺：…”.
-    items = [(problem, answer, kind) for problem, answer, kind, _label in export.body.prior_items()
-             if split_paragraphs(problem) or split_paragraphs(answer)]
-    prior = [(docx_export.item_heading(number, problem, kind), split_paragraphs(answer))
-             for number, (problem, answer, kind) in enumerate(items, start=1)]
+    items = [
+        (problem, answer, kind)
+        for problem, answer, kind, _label in export.body.prior_items()
+        if split_paragraphs(problem) or split_paragraphs(answer)
+    ]
+    prior = [
+        (docx_export.item_heading(number, problem, kind), split_paragraphs(answer))
+        for number, (problem, answer, kind) in enumerate(items, start=1)
+    ]
     sections = [{**s, "paragraphs": split_paragraphs(s["text"])} for s in export.body.sections()]
-    return render(request, "reports/print.html", {
-        "review": review, "export": export, "prior": prior, "sections": sections,
-        "labels": services.SECTION_LABELS, "date": chinese_date(export.date),
-    })
+    return render(
+        request,
+        "reports/print.html",
+        {
+            "review": review,
+            "export": export,
+            "prior": prior,
+            "sections": sections,
+            "labels": services.SECTION_LABELS,
+            "date": chinese_date(export.date),
+        },
+    )
 
 
 # --- Quality check rules --------------------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -455,8 +573,9 @@ def quality_rules(request: HttpRequest) -> HttpResponse:
         form = QualityRulesForm(request.POST)
         if form.is_valid():
             try:
-                services.save_quality_rules(request.user, form.cleaned_data["data"],
-                                            loaded=form.cleaned_data["loaded"], ip=client_ip(request))
+                services.save_quality_rules(
+                    request.user, form.cleaned_data["data"], loaded=form.cleaned_data["loaded"], ip=client_ip(request)
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
             except services.RulesConflict as conflict:
@@ -467,12 +586,23 @@ def quality_rules(request: HttpRequest) -> HttpResponse:
         status = 400
     state = services.quality_rules_state()
     if can_edit and form is None:
-        form = QualityRulesForm(initial={"data": json.dumps(state.data, ensure_ascii=False, indent=2),
-                                         "loaded": state.stamp})
-    rules = [{"code": code, "title": title, "text": text,
-              "seed": code in quality.SUBSTITUTION_RULES} for code, (title, text) in quality.RULE_DESCRIPTIONS.items()]
-    return render(request, "reports/quality_rules.html", {
-        "rules": rules, "form": form, "can_edit": can_edit, "row": state.row,
-        "rules_error": state.error if can_edit else None,
-        "edit_url": reverse("reports:quality_rules"),
-    }, status=status)
+        form = QualityRulesForm(
+            initial={"data": json.dumps(state.data, ensure_ascii=False, indent=2), "loaded": state.stamp}
+        )
+    rules = [
+        {"code": code, "title": title, "text": text, "seed": code in quality.SUBSTITUTION_RULES}
+        for code, (title, text) in quality.RULE_DESCRIPTIONS.items()
+    ]
+    return render(
+        request,
+        "reports/quality_rules.html",
+        {
+            "rules": rules,
+            "form": form,
+            "can_edit": can_edit,
+            "row": state.row,
+            "rules_error": state.error if can_edit else None,
+            "edit_url": reverse("reports:quality_rules"),
+        },
+        status=status,
+    )

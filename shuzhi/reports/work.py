@@ -30,28 +30,40 @@ def reports_to_vet(user, scope: Scope) -> list[WorkItem]:
     them as counts on the progress board instead (shuzhi.cycles.work)."""
     if scope.can_manage:
         return []
-    reviews = list(access.vettable_reviews(user).exclude(cycle__stage=stages.Stage.ARCHIVED)
-                   .filter(report__status=ReportStatus.SUBMITTED)
-                   .select_related("organization", "secretary", "report", "cycle")
-                   .order_by("report__submitted_at", "pk"))
+    reviews = list(
+        access.vettable_reviews(user)
+        .exclude(cycle__stage=stages.Stage.ARCHIVED)
+        .filter(report__status=ReportStatus.SUBMITTED)
+        .select_related("organization", "secretary", "report", "cycle")
+        .order_by("report__submitted_at", "pk")
+    )
     today = timezone.localdate()
     items = []
     for review in reviews[:MAX_LISTED]:
         submitted = timezone.localdate(review.report.submitted_at)
         waited = (today - submitted).days
-        text = _("%(org)s · %(name)s: the duty report submitted on %(date)s waits for your vetting (pass or return).") % {
-            "org": review.organization.name, "name": review.secretary.name, "date": _date(submitted)}
+        text = _(
+            "%(org)s · %(name)s: the duty report submitted on %(date)s waits for your vetting (pass or return)."
+        ) % {"org": review.organization.name, "name": review.secretary.name, "date": _date(submitted)}
         if waited > VETTING_DAYS:
             text += " " + _("Waiting for %(days)d days.") % {"days": waited}
-        items.append(WorkItem(text=text, url=reverse("reports:editor", args=[review.pk]),
-                              urgency=Urgency.OVERDUE if waited > VETTING_DAYS else Urgency.NORMAL))
+        items.append(
+            WorkItem(
+                text=text,
+                url=reverse("reports:editor", args=[review.pk]),
+                urgency=Urgency.OVERDUE if waited > VETTING_DAYS else Urgency.NORMAL,
+            )
+        )
     if len(reviews) > MAX_LISTED:
         cycle = reviews[MAX_LISTED].cycle
-        items.append(WorkItem(
-            text=_("%(n)d more reports wait for your vetting: see them on the progress board.") % {
-                "n": len(reviews) - MAX_LISTED},
-            url=reverse("cycles:detail", args=[cycle.pk]) + "?status=" + ReportStatus.SUBMITTED,
-            count=len(reviews) - MAX_LISTED))
+        items.append(
+            WorkItem(
+                text=_("%(n)d more reports wait for your vetting: see them on the progress board.")
+                % {"n": len(reviews) - MAX_LISTED},
+                url=reverse("cycles:detail", args=[cycle.pk]) + "?status=" + ReportStatus.SUBMITTED,
+                count=len(reviews) - MAX_LISTED,
+            )
+        )
     return items
 
 
@@ -61,10 +73,13 @@ def my_report(user, scope: Scope) -> list[WorkItem]:
     if scope.person_id is None:
         return []
     latest = ReportVetting.objects.filter(version__report__review=OuterRef("pk")).order_by("-version__number")
-    reviews = (access.my_reviews(user).filter(cycle__stage__in=WRITING_STAGES)
-               .select_related("cycle", "organization", "reviewer", "report")
-               .annotate(return_reason=Subquery(latest.values("comment")[:1]))
-               .order_by("-cycle__year", "pk"))
+    reviews = (
+        access.my_reviews(user)
+        .filter(cycle__stage__in=WRITING_STAGES)
+        .select_related("cycle", "organization", "reviewer", "report")
+        .annotate(return_reason=Subquery(latest.values("comment")[:1]))
+        .order_by("-cycle__year", "pk")
+    )
     items = []
     for review in reviews:
         report = getattr(review, "report", None)
@@ -73,7 +88,8 @@ def my_report(user, scope: Scope) -> list[WorkItem]:
         url = reverse("reports:editor", args=[review.pk])
         if status == ReportStatus.RETURNED:
             text = _("%(reviewer)s returned your duty report for revision: revise it and submit it again.") % {
-                "reviewer": review.reviewer.name}
+                "reviewer": review.reviewer.name
+            }
             urgency = min(urgency_for(due), Urgency.SOON)
             items.append(WorkItem(text=text, url=url, urgency=urgency, due=due, detail=review.return_reason or ""))
         elif status in (None, ReportStatus.DRAFT):

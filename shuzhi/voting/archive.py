@@ -51,8 +51,11 @@ def file_name(meeting, survey, kind: str) -> str:
 def _local(moment) -> str:
     if moment is None:
         return ""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(moment) \
+    return (
+        timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+        if timezone.is_aware(moment)
         else moment.strftime("%Y-%m-%d %H:%M")
+    )
 
 
 def info_rows(meeting, survey, count: int) -> list[tuple[str, str]]:
@@ -86,8 +89,13 @@ def archive_csv(meeting, survey, headers: Sequence[str], rows: Sequence[Sequence
     writer = csv.writer(out, lineterminator="\r\n")
     for label, value in info_rows(meeting, survey, len(rows)):
         writer.writerow([_safe(label, False), _safe(value, False)])
-    writer.writerow(["说明", "可读列中以 = + - @ 开头的文字前加了一个英文单引号（'），以免被表格软件当作公式执行；"
-                             "“票面数据(JSON)”列与“单票摘要(SHA-256)”列未作任何改动。"])
+    writer.writerow(
+        [
+            "说明",
+            "可读列中以 = + - @ 开头的文字前加了一个英文单引号（'），以免被表格软件当作公式执行；"
+            "“票面数据(JSON)”列与“单票摘要(SHA-256)”列未作任何改动。",
+        ]
+    )
     writer.writerow([])
     writer.writerow(headers)
     for row in rows:
@@ -161,4 +169,4 @@ def read_csv_table(content: bytes) -> tuple[dict[str, str], list[str], list[list
     lines = list(csv.reader(io.StringIO(text, newline="")))
     start = next(n for n, line in enumerate(lines) if line and line[0] == TABLE_MARKER)
     block = {line[0]: line[1] for line in lines[:start] if len(line) >= 2 and line[0]}
-    return block, lines[start], [line for line in lines[start + 1:] if line]
+    return block, lines[start], [line for line in lines[start + 1 :] if line]

@@ -23,8 +23,12 @@ from django.utils.translation import gettext as _
 from shuzhi.voting.tally import DEFAULT_OPTIONS
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
-DEFAULT_RULES = {"void_if_no_rating": True, "max_satisfied_share": None, "max_satisfied_action": "count",
-                 "all_unsatisfied_action": "count"}
+DEFAULT_RULES = {
+    "void_if_no_rating": True,
+    "max_satisfied_share": None,
+    "max_satisfied_action": "count",
+    "all_unsatisfied_action": "count",
+}
 ACTIONS = ("count", "flag")
 
 
@@ -42,15 +46,20 @@ def _options(raw: Any, where: str) -> list[dict]:
         key = str(option.get("key", "")).strip()
         label = " ".join(str(option.get("label", "")).split())
         if not KEY_RE.match(key):
-            raise ValidationError(_("%(where)s: option key “%(key)s” must be lower-case letters, digits or _.") % {
-                "where": where, "key": key})
+            raise ValidationError(
+                _("%(where)s: option key “%(key)s” must be lower-case letters, digits or _.")
+                % {"where": where, "key": key}
+            )
         if not label or len(label) > 20:
-            raise ValidationError(_("%(where)s: every option needs a label of at most 20 characters.") % {"where": where})
+            raise ValidationError(
+                _("%(where)s: every option needs a label of at most 20 characters.") % {"where": where}
+            )
         try:
             value = float(option.get("value"))
         except (TypeError, ValueError):
-            raise ValidationError(_("%(where)s: the value of “%(label)s” must be a number.") % {
-                "where": where, "label": label}) from None
+            raise ValidationError(
+                _("%(where)s: the value of “%(label)s” must be a number.") % {"where": where, "label": label}
+            ) from None
         if not 0 <= value <= 1000:
             raise ValidationError(_("%(where)s: values must be between 0 and 1000.") % {"where": where})
         if key in seen_keys or label in seen_labels:
@@ -76,7 +85,9 @@ def parse_form(data: Any) -> dict:
         key = str(item.get("key", "")).strip()
         label = " ".join(str(item.get("label", "")).split())
         if not KEY_RE.match(key) or key in keys:
-            raise ValidationError(_("Item key “%(key)s” must be unique lower-case letters, digits or _.") % {"key": key})
+            raise ValidationError(
+                _("Item key “%(key)s” must be unique lower-case letters, digits or _.") % {"key": key}
+            )
         if not label or len(label) > 40:
             raise ValidationError(_("Every item needs a label of at most 40 characters."))
         keys.add(key)
@@ -124,8 +135,9 @@ class Classifier:
         self.presenter_count = presenter_count
         share = rules.get("max_satisfied_share")
         # The share rule only matters when it sets ballots aside; None: nothing to check per ballot.
-        self.share = share if share is not None and presenter_count and rules["max_satisfied_action"] == "flag" \
-            else None
+        self.share = (
+            share if share is not None and presenter_count and rules["max_satisfied_action"] == "flag" else None
+        )
         self.flag_all_bottom = presenter_count > 1 and rules["all_unsatisfied_action"] == "flag"
         # A ballot rates something only if the form has options, so these are only read then.
         self.top = options[0]["key"] if options else None

@@ -58,7 +58,9 @@ def clean_ballot(survey: Survey, data: BallotInput) -> BallotInput:
     """Keep only known presenters, options and items; limit text. Raises ValidationError for junk."""
     presenter_ids = {str(p["review"]) for p in survey.presenters}
     option_keys = {o["key"] for o in survey.form["options"]}
-    items = {i["key"]: {o["key"] for o in i.get("options", survey.form["options"])} for i in survey.form.get("items", [])}
+    items = {
+        i["key"]: {o["key"] for o in i.get("options", survey.form["options"])} for i in survey.form.get("items", [])
+    }
     ratings: dict[str, str] = {}
     for review, option in (data.ratings or {}).items():
         if str(review) not in presenter_ids or option not in option_keys:
@@ -97,7 +99,9 @@ def _refusal_for_unusable_code(survey: Survey, hashes: list[str], *, paper: bool
         return BallotRefused(_("This code is not valid. Check the code on your card and type it again."), "unknown")
     if code.survey_id != survey.pk:
         if code.survey.is_rehearsal != survey.is_rehearsal:
-            return BallotRefused(_("This code belongs to a rehearsal, not to this vote (or the other way round)."), "rehearsal")
+            return BallotRefused(
+                _("This code belongs to a rehearsal, not to this vote (or the other way round)."), "rehearsal"
+            )
         return BallotRefused(_("This code belongs to another meeting's vote."), "other_meeting")
     if code.status == CodeStatus.USED:
         return BallotRefused(_("This code has already been used: each code votes once."), "used")
@@ -109,8 +113,13 @@ def _wrong_medium(paper: bool) -> BallotRefused:
     of voting, so a card and a sheet can never both count."""
     if paper:
         return BallotRefused(_("This code was issued for phone voting, not for a paper ballot."), "phone_code")
-    return BallotRefused(_("This code is printed on a paper ballot sheet: fill in that sheet and hand it in; "
-                           "it cannot be used on a phone."), "paper_code")
+    return BallotRefused(
+        _(
+            "This code is printed on a paper ballot sheet: fill in that sheet and hand it in; "
+            "it cannot be used on a phone."
+        ),
+        "paper_code",
+    )
 
 
 # The ballot's hot path in plain SQL: the whole room loads its ballot and submits it within a minute or
@@ -118,8 +127,10 @@ def _wrong_medium(paper: bool) -> BallotRefused:
 # The statements are portable (SQLite 3.35+ and PostgreSQL both have UPDATE … RETURNING); tests
 # run them on both databases.
 
-_BALLOT_COLUMNS = ('s."id", s."meeting_id", s."status", s."is_rehearsal", s."form", s."presenters", m."title", '
-                   '(SELECT t."failures" FROM "voting_guessthrottle" t WHERE t."key" = %s AND t."window" = %s)')
+_BALLOT_COLUMNS = (
+    's."id", s."meeting_id", s."status", s."is_rehearsal", s."form", s."presenters", m."title", '
+    '(SELECT t."failures" FROM "voting_guessthrottle" t WHERE t."key" = %s AND t."window" = %s)'
+)
 
 
 def _hash_match(column: str, hashes: list[str]) -> str:
@@ -140,8 +151,17 @@ class BallotLookup:
 def _survey_from_row(row: tuple) -> Survey | None:
     if row[0] is None:
         return None
-    survey = _partial(Survey, {"id": row[0], "meeting_id": row[1], "status": row[2], "is_rehearsal": bool(row[3]),
-                               "form": json.loads(row[4]), "presenters": json.loads(row[5])})
+    survey = _partial(
+        Survey,
+        {
+            "id": row[0],
+            "meeting_id": row[1],
+            "status": row[2],
+            "is_rehearsal": bool(row[3]),
+            "form": json.loads(row[4]),
+            "presenters": json.loads(row[5]),
+        },
+    )
     survey.meeting = _partial(Meeting, {"id": row[1], "title": row[6]})
     return survey
 
@@ -156,13 +176,17 @@ def _ballot_lookup(joins: str, keys: list, client_address: str, *, with_code: bo
     code_columns = ', c."status", c."is_paper"' if with_code else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT {_BALLOT_COLUMNS}{code_columns} FROM (SELECT 1 AS one) AS one {joins} '
+            f"SELECT {_BALLOT_COLUMNS}{code_columns} FROM (SELECT 1 AS one) AS one {joins} "
             'LEFT JOIN "meetings_meeting" m ON m."id" = s."meeting_id"',
-            [throttle_key(client_address), _throttle_window(), *keys])
+            [throttle_key(client_address), _throttle_window(), *keys],
+        )
         row = cursor.fetchone()
-    return BallotLookup(throttled=(row[7] or 0) >= guess_limit(), survey=_survey_from_row(row),
-                        code_used=with_code and row[8] == CodeStatus.USED,
-                        paper_code=with_code and bool(row[9]))
+    return BallotLookup(
+        throttled=(row[7] or 0) >= guess_limit(),
+        survey=_survey_from_row(row),
+        code_used=with_code and row[8] == CodeStatus.USED,
+        paper_code=with_code and bool(row[9]),
+    )
 
 
 def look_up_code(code: str, client_address: str) -> BallotLookup:
@@ -170,9 +194,12 @@ def look_up_code(code: str, client_address: str) -> BallotLookup:
     statement. The caller must refuse a throttled client before saying anything about the code."""
     hashes = codelib.code_hashes(code)
     code_match = _hash_match('c."code_hash"', hashes)
-    return _ballot_lookup(f'LEFT JOIN "voting_ballotcode" c ON {code_match} '
-                          'LEFT JOIN "voting_survey" s ON s."id" = c."survey_id"',
-                          hashes, client_address, with_code=True)
+    return _ballot_lookup(
+        f'LEFT JOIN "voting_ballotcode" c ON {code_match} LEFT JOIN "voting_survey" s ON s."id" = c."survey_id"',
+        hashes,
+        client_address,
+        with_code=True,
+    )
 
 
 def survey_for_ballot(survey_id: int, client_address: str) -> BallotLookup:
@@ -203,11 +230,23 @@ _CLAIM_CODE = (
 
 
 def _ballot_fields() -> tuple[str, list]:
-    fields = [Ballot._meta.get_field(name) for name in (
-        "id", "survey", "category", "receipt", "ratings", "item_ratings", "suggestions", "overall_suggestion",
-        "is_paper")]
+    fields = [
+        Ballot._meta.get_field(name)
+        for name in (
+            "id",
+            "survey",
+            "category",
+            "receipt",
+            "ratings",
+            "item_ratings",
+            "suggestions",
+            "overall_suggestion",
+            "is_paper",
+        )
+    ]
     sql = 'INSERT INTO "voting_ballot" ({}) VALUES ({})'.format(
-        ", ".join(f'"{f.column}"' for f in fields), ", ".join(["%s"] * len(fields)))
+        ", ".join(f'"{f.column}"' for f in fields), ", ".join(["%s"] * len(fields))
+    )
     return sql, fields
 
 
@@ -215,8 +254,9 @@ _INSERT_BALLOT, _INSERT_FIELDS = _ballot_fields()
 
 
 def why_not_open(status: str | None) -> BallotRefused:
-    return BallotRefused(_("Voting is closed.") if status == SurveyStatus.CLOSED
-                         else _("Voting has not started yet."), "not_open")
+    return BallotRefused(
+        _("Voting is closed.") if status == SurveyStatus.CLOSED else _("Voting has not started yet."), "not_open"
+    )
 
 
 def cast_ballot(survey: Survey | int, typed_code: str, data: BallotInput, *, paper: bool = False) -> str:
@@ -233,14 +273,17 @@ def cast_ballot(survey: Survey | int, typed_code: str, data: BallotInput, *, pap
     if not isinstance(survey, Survey):
         survey = Survey.objects.get(pk=survey)
     data = clean_ballot(survey, data)
-    claim = _CLAIM_CODE.format(hash_match=_hash_match('"code_hash"', hashes),
-                               lock=" FOR SHARE" if connection.vendor == "postgresql" else "")
+    claim = _CLAIM_CODE.format(
+        hash_match=_hash_match('"code_hash"', hashes), lock=" FOR SHARE" if connection.vendor == "postgresql" else ""
+    )
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute(claim, [CodeStatus.USED, *hashes, survey.pk, CodeStatus.UNUSED, paper, survey.pk,
-                                           SurveyStatus.OPEN])
+                    cursor.execute(
+                        claim,
+                        [CodeStatus.USED, *hashes, survey.pk, CodeStatus.UNUSED, paper, survey.pk, SurveyStatus.OPEN],
+                    )
                     claimed = cursor.fetchone()
                     if claimed is None:
                         status = Survey.objects.filter(pk=survey.pk).values_list("status", flat=True).first()
@@ -248,10 +291,24 @@ def cast_ballot(survey: Survey | int, typed_code: str, data: BallotInput, *, pap
                             raise why_not_open(status)
                         raise _refusal_for_unusable_code(survey, hashes, paper=paper)
                     receipt = codelib.new_receipt()
-                    values = [uuid.uuid4(), survey.pk, claimed[0], receipt, data.ratings, data.item_ratings,
-                              data.suggestions, data.overall_suggestion, paper]
-                    cursor.execute(_INSERT_BALLOT, [field.get_db_prep_save(value, connection)
-                                                    for field, value in zip(_INSERT_FIELDS, values, strict=True)])
+                    values = [
+                        uuid.uuid4(),
+                        survey.pk,
+                        claimed[0],
+                        receipt,
+                        data.ratings,
+                        data.item_ratings,
+                        data.suggestions,
+                        data.overall_suggestion,
+                        paper,
+                    ]
+                    cursor.execute(
+                        _INSERT_BALLOT,
+                        [
+                            field.get_db_prep_save(value, connection)
+                            for field, value in zip(_INSERT_FIELDS, values, strict=True)
+                        ],
+                    )
                 return receipt
         except IntegrityError:
             continue  # a receipt collision (1 in 2**39): draw another
@@ -273,8 +330,12 @@ def _throttle_window() -> int:
 
 
 def too_many_guesses(client_address: str) -> bool:
-    failures = GuessThrottle.objects.filter(key=throttle_key(client_address), window=_throttle_window()).values_list(
-        "failures", flat=True).first() or 0
+    failures = (
+        GuessThrottle.objects.filter(key=throttle_key(client_address), window=_throttle_window())
+        .values_list("failures", flat=True)
+        .first()
+        or 0
+    )
     return failures >= guess_limit()
 
 

@@ -33,11 +33,20 @@ from shuzhi.voting.tally import PresenterResult
 def ballot_payload(ballot: Ballot, category_names: dict[int, str]) -> str:
     """The canonical text of one ballot that the seal hashes (and the archive prints, so anyone can
     hash it again): receipt, voter category, ratings, item ratings, suggestions, paper or phone."""
-    return json.dumps({
-        "receipt": ballot.receipt, "category": category_names.get(ballot.category_id, ""),
-        "ratings": ballot.ratings, "item_ratings": ballot.item_ratings, "suggestions": ballot.suggestions,
-        "overall_suggestion": ballot.overall_suggestion, "paper": ballot.is_paper,
-    }, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(
+        {
+            "receipt": ballot.receipt,
+            "category": category_names.get(ballot.category_id, ""),
+            "ratings": ballot.ratings,
+            "item_ratings": ballot.item_ratings,
+            "suggestions": ballot.suggestions,
+            "overall_suggestion": ballot.overall_suggestion,
+            "paper": ballot.is_paper,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
 
 
 def digest(text: str) -> str:
@@ -82,39 +91,70 @@ def close_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.save(update_fields=["seal_digest", "seal"])
     store_results(survey)
     PaperEntry.objects.filter(survey=survey).delete()
-    record(actor, Verb.VOTE_CLOSED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
-           before={"status": SurveyStatus.OPEN}, after={"status": SurveyStatus.CLOSED, "ballots": len(per_ballot),
-                                                        "seal": top}, note=_("vote closed"))
+    record(
+        actor,
+        Verb.VOTE_CLOSED,
+        survey,
+        organization_id=survey.meeting.reviewer_id,
+        ip=ip,
+        before={"status": SurveyStatus.OPEN},
+        after={"status": SurveyStatus.CLOSED, "ballots": len(per_ballot), "seal": top},
+        note=_("vote closed"),
+    )
     return survey
 
 
 # --- The stored results ----------------------------------------------------------------------------
 
+
 def _row_record(p: PresenterResult, kind: str, position: int) -> dict:
     """One presenter's figures as they are stored (VoteResult's fields): Decimals and strings, no float."""
     return {
-        "review": p.review_id, "kind": kind, "position": position, "name": p.name, "organization": p.organization,
-        "score": p.score_exact, "satisfaction_rate": p.satisfaction_exact, "rated": p.rated,
-        "not_rated": p.not_rated, "counts": dict(p.counts),
-        "by_category": [{"category": c.name, "weight": f"{c.weight:.2f}", "counts": dict(c.counts),
-                         "rated": c.rated, "mean": None if c.mean_exact is None else str(c.mean_exact)}
-                        for c in p.by_category],
-        "item_counts": {k: dict(v) for k, v in p.item_counts.items()}, "suggestions": list(p.suggestions),
+        "review": p.review_id,
+        "kind": kind,
+        "position": position,
+        "name": p.name,
+        "organization": p.organization,
+        "score": p.score_exact,
+        "satisfaction_rate": p.satisfaction_exact,
+        "rated": p.rated,
+        "not_rated": p.not_rated,
+        "counts": dict(p.counts),
+        "by_category": [
+            {
+                "category": c.name,
+                "weight": f"{c.weight:.2f}",
+                "counts": dict(c.counts),
+                "rated": c.rated,
+                "mean": None if c.mean_exact is None else str(c.mean_exact),
+            }
+            for c in p.by_category
+        ],
+        "item_counts": {k: dict(v) for k, v in p.item_counts.items()},
+        "suggestions": list(p.suggestions),
     }
 
 
 def result_record(outcome: SurveyResults) -> tuple[dict, list[dict]]:
     """A count of the ballots (results.results) as it is stored: (the VoteSummary's fields, one dict of
     VoteResult fields per presenter and kind, in ballot order)."""
-    weights = ([{"category": c.name, "weight": f"{c.weight:.2f}"} for c in outcome.presenters[0].by_category]
-               if outcome.presenters else
-               [{"category": c.name, "weight": f"{c.weight:.2f}"} for c in outcome.survey.categories.all()])
+    weights = (
+        [{"category": c.name, "weight": f"{c.weight:.2f}"} for c in outcome.presenters[0].by_category]
+        if outcome.presenters
+        else [{"category": c.name, "weight": f"{c.weight:.2f}"} for c in outcome.survey.categories.all()]
+    )
     summary = {
-        "ballots": outcome.ballots, "valid": outcome.valid, "void": dict(outcome.void),
-        "set_aside": dict(outcome.flagged), "codes_issued": outcome.codes_issued, "weights": weights,
-        "overall_suggestions": {"counted": list(outcome.suggestions.overall),
-                                "void": list(outcome.void_suggestions.overall),
-                                "set_aside": list(outcome.flagged_suggestions.overall)},
+        "ballots": outcome.ballots,
+        "valid": outcome.valid,
+        "void": dict(outcome.void),
+        "set_aside": dict(outcome.flagged),
+        "codes_issued": outcome.codes_issued,
+        "weights": weights,
+        "overall_suggestions": {
+            "counted": list(outcome.suggestions.overall),
+            "void": list(outcome.void_suggestions.overall),
+            "set_aside": list(outcome.flagged_suggestions.overall),
+        },
         "void_suggestions": {str(p.review_id): list(p.texts) for p in outcome.void_suggestions.presenters},
     }
     rows = [_row_record(p, ResultKind.COUNTED, i) for i, p in enumerate(outcome.presenters, 1)]
@@ -122,10 +162,29 @@ def result_record(outcome: SurveyResults) -> tuple[dict, list[dict]]:
     return summary, rows
 
 
-_SUMMARY_FIELDS = ("ballots", "valid", "void", "set_aside", "codes_issued", "weights", "overall_suggestions",
-                   "void_suggestions")
-_ROW_FIELDS = ("position", "name", "organization", "score", "satisfaction_rate", "rated", "not_rated", "counts",
-               "by_category", "item_counts", "suggestions")
+_SUMMARY_FIELDS = (
+    "ballots",
+    "valid",
+    "void",
+    "set_aside",
+    "codes_issued",
+    "weights",
+    "overall_suggestions",
+    "void_suggestions",
+)
+_ROW_FIELDS = (
+    "position",
+    "name",
+    "organization",
+    "score",
+    "satisfaction_rate",
+    "rated",
+    "not_rated",
+    "counts",
+    "by_category",
+    "item_counts",
+    "suggestions",
+)
 
 
 def store_results(survey: Survey) -> None:
@@ -139,9 +198,12 @@ def store_results(survey: Survey) -> None:
     VoteSummary.objects.create(survey=survey, **summary)
     counted = [r["review"] for r in rows if r["kind"] == ResultKind.COUNTED]
     VoteResult.objects.filter(review_id__in=counted, kind=ResultKind.COUNTED, is_current=True).update(is_current=False)
-    VoteResult.objects.bulk_create([
-        VoteResult(survey=survey, review_id=r["review"], kind=r["kind"], **{f: r[f] for f in _ROW_FIELDS})
-        for r in rows])
+    VoteResult.objects.bulk_create(
+        [
+            VoteResult(survey=survey, review_id=r["review"], kind=r["kind"], **{f: r[f] for f in _ROW_FIELDS})
+            for r in rows
+        ]
+    )
 
 
 def stored_record(survey: Survey) -> tuple[dict, list[dict]] | None:
@@ -149,19 +211,35 @@ def stored_record(survey: Survey) -> tuple[dict, list[dict]] | None:
     summary = VoteSummary.objects.filter(survey=survey).first()
     if summary is None:
         return None
-    rows = [{"review": r.review_id, "kind": r.kind, **{f: getattr(r, f) for f in _ROW_FIELDS}}
-            for r in VoteResult.objects.filter(survey=survey).order_by("kind", "position")]
+    rows = [
+        {"review": r.review_id, "kind": r.kind, **{f: getattr(r, f) for f in _ROW_FIELDS}}
+        for r in VoteResult.objects.filter(survey=survey).order_by("kind", "position")
+    ]
     return {f: getattr(summary, f) for f in _SUMMARY_FIELDS}, rows
 
 
 # What verify_votes and the verify page call each stored figure (Chinese: they are read by the people
 # who run the meeting and by the server's operator, like the rest of verify_votes' output).
 FIGURE_NAMES = {
-    "ballots": "收回测评票数", "valid": "有效票数", "void": "无效票数", "set_aside": "另行统计票数",
-    "codes_issued": "发放测评码数", "weights": "各类评议人员权重", "overall_suggestions": "总体意见建议",
-    "void_suggestions": "无效票上的意见建议", "position": "序号", "name": "姓名", "organization": "党组织",
-    "score": "得分", "satisfaction_rate": "满意率", "rated": "评价票数", "not_rated": "未评价票数",
-    "counts": "各选项票数", "by_category": "各类评议人员统计", "item_counts": "分项票数", "suggestions": "意见建议",
+    "ballots": "收回测评票数",
+    "valid": "有效票数",
+    "void": "无效票数",
+    "set_aside": "另行统计票数",
+    "codes_issued": "发放测评码数",
+    "weights": "各类评议人员权重",
+    "overall_suggestions": "总体意见建议",
+    "void_suggestions": "无效票上的意见建议",
+    "position": "序号",
+    "name": "姓名",
+    "organization": "党组织",
+    "score": "得分",
+    "satisfaction_rate": "满意率",
+    "rated": "评价票数",
+    "not_rated": "未评价票数",
+    "counts": "各选项票数",
+    "by_category": "各类评议人员统计",
+    "item_counts": "分项票数",
+    "suggestions": "意见建议",
 }
 
 
@@ -184,8 +262,11 @@ def verify_results(survey: Survey) -> ResultCheck:
         return ResultCheck(False, False, [])
     summary, rows = stored
     fresh_summary, fresh_rows = result_record(recount(survey))
-    differences = [f"测评汇总（{FIGURE_NAMES[f]}）：存储 {summary[f]}，重新计票 {fresh_summary[f]}"
-                   for f in _SUMMARY_FIELDS if summary[f] != fresh_summary[f]]
+    differences = [
+        f"测评汇总（{FIGURE_NAMES[f]}）：存储 {summary[f]}，重新计票 {fresh_summary[f]}"
+        for f in _SUMMARY_FIELDS
+        if summary[f] != fresh_summary[f]
+    ]
     stored_by_key = {(r["review"], r["kind"]): r for r in rows}
     fresh_by_key = {(r["review"], r["kind"]): r for r in fresh_rows}
     for key, fresh in fresh_by_key.items():
@@ -193,14 +274,19 @@ def verify_results(survey: Survey) -> ResultCheck:
         if row is None:
             differences.append(f"{_label(fresh)}：没有存储的结果")
             continue
-        differences += [f"{_label(fresh)}（{FIGURE_NAMES[f]}）：存储 {row[f]}，重新计票 {fresh[f]}"
-                        for f in _ROW_FIELDS if row[f] != fresh[f]]
-    differences += [f"{_label(row)}：存储的结果不在重新计票中" for key, row in stored_by_key.items()
-                    if key not in fresh_by_key]
+        differences += [
+            f"{_label(fresh)}（{FIGURE_NAMES[f]}）：存储 {row[f]}，重新计票 {fresh[f]}"
+            for f in _ROW_FIELDS
+            if row[f] != fresh[f]
+        ]
+    differences += [
+        f"{_label(row)}：存储的结果不在重新计票中" for key, row in stored_by_key.items() if key not in fresh_by_key
+    ]
     return ResultCheck(not differences, True, differences)
 
 
 # --- Verifying the seal ---------------------------------------------------------------------------
+
 
 @dataclass
 class SealCheck:
@@ -245,8 +331,10 @@ def archive_rows(survey: Survey) -> tuple[list[str], list[list[str]]]:
         row = [ballot.receipt, categories.get(ballot.category_id, ""), "纸质" if ballot.is_paper else "手机"]
         row += [labels.get(ballot.ratings.get(str(p["review"]), ""), "") for p in presenters]
         for item in survey.form.get("items", []):
-            row += [item_labels[item["key"]].get(ballot.item_ratings.get(str(p["review"]), {}).get(item["key"], ""), "")
-                    for p in presenters]
+            row += [
+                item_labels[item["key"]].get(ballot.item_ratings.get(str(p["review"]), {}).get(item["key"], ""), "")
+                for p in presenters
+            ]
         row += [ballot.suggestions.get(str(p["review"]), "") for p in presenters]
         payload = ballot_payload(ballot, categories)
         row += [ballot.overall_suggestion, payload, digest(payload)]

@@ -34,7 +34,7 @@ def format_code(code: str) -> str:
     """ABCD-EFGH-JKMNP, for printing."""
     parts, start = [], 0
     for size in GROUPS:
-        parts.append(code[start:start + size])
+        parts.append(code[start : start + size])
         start += size
     return "-".join(parts)
 

@@ -31,13 +31,23 @@ def _header(ws: Worksheet, row: int, headers: Sequence[tuple[str, int]]) -> None
     spreadsheets.header_row(ws, row, headers)
 
 
-def _body(ws: Worksheet, row: int, values: Sequence, *, left: set[int] = frozenset(),
-          formats: dict[int, str] | None = None) -> None:
+def _body(
+    ws: Worksheet, row: int, values: Sequence, *, left: set[int] = frozenset(), formats: dict[int, str] | None = None
+) -> None:
     spreadsheets.body_row(ws, row, values, left=left, formats=formats)
 
 
-def _line(ws: Worksheet, row: int, text: str, columns: int, *, size: int = 11, bold: bool = False,
-          height: float | None = None, centred: bool = False) -> None:
+def _line(
+    ws: Worksheet,
+    row: int,
+    text: str,
+    columns: int,
+    *,
+    size: int = 11,
+    bold: bool = False,
+    height: float | None = None,
+    centred: bool = False,
+) -> None:
     spreadsheets.title_line(ws, row, text, columns, size=size, bold=bold, height=height, centred=centred)
 
 
@@ -46,8 +56,17 @@ def _print_setup(ws: Worksheet, header_row: int, columns: int) -> None:
 
 
 def _presenter_values(number: int, p: PresenterResult, option_keys: list[str], issued: int) -> list:
-    return [number, p.name, p.organization, *[p.counts.get(k, 0) for k in option_keys], p.not_rated,
-            p.rated + p.not_rated, p.satisfaction_rate, round(p.score, 2) if p.score is not None else None, issued]
+    return [
+        number,
+        p.name,
+        p.organization,
+        *[p.counts.get(k, 0) for k in option_keys],
+        p.not_rated,
+        p.rated + p.not_rated,
+        p.satisfaction_rate,
+        round(p.score, 2) if p.score is not None else None,
+        issued,
+    ]
 
 
 def _summary(meeting, survey, outcome: SurveyResults) -> tuple[str, str]:
@@ -55,15 +74,26 @@ def _summary(meeting, survey, outcome: SurveyResults) -> tuple[str, str]:
     closed = timezone.localtime(survey.closed_at).strftime("%Y-%m-%d %H:%M") if survey.closed_at else ""
     where = f"会议：{meeting.title}　　时间：{starts:%Y年%m月%d日 %H:%M}　　地点：{meeting.place}　　测评结束：{closed}"
     void, flagged = sum(outcome.void.values()), sum(outcome.flagged.values())
-    counts = (f"发放测评码 {outcome.codes_issued} 个，收回测评票 {outcome.ballots} 张，其中有效票 {outcome.valid} 张、"
-              f"无效票 {void} 张、存疑票 {flagged} 张（无效票、存疑票单独统计，不计入下表）。")
+    counts = (
+        f"发放测评码 {outcome.codes_issued} 个，收回测评票 {outcome.ballots} 张，其中有效票 {outcome.valid} 张、"
+        f"无效票 {void} 张、存疑票 {flagged} 张（无效票、存疑票单独统计，不计入下表）。"
+    )
     return where, counts
 
 
 def _results_sheet(ws: Worksheet, meeting, survey, outcome: SurveyResults, options: list[dict], formula: str) -> None:
     option_keys = [o["key"] for o in options]
-    headers = [("序号", 6), ("述职人", 12), ("所在党组织", 28), *[(o["label"], 10) for o in options], ("未评价", 8),
-               ("有效票", 8), ("满意率", 10), ("得分", 10), ("发放测评码", 11)]
+    headers = [
+        ("序号", 6),
+        ("述职人", 12),
+        ("所在党组织", 28),
+        *[(o["label"], 10) for o in options],
+        ("未评价", 8),
+        ("有效票", 8),
+        ("满意率", 10),
+        ("得分", 10),
+        ("发放测评码", 11),
+    ]
     columns = len(headers)
     rate_col, score_col = columns - 2, columns - 1
     title = f"{meeting.title}满意度测评结果统计表" + ("（模拟测评，不计入结果）" if survey.is_rehearsal else "")
@@ -74,8 +104,13 @@ def _results_sheet(ws: Worksheet, meeting, survey, outcome: SurveyResults, optio
     _header(ws, HEADER_ROW, headers)
     row = FIRST_DATA_ROW
     for number, presenter in enumerate(outcome.presenters, start=1):
-        _body(ws, row, _presenter_values(number, presenter, option_keys, outcome.codes_issued), left={2, 3},
-              formats={rate_col: PERCENT, score_col: SCORE})
+        _body(
+            ws,
+            row,
+            _presenter_values(number, presenter, option_keys, outcome.codes_issued),
+            left={2, 3},
+            formats={rate_col: PERCENT, score_col: SCORE},
+        )
         row += 1
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     if outcome.flagged_presenters:
@@ -83,16 +118,24 @@ def _results_sheet(ws: Worksheet, meeting, survey, outcome: SurveyResults, optio
         _line(ws, row, "存疑票单独统计（未计入上表）", columns, bold=True)
         row += 1
         for number, presenter in enumerate(outcome.flagged_presenters, start=1):
-            _body(ws, row, _presenter_values(number, presenter, option_keys, outcome.codes_issued), left={2, 3},
-                  formats={rate_col: PERCENT, score_col: SCORE})
+            _body(
+                ws,
+                row,
+                _presenter_values(number, presenter, option_keys, outcome.codes_issued),
+                left={2, 3},
+                formats={rate_col: PERCENT, score_col: SCORE},
+            )
             row += 1
     row += 1
     values = "，".join(f"{o['label']} = {o['value']:g} 分" for o in options)
     satisfied = "、".join(o["label"] for o in options if o.get("satisfied"))
-    notes = [f"说明：满意率 = 评价为“{satisfied}”的票数 ÷ 对该述职人作出评价的有效票数；未评价的票不计入该述职人的满意率和得分。",
-             f"得分：{formula}", f"选项分值：{values}。",
-             "意见建议见“意见建议”表；写在无效票、存疑票上的意见建议也全部列出，并注明其来源。",
-             f"封存摘要（SHA-256）：{survey.seal_digest}"]
+    notes = [
+        f"说明：满意率 = 评价为“{satisfied}”的票数 ÷ 对该述职人作出评价的有效票数；未评价的票不计入该述职人的满意率和得分。",
+        f"得分：{formula}",
+        f"选项分值：{values}。",
+        "意见建议见“意见建议”表；写在无效票、存疑票上的意见建议也全部列出，并注明其来源。",
+        f"封存摘要（SHA-256）：{survey.seal_digest}",
+    ]
     for note in notes:
         _line(ws, row, note, columns, height=32)
         row += 1
@@ -100,16 +143,32 @@ def _results_sheet(ws: Worksheet, meeting, survey, outcome: SurveyResults, optio
 
 
 def _categories_sheet(ws: Worksheet, outcome: SurveyResults, options: list[dict]) -> None:
-    headers = [("述职人", 12), ("评议人员类别", 16), ("权重（%）", 10), *[(o["label"], 10) for o in options],
-               ("评价票数", 10), ("平均分值", 10)]
+    headers = [
+        ("述职人", 12),
+        ("评议人员类别", 16),
+        ("权重（%）", 10),
+        *[(o["label"], 10) for o in options],
+        ("评价票数", 10),
+        ("平均分值", 10),
+    ]
     _header(ws, 1, headers)
     row = 2
     for presenter in outcome.presenters:
         for category in presenter.by_category:
-            _body(ws, row, [presenter.name, category.name, float(category.weight),
-                            *[category.counts.get(o["key"], 0) for o in options], category.rated,
-                            round(category.mean, 2) if category.mean is not None else None],
-                  left={1, 2}, formats={len(headers): SCORE})
+            _body(
+                ws,
+                row,
+                [
+                    presenter.name,
+                    category.name,
+                    float(category.weight),
+                    *[category.counts.get(o["key"], 0) for o in options],
+                    category.rated,
+                    round(category.mean, 2) if category.mean is not None else None,
+                ],
+                left={1, 2},
+                formats={len(headers): SCORE},
+            )
             row += 1
     ws.freeze_panes = "A2"
     _print_setup(ws, 1, len(headers))
@@ -123,16 +182,23 @@ def _items_sheet(ws: Worksheet, outcome: SurveyResults, items: list[dict]) -> No
     for presenter in outcome.presenters:
         for item in items:
             counts = presenter.item_counts.get(item["key"], {})
-            _body(ws, row, [presenter.name, item["label"],
-                            *[f"{o['label']}：{counts.get(o['key'], 0)}" for o in item["options"]]], left={1, 2})
+            _body(
+                ws,
+                row,
+                [presenter.name, item["label"], *[f"{o['label']}：{counts.get(o['key'], 0)}" for o in item["options"]]],
+                left={1, 2},
+            )
             row += 1
     ws.freeze_panes = "A2"
     _print_setup(ws, 1, len(headers))
 
 
 # Where a suggestion was written: valid ballots first, then those not in the scores, each so labelled.
-SUGGESTION_SOURCES = (("suggestions", "有效票"), ("void_suggestions", "无效票（未计入测评结果）"),
-                      ("flagged_suggestions", "存疑票（单独统计，未计入得分）"))
+SUGGESTION_SOURCES = (
+    ("suggestions", "有效票"),
+    ("void_suggestions", "无效票（未计入测评结果）"),
+    ("flagged_suggestions", "存疑票（单独统计，未计入得分）"),
+)
 
 
 def _suggestion_rows(suggestions: Suggestions, source: str) -> list[list[str]]:

@@ -78,25 +78,43 @@ def ballot_rows(survey: Survey, presenters: list[dict], chosen: BallotInput | No
         review = str(presenter["review"])
         picked = chosen.ratings.get(review)
         marks = chosen.item_ratings.get(review, {})
-        items = [ItemRow(item["key"], item["label"], f"i_{review}_{item['key']}",
-                         [Choice(o["key"], o["label"], marks.get(item["key"]) == o["key"])
-                          for o in item.get("options", options)])
-                 for item in survey.form.get("items", [])]
-        rows.append(PresenterRow(
-            review=int(presenter["review"]), name=presenter.get("name", ""), org=presenter.get("org", ""),
-            options=[Choice(o["key"], o["label"], picked == o["key"]) for o in options],
-            items=items, suggestion=chosen.suggestions.get(review, ""),
-        ))
+        items = [
+            ItemRow(
+                item["key"],
+                item["label"],
+                f"i_{review}_{item['key']}",
+                [
+                    Choice(o["key"], o["label"], marks.get(item["key"]) == o["key"])
+                    for o in item.get("options", options)
+                ],
+            )
+            for item in survey.form.get("items", [])
+        ]
+        rows.append(
+            PresenterRow(
+                review=int(presenter["review"]),
+                name=presenter.get("name", ""),
+                org=presenter.get("org", ""),
+                options=[Choice(o["key"], o["label"], picked == o["key"]) for o in options],
+                items=items,
+                suggestion=chosen.suggestions.get(review, ""),
+            )
+        )
     return rows
 
 
 class IssueCodesForm(forms.Form):
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=setup.MAX_CODES_PER_ISSUE)
     paper = forms.TypedChoiceField(
-        label=_("Used for"), coerce=lambda value: value == "1", initial="0", widget=forms.RadioSelect,
-        choices=[("0", _("Voting on phones (cards with a QR code)")), ("1", _("Paper ballots"))])
-    category = forms.ModelChoiceField(label=_("Voter category"), queryset=VoterCategory.objects.none(),
-                                      empty_label=None)
+        label=_("Used for"),
+        coerce=lambda value: value == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+        choices=[("0", _("Voting on phones (cards with a QR code)")), ("1", _("Paper ballots"))],
+    )
+    category = forms.ModelChoiceField(
+        label=_("Voter category"), queryset=VoterCategory.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, survey: Survey, **kwargs):
         kwargs.setdefault("auto_id", f"id_%s_{survey.pk}")
@@ -106,6 +124,10 @@ class IssueCodesForm(forms.Form):
 
 
 class PaperCodeForm(forms.Form):
-    code = forms.CharField(label=_("Code printed on the paper ballot"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                         "spellcheck": "false", "autofocus": True}))
+    code = forms.CharField(
+        label=_("Code printed on the paper ballot"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autofocus": True}
+        ),
+    )

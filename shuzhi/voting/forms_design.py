@@ -62,6 +62,7 @@ def row_action(data: QueryDict) -> tuple[str, int | None]:
 
 # --- Voter categories ----------------------------------------------------------------------------
 
+
 @dataclass
 class CategoryRow:
     name: str = ""
@@ -99,8 +100,11 @@ class CategoriesEditor:
 
     def entries(self) -> list[tuple[str, str]]:
         """(name, weight) for set_categories; rows left completely empty are ignored."""
-        return [(row.name, row.weight.strip().rstrip("%").strip()) for row in self.rows
-                if row.name.strip() or row.weight.strip()]
+        return [
+            (row.name, row.weight.strip().rstrip("%").strip())
+            for row in self.rows
+            if row.name.strip() or row.weight.strip()
+        ]
 
     @property
     def total(self) -> str:
@@ -121,6 +125,7 @@ class CategoriesEditor:
 
 
 # --- The ballot form -----------------------------------------------------------------------------
+
 
 @dataclass
 class OptionRow:
@@ -169,21 +174,32 @@ class BallotFormEditor:
 
     @classmethod
     def from_form(cls, form: dict) -> BallotFormEditor:
-        options = [OptionRow(o["key"], o["label"], _number(o["value"]), bool(o.get("satisfied")))
-                   for o in form.get("options", [])]
+        options = [
+            OptionRow(o["key"], o["label"], _number(o["value"]), bool(o.get("satisfied")))
+            for o in form.get("options", [])
+        ]
         overall = [(o["key"], o["label"], float(o["value"])) for o in form.get("options", [])]
         items = []
         for item in form.get("items", []):
             own = item.get("options") or []
             same = [(o["key"], o["label"], float(o["value"])) for o in own] == overall or not own
-            items.append(ItemRow(item["key"], item["label"], same,
-                                 "" if same else "；".join(f"{o['label']}={_number(o['value'])}" for o in own),
-                                 stored=[] if same else [dict(o) for o in own]))
+            items.append(
+                ItemRow(
+                    item["key"],
+                    item["label"],
+                    same,
+                    "" if same else "；".join(f"{o['label']}={_number(o['value'])}" for o in own),
+                    stored=[] if same else [dict(o) for o in own],
+                )
+            )
         raw = form.get("rules") or {}
         share = raw.get("max_satisfied_share")
-        rules = RulesRow(bool(raw.get("void_if_no_rating", True)),
-                         "" if share in (None, "") else _number(round(float(share) * 100, 4)),
-                         raw.get("max_satisfied_action", "count"), raw.get("all_unsatisfied_action", "count"))
+        rules = RulesRow(
+            bool(raw.get("void_if_no_rating", True)),
+            "" if share in (None, "") else _number(round(float(share) * 100, 4)),
+            raw.get("max_satisfied_action", "count"),
+            raw.get("all_unsatisfied_action", "count"),
+        )
         return cls(options, items, rules)
 
     @classmethod
@@ -191,17 +207,33 @@ class BallotFormEditor:
         """The editor as posted (or as put in the preview's query string); `stored` is the form it edits,
         whose items' own option keys are kept when their labels stay."""
         stored_items = {i["key"]: i.get("options", []) for i in (stored or {}).get("items", [])}
-        options = [OptionRow(_text(data, f"opt-{n}-key").strip(), _text(data, f"opt-{n}-label"),
-                             _text(data, f"opt-{n}-value"), bool(data.get(f"opt-{n}-satisfied")))
-                   for n in range(_count(data, "opt-total", MAX_OPTIONS + 1))]
+        options = [
+            OptionRow(
+                _text(data, f"opt-{n}-key").strip(),
+                _text(data, f"opt-{n}-label"),
+                _text(data, f"opt-{n}-value"),
+                bool(data.get(f"opt-{n}-satisfied")),
+            )
+            for n in range(_count(data, "opt-total", MAX_OPTIONS + 1))
+        ]
         items = []
         for n in range(_count(data, "item-total", MAX_ITEMS + 1)):
             key = _text(data, f"item-{n}-key").strip()
-            items.append(ItemRow(key, _text(data, f"item-{n}-label"), bool(data.get(f"item-{n}-same")),
-                                 (data.get(f"item-{n}-options") or "")[:FIELD_CHARS * 2],
-                                 stored=[dict(o) for o in stored_items.get(key, [])]))
-        rules = RulesRow(bool(data.get("rule-void")), _text(data, "rule-top-share").strip(),
-                         _text(data, "rule-top-action") or "count", _text(data, "rule-bottom-action") or "count")
+            items.append(
+                ItemRow(
+                    key,
+                    _text(data, f"item-{n}-label"),
+                    bool(data.get(f"item-{n}-same")),
+                    (data.get(f"item-{n}-options") or "")[: FIELD_CHARS * 2],
+                    stored=[dict(o) for o in stored_items.get(key, [])],
+                )
+            )
+        rules = RulesRow(
+            bool(data.get("rule-void")),
+            _text(data, "rule-top-share").strip(),
+            _text(data, "rule-top-action") or "count",
+            _text(data, "rule-bottom-action") or "count",
+        )
         return cls(options, items, rules)
 
     @staticmethod
@@ -249,16 +281,22 @@ class BallotFormEditor:
         label_for = item.label.strip() or _("Item")
         parts = [p.strip() for p in OPTION_SEPARATORS.split(item.options) if p.strip()]
         if not parts:
-            raise ValidationError(_("%(item)s: write its own options as label=value, e.g. 好=100；较好=80；一般=60；差=0 "
-                                    "— or tick “same options as the overall rating”.") % {"item": label_for})
+            raise ValidationError(
+                _(
+                    "%(item)s: write its own options as label=value, e.g. 好=100；较好=80；一般=60；差=0 "
+                    "— or tick “same options as the overall rating”."
+                )
+                % {"item": label_for}
+            )
         known = {o["label"]: o["key"] for o in item.stored}
         taken: set[str] = set()
         options = []
         for position, part in enumerate(parts, start=1):
             pieces = VALUE_SEPARATOR.split(part)
             if len(pieces) != 2 or not pieces[0] or not pieces[1]:
-                raise ValidationError(_("%(item)s: “%(part)s” is not label=value, e.g. 好=100.") % {
-                    "item": label_for, "part": part})
+                raise ValidationError(
+                    _("%(item)s: “%(part)s” is not label=value, e.g. 好=100.") % {"item": label_for, "part": part}
+                )
             label, value = pieces
             key = known.get(label) if known.get(label) not in taken else None
             key = key or _new_key("o", position, taken | set(known.values()))
@@ -291,14 +329,25 @@ class BallotFormEditor:
             except ArithmeticError:
                 percent = None
             if percent is None or not percent.is_finite() or not Decimal(0) < percent < Decimal(100):
-                raise ValidationError(_("The share of presenters given the top option must be a percentage "
-                                        "above 0 and below 100, e.g. 80; leave it empty for no limit."))
+                raise ValidationError(
+                    _(
+                        "The share of presenters given the top option must be a percentage "
+                        "above 0 and below 100, e.g. 80; leave it empty for no limit."
+                    )
+                )
             share_value: float | None = float(percent / 100)
         else:
             share_value = None
-        return {"options": options, "items": items, "rules": {
-            "void_if_no_rating": self.rules.void_if_no_rating, "max_satisfied_share": share_value,
-            "max_satisfied_action": self.rules.top_action, "all_unsatisfied_action": self.rules.bottom_action}}
+        return {
+            "options": options,
+            "items": items,
+            "rules": {
+                "void_if_no_rating": self.rules.void_if_no_rating,
+                "max_satisfied_share": share_value,
+                "max_satisfied_action": self.rules.top_action,
+                "all_unsatisfied_action": self.rules.bottom_action,
+            },
+        }
 
     def query(self) -> str:
         """The editor's fields as a query string (for the preview of what was typed)."""
@@ -313,6 +362,9 @@ class BallotFormEditor:
                 pairs.append((f"item-{n}-same", "1"))
         if self.rules.void_if_no_rating:
             pairs.append(("rule-void", "1"))
-        pairs += [("rule-top-share", self.rules.top_share), ("rule-top-action", self.rules.top_action),
-                  ("rule-bottom-action", self.rules.bottom_action)]
+        pairs += [
+            ("rule-top-share", self.rules.top_share),
+            ("rule-top-action", self.rules.top_action),
+            ("rule-bottom-action", self.rules.bottom_action),
+        ]
         return urlencode(pairs)

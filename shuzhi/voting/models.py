@@ -50,7 +50,9 @@ class Survey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting"], condition=Q(is_rehearsal=False), name="survey_one_real_per_meeting"),
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(is_rehearsal=False), name="survey_one_real_per_meeting"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,8 +206,11 @@ class VoteResult(models.Model):
         ordering = ["survey", "kind", "position"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "review", "kind"], name="vote_result_once_per_vote"),
-            models.UniqueConstraint(fields=["review"], condition=Q(is_current=True, kind="counted"),
-                                    name="vote_result_one_current_per_review"),
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(is_current=True, kind="counted"),
+                name="vote_result_one_current_per_review",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -37,8 +37,12 @@ class PaperResult:
 
 
 def _paper_content(data: BallotInput) -> dict:
-    return {"ratings": data.ratings, "item_ratings": data.item_ratings, "suggestions": data.suggestions,
-            "overall_suggestion": data.overall_suggestion}
+    return {
+        "ratings": data.ratings,
+        "item_ratings": data.item_ratings,
+        "suggestions": data.suggestions,
+        "overall_suggestion": data.overall_suggestion,
+    }
 
 
 @transaction.atomic
@@ -66,7 +70,9 @@ def enter_paper_ballot(clerk, survey: Survey, typed_code: str, data: BallotInput
         return PaperResult(counted=True, receipt=receipt)
     content = _paper_content(data)
     if PaperEntry.objects.filter(code_hash=hashed, clerk=clerk).exists():
-        raise ValidationError({"code": _("You have already entered this ballot; a second clerk must enter it to check.")})
+        raise ValidationError(
+            {"code": _("You have already entered this ballot; a second clerk must enter it to check.")}
+        )
     other = PaperEntry.objects.filter(code_hash=hashed, survey=survey).exclude(clerk=clerk).first()
     if other is None:
         PaperEntry.objects.create(survey=survey, code_hash=hashed, clerk=clerk, content=content)
@@ -93,8 +99,13 @@ def withdraw_paper_entry(actor, entry: PaperEntry) -> None:
     survey = entry.survey
     deleted, _rows = PaperEntry.objects.filter(pk=entry.pk).delete()
     if deleted:
-        record(actor, Verb.VOTE_PAPER_ENTRY_WITHDRAWN, survey, organization_id=survey.meeting.reviewer_id,
-               note=_("paper ballot entry withdrawn"))
+        record(
+            actor,
+            Verb.VOTE_PAPER_ENTRY_WITHDRAWN,
+            survey,
+            organization_id=survey.meeting.reviewer_id,
+            note=_("paper ballot entry withdrawn"),
+        )
 
 
 @transaction.atomic
@@ -104,11 +115,21 @@ def set_paper_double_entry(actor, survey: Survey, enabled: bool, *, ip: str | No
     survey = Survey.objects.select_for_update().select_related("meeting").get(pk=survey.pk)
     if survey.paper_double_entry == enabled:
         return survey
-    if survey.status == SurveyStatus.CLOSED or PaperEntry.objects.filter(survey=survey).exists() or \
-            Ballot.objects.filter(survey=survey, is_paper=True).exists():
+    if (
+        survey.status == SurveyStatus.CLOSED
+        or PaperEntry.objects.filter(survey=survey).exists()
+        or Ballot.objects.filter(survey=survey, is_paper=True).exists()
+    ):
         raise ValidationError(_("Paper ballots have been entered; the way they are entered can no longer change."))
     survey.paper_double_entry = enabled
     survey.save(update_fields=["paper_double_entry"])
-    record(actor, Verb.VOTE_DOUBLE_ENTRY_CHANGED, survey, before={"paper_double_entry": not enabled},
-           after={"paper_double_entry": enabled}, organization_id=survey.meeting.reviewer_id, ip=ip)
+    record(
+        actor,
+        Verb.VOTE_DOUBLE_ENTRY_CHANGED,
+        survey,
+        before={"paper_double_entry": not enabled},
+        after={"paper_double_entry": enabled},
+        organization_id=survey.meeting.reviewer_id,
+        ip=ip,
+    )
     return survey

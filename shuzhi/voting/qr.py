@@ -79,26 +79,34 @@ def address_warning(url: str) -> AddressWarning | None:
         return None
     host = urlsplit(url).hostname or url
     problems = {
-        LOOPBACK: _("%(host)s is this computer's own address (loopback): on a phone it means the phone "
-                    "itself, so scanning a card opens nothing."),
-        LINK_LOCAL: _("%(host)s is a link-local address: phones on the venue's Wi-Fi or on mobile data "
-                      "cannot reach it."),
+        LOOPBACK: _(
+            "%(host)s is this computer's own address (loopback): on a phone it means the phone "
+            "itself, so scanning a card opens nothing."
+        ),
+        LINK_LOCAL: _(
+            "%(host)s is a link-local address: phones on the venue's Wi-Fi or on mobile data cannot reach it."
+        ),
         UNSPECIFIED: _("%(host)s is not an address anyone can open."),
-        BARE_NAME: _("%(host)s is a computer name without a domain: phones on the venue's Wi-Fi or on "
-                     "mobile data cannot find it."),
+        BARE_NAME: _(
+            "%(host)s is a computer name without a domain: phones on the venue's Wi-Fi or on "
+            "mobile data cannot find it."
+        ),
     }
     configured = bool(settings.PUBLIC_BASE_URL)
     if configured:
-        fix = _("It comes from the server setting PUBLIC_BASE_URL (%(setting)s). Ask the administrator to set "
-                "PUBLIC_BASE_URL to the address phones open this system at, for example "
-                "https://vote.example.edu.cn or http://192.168.1.20:8000, then open this page again.") % {
-            "setting": settings.PUBLIC_BASE_URL}
+        fix = _(
+            "It comes from the server setting PUBLIC_BASE_URL (%(setting)s). Ask the administrator to set "
+            "PUBLIC_BASE_URL to the address phones open this system at, for example "
+            "https://vote.example.edu.cn or http://192.168.1.20:8000, then open this page again."
+        ) % {"setting": settings.PUBLIC_BASE_URL}
     else:
-        fix = _("It is the address this page was opened at. Either ask the administrator to set PUBLIC_BASE_URL "
-                "on the server to the address phones open this system at (for example "
-                "https://vote.example.edu.cn or http://192.168.1.20:8000), or open this system by the "
-                "computer's LAN address (for example http://192.168.1.20:8000; the server must listen on it "
-                "and allow it in ALLOWED_HOSTS), then open this page again.")
+        fix = _(
+            "It is the address this page was opened at. Either ask the administrator to set PUBLIC_BASE_URL "
+            "on the server to the address phones open this system at (for example "
+            "https://vote.example.edu.cn or http://192.168.1.20:8000), or open this system by the "
+            "computer's LAN address (for example http://192.168.1.20:8000; the server must listen on it "
+            "and allow it in ALLOWED_HOSTS), then open this page again."
+        )
     return AddressWarning(url=url, problem=problems[reason] % {"host": host}, fix=fix, configured=configured)
 
 

@@ -51,10 +51,15 @@ class Suggestions:
 
 def _suggestions(presenters: list[dict], per_review: dict[str, list[str]], overall: list[str]) -> Suggestions:
     return Suggestions(
-        presenters=[PresenterSuggestions(int(p["review"]), p.get("name", ""), p.get("org", ""),
-                                         sorted(per_review[str(p["review"])]))
-                    for p in presenters if per_review.get(str(p["review"]))],
-        overall=sorted(overall))
+        presenters=[
+            PresenterSuggestions(
+                int(p["review"]), p.get("name", ""), p.get("org", ""), sorted(per_review[str(p["review"])])
+            )
+            for p in presenters
+            if per_review.get(str(p["review"]))
+        ],
+        overall=sorted(overall),
+    )
 
 
 @dataclass
@@ -84,8 +89,12 @@ def results(survey: Survey) -> SurveyResults:
     rather than through JSONField; the rules are worked out once (ballotform.Classifier)."""
     categories = [(c.pk, c.name, c.weight) for c in survey.categories.all()]
     rows = Ballot.objects.filter(survey=survey).values_list(
-        "category_id", Cast("ratings", TextField()), Cast("item_ratings", TextField()), Cast("suggestions", TextField()),
-        "overall_suggestion")
+        "category_id",
+        Cast("ratings", TextField()),
+        Cast("item_ratings", TextField()),
+        Cast("suggestions", TextField()),
+        "overall_suggestion",
+    )
     classify = ballotform.Classifier(survey.form, len(survey.presenters))
     loads = json.loads
     valid, flagged_ballots = [], []
@@ -96,8 +105,12 @@ def results(survey: Survey) -> SurveyResults:
     total = 0
     for category_id, ratings, item_ratings, suggestions, overall_text in rows:
         total += 1
-        row = (category_id, loads(ratings),
-               {} if item_ratings == "{}" else loads(item_ratings), {} if suggestions == "{}" else loads(suggestions))
+        row = (
+            category_id,
+            loads(ratings),
+            {} if item_ratings == "{}" else loads(item_ratings),
+            {} if suggestions == "{}" else loads(suggestions),
+        )
         verdict, reason = classify(row[1])
         if verdict == "valid":
             valid.append(row)
@@ -111,11 +124,13 @@ def results(survey: Survey) -> SurveyResults:
             flagged_ballots.append(row)
         if overall_text and overall_text.strip():
             overall["valid" if verdict == "valid" else "void" if verdict == "void" else "flag"].append(
-                overall_text.strip())
+                overall_text.strip()
+            )
     options, items = survey.form["options"], survey.form.get("items", [])
     presenters = tally_rows(survey.presenters, options, categories, valid, items)
-    flagged_presenters = (tally_rows(survey.presenters, options, categories, flagged_ballots, items)
-                          if flagged_ballots else [])
+    flagged_presenters = (
+        tally_rows(survey.presenters, options, categories, flagged_ballots, items) if flagged_ballots else []
+    )
     for presenter in (*presenters, *flagged_presenters):
         presenter.suggestions.sort()
 
@@ -123,8 +138,14 @@ def results(survey: Survey) -> SurveyResults:
         return {str(p.review_id): p.suggestions for p in tallied}
 
     return SurveyResults(
-        survey=survey, presenters=presenters, ballots=total, valid=len(valid), void=void, flagged=flagged,
-        flagged_presenters=flagged_presenters, codes_issued=BallotCode.objects.filter(survey=survey).count(),
+        survey=survey,
+        presenters=presenters,
+        ballots=total,
+        valid=len(valid),
+        void=void,
+        flagged=flagged,
+        flagged_presenters=flagged_presenters,
+        codes_issued=BallotCode.objects.filter(survey=survey).count(),
         suggestions=_suggestions(survey.presenters, by_review(presenters), overall["valid"]),
         void_suggestions=_suggestions(survey.presenters, void_texts, overall["void"]),
         flagged_suggestions=_suggestions(survey.presenters, by_review(flagged_presenters), overall["flag"]),
@@ -143,16 +164,34 @@ def receipts(survey: Survey) -> list[str]:
 
 # --- The stored results (VoteSummary, VoteResult: stored when the vote closes) ------------------------
 
+
 def _stored_presenter(row: VoteResult) -> PresenterResult:
     return PresenterResult(
-        review_id=row.review_id, name=row.name, organization=row.organization, counts=row.counts, rated=row.rated,
-        not_rated=row.not_rated, satisfaction_rate=row.satisfaction_rate, score=row.score,
-        by_category=[CategoryResult(i, c["category"], Decimal(c["weight"]), c["counts"], c["rated"],
-                                    None if c["mean"] is None else Decimal(c["mean"]),
-                                    None if c["mean"] is None else Decimal(c["mean"]))
-                     for i, c in enumerate(row.by_category)],
-        item_counts=row.item_counts, suggestions=row.suggestions,
-        score_exact=row.score, satisfaction_exact=row.satisfaction_rate)
+        review_id=row.review_id,
+        name=row.name,
+        organization=row.organization,
+        counts=row.counts,
+        rated=row.rated,
+        not_rated=row.not_rated,
+        satisfaction_rate=row.satisfaction_rate,
+        score=row.score,
+        by_category=[
+            CategoryResult(
+                i,
+                c["category"],
+                Decimal(c["weight"]),
+                c["counts"],
+                c["rated"],
+                None if c["mean"] is None else Decimal(c["mean"]),
+                None if c["mean"] is None else Decimal(c["mean"]),
+            )
+            for i, c in enumerate(row.by_category)
+        ],
+        item_counts=row.item_counts,
+        suggestions=row.suggestions,
+        score_exact=row.score,
+        satisfaction_exact=row.satisfaction_rate,
+    )
 
 
 def stored_results(survey: Survey) -> SurveyResults | None:
@@ -171,8 +210,14 @@ def stored_results(survey: Survey) -> SurveyResults | None:
         return {str(p.review_id): p.suggestions for p in tallied}
 
     return SurveyResults(
-        survey=survey, presenters=counted, ballots=summary.ballots, valid=summary.valid, void=summary.void,
-        flagged=summary.set_aside, flagged_presenters=set_aside, codes_issued=summary.codes_issued,
+        survey=survey,
+        presenters=counted,
+        ballots=summary.ballots,
+        valid=summary.valid,
+        void=summary.void,
+        flagged=summary.set_aside,
+        flagged_presenters=set_aside,
+        codes_issued=summary.codes_issued,
         suggestions=_suggestions(survey.presenters, by_review(counted), overall.get("counted", [])),
         void_suggestions=_suggestions(survey.presenters, summary.void_suggestions, overall.get("void", [])),
         flagged_suggestions=_suggestions(survey.presenters, by_review(set_aside), overall.get("set_aside", [])),
@@ -182,8 +227,11 @@ def stored_results(survey: Survey) -> SurveyResults | None:
 def current_result(review_id: int) -> VoteResult | None:
     """The Review's current result (the latest closed real vote it was presented at), with its survey
     and meeting, or None before that vote has closed."""
-    return (VoteResult.objects.filter(review_id=review_id, kind=ResultKind.COUNTED, is_current=True)
-            .select_related("survey__meeting", "survey__stored_summary").first())
+    return (
+        VoteResult.objects.filter(review_id=review_id, kind=ResultKind.COUNTED, is_current=True)
+        .select_related("survey__meeting", "survey__stored_summary")
+        .first()
+    )
 
 
 SMALL_CATEGORY = 3  # a voter category with fewer valid ballots than this is flagged (docs/vote-anonymity.md)

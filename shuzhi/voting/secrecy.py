@@ -50,8 +50,10 @@ def rewrite_in_random_order(survey_id: int) -> None:
 
 def _rewrite_postgresql(table: str, survey_id: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE shuzhi_vote_shuffle AS "
-                       f"SELECT * FROM {table} WHERE survey_id = %s ORDER BY random()", [survey_id])
+        cursor.execute(
+            f"CREATE TEMP TABLE shuzhi_vote_shuffle AS SELECT * FROM {table} WHERE survey_id = %s ORDER BY random()",
+            [survey_id],
+        )
         cursor.execute(f"DELETE FROM {table} WHERE survey_id = %s", [survey_id])
         cursor.execute(f"INSERT INTO {table} SELECT * FROM shuzhi_vote_shuffle")
         cursor.execute("DROP TABLE shuzhi_vote_shuffle")

@@ -37,31 +37,51 @@ def form_for_meeting(meeting: Meeting) -> dict:
 
 # --- The survey and its codes ---------------------------------------------------------------
 
+
 @transaction.atomic
-def create_survey(actor, meeting: Meeting, *, rehearsal: bool = False, form: dict | None = None,
-                  ip: str | None = None) -> Survey:
+def create_survey(
+    actor, meeting: Meeting, *, rehearsal: bool = False, form: dict | None = None, ip: str | None = None
+) -> Survey:
     """The meeting's survey (one real one; any number of rehearsals), with one default voter category."""
     if not rehearsal:
         existing = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
         if existing:
             return existing
-    survey = Survey.objects.create(meeting=meeting, is_rehearsal=rehearsal,
-                                   form=ballotform.parse_form(form) if form else form_for_meeting(meeting),
-                                   created_by=actor if getattr(actor, "pk", None) else None)
+    survey = Survey.objects.create(
+        meeting=meeting,
+        is_rehearsal=rehearsal,
+        form=ballotform.parse_form(form) if form else form_for_meeting(meeting),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
     VoterCategory.objects.create(survey=survey, name="参会人员", weight=Decimal(100))
-    record(actor, Verb.VOTE_CREATED, survey, organization_id=meeting.reviewer_id, ip=ip,
-           note=_("rehearsal survey") if rehearsal else "")
+    record(
+        actor,
+        Verb.VOTE_CREATED,
+        survey,
+        organization_id=meeting.reviewer_id,
+        ip=ip,
+        note=_("rehearsal survey") if rehearsal else "",
+    )
     return survey
 
 
 def presenters_of(meeting: Meeting) -> list[dict]:
-    return [{"review": item.review_id, "name": item.review.secretary.name, "org": item.review.organization.name}
-            for item in meeting.agenda.select_related("review__secretary", "review__organization")]
+    return [
+        {"review": item.review_id, "name": item.review.secretary.name, "org": item.review.organization.name}
+        for item in meeting.agenda.select_related("review__secretary", "review__organization")
+    ]
 
 
 @transaction.atomic
-def issue_codes(actor, survey: Survey, count: int, *, category: VoterCategory | None = None, paper: bool = False,
-                ip: str | None = None) -> list[str]:
+def issue_codes(
+    actor,
+    survey: Survey,
+    count: int,
+    *,
+    category: VoterCategory | None = None,
+    paper: bool = False,
+    ip: str | None = None,
+) -> list[str]:
     """Create `count` new one-time codes and return their plain text (for printing)."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == SurveyStatus.CLOSED:
@@ -71,16 +91,33 @@ def issue_codes(actor, survey: Survey, count: int, *, category: VoterCategory | 
     category = category or survey.categories.first()
     if category.survey_id != survey.pk:
         raise ValidationError({"category": _("That voter category belongs to another survey.")})
-    batch = (BallotCode.objects.filter(survey=survey).order_by("-batch").values_list("batch", flat=True).first() or 0) + 1
+    batch = (
+        BallotCode.objects.filter(survey=survey).order_by("-batch").values_list("batch", flat=True).first() or 0
+    ) + 1
     plain = [codelib.new_code() for _ in range(count)]
     hashes = [codelib.code_hash(c) for c in plain]
-    BallotCode.objects.bulk_create([
-        BallotCode(survey=survey, category=category, code_hash=hashed, sealed_code=codelib.seal(c, hashed),
-                   is_paper=paper, batch=batch)
-        for c, hashed in zip(plain, hashes, strict=True)
-    ])
-    record(actor, Verb.VOTE_CODES_ISSUED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
-           note=_("%(n)d codes issued (batch %(batch)d, %(category)s)") % {"n": count, "batch": batch, "category": category.name})
+    BallotCode.objects.bulk_create(
+        [
+            BallotCode(
+                survey=survey,
+                category=category,
+                code_hash=hashed,
+                sealed_code=codelib.seal(c, hashed),
+                is_paper=paper,
+                batch=batch,
+            )
+            for c, hashed in zip(plain, hashes, strict=True)
+        ]
+    )
+    record(
+        actor,
+        Verb.VOTE_CODES_ISSUED,
+        survey,
+        organization_id=survey.meeting.reviewer_id,
+        ip=ip,
+        note=_("%(n)d codes issued (batch %(batch)d, %(category)s)")
+        % {"n": count, "batch": batch, "category": category.name},
+    )
     return plain
 
 
@@ -99,8 +136,16 @@ def open_survey(actor, survey: Survey, *, ip: str | None = None) -> Survey:
     survey.status = SurveyStatus.OPEN
     survey.opened_at = timezone.now()
     survey.save(update_fields=["presenters", "status", "opened_at"])
-    record(actor, Verb.VOTE_OPENED, survey, organization_id=survey.meeting.reviewer_id, ip=ip,
-           before={"status": SurveyStatus.DRAFT}, after={"status": SurveyStatus.OPEN}, note=_("vote opened"))
+    record(
+        actor,
+        Verb.VOTE_OPENED,
+        survey,
+        organization_id=survey.meeting.reviewer_id,
+        ip=ip,
+        before={"status": SurveyStatus.DRAFT},
+        after={"status": SurveyStatus.OPEN},
+        note=_("vote opened"),
+    )
     return survey
 
 
@@ -110,20 +155,28 @@ def printable_codes(survey: Survey, *, paper: bool, batch: int | None = None) ->
     selection = BallotCode.objects.filter(survey=survey, is_paper=paper)
     if batch is not None:
         selection = selection.filter(batch=batch)
-    rows = (selection.filter(status=CodeStatus.UNUSED).exclude(sealed_code="").order_by("batch", "pk")
-            .values_list("sealed_code", "code_hash", "category__name"))
+    rows = (
+        selection.filter(status=CodeStatus.UNUSED)
+        .exclude(sealed_code="")
+        .order_by("batch", "pk")
+        .values_list("sealed_code", "code_hash", "category__name")
+    )
     unused = [(plain, category) for sealed, hashed, category in rows if (plain := codelib.unseal(sealed, hashed))]
     return unused, selection.filter(status=CodeStatus.USED).count()
 
 
 def unsealed_codes(code_hashes: list[str]) -> dict[str, str]:
     """{code hash: plain code} for those of these codes that are still unused (sealed)."""
-    rows = BallotCode.objects.filter(code_hash__in=code_hashes).exclude(sealed_code="").values_list(
-        "code_hash", "sealed_code")
+    rows = (
+        BallotCode.objects.filter(code_hash__in=code_hashes)
+        .exclude(sealed_code="")
+        .values_list("code_hash", "sealed_code")
+    )
     return {hashed: plain for hashed, sealed in rows if (plain := codelib.unseal(sealed, hashed))}
 
 
 # --- Voter categories, the ballot form, rehearsals --------------------------------------------------
+
 
 def survey_locked(survey: Survey) -> bool:
     """Whether the form and the voter categories are fixed: a ballot has arrived or the vote closed."""
@@ -134,7 +187,9 @@ _has_ballots = survey_locked
 
 
 @transaction.atomic
-def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]], *, ip: str | None = None) -> list[VoterCategory]:
+def set_categories(
+    actor, survey: Survey, categories: list[tuple[str, Decimal]], *, ip: str | None = None
+) -> list[VoterCategory]:
     """Set the voter categories (评议人员类别) and their weights, which must add up to 100%.
 
     Before any code is issued the list can change freely; afterwards only the weights of the existing
@@ -150,9 +205,13 @@ def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]],
         try:
             weight = Decimal(str(weight)).quantize(Decimal("0.01"))
         except Exception:  # noqa: BLE001 - any unparsable weight gets the same message
-            raise ValidationError({"categories": _("The weight of %(name)s must be a number.") % {"name": name}}) from None
+            raise ValidationError(
+                {"categories": _("The weight of %(name)s must be a number.") % {"name": name}}
+            ) from None
         if not Decimal(0) < weight <= Decimal(100):
-            raise ValidationError({"categories": _("The weight of %(name)s must be above 0 and at most 100.") % {"name": name}})
+            raise ValidationError(
+                {"categories": _("The weight of %(name)s must be above 0 and at most 100.") % {"name": name}}
+            )
         cleaned.append((name, weight))
     if not 1 <= len(cleaned) <= 10:
         raise ValidationError({"categories": _("Between 1 and 10 voter categories.")})
@@ -160,8 +219,12 @@ def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]],
         raise ValidationError({"categories": _("Two categories have the same name.")})
     total = sum(w for _n, w in cleaned)
     if total != Decimal(100):
-        raise ValidationError({"categories": _("The weights add up to %(total)s%%; they must add up to 100%%.") % {
-            "total": f"{total.normalize():f}"}})
+        raise ValidationError(
+            {
+                "categories": _("The weights add up to %(total)s%%; they must add up to 100%%.")
+                % {"total": f"{total.normalize():f}"}
+            }
+        )
     existing = list(survey.categories.all())
     before = [(c.name, str(c.weight)) for c in existing]
     if BallotCode.objects.filter(survey=survey).exists():
@@ -172,12 +235,21 @@ def set_categories(actor, survey: Survey, categories: list[tuple[str, Decimal]],
             VoterCategory.objects.filter(pk=by_name[name].pk).update(weight=weight, position=position)
     else:
         survey.categories.all().delete()
-        VoterCategory.objects.bulk_create([VoterCategory(survey=survey, name=n, weight=w, position=i)
-                                           for i, (n, w) in enumerate(cleaned)])
+        VoterCategory.objects.bulk_create(
+            [VoterCategory(survey=survey, name=n, weight=w, position=i) for i, (n, w) in enumerate(cleaned)]
+        )
     after = [(n, str(w)) for n, w in cleaned]
     if after != before:
-        record(actor, Verb.VOTE_CATEGORIES_CHANGED, survey, before={"categories": before}, after={"categories": after},
-               organization_id=survey.meeting.reviewer_id, ip=ip, note=_("voter categories"))
+        record(
+            actor,
+            Verb.VOTE_CATEGORIES_CHANGED,
+            survey,
+            before={"categories": before},
+            after={"categories": after},
+            organization_id=survey.meeting.reviewer_id,
+            ip=ip,
+            note=_("voter categories"),
+        )
     return list(survey.categories.all())
 
 
@@ -192,8 +264,16 @@ def set_survey_form(actor, survey: Survey, form: dict, *, ip: str | None = None)
         before = survey.form
         survey.form = cleaned
         survey.save(update_fields=["form"])
-        record(actor, Verb.VOTE_FORM_CHANGED, survey, before={"form": before}, after={"form": cleaned},
-               organization_id=survey.meeting.reviewer_id, ip=ip, note=_("ballot form"))
+        record(
+            actor,
+            Verb.VOTE_FORM_CHANGED,
+            survey,
+            before={"form": before},
+            after={"form": cleaned},
+            organization_id=survey.meeting.reviewer_id,
+            ip=ip,
+            note=_("ballot form"),
+        )
     return survey
 
 
@@ -208,8 +288,15 @@ def set_cycle_ballot_form(actor, cycle, form: dict, *, ip: str | None = None):
         before = cycle.ballot_form
         cycle.ballot_form = cleaned
         cycle.save(update_fields=["ballot_form", "updated_at"])
-        record(actor, Verb.CYCLE_BALLOT_FORM_CHANGED, cycle, before={"ballot_form": before}, after={"ballot_form": cleaned},
-               ip=ip, note=_("ballot form"))
+        record(
+            actor,
+            Verb.CYCLE_BALLOT_FORM_CHANGED,
+            cycle,
+            before={"ballot_form": before},
+            after={"ballot_form": cleaned},
+            ip=ip,
+            note=_("ballot form"),
+        )
     return cycle
 
 
@@ -224,8 +311,15 @@ def wipe_rehearsal(actor, survey: Survey, *, ip: str | None = None) -> None:
     PaperEntry.objects.filter(survey=survey).delete()
     BallotCode.objects.filter(survey=survey, survey__is_rehearsal=True).delete()
     VoterCategory.objects.filter(survey=survey).delete()
-    record(actor, Verb.VOTE_REHEARSAL_WIPED, survey, before=counts, organization_id=survey.meeting.reviewer_id, ip=ip,
-           note=_("rehearsal wiped"))
+    record(
+        actor,
+        Verb.VOTE_REHEARSAL_WIPED,
+        survey,
+        before=counts,
+        organization_id=survey.meeting.reviewer_id,
+        ip=ip,
+        note=_("rehearsal wiped"),
+    )
     Survey.objects.filter(pk=survey.pk, is_rehearsal=True).delete()
 
 
@@ -239,8 +333,12 @@ def start_rehearsal(actor, meeting: Meeting, *, ip: str | None = None) -> Survey
     date with the real vote's."""
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one start at a time per meeting
     real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
-    rehearsal = (Survey.objects.filter(meeting=meeting, is_rehearsal=True, status=SurveyStatus.DRAFT)
-                 .filter(codes__isnull=True).order_by("-pk").first())
+    rehearsal = (
+        Survey.objects.filter(meeting=meeting, is_rehearsal=True, status=SurveyStatus.DRAFT)
+        .filter(codes__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
     if rehearsal is None:
         rehearsal = create_survey(actor, meeting, rehearsal=True, form=real.form if real else None, ip=ip)
     elif real is not None:

@@ -69,8 +69,10 @@ def exact(value: Fraction | None, places: Decimal) -> Decimal | None:
     return (Decimal(-whole if value < 0 else whole) / Decimal(scale)).quantize(places)
 
 
-FORMULA = ("score = Σ(weight of category × mean value given by that category) ÷ Σ(weights of categories that "
-           "rated the presenter); mean value = Σ(option value × ballots) ÷ ballots that rated the presenter")
+FORMULA = (
+    "score = Σ(weight of category × mean value given by that category) ÷ Σ(weights of categories that "
+    "rated the presenter); mean value = Σ(option value × ballots) ÷ ballots that rated the presenter"
+)
 
 
 BallotRow = tuple[int, Mapping[str, str], Mapping[str, Mapping[str, str]], Mapping[str, str]]
@@ -101,15 +103,17 @@ def tally_rows(
     option_keys = [o["key"] for o in options]
     review_ids = [str(p["review"]) for p in presenters]
     # counts[review][category][option]
-    counts: dict[str, dict[int, dict[str, int]]] = {r: {c[0]: dict.fromkeys(option_keys, 0) for c in categories}
-                                                    for r in review_ids}
+    counts: dict[str, dict[int, dict[str, int]]] = {
+        r: {c[0]: dict.fromkeys(option_keys, 0) for c in categories} for r in review_ids
+    }
     # The same buckets by category first: one lookup per ballot for its category, then one per rating.
     by_category: dict[int, dict[str, dict[str, int]]] = {}
     for review, per_category in counts.items():
         for category_id, bucket in per_category.items():
             by_category.setdefault(category_id, {})[review] = bucket
     item_counts: dict[str, dict[str, dict[str, int]]] = {
-        r: {i["key"]: {o["key"]: 0 for o in i.get("options", options)} for i in items} for r in review_ids}
+        r: {i["key"]: {o["key"]: 0 for o in i.get("options", options)} for i in items} for r in review_ids
+    }
     suggestions: dict[str, list[str]] = {r: [] for r in review_ids}
     total = 0
     for category_id, ratings, item_ratings, ballot_suggestions in rows:
@@ -159,8 +163,9 @@ def summarize(
             rated = sum(bucket.values())
             mean = (sum(values[k] * n for k, n in bucket.items()) / rated) if rated else None
             mean_fraction = (sum(exact_values[k] * n for k, n in bucket.items()) / rated) if rated else None
-            by_category.append(CategoryResult(category_id, name, weight, dict(bucket), rated, mean,
-                                              exact(mean_fraction, MEAN_PLACES)))
+            by_category.append(
+                CategoryResult(category_id, name, weight, dict(bucket), rated, mean, exact(mean_fraction, MEAN_PLACES))
+            )
             if mean is not None:
                 weighted_sum += float(weight) * mean
                 weight_sum += float(weight)
@@ -169,13 +174,23 @@ def summarize(
             for k, n in bucket.items():
                 merged[k] += n
         rated = sum(merged.values())
-        results.append(PresenterResult(
-            review_id=int(review), name=presenter.get("name", ""), organization=presenter.get("org", ""),
-            counts=merged, rated=rated, not_rated=total - rated,
-            satisfaction_rate=(sum(merged[k] for k in satisfied) / rated) if rated else None,
-            score=(weighted_sum / weight_sum) if weight_sum else None,
-            by_category=by_category, item_counts=item_counts[review], suggestions=suggestions[review],
-            score_exact=exact(exact_weighted / exact_weights, SCORE_PLACES) if exact_weights else None,
-            satisfaction_exact=exact(Fraction(sum(merged[k] for k in satisfied), rated), RATE_PLACES) if rated else None,
-        ))
+        results.append(
+            PresenterResult(
+                review_id=int(review),
+                name=presenter.get("name", ""),
+                organization=presenter.get("org", ""),
+                counts=merged,
+                rated=rated,
+                not_rated=total - rated,
+                satisfaction_rate=(sum(merged[k] for k in satisfied) / rated) if rated else None,
+                score=(weighted_sum / weight_sum) if weight_sum else None,
+                by_category=by_category,
+                item_counts=item_counts[review],
+                suggestions=suggestions[review],
+                score_exact=exact(exact_weighted / exact_weights, SCORE_PLACES) if exact_weights else None,
+                satisfaction_exact=exact(Fraction(sum(merged[k] for k in satisfied), rated), RATE_PLACES)
+                if rated
+                else None,
+            )
+        )
     return results

@@ -60,10 +60,12 @@ PRINT_ANYWAY = "print_anyway"
 # tally.FORMULA, marked here so that makemessages puts it in the catalogue (a test keeps them equal).
 FORMULA = gettext_noop(
     "score = Σ(weight of category × mean value given by that category) ÷ Σ(weights of categories that "
-    "rated the presenter); mean value = Σ(option value × ballots) ÷ ballots that rated the presenter")
+    "rated the presenter); mean value = Σ(option value × ballots) ÷ ballots that rated the presenter"
+)
 
 
 # --- Lookups --------------------------------------------------------------------------------------
+
 
 def _meeting(request: HttpRequest, meeting_id: int, *, run: bool = True) -> Meeting:
     meeting = access.access_meeting(request.user, meeting_id)
@@ -80,8 +82,9 @@ def _survey(meeting: Meeting, survey_id: int) -> Survey:
     return survey
 
 
-def _meeting_survey(request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool = True
-                    ) -> tuple[Meeting, Survey]:
+def _meeting_survey(
+    request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool = True
+) -> tuple[Meeting, Survey]:
     """The meeting (visible to the user, and run by them unless run=False) and its survey, or 404/403."""
     meeting = _meeting(request, meeting_id, run=run)
     return meeting, _survey(meeting, survey_id)
@@ -102,9 +105,11 @@ def _manage_url(survey: Survey) -> str:
 
 def _counted(survey_ref: OuterRef) -> dict:
     """Ballots received and codes issued, as subqueries: one query for any number of surveys."""
+
     def count(model):
         rows = model.objects.filter(survey=survey_ref).order_by().values("survey").annotate(n=Count("pk")).values("n")
         return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
     return {"received": count(Ballot), "issued": count(BallotCode)}
 
 
@@ -115,13 +120,17 @@ def _presenters(survey: Survey) -> list[dict]:
 
 # --- Set-up: create, issue, open, close -----------------------------------------------------------
 
+
 def _manage_context(request: HttpRequest, meeting: Meeting, rehearsal: bool, forms: dict | None = None) -> dict:
     can_run = access.can_run_meeting(request.user, meeting)
     surveys = list(meeting.surveys.filter(is_rehearsal=rehearsal).annotate(**_counted(OuterRef("pk"))).order_by("-pk"))
     batches: dict[int, list] = {}
-    for row in (BallotCode.objects.filter(survey__in=surveys).values("survey", "batch", "is_paper", "category__name")
-                .annotate(total=Count("pk"), unused=Count("pk", filter=Q(status=CodeStatus.UNUSED)))
-                .order_by("survey", "batch")):
+    for row in (
+        BallotCode.objects.filter(survey__in=surveys)
+        .values("survey", "batch", "is_paper", "category__name")
+        .annotate(total=Count("pk"), unused=Count("pk", filter=Q(status=CodeStatus.UNUSED)))
+        .order_by("survey", "batch")
+    ):
         batches.setdefault(row["survey"], []).append(row)
     forms = forms or {}
     for survey in surveys:
@@ -129,11 +138,17 @@ def _manage_context(request: HttpRequest, meeting: Meeting, rehearsal: bool, for
         survey.batches = batches.get(survey.pk, [])
         if can_run and survey.status != SurveyStatus.CLOSED:
             survey.issue_form = forms.get(survey.pk) or IssueCodesForm(
-                survey=survey, initial={"count": meeting.expected_attendees or 50})
+                survey=survey, initial={"count": meeting.expected_attendees or 50}
+            )
         if survey.status == SurveyStatus.DRAFT:
             survey.agenda_preview = setup.presenters_of(meeting)
-    return {"meeting": meeting, "surveys": surveys, "rehearsal": rehearsal, "can_run": can_run,
-            "meeting_page": _url_or_blank("meetings:detail", meeting.pk)}
+    return {
+        "meeting": meeting,
+        "surveys": surveys,
+        "rehearsal": rehearsal,
+        "can_run": can_run,
+        "meeting_page": _url_or_blank("meetings:detail", meeting.pk),
+    }
 
 
 @login_required
@@ -161,8 +176,14 @@ def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         try:
-            codes = setup.issue_codes(request.user, survey, data["count"], category=data["category"],
-                                         paper=data["paper"], ip=client_ip(request))
+            codes = setup.issue_codes(
+                request.user,
+                survey,
+                data["count"],
+                category=data["category"],
+                paper=data["paper"],
+                ip=client_ip(request),
+            )
         except ValidationError as error:
             if not hasattr(error, "error_dict"):  # about the survey (e.g. closed), not about what was typed
                 messages.error(request, " ".join(error.messages))
@@ -170,8 +191,14 @@ def issue(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
             apply_validation_error(form, error)
         else:
             batch = BallotCode.objects.filter(code_hash=codelib.code_hash(codes[0])).values_list("batch", flat=True)[0]
-            messages.success(request, _("%(n)d codes issued as batch %(batch)d. Print them now: the codes are shown "
-                                        "only until they are used.") % {"n": len(codes), "batch": batch})
+            messages.success(
+                request,
+                _(
+                    "%(n)d codes issued as batch %(batch)d. Print them now: the codes are shown "
+                    "only until they are used."
+                )
+                % {"n": len(codes), "batch": batch},
+            )
             target = "voting:paper_sheets" if data["paper"] else "voting:cards"
             return redirect(f"{reverse(target, args=[meeting.pk, survey.pk])}?batch={batch}")
     context = _manage_context(request, meeting, survey.is_rehearsal, forms={survey.pk: form})
@@ -206,6 +233,7 @@ def close_vote(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
 
 # --- Printing: cards and paper ballots ------------------------------------------------------------
 
+
 def _batch(request: HttpRequest) -> int | None:
     try:
         return int(request.GET["batch"])
@@ -237,13 +265,35 @@ def cards(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
     warning = address_warning(entry_url)
     held = bool(warning and unused) and request.GET.get(PRINT_ANYWAY) != "1"
     several_categories = len({category for _code, category in unused}) > 1
-    items = [] if held else [{"code": codelib.format_code(code), "qr": qr_svg(ballot_url(request, code)),
-                              "category": category if several_categories else ""} for code, category in unused]
-    return render(request, "voting/cards.html", {
-        "meeting": meeting, "survey": survey, "batch": batch, "pages": _pages(items, CARDS_PER_PAGE),
-        "count": len(items), "used": used, "entry_url": entry_url, "back": _manage_url(survey),
-        "warning": warning, "held": held, "held_count": len(unused) if held else 0,
-    })
+    items = (
+        []
+        if held
+        else [
+            {
+                "code": codelib.format_code(code),
+                "qr": qr_svg(ballot_url(request, code)),
+                "category": category if several_categories else "",
+            }
+            for code, category in unused
+        ]
+    )
+    return render(
+        request,
+        "voting/cards.html",
+        {
+            "meeting": meeting,
+            "survey": survey,
+            "batch": batch,
+            "pages": _pages(items, CARDS_PER_PAGE),
+            "count": len(items),
+            "used": used,
+            "entry_url": entry_url,
+            "back": _manage_url(survey),
+            "warning": warning,
+            "held": held,
+            "held_count": len(unused) if held else 0,
+        },
+    )
 
 
 @login_required
@@ -253,15 +303,25 @@ def paper_sheets(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     batch = _batch(request)
     unused, used = _printable(survey, paper=True, batch=batch)
-    return render(request, "voting/paper_sheets.html", {
-        "meeting": meeting, "survey": survey, "batch": batch, "used": used,
-        "sheets": [{"code": codelib.format_code(code), "category": category} for code, category in unused],
-        "presenters": _presenters(survey), "options": survey.form["options"], "items": survey.form.get("items", []),
-        "back": _manage_url(survey),
-    })
+    return render(
+        request,
+        "voting/paper_sheets.html",
+        {
+            "meeting": meeting,
+            "survey": survey,
+            "batch": batch,
+            "used": used,
+            "sheets": [{"code": codelib.format_code(code), "category": category} for code, category in unused],
+            "presenters": _presenters(survey),
+            "options": survey.form["options"],
+            "items": survey.form.get("items", []),
+            "back": _manage_url(survey),
+        },
+    )
 
 
 # --- Paper entry -----------------------------------------------------------------------------------
+
 
 def _mismatch_rows(survey: Survey) -> list[dict]:
     groups = paper_ballots.paper_mismatches(survey)
@@ -269,14 +329,28 @@ def _mismatch_rows(survey: Survey) -> list[dict]:
     labels = {o["key"]: o["label"] for o in survey.form["options"]}
     rows = []
     for entries in groups:
-        rows.append({"code": codelib.format_code(codes.get(entries[0].code_hash, "")) if codes.get(entries[0].code_hash)
-                     else "—", "entries": [{
-                         "entry": entry,
-                         "marks": [(p["name"], labels.get(entry.content["ratings"].get(str(p["review"]), ""), "—"),
-                                    entry.content["suggestions"].get(str(p["review"]), ""))
-                                   for p in survey.presenters],
-                         "overall": entry.content.get("overall_suggestion", ""),
-                     } for entry in entries]})
+        rows.append(
+            {
+                "code": codelib.format_code(codes.get(entries[0].code_hash, ""))
+                if codes.get(entries[0].code_hash)
+                else "—",
+                "entries": [
+                    {
+                        "entry": entry,
+                        "marks": [
+                            (
+                                p["name"],
+                                labels.get(entry.content["ratings"].get(str(p["review"]), ""), "—"),
+                                entry.content["suggestions"].get(str(p["review"]), ""),
+                            )
+                            for p in survey.presenters
+                        ],
+                        "overall": entry.content.get("overall_suggestion", ""),
+                    }
+                    for entry in entries
+                ],
+            }
+        )
     return rows
 
 
@@ -301,19 +375,41 @@ def paper(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse
                 if result.counted:
                     messages.success(request, _("Paper ballot %(code)s is counted.") % {"code": shown})
                 elif result.waiting_for_second_clerk:
-                    messages.info(request, _("Paper ballot %(code)s is saved and waits for a second clerk to enter it "
-                                             "again; it counts when both entries agree.") % {"code": shown})
+                    messages.info(
+                        request,
+                        _(
+                            "Paper ballot %(code)s is saved and waits for a second clerk to enter it "
+                            "again; it counts when both entries agree."
+                        )
+                        % {"code": shown},
+                    )
                 else:
-                    messages.warning(request, _("Paper ballot %(code)s does not match the other clerk's entry and is "
-                                                "NOT counted. Check the paper, withdraw the wrong entry below and "
-                                                "enter it again.") % {"code": shown})
+                    messages.warning(
+                        request,
+                        _(
+                            "Paper ballot %(code)s does not match the other clerk's entry and is "
+                            "NOT counted. Check the paper, withdraw the wrong entry below and "
+                            "enter it again."
+                        )
+                        % {"code": shown},
+                    )
                 return redirect("voting:paper", meeting.pk, survey.pk)
         status = 400
-    return render(request, "voting/paper.html", {
-        "meeting": meeting, "survey": survey, "form": form, "rows": ballot_rows(survey, survey.presenters, chosen),
-        "overall": chosen.overall_suggestion if chosen else "", "mismatches": _mismatch_rows(survey),
-        "back": _manage_url(survey), "is_open": survey.status == SurveyStatus.OPEN,
-    }, status=status)
+    return render(
+        request,
+        "voting/paper.html",
+        {
+            "meeting": meeting,
+            "survey": survey,
+            "form": form,
+            "rows": ballot_rows(survey, survey.presenters, chosen),
+            "overall": chosen.overall_suggestion if chosen else "",
+            "mismatches": _mismatch_rows(survey),
+            "back": _manage_url(survey),
+            "is_open": survey.status == SurveyStatus.OPEN,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -334,8 +430,9 @@ def paper_mode(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
     """Turn two-clerk entry of paper ballots on or off (before any paper ballot is entered)."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
     try:
-        paper_ballots.set_paper_double_entry(request.user, survey, request.POST.get("double") == "1",
-                                        ip=client_ip(request))
+        paper_ballots.set_paper_double_entry(
+            request.user, survey, request.POST.get("double") == "1", ip=client_ip(request)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("voting:paper", meeting.pk, survey.pk)
@@ -343,10 +440,15 @@ def paper_mode(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
 
 # --- The live screen ------------------------------------------------------------------------------
 
+
 def _turnout(meeting: Meeting, survey_id: int) -> dict:
     """Status and turnout of the survey in one query — never anything per presenter."""
-    row = (Survey.objects.filter(pk=survey_id, meeting=meeting).annotate(**_counted(OuterRef("pk")))
-           .values("pk", "status", "is_rehearsal", "received", "issued").first())
+    row = (
+        Survey.objects.filter(pk=survey_id, meeting=meeting)
+        .annotate(**_counted(OuterRef("pk")))
+        .values("pk", "status", "is_rehearsal", "received", "issued")
+        .first()
+    )
     if row is None:
         raise Http404
     return row
@@ -359,9 +461,17 @@ def live(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     turnout = _turnout(meeting, survey_id)
     entry = ballot_url(request)
-    return render(request, "voting/live.html", {"meeting": meeting, "t": turnout, "entry_url": entry,
-                                                "entry_qr": qr_svg(entry, css_class="qr entry-qr"),
-                                                "warning": address_warning(entry)})
+    return render(
+        request,
+        "voting/live.html",
+        {
+            "meeting": meeting,
+            "t": turnout,
+            "entry_url": entry,
+            "entry_qr": qr_svg(entry, css_class="qr entry-qr"),
+            "warning": address_warning(entry),
+        },
+    )
 
 
 @login_required
@@ -373,14 +483,21 @@ def live_fragment(request: HttpRequest, meeting_id: int, survey_id: int) -> Http
 
 # --- Results and receipts (after closing only) ----------------------------------------------------
 
+
 def _result_rows(presenters: list, options: list[dict], items: list[dict]) -> list[dict]:
     keys = [o["key"] for o in options]
-    return [{
-        "p": p, "counts": [p.counts.get(k, 0) for k in keys],
-        "rate": p.satisfaction_rate * 100 if p.satisfaction_rate is not None else None,
-        "items": [(i["label"], [(o["label"], p.item_counts.get(i["key"], {}).get(o["key"], 0)) for o in i["options"]])
-                  for i in items],
-    } for p in presenters]
+    return [
+        {
+            "p": p,
+            "counts": [p.counts.get(k, 0) for k in keys],
+            "rate": p.satisfaction_rate * 100 if p.satisfaction_rate is not None else None,
+            "items": [
+                (i["label"], [(o["label"], p.item_counts.get(i["key"], {}).get(o["key"], 0)) for o in i["options"]])
+                for i in items
+            ],
+        }
+        for p in presenters
+    ]
 
 
 def option_summary(options: list[dict]) -> tuple[str, str]:
@@ -400,23 +517,34 @@ def closed_outcome(survey: Survey) -> vote_results.SurveyResults:
 @require_GET
 def results(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
-    context = {"meeting": meeting, "survey": survey, "back": _manage_url(survey),
-               "can_run": access.can_run_meeting(request.user, meeting)}
+    context = {
+        "meeting": meeting,
+        "survey": survey,
+        "back": _manage_url(survey),
+        "can_run": access.can_run_meeting(request.user, meeting),
+    }
     if survey.status != SurveyStatus.CLOSED:
         return render(request, "voting/results.html", context)
     outcome = closed_outcome(survey)
     options, items = survey.form["options"], survey.form.get("items", [])
     values, satisfied = option_summary(options)
-    context.update({
-        "r": outcome, "options": options, "items": items, "rows": _result_rows(outcome.presenters, options, items),
-        "flagged_rows": _result_rows(outcome.flagged_presenters, options, []),
-        "several_categories": len(outcome.presenters[0].by_category) > 1 if outcome.presenters else False,
-        "void": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.void.items()],
-        "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.flagged.items()],
-        "formula": _(FORMULA), "option_values": values, "satisfied_labels": satisfied,
-        "uncounted_suggestions": outcome.void_suggestions.count + outcome.flagged_suggestions.count,
-        "small_categories": sorted({n for p in outcome.presenters for n in vote_results.small_categories(p)}),
-    })
+    context.update(
+        {
+            "r": outcome,
+            "options": options,
+            "items": items,
+            "rows": _result_rows(outcome.presenters, options, items),
+            "flagged_rows": _result_rows(outcome.flagged_presenters, options, []),
+            "several_categories": len(outcome.presenters[0].by_category) > 1 if outcome.presenters else False,
+            "void": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.void.items()],
+            "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in outcome.flagged.items()],
+            "formula": _(FORMULA),
+            "option_values": values,
+            "satisfied_labels": satisfied,
+            "uncounted_suggestions": outcome.void_suggestions.count + outcome.flagged_suggestions.count,
+            "small_categories": sorted({n for p in outcome.presenters for n in vote_results.small_categories(p)}),
+        }
+    )
     return render(request, "voting/results.html", context)
 
 
@@ -426,8 +554,12 @@ def results_xlsx(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpR
     """测评结果统计表 (.xlsx); while the vote is open there is no file, only the explanation (409)."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     if survey.status != SurveyStatus.CLOSED:
-        return render(request, "voting/results.html", {"meeting": meeting, "survey": survey,
-                                                       "back": _manage_url(survey)}, status=409)
+        return render(
+            request,
+            "voting/results.html",
+            {"meeting": meeting, "survey": survey, "back": _manage_url(survey)},
+            status=409,
+        )
     content = exports.results_workbook(meeting, survey, closed_outcome(survey), formula=_(FORMULA))
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, exports.results_file_name(meeting, survey))
@@ -444,6 +576,7 @@ def receipts(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespo
         listed = vote_results.receipts(survey)
         typed = request.GET.get("q", "")[:40]
         query = codelib.normalize(typed)
-        context.update({"receipts": listed, "typed": typed, "query": query,
-                        "found": query in set(listed) if query else None})
+        context.update(
+            {"receipts": listed, "typed": typed, "query": query, "found": query in set(listed) if query else None}
+        )
     return render(request, "voting/receipts.html", context)

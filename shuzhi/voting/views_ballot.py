@@ -36,8 +36,7 @@ from shuzhi.voting.forms import ballot_input_from, ballot_rows
 from shuzhi.voting.models import Survey, SurveyStatus
 
 # Refusal statuses: an unknown code is "not found"; a real code that cannot vote now is a conflict.
-STATUS_FOR_REASON = {"unknown": 404, "used": 409, "not_open": 409, "other_meeting": 409, "rehearsal": 409,
-                     "error": 503}
+STATUS_FOR_REASON = {"unknown": 404, "used": 409, "not_open": 409, "other_meeting": 409, "rehearsal": 409, "error": 503}
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -46,35 +45,53 @@ def _render(request: HttpRequest, template: str, context: dict, status: int = 20
     return HttpResponse(loader.get_template(template).render(context), status=status)
 
 
-def _too_many_guesses(request: HttpRequest, survey: Survey | None = None, code: str = "",
-                      chosen: BallotInput | None = None) -> HttpResponse:
+def _too_many_guesses(
+    request: HttpRequest, survey: Survey | None = None, code: str = "", chosen: BallotInput | None = None
+) -> HttpResponse:
     message = _("Too many wrong codes were tried from this network. Please wait one minute and try again.")
     if survey is not None and survey.status == SurveyStatus.OPEN:
         response = _ballot_page(request, survey, code, chosen, error=message, status=429)
     else:
-        response = _render(request, "voting/ballot_refused.html", {"message": message, "reason": "throttled"},
-                           status=429)
+        response = _render(
+            request, "voting/ballot_refused.html", {"message": message, "reason": "throttled"}, status=429
+        )
     response["Retry-After"] = "60"
     return response
 
 
 def _refused(request: HttpRequest, survey: Survey | None, message: str, reason: str) -> HttpResponse:
-    return _render(request, "voting/ballot_refused.html", {
-        "survey": survey, "meeting": survey.meeting if survey else None, "message": message, "reason": reason,
-    }, status=STATUS_FOR_REASON.get(reason, 409))
+    return _render(
+        request,
+        "voting/ballot_refused.html",
+        {
+            "survey": survey,
+            "meeting": survey.meeting if survey else None,
+            "message": message,
+            "reason": reason,
+        },
+        status=STATUS_FOR_REASON.get(reason, 409),
+    )
 
 
 def _ballot_html(survey: Survey, csrf_token: str, chosen: BallotInput | None = None, error: str = "") -> str:
-    return loader.get_template("voting/ballot_form.html").render({
-        "survey": survey, "meeting": survey.meeting, "error": error, "csrf_token": csrf_token,
-        "rows": ballot_rows(survey, survey.presenters, chosen), "overall": chosen.overall_suggestion if chosen else "",
-        "max_suggestion": casting.MAX_SUGGESTION_CHARS, "max_overall": casting.MAX_SUGGESTION_CHARS * 2,
-    })
+    return loader.get_template("voting/ballot_form.html").render(
+        {
+            "survey": survey,
+            "meeting": survey.meeting,
+            "error": error,
+            "csrf_token": csrf_token,
+            "rows": ballot_rows(survey, survey.presenters, chosen),
+            "overall": chosen.overall_suggestion if chosen else "",
+            "max_suggestion": casting.MAX_SUGGESTION_CHARS,
+            "max_overall": casting.MAX_SUGGESTION_CHARS * 2,
+        }
+    )
 
 
 def _done_html(survey: Survey, receipt: str) -> str:
-    return loader.get_template("voting/ballot_done.html").render({
-        "survey": survey, "meeting": survey.meeting, "receipt": receipt})
+    return loader.get_template("voting/ballot_done.html").render(
+        {"survey": survey, "meeting": survey.meeting, "receipt": receipt}
+    )
 
 
 class BallotPageCache:
@@ -112,8 +129,15 @@ class BallotPageCache:
 PAGES = BallotPageCache()
 
 
-def _ballot_page(request: HttpRequest, survey: Survey, code: str, chosen: BallotInput | None = None, *,
-                 error: str = "", status: int = 200) -> HttpResponse:
+def _ballot_page(
+    request: HttpRequest,
+    survey: Survey,
+    code: str,
+    chosen: BallotInput | None = None,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     if chosen is None and not error:
         return HttpResponse(PAGES.page("ballot", survey, get_token(request)), status=status)
     return HttpResponse(_ballot_html(survey, get_token(request), chosen, error), status=status)
@@ -130,8 +154,7 @@ def enter(request: HttpRequest) -> HttpResponse:
             return redirect("ballot:form", code=code)
         # A mistyped length is not a guess at a real code, so it is not counted by the throttle.
         error = _("A ballot code has 13 letters and digits, as printed on your card. Check it and type it again.")
-    return _render(request, "voting/ballot_enter.html", {"typed": typed, "error": error},
-                   status=400 if error else 200)
+    return _render(request, "voting/ballot_enter.html", {"typed": typed, "error": error}, status=400 if error else 200)
 
 
 def _csrf_failed(request: HttpRequest) -> bool:
@@ -154,28 +177,41 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
         return _too_many_guesses(request)
     if lookup.survey is None:
         casting.note_failed_guess(client)
-        return _refused(request, None, _("This code is not valid. Check the code on your card and type it again."),
-                        "unknown")
+        return _refused(
+            request, None, _("This code is not valid. Check the code on your card and type it again."), "unknown"
+        )
     refusal = casting.refusal_for(lookup)
     if refusal:
         return _refused(request, lookup.survey, str(refusal), refusal.reason)
     return _ballot_page(request, lookup.survey, code)
 
 
-def _not_counted(request: HttpRequest, survey: Survey, code: str, chosen: BallotInput,
-                 error: ValidationError) -> HttpResponse:
+def _not_counted(
+    request: HttpRequest, survey: Survey, code: str, chosen: BallotInput, error: ValidationError
+) -> HttpResponse:
     """A malformed ballot (nothing counted, the code unused): the ballot again, as filled in."""
     if survey.status != SurveyStatus.OPEN:
         refusal = casting.why_not_open(survey.status)
         return _refused(request, survey, str(refusal), refusal.reason)
     if any(item.code == "control_character" for item in error.error_list):
         # Invisible, so the voter could not find it to delete it: shown again without it.
-        chosen = BallotInput(chosen.ratings, chosen.item_ratings,
-                             {k: inputs.without_forbidden(v) for k, v in chosen.suggestions.items()},
-                             inputs.without_forbidden(chosen.overall_suggestion))
-        return _ballot_page(request, survey, code, chosen, status=400, error=_(
-            "Your suggestions contained an invisible control character that cannot be saved, so nothing was "
-            "counted yet. It has been removed and your choices are kept: check the text and press “Submit” again."))
+        chosen = BallotInput(
+            chosen.ratings,
+            chosen.item_ratings,
+            {k: inputs.without_forbidden(v) for k, v in chosen.suggestions.items()},
+            inputs.without_forbidden(chosen.overall_suggestion),
+        )
+        return _ballot_page(
+            request,
+            survey,
+            code,
+            chosen,
+            status=400,
+            error=_(
+                "Your suggestions contained an invisible control character that cannot be saved, so nothing was "
+                "counted yet. It has been removed and your choices are kept: check the text and press “Submit” again."
+            ),
+        )
     return _ballot_page(request, survey, code, chosen, error=" ".join(error.messages), status=400)
 
 
@@ -187,15 +223,24 @@ def _cast(request: HttpRequest, code: str, client: str) -> HttpResponse:
     if survey is None:
         if lookup.throttled:
             return _too_many_guesses(request)
-        return _refused(request, None, _("This ballot page is out of date. Scan the QR code on your card again."),
-                        "unknown")
+        return _refused(
+            request, None, _("This ballot page is out of date. Scan the QR code on your card again."), "unknown"
+        )
     chosen = ballot_input_from(request.POST, survey)
     if lookup.throttled:
         return _too_many_guesses(request, survey, code, chosen)
     if _csrf_failed(request):
-        return _ballot_page(request, survey, code, chosen, status=403, error=_(
-            "This page was open for a long time and has expired. Your choices are kept: "
-            "press “Submit” once more. If this message comes back, open the link in the phone's own browser."))
+        return _ballot_page(
+            request,
+            survey,
+            code,
+            chosen,
+            status=403,
+            error=_(
+                "This page was open for a long time and has expired. Your choices are kept: "
+                "press “Submit” once more. If this message comes back, open the link in the phone's own browser."
+            ),
+        )
     try:
         receipt = casting.cast_ballot(survey, code, chosen)
     except BallotRefused as refused:

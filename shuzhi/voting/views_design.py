@@ -78,8 +78,10 @@ def _design_url(survey: Survey, anchor: str = "") -> str:
 
 # --- The preview: the real phone ballot with sample presenters ------------------------------------
 
-def _preview(request: HttpRequest, stored: dict, *, title: str, presenters: list[dict],
-             rehearsal: bool = False) -> HttpResponse:
+
+def _preview(
+    request: HttpRequest, stored: dict, *, title: str, presenters: list[dict], rehearsal: bool = False
+) -> HttpResponse:
     """The public ballot template, filled with the form being edited (the query string carries what was
     typed, so the preview follows the editor) — or the problem with it, in place of the ballot."""
     form, problem = stored, ""
@@ -92,11 +94,20 @@ def _preview(request: HttpRequest, stored: dict, *, title: str, presenters: list
         html = render_to_string("voting/design/preview_problem.html", {"problem": problem})
     else:
         survey = SimpleNamespace(pk=0, form=form, presenters=presenters, is_rehearsal=rehearsal)
-        html = render_to_string(BALLOT_TEMPLATE, {
-            "survey": survey, "meeting": SimpleNamespace(title=title), "code": "", "error": "", "overall": "",
-            "rows": ballot_rows(survey, presenters), "max_suggestion": casting.MAX_SUGGESTION_CHARS,
-            "max_overall": casting.MAX_SUGGESTION_CHARS * 2, "preview": True,
-        })
+        html = render_to_string(
+            BALLOT_TEMPLATE,
+            {
+                "survey": survey,
+                "meeting": SimpleNamespace(title=title),
+                "code": "",
+                "error": "",
+                "overall": "",
+                "rows": ballot_rows(survey, presenters),
+                "max_suggestion": casting.MAX_SUGGESTION_CHARS,
+                "max_overall": casting.MAX_SUGGESTION_CHARS * 2,
+                "preview": True,
+            },
+        )
     response = HttpResponse(html)
     response["Cache-Control"] = "no-store"
     return response
@@ -112,6 +123,7 @@ def _preview_src(base: str, editor: BallotFormEditor | None) -> str:
 
 
 # --- The cycle's ballot form ----------------------------------------------------------------------
+
 
 def _cycle_presenters(cycle: ReviewCycle) -> list[dict]:
     reviews = order_by_tree(cycle.reviews.select_related("secretary", "organization"), "organization_id", "pk")[:3]
@@ -143,17 +155,23 @@ def cycle_form(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 editor.error = " ".join(error.messages)
                 status = 400
             else:
-                messages.success(request, _("The ballot form of the year was saved. Votes created from now on "
-                                            "use it."))
+                messages.success(request, _("The ballot form of the year was saved. Votes created from now on use it."))
                 return redirect("cycle_ballot_form:edit", cycle.pk)
     surveys = Survey.objects.filter(meeting__cycle=cycle, is_rehearsal=False).count()
-    return render(request, "voting/design/cycle_form.html", {
-        "cycle": cycle, "editor": editor or BallotFormEditor.from_form(stored),
-        "preview_src": _preview_src(reverse("cycle_ballot_form:preview", args=[cycle.pk]), editor),
-        "preview_base": reverse("cycle_ballot_form:preview", args=[cycle.pk]),
-        "form_action": reverse("cycle_ballot_form:edit", args=[cycle.pk]),
-        "surveys_with_own_form": surveys, "cycle_page": _url("cycles:detail", cycle.pk),
-    }, status=status)
+    return render(
+        request,
+        "voting/design/cycle_form.html",
+        {
+            "cycle": cycle,
+            "editor": editor or BallotFormEditor.from_form(stored),
+            "preview_src": _preview_src(reverse("cycle_ballot_form:preview", args=[cycle.pk]), editor),
+            "preview_base": reverse("cycle_ballot_form:preview", args=[cycle.pk]),
+            "form_action": reverse("cycle_ballot_form:edit", args=[cycle.pk]),
+            "surveys_with_own_form": surveys,
+            "cycle_page": _url("cycles:detail", cycle.pk),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -161,11 +179,16 @@ def cycle_form(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @_preview_headers
 def cycle_form_preview(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id)
-    return _preview(request, _stored_cycle_form(cycle), title=_("%(cycle)s — review meeting") % {"cycle": cycle.title},
-                    presenters=_cycle_presenters(cycle))
+    return _preview(
+        request,
+        _stored_cycle_form(cycle),
+        title=_("%(cycle)s — review meeting") % {"cycle": cycle.title},
+        presenters=_cycle_presenters(cycle),
+    )
 
 
 # --- The meeting's surveys ------------------------------------------------------------------------
+
 
 def _counted_surveys(meeting: Meeting) -> list[Survey]:
     surveys = list(meeting.surveys.annotate(**vote_views._counted(OuterRef("pk"))).order_by("is_rehearsal", "-pk"))
@@ -178,10 +201,16 @@ def _counted_surveys(meeting: Meeting) -> list[Survey]:
 @require_GET
 def index(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
-    return render(request, "voting/design/index.html", {
-        "meeting": meeting, "surveys": _counted_surveys(meeting), "vote_page": _url("voting:manage", meeting.pk),
-        "meeting_page": _url("meetings:detail", meeting.pk),
-    })
+    return render(
+        request,
+        "voting/design/index.html",
+        {
+            "meeting": meeting,
+            "surveys": _counted_surveys(meeting),
+            "vote_page": _url("voting:manage", meeting.pk),
+            "meeting_page": _url("meetings:detail", meeting.pk),
+        },
+    )
 
 
 @login_required
@@ -191,30 +220,50 @@ def start_rehearsal(request: HttpRequest, meeting_id: int) -> HttpResponse:
     (the vote page's rehearsal list starts one here too)."""
     meeting = _meeting(request, meeting_id)
     rehearsal = setup.start_rehearsal(request.user, meeting, ip=client_ip(request))
-    messages.success(request, _("A rehearsal was created with the same ballot form and voter categories. Its codes "
-                                "never work in the real vote, and nothing in it counts."))
+    messages.success(
+        request,
+        _(
+            "A rehearsal was created with the same ballot form and voter categories. Its codes "
+            "never work in the real vote, and nothing in it counts."
+        ),
+    )
     return redirect(_design_url(rehearsal))
 
 
 # --- The design page of one survey ----------------------------------------------------------------
 
-def _design_context(request: HttpRequest, meeting: Meeting, survey: Survey, *,
-                    categories: CategoriesEditor | None = None, editor: BallotFormEditor | None = None) -> dict:
+
+def _design_context(
+    request: HttpRequest,
+    meeting: Meeting,
+    survey: Survey,
+    *,
+    categories: CategoriesEditor | None = None,
+    editor: BallotFormEditor | None = None,
+) -> dict:
     locked = setup.survey_locked(survey)
     codes_issued = BallotCode.objects.filter(survey=survey).exists()
     preview_base = reverse("vote_design:preview", args=[meeting.pk, survey.pk])
     real = Survey.objects.filter(meeting=meeting, is_rehearsal=False).first()
     return {
-        "meeting": meeting, "survey": survey, "locked": locked, "codes_issued": codes_issued,
+        "meeting": meeting,
+        "survey": survey,
+        "locked": locked,
+        "codes_issued": codes_issued,
         "categories": categories or CategoriesEditor.from_categories(survey.categories.all()),
         "editor": editor or BallotFormEditor.from_form(survey.form),
         "form_locked_reason": _("Ballots have arrived; the ballot form can no longer change.") if locked else "",
-        "categories_locked_reason": _("Ballots have arrived; the voter categories can no longer change.") if locked
+        "categories_locked_reason": _("Ballots have arrived; the voter categories can no longer change.")
+        if locked
         else "",
         "form_action": reverse("vote_design:form", args=[meeting.pk, survey.pk]),
-        "preview_base": preview_base, "preview_src": _preview_src(preview_base, editor),
-        "rehearsals": list(meeting.surveys.filter(is_rehearsal=True).order_by("-pk")) if not survey.is_rehearsal else [],
-        "real_survey": real, "vote_page": vote_views._manage_url(survey),
+        "preview_base": preview_base,
+        "preview_src": _preview_src(preview_base, editor),
+        "rehearsals": list(meeting.surveys.filter(is_rehearsal=True).order_by("-pk"))
+        if not survey.is_rehearsal
+        else [],
+        "real_survey": real,
+        "vote_page": vote_views._manage_url(survey),
         "closed": survey.status == SurveyStatus.CLOSED,
     }
 
@@ -234,14 +283,19 @@ def categories(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRes
     editor = CategoriesEditor.from_data(request.POST)
     action, index = row_action(request.POST)
     if editor.apply(action, index):
-        return render(request, "voting/design/design.html",
-                      _design_context(request, meeting, survey, categories=editor))
+        return render(
+            request, "voting/design/design.html", _design_context(request, meeting, survey, categories=editor)
+        )
     try:
         setup.set_categories(request.user, survey, editor.entries(), ip=client_ip(request))
     except ValidationError as error:
         editor.error = " ".join(error.messages)
-        return render(request, "voting/design/design.html",
-                      _design_context(request, meeting, survey, categories=editor), status=400)
+        return render(
+            request,
+            "voting/design/design.html",
+            _design_context(request, meeting, survey, categories=editor),
+            status=400,
+        )
     messages.success(request, _("The voter categories and their weights were saved."))
     return redirect(_design_url(survey, "categories"))
 
@@ -259,8 +313,9 @@ def survey_form(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRe
         setup.set_survey_form(request.user, survey, editor.to_form(), ip=client_ip(request))
     except ValidationError as error:
         editor.error = " ".join(error.messages)
-        return render(request, "voting/design/design.html", _design_context(request, meeting, survey, editor=editor),
-                      status=400)
+        return render(
+            request, "voting/design/design.html", _design_context(request, meeting, survey, editor=editor), status=400
+        )
     messages.success(request, _("The ballot form of this vote was saved."))
     return redirect(_design_url(survey, "form"))
 
@@ -270,8 +325,13 @@ def survey_form(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRe
 @_preview_headers
 def preview(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
     meeting, survey = _meeting_survey(request, meeting_id, survey_id)
-    return _preview(request, survey.form, title=meeting.title, presenters=_presenters(survey) or SAMPLE_PRESENTERS,
-                    rehearsal=survey.is_rehearsal)
+    return _preview(
+        request,
+        survey.form,
+        title=meeting.title,
+        presenters=_presenters(survey) or SAMPLE_PRESENTERS,
+        rehearsal=survey.is_rehearsal,
+    )
 
 
 @login_required
@@ -294,6 +354,7 @@ def wipe(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResponse:
 
 # --- After closing: breakdown, verification, archive ----------------------------------------------
 
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -304,17 +365,31 @@ def _weight(value) -> str:
 
 def _presenter_breakdown(presenter, options: list[dict]) -> dict:
     keys = [o["key"] for o in options]
-    categories = [{"name": c.name, "weight": _weight(c.weight), "counts": [c.counts.get(k, 0) for k in keys],
-                   "rated": c.rated, "mean": _fmt(c.mean), "used": c.mean is not None} for c in presenter.by_category]
+    categories = [
+        {
+            "name": c.name,
+            "weight": _weight(c.weight),
+            "counts": [c.counts.get(k, 0) for k in keys],
+            "rated": c.rated,
+            "mean": _fmt(c.mean),
+            "used": c.mean is not None,
+        }
+        for c in presenter.by_category
+    ]
     used = [c for c in presenter.by_category if c.mean is not None]
     working = ""
     if used:
         top = " + ".join(f"{_weight(c.weight)} × {_fmt(c.mean)}" for c in used)
         bottom = " + ".join(_weight(c.weight) for c in used)
         working = f"({top}) ÷ ({bottom}) = {_fmt(presenter.score)}"
-    return {"p": presenter, "categories": categories, "counts": [presenter.counts.get(k, 0) for k in keys],
-            "score": _fmt(presenter.score), "working": working,
-            "rate": None if presenter.satisfaction_rate is None else f"{presenter.satisfaction_rate * 100:.1f}%"}
+    return {
+        "p": presenter,
+        "categories": categories,
+        "counts": [presenter.counts.get(k, 0) for k in keys],
+        "score": _fmt(presenter.score),
+        "working": working,
+        "rate": None if presenter.satisfaction_rate is None else f"{presenter.satisfaction_rate * 100:.1f}%",
+    }
 
 
 @login_required
@@ -323,21 +398,30 @@ def breakdown(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpResp
     """Per presenter, per voter category: counts, mean and the weighted score, worked out; void and
     flagged ballots counted separately with their reasons. Nothing is computed while the vote is open."""
     meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
-    context: dict = {"meeting": meeting, "survey": survey, "closed": survey.status == SurveyStatus.CLOSED,
-                     "can_run": access.can_run_meeting(request.user, meeting)}
+    context: dict = {
+        "meeting": meeting,
+        "survey": survey,
+        "closed": survey.status == SurveyStatus.CLOSED,
+        "can_run": access.can_run_meeting(request.user, meeting),
+    }
     if not context["closed"]:
         return render(request, "voting/design/breakdown.html", context)
     outcome = vote_views.closed_outcome(survey)
     options = survey.form["options"]
-    context.update({
-        "r": outcome, "options": options, "formula": _(FORMULA),
-        "option_values": vote_views.option_summary(options)[0],
-        "rows": [_presenter_breakdown(p, options) for p in outcome.presenters],
-        "flagged_rows": [_presenter_breakdown(p, options) for p in outcome.flagged_presenters],
-        "void": [(ballotform.REASONS.get(k, k), n) for k, n in sorted(outcome.void.items())],
-        "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in sorted(outcome.flagged.items())],
-        "void_total": sum(outcome.void.values()), "flagged_total": sum(outcome.flagged.values()),
-    })
+    context.update(
+        {
+            "r": outcome,
+            "options": options,
+            "formula": _(FORMULA),
+            "option_values": vote_views.option_summary(options)[0],
+            "rows": [_presenter_breakdown(p, options) for p in outcome.presenters],
+            "flagged_rows": [_presenter_breakdown(p, options) for p in outcome.flagged_presenters],
+            "void": [(ballotform.REASONS.get(k, k), n) for k, n in sorted(outcome.void.items())],
+            "flagged": [(ballotform.REASONS.get(k, k), n) for k, n in sorted(outcome.flagged.items())],
+            "void_total": sum(outcome.void.values()),
+            "flagged_total": sum(outcome.flagged.values()),
+        }
+    )
     return render(request, "voting/design/breakdown.html", context)
 
 
@@ -351,17 +435,33 @@ def verify(request: HttpRequest, meeting_id: int, survey_id: int) -> HttpRespons
     check = closing.verify_seal(survey) if closed else None
     can_run = access.can_run_meeting(request.user, meeting)
     recount = closing.verify_results(survey) if closed and can_run and not survey.is_rehearsal else None
-    return render(request, "voting/design/verify.html", {
-        "meeting": meeting, "survey": survey, "check": check, "can_run": can_run, "recount": recount,
-    })
+    return render(
+        request,
+        "voting/design/verify.html",
+        {
+            "meeting": meeting,
+            "survey": survey,
+            "check": check,
+            "can_run": can_run,
+            "recount": recount,
+        },
+    )
 
 
 def _archive(request: HttpRequest, meeting_id: int, survey_id: int, kind: str) -> HttpResponse:
     meeting, survey = _meeting_survey(request, meeting_id, survey_id, run=False)
     if survey.status != SurveyStatus.CLOSED:
-        return render(request, "voting/design/breakdown.html", {
-            "meeting": meeting, "survey": survey, "closed": False,
-            "can_run": access.can_run_meeting(request.user, meeting)}, status=409)
+        return render(
+            request,
+            "voting/design/breakdown.html",
+            {
+                "meeting": meeting,
+                "survey": survey,
+                "closed": False,
+                "can_run": access.can_run_meeting(request.user, meeting),
+            },
+            status=409,
+        )
     headers, rows = closing.archive_rows(survey)
     if kind == "xlsx":
         content, content_type = archive.archive_xlsx(meeting, survey, headers, rows), archive.XLSX_CONTENT_TYPE

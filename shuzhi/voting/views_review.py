@@ -24,7 +24,7 @@ from shuzhi.voting.models import SurveyStatus
 def presentation(review_id: int) -> dict:
     """Where the Review stands in the vote: {"item": its agenda item (with the meeting) or None,
     "vote_closed": whether that meeting's real vote has closed}. One query."""
-    item = (AgendaItem.objects.filter(review_id=review_id).select_related("meeting").first())
+    item = AgendaItem.objects.filter(review_id=review_id).select_related("meeting").first()
     closed = bool(item) and item.meeting.surveys.filter(is_rehearsal=False, status=SurveyStatus.CLOSED).exists()
     return {"item": item, "vote_closed": closed}
 
@@ -33,19 +33,31 @@ def presentation(review_id: int) -> dict:
 @require_GET
 def review_result(request: HttpRequest, review_id: int) -> HttpResponse:
     review, result = access.access_review_result(request.user, review_id)
-    context: dict = {"review": review, "result": result, "is_secretary": access.is_review_secretary(request.user, review)}
+    context: dict = {
+        "review": review,
+        "result": result,
+        "is_secretary": access.is_review_secretary(request.user, review),
+    }
     if result is None:
         context.update(presentation(review.pk))
         return render(request, "voting/review_result.html", context)
     survey = result.survey
     summary = survey.stored_summary
     options = survey.form["options"]
-    context.update({
-        "meeting": survey.meeting, "survey": survey, "summary": summary,
-        "counts": [(o["label"], result.counts.get(o["key"], 0)) for o in options],
-        "rate": None if result.satisfaction_rate is None else result.satisfaction_rate * 100,
-        "void_total": sum(summary.void.values()), "set_aside_total": sum(summary.set_aside.values()),
-        "comments": list(Comment.objects.filter(Q(review=review) | Q(meeting=survey.meeting, review__isnull=True))
-                         .order_by("review_id", "created_at", "id")),
-    })
+    context.update(
+        {
+            "meeting": survey.meeting,
+            "survey": survey,
+            "summary": summary,
+            "counts": [(o["label"], result.counts.get(o["key"], 0)) for o in options],
+            "rate": None if result.satisfaction_rate is None else result.satisfaction_rate * 100,
+            "void_total": sum(summary.void.values()),
+            "set_aside_total": sum(summary.set_aside.values()),
+            "comments": list(
+                Comment.objects.filter(Q(review=review) | Q(meeting=survey.meeting, review__isnull=True)).order_by(
+                    "review_id", "created_at", "id"
+                )
+            ),
+        }
+    )
     return render(request, "voting/review_result.html", context)

@@ -150,8 +150,10 @@ def test_imported_account_must_change_password_before_anything_else(college, cli
     assert response["Location"] == "/accounts/password/"
     assert client.get("/orgs/").status_code == 302
     assert client.get("/api/me").status_code == 403
-    response = client.post("/accounts/password/", {
-        "old_password": PASSWORD, "new_password1": "My-own-pass-77", "new_password2": "My-own-pass-77"})
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "My-own-pass-77", "new_password2": "My-own-pass-77"},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password("My-own-pass-77")
@@ -161,8 +163,9 @@ def test_imported_account_must_change_password_before_anything_else(college, cli
 
 def test_weak_new_password_is_refused_in_chinese(college, client):
     login(client, "90005", PASSWORD)
-    response = client.post("/accounts/password/", {
-        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    response = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
     assert response.status_code == 200
     assert "密码" in response.content.decode()
     college.branch_a1_secretary.refresh_from_db()

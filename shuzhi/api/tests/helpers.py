@@ -25,8 +25,10 @@ def patch(client, url: str, data: dict[str, Any], **extra):
 def row_counts() -> dict[str, int]:
     """How many rows each table the API can change holds, to show that a refused request wrote nothing."""
     return {
-        "organizations": Organization.objects.count(), "people": Person.objects.count(),
-        "positions": Position.objects.count(), "audit_events": AuditEvent.objects.count(),
+        "organizations": Organization.objects.count(),
+        "people": Person.objects.count(),
+        "positions": Position.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
     }
 
 
@@ -44,10 +46,20 @@ def query_count(client, url: str, **params) -> int:
 
 
 # Which objects an id parameter or field of the API names (the generated-input tests use real ones).
-ID_MODELS = {"org_id": Organization, "parent_id": Organization, "organization_id": Organization,
-             "reviewer_id": Organization, "person_id": Person, "position_id": Position, "review_id": Review,
-             "cycle_id": ReviewCycle, "meeting_id": Meeting, "survey_id": Survey, "item_id": PreparationItem,
-             "category_id": VoterCategory}
+ID_MODELS = {
+    "org_id": Organization,
+    "parent_id": Organization,
+    "organization_id": Organization,
+    "reviewer_id": Organization,
+    "person_id": Person,
+    "position_id": Position,
+    "review_id": Review,
+    "cycle_id": ReviewCycle,
+    "meeting_id": Meeting,
+    "survey_id": Survey,
+    "item_id": PreparationItem,
+    "category_id": VoterCategory,
+}
 
 
 def known_ids() -> dict[str, list[int]]:

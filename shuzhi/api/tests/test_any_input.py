@@ -29,26 +29,63 @@ from shuzhi.api.tests.helpers import ID_MODELS, known_ids
 from shuzhi.api.urls import api
 
 DOCUMENT = api.get_openapi_schema()
-OPERATIONS = [(method.upper(), path, spec) for path, methods in DOCUMENT["paths"].items()
-              for method, spec in methods.items()]
+OPERATIONS = [
+    (method.upper(), path, spec) for path, methods in DOCUMENT["paths"].items() for method, spec in methods.items()
+]
 CSRF_TOKEN = "k" * 32
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
 # Characters that have broken this kind of system before: NUL (PostgreSQL refuses it), other controls,
 # lone surrogates (no database stores them), direction and byte-order marks, quoting and escapes.
-NASTY_CHARS = ["\x00", "\x01", "\x1f", "\x7f", "\x85", "\ud800", "\udfff", "\u202e", "\ufeff", "\u2028",
-               "'", '"', "%", "\\", "<", "\n", "\r", "\t", "学"]
+NASTY_CHARS = [
+    "\x00",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\ud800",
+    "\udfff",
+    "\u202e",
+    "\ufeff",
+    "\u2028",
+    "'",
+    '"',
+    "%",
+    "\\",
+    "<",
+    "\n",
+    "\r",
+    "\t",
+    "学",
+]
 NASTY_NUMBERS = [0, -1, 2**31 - 1, 2**31, 2**53 + 1, 2**63 - 1, 2**63, -(2**63) - 1, 10**20, -(10**20)]
 
 text = st.one_of(
     st.text(st.one_of(st.characters(), st.sampled_from(NASTY_CHARS)), max_size=30),
-    st.sampled_from(["", " ", "学" * 101, "x" * 5001, "x" * 20001, "0", "-1", "1e400", "NaN", "true", "null",
-                     "99999999999999999999", "0x10", "１２"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "学" * 101,
+            "x" * 5001,
+            "x" * 20001,
+            "0",
+            "-1",
+            "1e400",
+            "NaN",
+            "true",
+            "null",
+            "99999999999999999999",
+            "0x10",
+            "１２",
+        ]
+    ),
 )
 number = st.one_of(st.integers(-5, 300), st.sampled_from(NASTY_NUMBERS), st.integers())
 scalar = st.one_of(text, number, st.booleans(), st.none(), st.floats(allow_nan=True, allow_infinity=True))
-wild = st.recursive(scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
-                    max_leaves=6)
+wild = st.recursive(
+    scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3), max_leaves=6
+)
 
 
 def _resolve(schema: dict) -> dict:
@@ -57,13 +94,46 @@ def _resolve(schema: dict) -> dict:
     return schema
 
 
-WORDS = ["research", "opinion", "problem", "accept", "return", "on_site", "written", "one_by_one", "collective",
-         "both", "report", "meeting", "satisfied", "M", "F", "丙学院党支部", "张三", "13800000000", "a-1"]
+WORDS = [
+    "research",
+    "opinion",
+    "problem",
+    "accept",
+    "return",
+    "on_site",
+    "written",
+    "one_by_one",
+    "collective",
+    "both",
+    "report",
+    "meeting",
+    "satisfied",
+    "M",
+    "F",
+    "丙学院党支部",
+    "张三",
+    "13800000000",
+    "a-1",
+]
 plain = st.one_of(st.sampled_from(WORDS), st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=12))
-HOSTILE_BODIES = [b"", b"{", b"\xff\xfe{}", b"[]", b'""', b"null", b"1" * 5000, b'{"a": NaN}', b"\x00",
-                  b"--x\r\nContent-Disposition: x\r\n\r\n"]
-CONTENT_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                 "application/json; charset=latin-1"]
+HOSTILE_BODIES = [
+    b"",
+    b"{",
+    b"\xff\xfe{}",
+    b"[]",
+    b'""',
+    b"null",
+    b"1" * 5000,
+    b'{"a": NaN}',
+    b"\x00",
+    b"--x\r\nContent-Disposition: x\r\n\r\n",
+]
+CONTENT_TYPES = [
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/json; charset=latin-1",
+]
 
 
 def valid(schema: dict, known: dict[str, list[int]], name: str = "", depth: int = 0) -> st.SearchStrategy:
@@ -95,8 +165,9 @@ def valid(schema: dict, known: dict[str, list[int]], name: str = "", depth: int 
     if kind == "array" and depth < 3:
         return st.lists(valid(schema.get("items", {}), known, name, depth + 1), max_size=3)
     if (kind == "object" or "properties" in schema) and depth < 3:
-        return st.fixed_dictionaries({key: valid(sub, known, key, depth + 1)
-                                      for key, sub in schema.get("properties", {}).items()})
+        return st.fixed_dictionaries(
+            {key: valid(sub, known, key, depth + 1) for key, sub in schema.get("properties", {}).items()}
+        )
     return wild
 
 
@@ -107,8 +178,12 @@ def hostile(schema: dict) -> st.SearchStrategy:
     if kinds & {"integer", "number"}:
         return st.one_of(st.sampled_from([*NASTY_NUMBERS, True, "1", 1.5, float("nan"), float("inf")]), wild)
     if "string" in kinds:
-        return st.one_of(st.sampled_from(["\x00", "甲\x00乙", "\ud800", "乙\udfff"]), odd_one, text,
-                         st.sampled_from([1, True, None, []]))
+        return st.one_of(
+            st.sampled_from(["\x00", "甲\x00乙", "\ud800", "乙\udfff"]),
+            odd_one,
+            text,
+            st.sampled_from([1, True, None, []]),
+        )
     return wild
 
 
@@ -154,8 +229,11 @@ def requests(draw, path: str, operation: dict, known: dict[str, list[int]]) -> t
     if body_schema is None:
         return url, b"", "application/json"
     if spot == "body":
-        return url, draw(st.one_of(st.sampled_from(HOSTILE_BODIES), wild.map(lambda v: json.dumps(v).encode()))), \
-            draw(st.sampled_from(["application/json", *CONTENT_TYPES]))
+        return (
+            url,
+            draw(st.one_of(st.sampled_from(HOSTILE_BODIES), wild.map(lambda v: json.dumps(v).encode()))),
+            draw(st.sampled_from(["application/json", *CONTENT_TYPES])),
+        )
     value = draw(valid(body_schema, known))
     if spot.startswith("field:"):
         name = spot.removeprefix("field:")
@@ -173,17 +251,24 @@ def _client(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS,
-                         ids=[f"{method} {path}" for method, path, _spec in OPERATIONS])
+@pytest.mark.parametrize(
+    ("method", "path", "operation"), OPERATIONS, ids=[f"{method} {path}" for method, path, _spec in OPERATIONS]
+)
 def test_no_input_makes_the_endpoint_fail_with_a_server_error(method, path, operation, college, survey):
     known = known_ids()
     org_dept = _client(college.org_dept)
     # (Anonymous requests are refused before anything in them is read.)
     clients = [org_dept, org_dept, org_dept, _client(college.branch_a1_secretary)]
 
-    @hypothesis_settings(max_examples=50, suppress_health_check=[
-        *hypothesis_settings.default.suppress_health_check, HealthCheck.function_scoped_fixture,
-        HealthCheck.data_too_large, HealthCheck.filter_too_much])
+    @hypothesis_settings(
+        max_examples=50,
+        suppress_health_check=[
+            *hypothesis_settings.default.suppress_health_check,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+        ],
+    )
     @given(request=requests(path, operation, known), who=st.sampled_from(clients))
     def request_once(request, who):
         url, body, content_type = request

@@ -9,11 +9,17 @@ from django.utils.crypto import get_random_string
 
 from shuzhi.api.tests.helpers import patch, post, row_counts
 
-READ_URLS = ["/api/me", "/api/organizations", "/api/organizations/1", "/api/people", "/api/people/1",
-             "/api/positions"]
-WRITE_URLS = ["/api/organizations", "/api/organizations/1/deactivate", "/api/organizations/1/reactivate",
-              "/api/people", "/api/people/1/deactivate", "/api/people/1/reactivate", "/api/positions",
-              "/api/positions/1/end"]
+READ_URLS = ["/api/me", "/api/organizations", "/api/organizations/1", "/api/people", "/api/people/1", "/api/positions"]
+WRITE_URLS = [
+    "/api/organizations",
+    "/api/organizations/1/deactivate",
+    "/api/organizations/1/reactivate",
+    "/api/people",
+    "/api/people/1/deactivate",
+    "/api/people/1/reactivate",
+    "/api/positions",
+    "/api/positions/1/end",
+]
 
 
 @pytest.mark.parametrize("url", READ_URLS)
@@ -52,8 +58,12 @@ def test_post_without_the_csrf_token_is_refused(college):
 def test_post_with_a_wrong_csrf_token_is_refused(college):
     client = _csrf_client(college.org_dept)
     client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
-    response = post(client, "/api/organizations", {**NEW_BRANCH, "parent_id": college.gb_a.pk},
-                    HTTP_X_CSRFTOKEN=get_random_string(32))
+    response = post(
+        client,
+        "/api/organizations",
+        {**NEW_BRANCH, "parent_id": college.gb_a.pk},
+        HTTP_X_CSRFTOKEN=get_random_string(32),
+    )
     assert response.status_code == 403
 
 
@@ -61,8 +71,7 @@ def test_post_with_the_csrf_token_is_accepted(college):
     client = _csrf_client(college.org_dept)
     token = get_random_string(32)
     client.cookies[settings.CSRF_COOKIE_NAME] = token
-    response = post(client, "/api/organizations", {**NEW_BRANCH, "parent_id": college.gb_a.pk},
-                    HTTP_X_CSRFTOKEN=token)
+    response = post(client, "/api/organizations", {**NEW_BRANCH, "parent_id": college.gb_a.pk}, HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 201, response.content
 
 
@@ -76,11 +85,22 @@ def test_the_openapi_document_lists_every_path_for_anyone(college, client, clien
     document = json.loads(anonymous.content)
     assert document["openapi"].startswith("3.") and document["info"]["title"] == "shuzhi API"
     assert set(document["paths"]) >= {
-        "/api/me", "/api/organizations", "/api/organizations/{org_id}", "/api/organizations/{org_id}/deactivate",
-        "/api/organizations/{org_id}/reactivate", "/api/people", "/api/people/{person_id}",
-        "/api/people/{person_id}/deactivate", "/api/people/{person_id}/reactivate", "/api/positions",
-        "/api/positions/{position_id}/end", "/api/cycles", "/api/cycles/{cycle_id}/reviews",
-        "/api/reviews/{review_id}/report", "/api/meetings", "/api/meetings/{meeting_id}/comments",
+        "/api/me",
+        "/api/organizations",
+        "/api/organizations/{org_id}",
+        "/api/organizations/{org_id}/deactivate",
+        "/api/organizations/{org_id}/reactivate",
+        "/api/people",
+        "/api/people/{person_id}",
+        "/api/people/{person_id}/deactivate",
+        "/api/people/{person_id}/reactivate",
+        "/api/positions",
+        "/api/positions/{position_id}/end",
+        "/api/cycles",
+        "/api/cycles/{cycle_id}/reviews",
+        "/api/reviews/{review_id}/report",
+        "/api/meetings",
+        "/api/meetings/{meeting_id}/comments",
         "/api/meetings/{meeting_id}/surveys/{survey_id}/results",
     }
     assert set(document["paths"]["/api/organizations/{org_id}"]) == {"get", "patch"}

@@ -55,16 +55,25 @@ def test_secretary_writes_submits_and_reviewer_returns_through_the_api(college, 
     client = client_for(college.branch_a1_secretary)
     report = client.get(f"/api/reviews/{review.pk}/report").json()
     answers = {str(p["id"]): "已整改" for p in report["prior_problems"]}
-    saved = put(client, f"/api/reviews/{review.pk}/report", {
-        "base_revision": 0, "practices": "我带头讲党课3次", "problems": "问题", "next_steps": "措施",
-        "prior_answers": answers})
+    saved = put(
+        client,
+        f"/api/reviews/{review.pk}/report",
+        {
+            "base_revision": 0,
+            "practices": "我带头讲党课3次",
+            "problems": "问题",
+            "next_steps": "措施",
+            "prior_answers": answers,
+        },
+    )
     assert saved.status_code == 200 and saved.json()["revision"] == 1
     stale = put(client, f"/api/reviews/{review.pk}/report", {"base_revision": 0, "practices": "另一个标签页"})
     assert stale.status_code == 409
     assert post(client, f"/api/reviews/{review.pk}/report/submit", {"base_revision": 1}).status_code == 200
     reviewer = client_for(college.gb_a_secretary)
-    vetted = post(reviewer, f"/api/reviews/{review.pk}/report/vetting",
-                   {"version": 1, "outcome": "returned", "comment": "请补充"})
+    vetted = post(
+        reviewer, f"/api/reviews/{review.pk}/report/vetting", {"version": 1, "outcome": "returned", "comment": "请补充"}
+    )
     assert vetted.json()["status"] == "returned"
 
 
@@ -75,7 +84,9 @@ def test_other_secretary_cannot_reach_a_report_by_id(college, cycle, client_for)
     assert client.get(f"/api/reviews/{review.pk}/report").status_code == 404
     assert put(client, f"/api/reviews/{review.pk}/report", {"base_revision": 0, "practices": "x"}).status_code == 404
     assert post(client, f"/api/reviews/{review.pk}/report/submit", {"base_revision": 0}).status_code == 404
-    assert post(client, f"/api/reviews/{review.pk}/preparation", {"kind": "research", "content": "x"}).status_code == 404
+    assert (
+        post(client, f"/api/reviews/{review.pk}/preparation", {"kind": "research", "content": "x"}).status_code == 404
+    )
     assert AuditEvent.objects.count() == events
     assert not DutyReport.objects.filter(review=review, revision__gt=0).exists()
 
@@ -89,16 +100,22 @@ def test_reviewer_reads_but_cannot_write_the_report(college, cycle, client_for):
 
 def test_committee_member_cannot_vet_a_branch_report(college, cycle, client_for):
     review = review_of(cycle, college.branch_a1)
-    response = post(client_for(college.committee_member), f"/api/reviews/{review.pk}/report/vetting",
-                    {"version": 1, "outcome": "passed"})
+    response = post(
+        client_for(college.committee_member),
+        f"/api/reviews/{review.pk}/report/vetting",
+        {"version": 1, "outcome": "passed"},
+    )
     assert response.status_code == 403
 
 
 def test_preparation_through_the_api(college, cycle, client_for):
     review = review_of(cycle, college.branch_a1)
     client = client_for(college.branch_a1_secretary)
-    response = post(client, f"/api/reviews/{review.pk}/preparation",
-                    {"kind": "research", "content": "走访实训基地", "place": "实训楼", "people": "学生党员"})
+    response = post(
+        client,
+        f"/api/reviews/{review.pk}/preparation",
+        {"kind": "research", "content": "走访实训基地", "place": "实训楼", "people": "学生党员"},
+    )
     assert response.status_code == 201
     item_id = response.json()["id"]
     assert post(client, f"/api/reviews/{review.pk}/preparation/{item_id}/withdraw").json()["withdrawn"]
@@ -109,13 +126,22 @@ def test_a_withdrawn_prior_problem_and_its_answer_leave_the_report_api(college, 
     from shuzhi.cycles import services as cycle_services
 
     review = review_of(cycle, college.branch_a1)
-    keep = cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=cycle.year - 1,
-                                            kind="notified", text="组织生活会质量不高")
-    wrong = cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=cycle.year - 1,
-                                             kind="notified", text="录错的问题")
+    keep = cycle_services.add_prior_problem(
+        college.org_dept,
+        organization=college.branch_a1,
+        year=cycle.year - 1,
+        kind="notified",
+        text="组织生活会质量不高",
+    )
+    wrong = cycle_services.add_prior_problem(
+        college.org_dept, organization=college.branch_a1, year=cycle.year - 1, kind="notified", text="录错的问题"
+    )
     client = client_for(college.branch_a1_secretary)
-    put(client, f"/api/reviews/{review.pk}/report", {
-        "base_revision": 0, "practices": "做法", "prior_answers": {str(keep.pk): "已整改", str(wrong.pk): "已整改"}})
+    put(
+        client,
+        f"/api/reviews/{review.pk}/report",
+        {"base_revision": 0, "practices": "做法", "prior_answers": {str(keep.pk): "已整改", str(wrong.pk): "已整改"}},
+    )
     cycle_services.withdraw_prior_problem(college.org_dept, wrong, reason="录入有误")
     report = client.get(f"/api/reviews/{review.pk}/report").json()
     listed = [p["id"] for p in report["prior_problems"]]

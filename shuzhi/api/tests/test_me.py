@@ -3,19 +3,27 @@
 import pytest
 
 
-@pytest.mark.parametrize("who, roles, can_manage, count", [
-    ("org_dept", ["org_dept"], True, 7),
-    ("committee_member", ["committee"], False, 7),
-    ("gb_a_secretary", ["general_branch"], False, 3),
-    ("branch_a1_secretary", ["branch"], False, 1),
-    ("direct_secretary", ["branch"], False, 1),
-    ("outsider", [], False, 0),
-])
+@pytest.mark.parametrize(
+    "who, roles, can_manage, count",
+    [
+        ("org_dept", ["org_dept"], True, 7),
+        ("committee_member", ["committee"], False, 7),
+        ("gb_a_secretary", ["general_branch"], False, 3),
+        ("branch_a1_secretary", ["branch"], False, 1),
+        ("direct_secretary", ["branch"], False, 1),
+        ("outsider", [], False, 0),
+    ],
+)
 def test_me_reports_roles_and_how_many_organisations_are_visible(college, client_for, who, roles, can_manage, count):
     user = getattr(college, who)
     body = client_for(user).get("/api/me").json()
-    assert body == {"username": user.username, "name": user.display_name, "roles": roles, "can_manage": can_manage,
-                    "visible_organization_count": count}
+    assert body == {
+        "username": user.username,
+        "name": user.display_name,
+        "roles": roles,
+        "can_manage": can_manage,
+        "visible_organization_count": count,
+    }
 
 
 def test_me_gives_the_person_s_name(college, client_for):

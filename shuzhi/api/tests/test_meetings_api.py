@@ -14,17 +14,34 @@ from shuzhi.voting.services import BallotInput
 
 def test_general_branch_schedules_its_own_meeting(college, cycle, client_for):
     review = review_of(cycle, college.branch_a1)
-    response = post(client_for(college.gb_a_secretary), "/api/meetings", {
-        "cycle_id": cycle.pk, "reviewer_id": college.gb_a.pk, "title": "甲学院党总支委员会扩大会议",
-        "starts_at": timezone.now().isoformat(), "place": "会议室", "agenda": [{"review_id": review.pk}]})
+    response = post(
+        client_for(college.gb_a_secretary),
+        "/api/meetings",
+        {
+            "cycle_id": cycle.pk,
+            "reviewer_id": college.gb_a.pk,
+            "title": "甲学院党总支委员会扩大会议",
+            "starts_at": timezone.now().isoformat(),
+            "place": "会议室",
+            "agenda": [{"review_id": review.pk}],
+        },
+    )
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "general_branch_enlarged"
 
 
 def test_general_branch_cannot_schedule_for_another(college, cycle, client_for):
-    response = post(client_for(college.gb_a_secretary), "/api/meetings", {
-        "cycle_id": cycle.pk, "reviewer_id": college.gb_b.pk, "title": "越权", "starts_at": timezone.now().isoformat(),
-        "place": "x"})
+    response = post(
+        client_for(college.gb_a_secretary),
+        "/api/meetings",
+        {
+            "cycle_id": cycle.pk,
+            "reviewer_id": college.gb_b.pk,
+            "title": "越权",
+            "starts_at": timezone.now().isoformat(),
+            "place": "x",
+        },
+    )
     assert response.status_code == 404 and not Meeting.objects.exists()
 
 
@@ -35,8 +52,11 @@ def test_meetings_are_scoped(college, meeting, client_for):
 
 def test_comment_through_the_api(college, cycle, meeting, client_for):
     review = review_of(cycle, college.gb_a)
-    response = post(client_for(college.committee_member), f"/api/meetings/{meeting.pk}/comments",
-                    {"review_id": review.pk, "problems": "基层调研不够", "direction": "多听群众说"})
+    response = post(
+        client_for(college.committee_member),
+        f"/api/meetings/{meeting.pk}/comments",
+        {"review_id": review.pk, "problems": "基层调研不够", "direction": "多听群众说"},
+    )
     assert response.status_code == 201 and Comment.objects.get().review == review
 
 
@@ -51,7 +71,9 @@ def test_codes_open_close_and_results(college, meeting, client_for):
     from shuzhi.voting.models import Survey
 
     survey = Survey.objects.get(pk=survey_id)
-    receipt = voting.cast_ballot(survey_id, codes[0], BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {}))
+    receipt = voting.cast_ballot(
+        survey_id, codes[0], BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {})
+    )
     post(client, f"/api/meetings/{meeting.pk}/surveys/{survey_id}/close")
     results = client.get(f"/api/meetings/{meeting.pk}/surveys/{survey_id}/results").json()
     assert results["presenters"][0]["counts"]["satisfied"] == 1 and receipt in results["receipts"]
@@ -66,11 +88,13 @@ def test_codes_open_close_and_results(college, meeting, client_for):
 
 def test_other_organisation_cannot_issue_codes_by_changing_ids(college, meeting, client_for):
     survey = voting.create_survey(college.org_dept, meeting)
-    response = post(client_for(college.gb_a_secretary), f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/codes",
-                    {"count": 5})
+    response = post(
+        client_for(college.gb_a_secretary), f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/codes", {"count": 5}
+    )
     assert response.status_code == 404 and not BallotCode.objects.exists()
-    response = post(client_for(college.committee_member), f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/codes",
-                    {"count": 5})
+    response = post(
+        client_for(college.committee_member), f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/codes", {"count": 5}
+    )
     assert response.status_code == 201  # committee members run the committee's meeting
 
 
@@ -86,7 +110,9 @@ def test_ballot_design_through_the_api(college, meeting, client_for):
     base = f"/api/meetings/{meeting.pk}/surveys/{survey_id}"
     bad = put(client, f"{base}/categories", [{"name": "校领导", "weight": 30}, {"name": "教职工", "weight": 60}])
     assert bad.status_code == 422
-    cats = put(client, f"{base}/categories", [{"name": "校领导", "weight": 30}, {"name": "教职工", "weight": 70}]).json()
+    cats = put(
+        client, f"{base}/categories", [{"name": "校领导", "weight": 30}, {"name": "教职工", "weight": 70}]
+    ).json()
     assert [c["name"] for c in cats] == ["校领导", "教职工"]
     form = client.get(f"{base}/form").json()
     form["rules"]["all_unsatisfied_action"] = "flag"
@@ -111,8 +137,12 @@ def test_rehearsal_is_wiped_through_the_api(college, meeting, client_for):
     rehearsal = post(client, f"/api/meetings/{meeting.pk}/surveys?rehearsal=true").json()
     assert rehearsal["rehearsal"]
     assert client.delete(f"/api/meetings/{meeting.pk}/surveys/{rehearsal['id']}").status_code == 204
-    assert client_for(college.gb_a_secretary).get(
-        f"/api/meetings/{meeting.pk}/surveys/{rehearsal['id']}/verify").status_code == 404
+    assert (
+        client_for(college.gb_a_secretary)
+        .get(f"/api/meetings/{meeting.pk}/surveys/{rehearsal['id']}/verify")
+        .status_code
+        == 404
+    )
 
 
 def test_results_give_every_suggestion_grouped_by_the_kind_of_ballot(college, meeting, client_for):
@@ -123,7 +153,9 @@ def test_results_give_every_suggestion_grouped_by_the_kind_of_ballot(college, me
     survey.refresh_from_db()
     first = str(survey.presenters[0]["review"])
     voting.cast_ballot(survey, codes[0], BallotInput({first: "satisfied"}, {}, {first: "多下基层"}, "会议组织有序"))
-    voting.cast_ballot(survey, codes[1], BallotInput({}, {}, {first: "没有评价但有建议"}, "总体建议"))  # void: no rating
+    voting.cast_ballot(
+        survey, codes[1], BallotInput({}, {}, {first: "没有评价但有建议"}, "总体建议")
+    )  # void: no rating
     post(client, f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/close")
     results = client.get(f"/api/meetings/{meeting.pk}/surveys/{survey.pk}/results").json()
     assert results["valid"] == 1 and sum(results["void"].values()) == 1
@@ -146,5 +178,8 @@ def test_a_rehearsal_through_the_api_copies_the_real_votes_form_and_categories(c
     from shuzhi.voting.models import Survey
 
     rehearsal = Survey.objects.get(pk=first["id"])
-    assert [(c.name, c.weight) for c in rehearsal.categories.all()] == [("校领导", Decimal(40)), ("师生代表", Decimal(60))]
+    assert [(c.name, c.weight) for c in rehearsal.categories.all()] == [
+        ("校领导", Decimal(40)),
+        ("师生代表", Decimal(60)),
+    ]
     assert rehearsal.form == real.form

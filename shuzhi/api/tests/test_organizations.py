@@ -17,8 +17,13 @@ def test_org_dept_lists_every_organisation_with_its_secretary(college, client_fo
     assert len(rows) == 7
     gb_a = rows[college.gb_a.pk]
     assert gb_a == {
-        "id": college.gb_a.pk, "name": "甲学院党总支", "kind": "general_branch", "kind_label": "党总支",
-        "parent_id": college.committee.pk, "is_active": True, "sort_order": 0,
+        "id": college.gb_a.pk,
+        "name": "甲学院党总支",
+        "kind": "general_branch",
+        "kind_label": "党总支",
+        "parent_id": college.committee.pk,
+        "is_active": True,
+        "sort_order": 0,
         "secretary": {"person_id": college.gb_a_secretary.person.pk, "name": "总支书记甲"},
     }
     assert rows[college.committee.pk]["secretary"] is None
@@ -51,12 +56,19 @@ def test_unknown_kind_filter_is_a_422_on_the_kind_field(college, client_for):
 
 def test_organisation_detail_has_children_and_current_positions_only(college, client_for):
     person = services.create_person("test", name="前任委员", staff_no="80001")
-    services.appoint("test", person=person, organization=college.gb_a, role=PositionRole.MEMBER,
-                     start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2021, 1, 1))
+    services.appoint(
+        "test",
+        person=person,
+        organization=college.gb_a,
+        role=PositionRole.MEMBER,
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2021, 1, 1),
+    )
     body = client_for(college.committee_member).get(f"/api/organizations/{college.gb_a.pk}").json()
     assert sorted(body["children_ids"]) == sorted([college.branch_a1.pk, college.branch_a2.pk])
     assert [(p["person_name"], p["role"], p["role_label"], p["is_current"]) for p in body["positions"]] == [
-        ("总支书记甲", "secretary", "书记", True)]
+        ("总支书记甲", "secretary", "书记", True)
+    ]
     assert body["secretary"]["name"] == "总支书记甲"
 
 
@@ -65,15 +77,18 @@ def test_missing_organisation_is_404(college, client_for):
     assert response.status_code == 404 and "detail" in response.json()
 
 
-def test_organisation_list_query_count_does_not_grow_with_the_tree(
-    college, client_for, django_assert_max_num_queries
-):
+def test_organisation_list_query_count_does_not_grow_with_the_tree(college, client_for, django_assert_max_num_queries):
     def add_branches(start, stop):
         for i in range(start, stop):
             org = services.create_organization("test", name=f"测试党支部{i}", kind=OrgKind.BRANCH, parent=college.gb_b)
             person = services.create_person("test", name=f"书记{i}", staff_no=f"7{i:04d}")
-            services.appoint("test", person=person, organization=org, role=PositionRole.SECRETARY,
-                             start_date=datetime.date(2024, 1, 1))
+            services.appoint(
+                "test",
+                person=person,
+                organization=org,
+                role=PositionRole.SECRETARY,
+                start_date=datetime.date(2024, 1, 1),
+            )
 
     client = client_for(college.org_dept)
     add_branches(0, 5)
@@ -89,8 +104,11 @@ def test_organisation_list_query_count_does_not_grow_with_the_tree(
 
 
 def test_org_dept_creates_a_branch_and_it_is_audited(college, client_for):
-    response = post(client_for(college.org_dept), "/api/organizations", {
-        "name": "甲学院研究生党支部", "kind": "branch", "parent_id": college.gb_a.pk, "sort_order": 3})
+    response = post(
+        client_for(college.org_dept),
+        "/api/organizations",
+        {"name": "甲学院研究生党支部", "kind": "branch", "parent_id": college.gb_a.pk, "sort_order": 3},
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     org = Organization.objects.get(name="甲学院研究生党支部")
@@ -111,8 +129,11 @@ def test_creating_the_same_organisation_twice_creates_it_once(college, client_fo
 
 def test_branch_directly_under_the_committee_is_refused(college, client_for):
     before = row_counts()
-    response = post(client_for(college.org_dept), "/api/organizations", {
-        "name": "错挂党支部", "kind": "branch", "parent_id": college.committee.pk})
+    response = post(
+        client_for(college.org_dept),
+        "/api/organizations",
+        {"name": "错挂党支部", "kind": "branch", "parent_id": college.committee.pk},
+    )
     assert fields_of(response) == ["parent_id"]
     assert "党总支" in response.json()["detail"][0]["message"]
     assert row_counts() == before
@@ -124,15 +145,21 @@ def test_second_committee_is_refused(college, client_for):
 
 
 def test_duplicate_name_is_refused_on_the_name_field(college, client_for):
-    response = post(client_for(college.org_dept), "/api/organizations", {
-        "name": "乙学院教工党支部", "kind": "branch", "parent_id": college.gb_a.pk})
+    response = post(
+        client_for(college.org_dept),
+        "/api/organizations",
+        {"name": "乙学院教工党支部", "kind": "branch", "parent_id": college.gb_a.pk},
+    )
     assert fields_of(response) == ["name"]
     assert "乙学院教工党支部" in response.json()["detail"][0]["message"]
 
 
 def test_org_dept_renames_and_reorders(college, client_for):
-    response = patch(client_for(college.org_dept), f"/api/organizations/{college.branch_a1.pk}",
-                     {"name": "甲学院第一教工党支部", "sort_order": 2})
+    response = patch(
+        client_for(college.org_dept),
+        f"/api/organizations/{college.branch_a1.pk}",
+        {"name": "甲学院第一教工党支部", "sort_order": 2},
+    )
     assert response.status_code == 200, response.content
     college.branch_a1.refresh_from_db()
     assert (college.branch_a1.name, college.branch_a1.sort_order) == ("甲学院第一教工党支部", 2)
@@ -147,8 +174,9 @@ def test_empty_name_is_refused(college, client_for):
 
 
 def test_org_dept_moves_a_branch_to_another_general_branch(college, client_for):
-    response = patch(client_for(college.org_dept), f"/api/organizations/{college.branch_a2.pk}",
-                     {"parent_id": college.gb_b.pk})
+    response = patch(
+        client_for(college.org_dept), f"/api/organizations/{college.branch_a2.pk}", {"parent_id": college.gb_b.pk}
+    )
     assert response.status_code == 200 and response.json()["parent_id"] == college.gb_b.pk
     college.branch_a2.refresh_from_db()
     assert college.branch_a2.parent == college.gb_b
@@ -158,16 +186,18 @@ def test_org_dept_moves_a_branch_to_another_general_branch(college, client_for):
 
 def test_moving_an_organisation_under_its_own_branch_is_refused(college, client_for):
     before = row_counts()
-    response = patch(client_for(college.org_dept), f"/api/organizations/{college.gb_a.pk}",
-                     {"parent_id": college.branch_a1.pk})
+    response = patch(
+        client_for(college.org_dept), f"/api/organizations/{college.gb_a.pk}", {"parent_id": college.branch_a1.pk}
+    )
     assert fields_of(response) == ["parent_id"]
     college.gb_a.refresh_from_db()
     assert college.gb_a.parent == college.committee and row_counts() == before
 
 
 def test_moving_a_branch_under_the_committee_is_refused(college, client_for):
-    response = patch(client_for(college.org_dept), f"/api/organizations/{college.branch_a1.pk}",
-                     {"parent_id": college.committee.pk})
+    response = patch(
+        client_for(college.org_dept), f"/api/organizations/{college.branch_a1.pk}", {"parent_id": college.committee.pk}
+    )
     assert fields_of(response) == ["parent_id"]
 
 
@@ -180,8 +210,11 @@ def test_removing_the_parent_of_a_branch_is_refused(college, client_for):
 
 def test_a_refused_move_also_undoes_the_rename_sent_with_it(college, client_for):
     before = row_counts()
-    response = patch(client_for(college.org_dept), f"/api/organizations/{college.branch_a1.pk}",
-                     {"name": "新名字党支部", "parent_id": college.direct.pk})
+    response = patch(
+        client_for(college.org_dept),
+        f"/api/organizations/{college.branch_a1.pk}",
+        {"name": "新名字党支部", "parent_id": college.direct.pk},
+    )
     assert response.status_code == 422
     college.branch_a1.refresh_from_db()
     assert college.branch_a1.name == "甲学院教工党支部" and row_counts() == before

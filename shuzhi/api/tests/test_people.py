@@ -70,8 +70,9 @@ def test_general_branch_people_list_query_count_does_not_grow(college, client_fo
     def add(start_no, stop_no):
         for i in range(start_no, stop_no):
             person = services.create_person("test", name=f"委员{i}", staff_no=f"5{i:04d}")
-            services.appoint("test", person=person, organization=college.branch_a2, role=PositionRole.MEMBER,
-                             start_date=start)
+            services.appoint(
+                "test", person=person, organization=college.branch_a2, role=PositionRole.MEMBER, start_date=start
+            )
 
     add(0, 5)
     with_five = query_count(client, "/api/people")
@@ -99,8 +100,13 @@ def test_general_branch_secretary_cannot_read_people_of_the_other_general_branch
 
 def test_person_detail_hides_positions_in_organisations_out_of_scope(college, client_for):
     person = college.branch_a1_secretary.person
-    services.appoint("test", person=person, organization=college.branch_b1, role=PositionRole.ORGANIZER,
-                     start_date=datetime.date(2024, 3, 1))
+    services.appoint(
+        "test",
+        person=person,
+        organization=college.branch_b1,
+        role=PositionRole.ORGANIZER,
+        start_date=datetime.date(2024, 3, 1),
+    )
     body = client_for(college.gb_a_secretary).get(f"/api/people/{person.pk}").json()
     assert [p["organization_name"] for p in body["positions"]] == ["甲学院教工党支部"]
     body = client_for(college.gb_b_secretary).get(f"/api/people/{person.pk}").json()
@@ -117,9 +123,17 @@ def test_branch_secretary_sees_only_people_of_its_own_branch(college, client_for
 
 
 def test_org_dept_adds_a_person_whose_account_must_change_its_password(college, client_for):
-    response = post(client_for(college.org_dept), "/api/people", {
-        "name": "王五", "staff_no": "70001", "phone": "13800000000", "gender": "M",
-        "initial_password": "Start-pass-2026"})
+    response = post(
+        client_for(college.org_dept),
+        "/api/people",
+        {
+            "name": "王五",
+            "staff_no": "70001",
+            "phone": "13800000000",
+            "gender": "M",
+            "initial_password": "Start-pass-2026",
+        },
+    )
     assert response.status_code == 201, response.content
     person = Person.objects.get(staff_no="70001")
     assert response.json()["id"] == person.pk and response.json()["positions"] == []
@@ -146,8 +160,9 @@ def test_staff_number_of_someone_else_is_refused(college, client_for):
 
 
 def test_weak_initial_password_is_refused_on_its_field(college, client_for):
-    response = post(client_for(college.org_dept), "/api/people", {
-        "name": "钱七", "staff_no": "70003", "initial_password": "123"})
+    response = post(
+        client_for(college.org_dept), "/api/people", {"name": "钱七", "staff_no": "70003", "initial_password": "123"}
+    )
     assert set(fields_of(response)) == {"initial_password"}
     assert not Person.objects.filter(staff_no="70003").exists()
 
@@ -163,8 +178,12 @@ def test_org_dept_changes_only_the_fields_sent(college, client_for):
     assert response.status_code == 200, response.content
     person.refresh_from_db()
     assert (person.name, person.staff_no, person.phone, person.gender) == ("支书乙一", "90006", "13900000000", "M")
-    assert AuditEvent.objects.filter(object_type="orgs.person", object_id=str(person.pk),
-                                     action=AuditAction.UPDATE).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="orgs.person", object_id=str(person.pk), action=AuditAction.UPDATE
+        ).count()
+        == 1
+    )
 
 
 def test_changing_the_staff_number_changes_the_login_name(college, client_for):
@@ -184,8 +203,9 @@ def test_org_dept_deactivates_a_person_which_ends_their_positions_and_disables_t
     assert not college.branch_b1_secretary.is_active
     response = post(client, f"/api/people/{person.pk}/reactivate")
     assert response.status_code == 200 and response.json()["is_active"] is True
-    actions = set(AuditEvent.objects.filter(object_type="orgs.person", object_id=str(person.pk))
-                  .values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(object_type="orgs.person", object_id=str(person.pk)).values_list("action", flat=True)
+    )
     assert {AuditAction.DEACTIVATE, AuditAction.REACTIVATE} <= actions
 
 

@@ -23,12 +23,23 @@ def _secretary_position(org):
 
 def test_org_dept_appoints_a_person_and_it_is_audited(college, client_for):
     person = _new_person()
-    response = post(client_for(college.org_dept), "/api/positions", {
-        "person_id": person.pk, "organization_id": college.branch_a2.pk, "role": "secretary",
-        "start_date": "2025-09-01"})
+    response = post(
+        client_for(college.org_dept),
+        "/api/positions",
+        {
+            "person_id": person.pk,
+            "organization_id": college.branch_a2.pk,
+            "role": "secretary",
+            "start_date": "2025-09-01",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["person_name"], body["organization_name"], body["role_label"]) == ("新委员", "甲学院学生党支部", "书记")
+    assert (body["person_name"], body["organization_name"], body["role_label"]) == (
+        "新委员",
+        "甲学院学生党支部",
+        "书记",
+    )
     assert body["start_date"] == "2025-09-01" and body["end_date"] is None
     event = AuditEvent.objects.get(object_type="orgs.position", object_id=str(body["id"]))
     assert event.action == AuditAction.CREATE and event.organization_id == college.branch_a2.pk
@@ -38,8 +49,13 @@ def test_org_dept_appoints_a_person_and_it_is_audited(college, client_for):
 def test_the_same_appointment_posted_twice_is_one_position(college, client_for):
     person = _new_person()
     client = client_for(college.org_dept)
-    data = {"person_id": person.pk, "organization_id": college.branch_a2.pk, "role": "member",
-            "start_date": "2025-09-01", "end_date": "2027-08-31"}
+    data = {
+        "person_id": person.pk,
+        "organization_id": college.branch_a2.pk,
+        "role": "member",
+        "start_date": "2025-09-01",
+        "end_date": "2027-08-31",
+    }
     first, second = post(client, "/api/positions", data), post(client, "/api/positions", data)
     assert first.status_code == second.status_code == 201 and first.json()["id"] == second.json()["id"]
     assert Position.objects.filter(person=person).count() == 1
@@ -49,9 +65,16 @@ def test_the_same_appointment_posted_twice_is_one_position(college, client_for):
 def test_a_second_open_secretary_is_refused(college, client_for):
     person = _new_person()
     before = row_counts()
-    response = post(client_for(college.org_dept), "/api/positions", {
-        "person_id": person.pk, "organization_id": college.branch_a1.pk, "role": "secretary",
-        "start_date": "2025-09-01"})
+    response = post(
+        client_for(college.org_dept),
+        "/api/positions",
+        {
+            "person_id": person.pk,
+            "organization_id": college.branch_a1.pk,
+            "role": "secretary",
+            "start_date": "2025-09-01",
+        },
+    )
     assert fields_of(response) == ["role"]
     assert "支书甲一" in response.json()["detail"][0]["message"]
     assert row_counts() == before
@@ -61,39 +84,65 @@ def test_a_new_secretary_can_start_after_the_old_term_ends(college, client_for):
     client = client_for(college.org_dept)
     old = _secretary_position(college.branch_a1)
     assert post(client, f"/api/positions/{old.pk}/end", {"end_date": "2025-08-31"}).status_code == 200
-    response = post(client, "/api/positions", {
-        "person_id": _new_person().pk, "organization_id": college.branch_a1.pk, "role": "secretary",
-        "start_date": "2025-09-01"})
+    response = post(
+        client,
+        "/api/positions",
+        {
+            "person_id": _new_person().pk,
+            "organization_id": college.branch_a1.pk,
+            "role": "secretary",
+            "start_date": "2025-09-01",
+        },
+    )
     assert response.status_code == 201
 
 
 def test_end_date_before_start_date_is_refused(college, client_for):
-    response = post(client_for(college.org_dept), "/api/positions", {
-        "person_id": _new_person().pk, "organization_id": college.branch_a2.pk, "role": "member",
-        "start_date": "2025-09-01", "end_date": "2025-01-01"})
+    response = post(
+        client_for(college.org_dept),
+        "/api/positions",
+        {
+            "person_id": _new_person().pk,
+            "organization_id": college.branch_a2.pk,
+            "role": "member",
+            "start_date": "2025-09-01",
+            "end_date": "2025-01-01",
+        },
+    )
     assert fields_of(response) == ["end_date"]
 
 
 def test_appointing_a_deactivated_person_is_refused_on_person_id(college, client_for):
     person = _new_person()
     services.deactivate_person("test", person)
-    response = post(client_for(college.org_dept), "/api/positions", {
-        "person_id": person.pk, "organization_id": college.branch_a2.pk, "role": "member",
-        "start_date": "2025-09-01"})
+    response = post(
+        client_for(college.org_dept),
+        "/api/positions",
+        {"person_id": person.pk, "organization_id": college.branch_a2.pk, "role": "member", "start_date": "2025-09-01"},
+    )
     assert fields_of(response) == ["person_id"]
 
 
 def test_org_dept_staff_only_belong_to_the_committee(college, client_for):
-    response = post(client_for(college.org_dept), "/api/positions", {
-        "person_id": _new_person().pk, "organization_id": college.gb_a.pk, "role": "org_dept_staff",
-        "start_date": "2025-09-01"})
+    response = post(
+        client_for(college.org_dept),
+        "/api/positions",
+        {
+            "person_id": _new_person().pk,
+            "organization_id": college.gb_a.pk,
+            "role": "org_dept_staff",
+            "start_date": "2025-09-01",
+        },
+    )
     assert fields_of(response) == ["role"]
 
 
 def test_unknown_role_is_a_422(college, client_for):
-    response = post(client_for(college.org_dept), "/api/positions", {
-        "person_id": _new_person().pk, "organization_id": college.gb_a.pk, "role": "king",
-        "start_date": "2025-09-01"})
+    response = post(
+        client_for(college.org_dept),
+        "/api/positions",
+        {"person_id": _new_person().pk, "organization_id": college.gb_a.pk, "role": "king", "start_date": "2025-09-01"},
+    )
     assert fields_of(response) == ["role"]
 
 
@@ -109,8 +158,12 @@ def test_org_dept_ends_a_term_and_ending_it_again_changes_nothing(college, clien
     events = AuditEvent.objects.count()
     assert post(client, f"/api/positions/{position.pk}/end", {"end_date": "2025-06-30"}).status_code == 200
     assert AuditEvent.objects.count() == events
-    assert AuditEvent.objects.filter(object_type="orgs.position", object_id=str(position.pk),
-                                     action=AuditAction.UPDATE).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_type="orgs.position", object_id=str(position.pk), action=AuditAction.UPDATE
+        ).count()
+        == 1
+    )
 
 
 def test_ending_a_term_before_it_started_is_refused(college, client_for):
@@ -144,9 +197,19 @@ def test_committee_member_cannot_appoint_or_end_terms(college, client_for):
     client = client_for(college.committee_member)
     person, position = _new_person(), _secretary_position(college.branch_b1)
     before = row_counts()
-    assert post(client, "/api/positions", {
-        "person_id": person.pk, "organization_id": college.branch_a2.pk, "role": "member",
-        "start_date": "2025-09-01"}).status_code == 403
+    assert (
+        post(
+            client,
+            "/api/positions",
+            {
+                "person_id": person.pk,
+                "organization_id": college.branch_a2.pk,
+                "role": "member",
+                "start_date": "2025-09-01",
+            },
+        ).status_code
+        == 403
+    )
     assert post(client, f"/api/positions/{position.pk}/end", {"end_date": "2025-06-30"}).status_code == 403
     position.refresh_from_db()
     assert position.end_date is None and row_counts() == before
@@ -168,8 +231,14 @@ def test_ending_a_term_outside_the_scope_is_404_and_inside_it_403(college, clien
 def test_positions_filter_by_organisation_person_and_current(college, client_for):
     client = client_for(college.org_dept)
     person = college.branch_a1_secretary.person
-    services.appoint("test", person=person, organization=college.gb_a, role=PositionRole.MEMBER,
-                     start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2021, 12, 31))
+    services.appoint(
+        "test",
+        person=person,
+        organization=college.gb_a,
+        role=PositionRole.MEMBER,
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2021, 12, 31),
+    )
 
     def listed(**params):
         return [(p["organization_name"], p["role"]) for p in client.get("/api/positions", params).json()["items"]]

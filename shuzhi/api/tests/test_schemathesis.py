@@ -41,10 +41,12 @@ class InProcessApplication:
         return [response.content]
 
 
-CONFIG = schemathesis.Config.from_dict({
-    "generation": {"max-examples": MAX_EXAMPLES, "mode": "all", "database": "none"},
-    "phases": {"stateful": {"enabled": False}},
-})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"max-examples": MAX_EXAMPLES, "mode": "all", "database": "none"},
+        "phases": {"stateful": {"enabled": False}},
+    }
+)
 # The document is fetched from the application as a client would; it holds no data (no database).
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler(), config=CONFIG)
 
@@ -75,15 +77,23 @@ class _ServerError(Exception):
 
 
 @schema.parametrize()
-@hypothesis_settings(suppress_health_check=[*hypothesis_settings.default.suppress_health_check,
-                                            HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                            HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@hypothesis_settings(
+    suppress_health_check=[
+        *hypothesis_settings.default.suppress_health_check,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ]
+)
 def test_schemathesis_finds_no_server_error(case, college, survey):
     client = Client()
     client.force_login(college.org_dept)
     _with_real_ids(case, known_ids())
-    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value,
-               settings.CSRF_COOKIE_NAME: CSRF_TOKEN}
+    cookies = {
+        settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value,
+        settings.CSRF_COOKIE_NAME: CSRF_TOKEN,
+    }
     try:
         with transaction.atomic():  # a savepoint: a failed request cannot abort the transaction for the next
             response = case.call(app=APPLICATION, cookies=cookies, headers={"X-CSRFToken": CSRF_TOKEN})

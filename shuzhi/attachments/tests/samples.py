@@ -42,8 +42,9 @@ def heic(major: bytes = b"heic", compatible: tuple[bytes, ...] = (b"mif1", b"hei
     meta_without_iloc = hdlr + pitm + iinf
 
     def iloc(offset: int) -> bytes:  # 4-byte offsets and lengths; one item with one extent
-        return full_box(b"iloc", bytes([0x44, 0x00]) + struct.pack(">HHHH", 1, 1, 0, 1)
-                        + struct.pack(">II", offset, len(coded)))
+        return full_box(
+            b"iloc", bytes([0x44, 0x00]) + struct.pack(">HHHH", 1, 1, 0, 1) + struct.pack(">II", offset, len(coded))
+        )
 
     meta_size = 12 + len(meta_without_iloc) + len(iloc(0))
     meta = full_box(b"meta", meta_without_iloc + iloc(len(ftyp) + meta_size + 8))
@@ -86,7 +87,7 @@ def docx(text: str = "整改落实情况说明") -> bytes:
     return out.getvalue()
 
 
-def xlsx(rows=(("问题", "整改措施"), ("台账不全", "补齐")) ) -> bytes:
+def xlsx(rows=(("问题", "整改措施"), ("台账不全", "补齐"))) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -97,8 +98,13 @@ def xlsx(rows=(("问题", "整改措施"), ("台账不全", "补齐")) ) -> byte
     return out.getvalue()
 
 
-def rezip(data: bytes, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None,
-          drop: tuple[str, ...] = ()) -> bytes:
+def rezip(
+    data: bytes,
+    *,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+) -> bytes:
     """The zip with some parts replaced, added or left out."""
     replace, add = replace or {}, add or {}
     out = io.BytesIO()
@@ -117,8 +123,10 @@ def macro_enabled_docx() -> bytes:
     data = docx()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml")
-    types = types.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                          b"application/vnd.ms-word.document.macroEnabled.main+xml")
+    types = types.replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
     assert b"macroEnabled" in types
     return rezip(data, replace={"[Content_Types].xml": types}, add={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"})
 
@@ -132,8 +140,10 @@ def macro_enabled_xlsx() -> bytes:
     data = xlsx()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml")
-    types = types.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                          b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+    types = types.replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
     return rezip(data, replace={"[Content_Types].xml": types})
 
 
@@ -142,8 +152,10 @@ def pptx_like() -> bytes:
     data = docx()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml")
-    types = types.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                          b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml")
+    types = types.replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    )
     return rezip(data, replace={"[Content_Types].xml": types})
 
 
@@ -173,7 +185,12 @@ def zip_bomb() -> bytes:
 
 
 def windows_exe() -> bytes:
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"This program cannot be run in DOS mode." + b"\0" * 200
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+        + b"\0" * 48
+        + b"This program cannot be run in DOS mode."
+        + b"\0" * 200
+    )
 
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"

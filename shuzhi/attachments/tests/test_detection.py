@@ -19,8 +19,13 @@ from shuzhi.core.uploads import EvidenceLimits, UploadError
 LIMITS = EvidenceLimits(max_bytes=2 * 1024 * 1024, max_unpacked_bytes=10_000_000)
 
 REAL = {
-    "jpeg": samples.photo_jpeg, "png": samples.photo_png, "webp": samples.photo_webp, "heic": samples.heic,
-    "heif": lambda: samples.heic(b"mif1", (b"mif1",)), "pdf": samples.pdf, "docx": samples.docx,
+    "jpeg": samples.photo_jpeg,
+    "png": samples.photo_png,
+    "webp": samples.photo_webp,
+    "heic": samples.heic,
+    "heif": lambda: samples.heic(b"mif1", (b"mif1",)),
+    "pdf": samples.pdf,
+    "docx": samples.docx,
     "xlsx": samples.xlsx,
 }
 
@@ -51,26 +56,36 @@ def test_a_real_file_of_each_type_is_accepted_as_that_type_with_its_size_and_che
 
 
 def test_the_types_have_their_proper_mime_types():
-    assert {name: uploads.check_evidence(io.BytesIO(make()), LIMITS).kind.content_type for name, make in REAL.items()} == {
-        "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic", "heif": "image/heif",
+    assert {
+        name: uploads.check_evidence(io.BytesIO(make()), LIMITS).kind.content_type for name, make in REAL.items()
+    } == {
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "webp": "image/webp",
+        "heic": "image/heic",
+        "heif": "image/heif",
         "pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
 
 
 UNSUPPORTED = uploads.unsupported_message()
 
 
-@pytest.mark.parametrize("data, message", [
-    pytest.param(samples.windows_exe(), UNSUPPORTED, id="exe-renamed-pdf"),
-    pytest.param(samples.HTML, UNSUPPORTED, id="html-renamed-jpg"),
-    pytest.param(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", UNSUPPORTED, id="svg"),
-    pytest.param("姓名,工号\n张三,80001\n".encode(), UNSUPPORTED, id="csv"),
-    pytest.param(samples.MP4, UNSUPPORTED, id="mp4-video"),
-    pytest.param(samples.plain_zip(), UNSUPPORTED, id="plain-zip"),
-    pytest.param(samples.pptx_like(), UNSUPPORTED, id="pptx"),
-    pytest.param(samples.OLE, uploads.old_office_message(), id="doc-xls-or-encrypted-office"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        pytest.param(samples.windows_exe(), UNSUPPORTED, id="exe-renamed-pdf"),
+        pytest.param(samples.HTML, UNSUPPORTED, id="html-renamed-jpg"),
+        pytest.param(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", UNSUPPORTED, id="svg"),
+        pytest.param("姓名,工号\n张三,80001\n".encode(), UNSUPPORTED, id="csv"),
+        pytest.param(samples.MP4, UNSUPPORTED, id="mp4-video"),
+        pytest.param(samples.plain_zip(), UNSUPPORTED, id="plain-zip"),
+        pytest.param(samples.pptx_like(), UNSUPPORTED, id="pptx"),
+        pytest.param(samples.OLE, uploads.old_office_message(), id="doc-xls-or-encrypted-office"),
+    ],
+)
 def test_other_kinds_of_file_are_refused_whatever_they_are_called(data, message):
     assert refusal(data) == message
 
@@ -82,14 +97,18 @@ def test_the_chinese_message_for_an_unsupported_type(settings):
         assert refusal(samples.HTML) == "文件类型不支持：只接受图片、PDF、Word（.docx）和 Excel（.xlsx）文件。"
 
 
-@pytest.mark.parametrize("make", [samples.macro_enabled_docx, samples.docx_with_hidden_macros,
-                                  samples.macro_enabled_xlsx], ids=["docm-renamed-docx", "docx-with-vba", "xlsm"])
+@pytest.mark.parametrize(
+    "make",
+    [samples.macro_enabled_docx, samples.docx_with_hidden_macros, samples.macro_enabled_xlsx],
+    ids=["docm-renamed-docx", "docx-with-vba", "xlsm"],
+)
 def test_macro_enabled_office_files_are_refused(make):
     assert refusal(make()) == uploads.macro_message()
 
 
-@pytest.mark.parametrize("data", [samples.encrypted_entries(samples.docx()), samples.pdf(b"/Encrypt 6 0 R ")],
-                         ids=["zip-entries", "pdf"])
+@pytest.mark.parametrize(
+    "data", [samples.encrypted_entries(samples.docx()), samples.pdf(b"/Encrypt 6 0 R ")], ids=["zip-entries", "pdf"]
+)
 def test_encrypted_files_are_refused(data):
     assert refusal(data) == uploads.encrypted_message()
 
@@ -116,20 +135,23 @@ def _damaged_docx_part() -> bytes:
     return bytes(raw)
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(samples.photo_jpeg()[:600], id="jpeg-cut"),
-    pytest.param(samples.photo_png()[:-20], id="png-cut"),
-    pytest.param(samples.photo_png().replace(b"IDAT", b"IDAt"), id="png-bad-crc"),
-    pytest.param(samples.photo_webp()[:400], id="webp-cut"),
-    pytest.param(samples.heic()[:-3], id="heic-cut"),
-    pytest.param(samples.pdf()[:300], id="pdf-cut"),
-    pytest.param(samples.pdf().replace(b"startxref\n", b"startxref\n9"), id="pdf-xref-elsewhere"),
-    pytest.param(b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n", id="pdf-header-on-html"),
-    pytest.param(samples.docx()[:5000], id="docx-cut"),
-    pytest.param(_damaged_docx_part(), id="docx-damaged-part"),
-    pytest.param(b"GIF89a" + samples.docx(), id="zip-after-other-data"),
-    pytest.param(b"\xff\xd8\xff\xe0" + samples.HTML, id="jpeg-magic-then-html"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(samples.photo_jpeg()[:600], id="jpeg-cut"),
+        pytest.param(samples.photo_png()[:-20], id="png-cut"),
+        pytest.param(samples.photo_png().replace(b"IDAT", b"IDAt"), id="png-bad-crc"),
+        pytest.param(samples.photo_webp()[:400], id="webp-cut"),
+        pytest.param(samples.heic()[:-3], id="heic-cut"),
+        pytest.param(samples.pdf()[:300], id="pdf-cut"),
+        pytest.param(samples.pdf().replace(b"startxref\n", b"startxref\n9"), id="pdf-xref-elsewhere"),
+        pytest.param(b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n", id="pdf-header-on-html"),
+        pytest.param(samples.docx()[:5000], id="docx-cut"),
+        pytest.param(_damaged_docx_part(), id="docx-damaged-part"),
+        pytest.param(b"GIF89a" + samples.docx(), id="zip-after-other-data"),
+        pytest.param(b"\xff\xd8\xff\xe0" + samples.HTML, id="jpeg-magic-then-html"),
+    ],
+)
 def test_damaged_or_doctored_files_are_refused(data):
     assert refusal(data) in (uploads.damaged_message(), UNSUPPORTED)
 
@@ -138,8 +160,10 @@ def test_a_docx_whose_content_types_declare_a_dtd_is_refused_without_expanding_i
     data = samples.docx()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml")
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;">]>'
-            + types.split(b"?>", 1)[1])
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;">]>'
+        + types.split(b"?>", 1)[1]
+    )
     assert refusal(samples.rezip(data, replace={"[Content_Types].xml": bomb})) == uploads.damaged_message()
 
 
@@ -168,8 +192,16 @@ def test_the_check_reads_a_file_from_disk_in_place_and_leaves_it_unchanged(tmp_p
 
 # --- Properties ---------------------------------------------------------------------------------
 
-MAGICS = [b"", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF\0\0\0\0WEBPVP8 ", b"\0\0\0\x18ftypheic", b"%PDF-1.7\n",
-          b"PK\x03\x04", uploads.OLE_MAGIC]
+MAGICS = [
+    b"",
+    b"\xff\xd8\xff",
+    b"\x89PNG\r\n\x1a\n",
+    b"RIFF\0\0\0\0WEBPVP8 ",
+    b"\0\0\0\x18ftypheic",
+    b"%PDF-1.7\n",
+    b"PK\x03\x04",
+    uploads.OLE_MAGIC,
+]
 
 
 @given(st.sampled_from(MAGICS), st.binary(max_size=2000))
@@ -183,7 +215,7 @@ def test_a_changed_byte_either_gets_the_file_refused_or_leaves_its_type(name, da
     original = real(name)
     position = data.draw(st.integers(0, len(original) - 1))
     value = data.draw(st.integers(0, 255))
-    changed = original[:position] + bytes([value]) + original[position + 1:]
+    changed = original[:position] + bytes([value]) + original[position + 1 :]
     try:
         checked = uploads.check_evidence(io.BytesIO(changed), LIMITS)
     except UploadError:

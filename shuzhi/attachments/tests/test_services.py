@@ -22,8 +22,9 @@ from shuzhi.cycles import services as cycle_services
 @pytest.fixture
 def item(college, cycle):
     review = review_of(cycle, college.branch_a1)
-    return cycle_services.add_preparation_item(college.branch_a1_secretary, review, kind="research",
-                                               content="走访实验室", place="实验楼 302")
+    return cycle_services.add_preparation_item(
+        college.branch_a1_secretary, review, kind="research", content="走访实验室", place="实验楼 302"
+    )
 
 
 def upload(data: bytes, name: str) -> SimpleUploadedFile:
@@ -31,8 +32,12 @@ def upload(data: bytes, name: str) -> SimpleUploadedFile:
 
 
 def store(college, item, data=None, name="整改照片.jpg"):
-    return services.store_attachment(college.branch_a1_secretary, upload(data or samples.photo_jpeg(), name),
-                                     organization=college.branch_a1, attached_to=item)
+    return services.store_attachment(
+        college.branch_a1_secretary,
+        upload(data or samples.photo_jpeg(), name),
+        organization=college.branch_a1,
+        attached_to=item,
+    )
 
 
 def stored_files(root) -> list:
@@ -67,8 +72,9 @@ def test_the_same_file_offered_again_for_the_same_record_is_the_same_attachment(
 
 
 def test_the_same_file_for_another_record_is_a_new_attachment_and_is_found_as_the_same_evidence(college, cycle, item):
-    other = cycle_services.add_preparation_item(college.branch_a1_secretary, item.review, kind="problem",
-                                                content="台账不全")
+    other = cycle_services.add_preparation_item(
+        college.branch_a1_secretary, item.review, kind="problem", content="台账不全"
+    )
     first, second = store(college, item), store(college, other)
     assert first.pk != second.pk and first.sha256 == second.sha256
     assert list(services.same_evidence_elsewhere(first)) == [second]
@@ -97,28 +103,40 @@ def test_a_refused_file_stores_nothing(college, item, attachment_root):
 
 def test_a_file_is_attached_only_in_its_owners_organisation(college, item):
     with pytest.raises(ValueError):
-        services.store_attachment(college.branch_a1_secretary, upload(samples.pdf(), "a.pdf"),
-                                  organization=college.branch_b1, attached_to=item)
+        services.store_attachment(
+            college.branch_a1_secretary,
+            upload(samples.pdf(), "a.pdf"),
+            organization=college.branch_b1,
+            attached_to=item,
+        )
 
 
 def test_an_unattached_file_is_idempotent_per_uploader(college):
     one = services.store_attachment(college.org_dept, upload(samples.pdf(), "a.pdf"), organization=college.committee)
-    assert services.store_attachment(college.org_dept, upload(samples.pdf(), "b.pdf"),
-                                     organization=college.committee).pk == one.pk
+    assert (
+        services.store_attachment(college.org_dept, upload(samples.pdf(), "b.pdf"), organization=college.committee).pk
+        == one.pk
+    )
     assert one.owner is None
 
 
 def test_several_files_are_attached_all_or_none(college, item, attachment_root):
-    files = [upload(samples.photo_jpeg(), "a.jpg"), upload(samples.macro_enabled_docx(), "说明.docx"),
-             upload(b"", "空.pdf")]
+    files = [
+        upload(samples.photo_jpeg(), "a.jpg"),
+        upload(samples.macro_enabled_docx(), "说明.docx"),
+        upload(b"", "空.pdf"),
+    ]
     with pytest.raises(services.FilesRefused) as refused:
         services.attach_to_preparation_item(college.branch_a1_secretary, item, files)
     assert [name for name, _why in refused.value.problems] == ["说明.docx", "空.pdf"]
     assert not Attachment.objects.exists() and stored_files(attachment_root) == []
     stored = services.attach_to_preparation_item(
-        college.branch_a1_secretary, item, [upload(samples.photo_jpeg(), "a.jpg"), upload(samples.xlsx(), "台账.xlsx")])
+        college.branch_a1_secretary, item, [upload(samples.photo_jpeg(), "a.jpg"), upload(samples.xlsx(), "台账.xlsx")]
+    )
     assert [a.content_type for a in stored] == [
-        "image/jpeg", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+        "image/jpeg",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ]
 
 
 def test_files_cannot_be_attached_or_withdrawn_once_the_preparation_is_over(college, cycle, item):
@@ -138,14 +156,17 @@ def test_a_withdrawn_record_takes_no_more_files(college, item):
         services.attach_to_preparation_item(college.branch_a1_secretary, item, [upload(samples.pdf(), "a.pdf")])
 
 
-@pytest.mark.parametrize("given, shown", [
-    ("C:\\Users\\张三\\Desktop\\整改报告.docx", "整改报告.docx"),
-    ("../../etc/passwd.pdf", "passwd.pdf"),
-    ("photo\u202egpj.exe", "photogpj.exe"),
-    ("a\x00b\r\n.pdf", "ab.pdf"),
-    ("", "unnamed file"),
-    ("长" * 300 + ".xlsx", "长" * 195 + ".xlsx"),
-])
+@pytest.mark.parametrize(
+    "given, shown",
+    [
+        ("C:\\Users\\张三\\Desktop\\整改报告.docx", "整改报告.docx"),
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("photo\u202egpj.exe", "photogpj.exe"),
+        ("a\x00b\r\n.pdf", "ab.pdf"),
+        ("", "unnamed file"),
+        ("长" * 300 + ".xlsx", "长" * 195 + ".xlsx"),
+    ],
+)
 def test_names_are_cleaned_for_showing(given, shown):
     assert services.clean_name(given) == _(shown)
 
@@ -154,4 +175,3 @@ def test_a_download_is_named_with_the_extension_of_what_the_file_is(college, ite
     assert services.download_name(store(college, item, samples.pdf(), "扫描件.exe")) == "扫描件.exe.pdf"
     assert services.download_name(store(college, item, samples.photo_jpeg(), "IMG_0001.JPEG")) == "IMG_0001.JPEG"
     assert services.download_name(store(college, item, samples.heic(), "IMG_0002.HEIC")) == "IMG_0002.HEIC"
-

@@ -21,8 +21,9 @@ from shuzhi.cycles import services as cycle_services
 @pytest.fixture
 def item(college, cycle):
     review = review_of(cycle, college.branch_a1)
-    return cycle_services.add_preparation_item(college.branch_a1_secretary, review, kind="research",
-                                               content="走访实验室", place="实验楼 302")
+    return cycle_services.add_preparation_item(
+        college.branch_a1_secretary, review, kind="research", content="走访实验室", place="实验楼 302"
+    )
 
 
 def files_url(item) -> str:
@@ -34,8 +35,12 @@ def upload(data: bytes, name: str, content_type: str = "image/jpeg") -> SimpleUp
 
 
 def stored(college, item, data=None, name="现场照片.jpg") -> Attachment:
-    return services.store_attachment(college.branch_a1_secretary, upload(data or samples.photo_jpeg(), name),
-                                     organization=college.branch_a1, attached_to=item)
+    return services.store_attachment(
+        college.branch_a1_secretary,
+        upload(data or samples.photo_jpeg(), name),
+        organization=college.branch_a1,
+        attached_to=item,
+    )
 
 
 def page(response) -> str:
@@ -47,20 +52,31 @@ def test_the_secretary_uploads_from_the_preparation_page_and_sees_the_files_list
     prep = page(client.get(f"/cycles/review/{item.review_id}/preparation/"))
     assert f'action="/attachments/preparation-items/{item.pk}/"' in prep and 'accept="image/*' in prep
     assert 'enctype="multipart/form-data"' in prep
-    response = client.post(files_url(item), {"files": [upload(samples.photo_jpeg(), "现场照片.jpg"),
-                                                       upload(samples.pdf(), "签到表.pdf", "text/html")]})
+    response = client.post(
+        files_url(item),
+        {"files": [upload(samples.photo_jpeg(), "现场照片.jpg"), upload(samples.pdf(), "签到表.pdf", "text/html")]},
+    )
     assert response.status_code == 302 and response["Location"].endswith(f"/preparation/#files-{item.pk}")
     assert sorted(Attachment.objects.values_list("original_name", "content_type")) == [
-        ("现场照片.jpg", "image/jpeg"), ("签到表.pdf", "application/pdf")]
+        ("现场照片.jpg", "image/jpeg"),
+        ("签到表.pdf", "application/pdf"),
+    ]
     prep = page(client.get(f"/cycles/review/{item.review_id}/preparation/"))
     assert "现场照片.jpg" in prep and "签到表.pdf" in prep and "1.2\xa0KB" in prep
 
 
 def test_a_refused_file_is_named_with_the_reason_in_chinese_and_nothing_is_stored(college, item, client_for):
     client = client_for(college.branch_a1_secretary)
-    response = client.post(files_url(item), {"files": [upload(samples.photo_jpeg(), "好的.jpg"),
-                                                       upload(samples.HTML, "假照片.jpg"),
-                                                       upload(samples.macro_enabled_docx(), "宏.docx")]})
+    response = client.post(
+        files_url(item),
+        {
+            "files": [
+                upload(samples.photo_jpeg(), "好的.jpg"),
+                upload(samples.HTML, "假照片.jpg"),
+                upload(samples.macro_enabled_docx(), "宏.docx"),
+            ]
+        },
+    )
     text = page(response)
     assert response.status_code == 200
     assert "假照片.jpg：文件类型不支持：只接受图片、PDF、Word（.docx）和 Excel（.xlsx）文件。" in text
@@ -115,10 +131,19 @@ def test_a_renamed_file_downloads_under_its_true_extension(college, item, client
     assert response["Content-Type"] == "application/pdf"
 
 
-@pytest.mark.parametrize("role, status", [
-    ("branch_a1_secretary", 200), ("gb_a_secretary", 200), ("org_dept", 200), ("committee_member", 200),
-    ("branch_b1_secretary", 404), ("gb_b_secretary", 404), ("direct_secretary", 404), ("outsider", 404),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("branch_a1_secretary", 200),
+        ("gb_a_secretary", 200),
+        ("org_dept", 200),
+        ("committee_member", 200),
+        ("branch_b1_secretary", 404),
+        ("gb_b_secretary", 404),
+        ("direct_secretary", 404),
+        ("outsider", 404),
+    ],
+)
 def test_who_may_see_a_preparation_items_files(college, item, client_for, role, status):
     attachment = stored(college, item)
     client = client_for(getattr(college, role))
@@ -167,8 +192,9 @@ def test_the_secretary_withdraws_a_file_with_a_reason_and_it_is_listed_as_withdr
 
 def test_a_too_long_reason_is_explained_and_kept(college, item, client_for):
     attachment = stored(college, item)
-    response = client_for(college.branch_a1_secretary).post(f"/attachments/{attachment.pk}/withdraw/",
-                                                            {"reason": "因" * 201})
+    response = client_for(college.branch_a1_secretary).post(
+        f"/attachments/{attachment.pk}/withdraw/", {"reason": "因" * 201}
+    )
     assert response.status_code == 200 and "因" * 201 in page(response) and "200" in page(response)
     attachment.refresh_from_db()
     assert not attachment.is_withdrawn
@@ -186,8 +212,9 @@ def test_the_preparation_page_reads_the_files_in_constant_queries(college, cycle
     stored(college, item)
     few = queries()
     for i in range(4):
-        other = cycle_services.add_preparation_item(college.branch_a1_secretary, item.review, kind="opinion",
-                                                    content=f"意见 {i}")
+        other = cycle_services.add_preparation_item(
+            college.branch_a1_secretary, item.review, kind="opinion", content=f"意见 {i}"
+        )
         stored(college, other, samples.pdf(body_text=f"Opinion {i}"), f"意见{i}.pdf")
         stored(college, other, samples.photo_png(), f"照片{i}.png")
     assert queries() == few
@@ -199,11 +226,21 @@ def test_the_upload_handler_drops_a_file_as_soon_as_it_passes_the_limit_and_keep
 
     settings.ATTACHMENT_MAX_MB = 1
     settings.ATTACHMENT_MAX_FILES = 2
-    request = rf.post("/attachments/", {"files": [upload(b"%PDF-1.4" + b"0" * (2 * 1024 * 1024), "大.pdf"),
-                                                  upload(samples.pdf(), "小.pdf"), upload(samples.pdf(), "多.pdf")]})
+    request = rf.post(
+        "/attachments/",
+        {
+            "files": [
+                upload(b"%PDF-1.4" + b"0" * (2 * 1024 * 1024), "大.pdf"),
+                upload(samples.pdf(), "小.pdf"),
+                upload(samples.pdf(), "多.pdf"),
+            ]
+        },
+    )
     handler = EvidenceUploadHandler(request)
     request.upload_handlers.insert(0, handler)
     assert [f.name for f in request.FILES.getlist("files")] == ["小.pdf"]
-    assert handler.refused == [("大.pdf", uploads.file_too_large_message(services.limits())),
-                               ("", "一次最多上传 2 个文件。")]
+    assert handler.refused == [
+        ("大.pdf", uploads.file_too_large_message(services.limits())),
+        ("", "一次最多上传 2 个文件。"),
+    ]
     assert request.FILES["files"].read() == samples.pdf()

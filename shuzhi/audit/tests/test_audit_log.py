@@ -33,10 +33,13 @@ def _restore():
         connection.connection.create_function("shuzhi_audit_purge", 0, lambda: 1)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_auditevent SET note = 'tampered'",
-    "DELETE FROM audit_auditevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET note = 'tampered'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
 def test_database_refuses_raw_updates_and_deletes(event, statement):
     try:
         with pytest.raises(DatabaseError), transaction.atomic():
@@ -75,7 +78,9 @@ def test_filter_by_organisation_and_date(college, client_for):
 
     client = client_for(college.org_dept)
     today = timezone.localdate().isoformat()
-    html = client.get("/audit/", {"organization": college.branch_b1.pk, "date_from": today, "date_to": today}).content.decode()
+    html = client.get(
+        "/audit/", {"organization": college.branch_b1.pk, "date_from": today, "date_to": today}
+    ).content.decode()
     assert "乙学院教工党支部" in rows(html) and "甲学院学生党支部" not in rows(html)
 
 
@@ -109,8 +114,9 @@ def test_client_address_is_the_proxys_last_forwarded_entry_only_behind_the_proxy
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"
 
 
-def test_wrong_codes_behind_the_proxy_are_throttled_per_voter_address_not_per_proxy(client, settings, survey,
-                                                                                      monkeypatch):
+def test_wrong_codes_behind_the_proxy_are_throttled_per_voter_address_not_per_proxy(
+    client, settings, survey, monkeypatch
+):
     from shuzhi.voting import services
 
     now = services.time.time()
@@ -118,7 +124,8 @@ def test_wrong_codes_behind_the_proxy_are_throttled_per_voter_address_not_per_pr
     settings.BEHIND_PROXY = True
     for _attempt in range(services.guess_limit()):
         client.get("/v/ABCDEFGHJKMNP/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.168.5.20")
-    assert client.get("/v/ABCDEFGHJKMNP/", REMOTE_ADDR="10.0.0.1",
-                      HTTP_X_FORWARDED_FOR="192.168.5.20").status_code == 429
+    assert (
+        client.get("/v/ABCDEFGHJKMNP/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.168.5.20").status_code == 429
+    )
     other_voter = client.get(f"/v/{survey.test_codes[0]}/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.168.5.21")
     assert other_voter.status_code == 200

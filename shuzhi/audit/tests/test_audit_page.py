@@ -50,14 +50,21 @@ def every_event(college, survey, client):
     orgs.deactivate_organization(dept, branch)
     orgs.reactivate_organization(dept, branch)
     person = orgs.create_person(dept, name="李新", staff_no="70001", gender="F", phone="13912345678")
-    orgs.update_person(dept, person, name="李新华", staff_no="70001", phone="13912345678", gender="F",
-                       is_party_member=False)
+    orgs.update_person(
+        dept, person, name="李新华", staff_no="70001", phone="13912345678", gender="F", is_party_member=False
+    )
     today = timezone.localdate()
-    later = orgs.appoint(dept, person=person, organization=branch, role=PositionRole.MEMBER,
-                         start_date=today + datetime.timedelta(days=30))
+    later = orgs.appoint(
+        dept,
+        person=person,
+        organization=branch,
+        role=PositionRole.MEMBER,
+        start_date=today + datetime.timedelta(days=30),
+    )
     orgs.cancel_position(dept, later)
-    term = orgs.appoint(dept, person=person, organization=branch, role=PositionRole.MEMBER,
-                        start_date=datetime.date(2024, 1, 1))
+    term = orgs.appoint(
+        dept, person=person, organization=branch, role=PositionRole.MEMBER, start_date=datetime.date(2024, 1, 1)
+    )
     orgs.end_position(dept, term, today)
     orgs.deactivate_person(dept, person)
     orgs.reactivate_person(dept, person)
@@ -68,18 +75,34 @@ def every_event(college, survey, client):
     accounts.unlock_login(dept, college.branch_a1_secretary)
     client.post("/accounts/login/", {"username": "90006", "password": PASSWORD})
     client.post("/accounts/logout/")
-    record(None, Verb.NETWORK_LOCKED, object_repr="10.9.8.0/24", ip="10.9.8.7",
-           note=str(translation.gettext("every login from this network address locked")))
+    record(
+        None,
+        Verb.NETWORK_LOCKED,
+        object_repr="10.9.8.0/24",
+        ip="10.9.8.7",
+        note=str(translation.gettext("every login from this network address locked")),
+    )
     record(college.direct_secretary, Verb.PASSWORD_CHANGED, college.direct_secretary)
     from shuzhi.orgs.tests.test_import import good_file, run
 
     run(dept, good_file())
     # the cycle
-    cycles.update_cycle(dept, cycle, title="2026年度述职评议考核（修订）", key_items=["深化党的创新理论武装"],
-                        report_due=datetime.date(2026, 12, 31))
+    cycles.update_cycle(
+        dept,
+        cycle,
+        title="2026年度述职评议考核（修订）",
+        key_items=["深化党的创新理论武装"],
+        report_due=datetime.date(2026, 12, 31),
+    )
     review = review_of(cycle, college.branch_a1)
-    item = cycles.add_preparation_item(college.branch_a1_secretary, review, kind=PreparationKind.RESEARCH,
-                                       content="到实验室调研党员教育情况", place="实验楼", people="青年教师")
+    item = cycles.add_preparation_item(
+        college.branch_a1_secretary,
+        review,
+        kind=PreparationKind.RESEARCH,
+        content="到实验室调研党员教育情况",
+        place="实验楼",
+        people="青年教师",
+    )
     cycles.withdraw_preparation_item(college.branch_a1_secretary, item)
     cycles.add_preparation_item(college.branch_a1_secretary, review, kind=PreparationKind.OPINION, content="意见")
     cycles.mark_preparation_done(college.branch_a1_secretary, review)
@@ -88,8 +111,12 @@ def every_event(college, survey, client):
     from shuzhi.cycles.prior_import import import_problems
     from shuzhi.cycles.tests.helpers import xlsx_bytes
 
-    import_problems(dept, xlsx_bytes([["甲学院教工党支部", "通报问题", "三会一课记录不全"]]), year=2025,
-                    organizations={"甲学院教工党支部": college.branch_a1})
+    import_problems(
+        dept,
+        xlsx_bytes([["甲学院教工党支部", "通报问题", "三会一课记录不全"]]),
+        year=2025,
+        organizations={"甲学院教工党支部": college.branch_a1},
+    )
     # the report
     reports.save_draft(college.branch_a1_secretary, review, full_content(review), base_revision=0)
     reports.submit(college.branch_a1_secretary, review, base_revision=1)
@@ -105,39 +132,67 @@ def every_event(college, survey, client):
     reports.reset_quality_rules(dept)
     # the cycle's stages and secretaries
     # A Review's stage is computed now (cycles.review_stage); its verb is found on events from before.
-    record(dept, Verb.REVIEW_STAGE_MOVED, review_of(cycle, college.gb_b), before={"stage": "preparation"},
-           after={"stage": "report"}, organization_id=college.gb_b.pk, note=str(translation.gettext("stage changed")))
+    record(
+        dept,
+        Verb.REVIEW_STAGE_MOVED,
+        review_of(cycle, college.gb_b),
+        before={"stage": "preparation"},
+        after={"stage": "report"},
+        organization_id=college.gb_b.pk,
+        note=str(translation.gettext("stage changed")),
+    )
     # evidence files
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from shuzhi.attachments import services as attachments
     from shuzhi.attachments.tests import samples
 
-    evidence = cycles.add_preparation_item(college.branch_a1_secretary, review, kind=PreparationKind.PROBLEM,
-                                           content="支部学习记录不全")
-    photo, = attachments.attach_to_preparation_item(college.branch_a1_secretary, evidence,
-                                                    [SimpleUploadedFile("记录.png", samples.photo_png())])
+    evidence = cycles.add_preparation_item(
+        college.branch_a1_secretary, review, kind=PreparationKind.PROBLEM, content="支部学习记录不全"
+    )
+    (photo,) = attachments.attach_to_preparation_item(
+        college.branch_a1_secretary, evidence, [SimpleUploadedFile("记录.png", samples.photo_png())]
+    )
     attachments.withdraw_attachment(college.branch_a1_secretary, photo, reason="传错了")
     new_secretary = orgs.create_person(dept, name="赵书记", staff_no="70002", gender="M")
     old = college.direct_secretary.person.positions.get(role=PositionRole.SECRETARY)
     orgs.end_position(dept, old, today - datetime.timedelta(days=1))
-    orgs.appoint(dept, person=new_secretary, organization=college.direct, role=PositionRole.SECRETARY,
-                 start_date=today)
+    orgs.appoint(dept, person=new_secretary, organization=college.direct, role=PositionRole.SECRETARY, start_date=today)
     orgs.appoint(dept, person=new_secretary, organization=branch, role=PositionRole.SECRETARY, start_date=today)
     # the meeting and the vote
     meeting = survey.meeting
-    meetings.update_meeting(dept, meeting, title="2026年度述职评议会", starts_at=meeting.starts_at,
-                            place="第二会议室", expected_attendees=50, comment_mode=meeting.comment_mode)
-    meetings.add_comment(dept, meeting, review=review_of(cycle, college.gb_a), problems="调研不够深入",
-                         direction="多下基层")
+    meetings.update_meeting(
+        dept,
+        meeting,
+        title="2026年度述职评议会",
+        starts_at=meeting.starts_at,
+        place="第二会议室",
+        expected_attendees=50,
+        comment_mode=meeting.comment_mode,
+    )
+    meetings.add_comment(
+        dept, meeting, review=review_of(cycle, college.gb_a), problems="调研不够深入", direction="多下基层"
+    )
     voting.set_paper_double_entry(dept, survey, True)
-    record(dept, Verb.VOTE_PAPER_ENTRY_WITHDRAWN, survey, organization_id=survey.meeting.reviewer_id,
-           note=str(translation.gettext("paper ballot entry withdrawn")))
+    record(
+        dept,
+        Verb.VOTE_PAPER_ENTRY_WITHDRAWN,
+        survey,
+        organization_id=survey.meeting.reviewer_id,
+        note=str(translation.gettext("paper ballot entry withdrawn")),
+    )
     voting.close_survey(dept, survey)
     voting.set_cycle_ballot_form(dept, cycle, default_form())
-    other = meetings.schedule_meeting(dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会",
-                                      starts_at=timezone.now(), place="甲学院会议室", expected_attendees=20,
-                                      agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+    other = meetings.schedule_meeting(
+        dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        expected_attendees=20,
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     meetings.set_agenda(dept, other, [(review_of(cycle, college.branch_a1), "written")])
     rehearsal = voting.create_survey(dept, other, rehearsal=True)
     voting.set_categories(dept, rehearsal, [("委员", 60), ("党员代表", 40)])
@@ -179,8 +234,10 @@ def test_every_verb_is_on_the_audit_page_in_chinese(college, every_event, client
         for code, _label in Verb.choices:
             assert code not in table
     # no field's name, no choice's code
-    raw = re.compile(r"[>：]\s*(?:[a-z]+_[a-z_]+|draft|submitted|returned|accepted|on_site|written|branch|"
-                     r"general_branch|direct_branch|secretary|member|open|closed|research|opinion)\s*<")
+    raw = re.compile(
+        r"[>：]\s*(?:[a-z]+_[a-z_]+|draft|submitted|returned|accepted|on_site|written|branch|"
+        r"general_branch|direct_branch|secretary|member|open|closed|research|opinion)\s*<"
+    )
     assert not raw.findall(body)
 
 
@@ -197,7 +254,9 @@ def test_filters_by_object_type_organisation_actor_person_and_date(college, ever
     html = rows(client.get("/audit/", {"object_type": "meetings.comment"}).content.decode())
     assert "调研不够深入" in html and "甲学院党总支" in html
     assert set(re.findall(r'<span class="badge">([^<]*)', html)) == {"点评"}
-    html = rows(client.get("/audit/", {"organization": college.branch_a1.pk, "verb": "report.submitted"}).content.decode())
+    html = rows(
+        client.get("/audit/", {"organization": college.branch_a1.pk, "verb": "report.submitted"}).content.decode()
+    )
     assert html.count('<td class="verb">') == 2
     html = rows(client.get("/audit/", {"actor": "支书甲一"}).content.decode())
     assert "组织部甲" not in html and "支书甲一" in html
@@ -205,8 +264,14 @@ def test_filters_by_object_type_organisation_actor_person_and_date(college, ever
     html = rows(client.get("/audit/", {"person": secretary.staff_no}).content.decode())
     labels = set(re.findall(r'<td class="verb">([^<]*)', html))
     with translation.override("zh-hans"):
-        for verb in (Verb.REPORT_SUBMITTED, Verb.REPORT_VETTING_PASSED, Verb.PREPARATION_DONE, Verb.UNLOCKED,
-                     Verb.LOCKED, Verb.PERSON_CREATED):
+        for verb in (
+            Verb.REPORT_SUBMITTED,
+            Verb.REPORT_VETTING_PASSED,
+            Verb.PREPARATION_DONE,
+            Verb.UNLOCKED,
+            Verb.LOCKED,
+            Verb.PERSON_CREATED,
+        ):
             assert str(verb.label) in labels, verb
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     html = rows(client.get("/audit/", {"date_from": tomorrow.isoformat()}).content.decode())
@@ -224,9 +289,15 @@ def test_bad_dates_get_a_chinese_message_and_keep_the_input(college, client_for)
 
 def test_old_events_show_their_verb_and_are_filtered_with_it(college, client_for):
     """An event from before the verbs (bare model name, no verb) reads and filters like a new one."""
-    AuditEvent.objects.create(actor_name="组织部甲（90001）", action="update", object_type="dutyreport",
-                              object_id="1", object_repr="甲学院教工党支部 述职报告",
-                              before={"status": "submitted"}, after={"status": "accepted", "version": 1})
+    AuditEvent.objects.create(
+        actor_name="组织部甲（90001）",
+        action="update",
+        object_type="dutyreport",
+        object_id="1",
+        object_repr="甲学院教工党支部 述职报告",
+        before={"status": "submitted"},
+        after={"status": "accepted", "version": 1},
+    )
     client = client_for(college.org_dept)
     html = rows(client.get("/audit/", {"verb": "report.vetting_passed"}).content.decode())
     assert "审核通过" in html and "甲学院教工党支部 述职报告" in html and "<ins>已通过</ins>" in html
@@ -244,9 +315,19 @@ def test_the_page_takes_the_same_number_of_queries_however_many_events(college, 
 
     first = queries()
     for n in range(60):
-        record(college.org_dept, Verb.PERSON_CHANGED, college.branch_a1_secretary.person,
-               before={"phone": ""}, after={"phone": f"139{n:08d}"})
-        record(college.org_dept, Verb.ORG_CHANGED, college.branch_a1, before={"name": "甲"}, after={"name": "乙"},
-               organization_id=college.branch_a1.pk)
+        record(
+            college.org_dept,
+            Verb.PERSON_CHANGED,
+            college.branch_a1_secretary.person,
+            before={"phone": ""},
+            after={"phone": f"139{n:08d}"},
+        )
+        record(
+            college.org_dept,
+            Verb.ORG_CHANGED,
+            college.branch_a1,
+            before={"name": "甲"},
+            after={"name": "乙"},
+            organization_id=college.branch_a1.pk,
+        )
     assert queries() == first
-

@@ -11,8 +11,15 @@ pytestmark = pytest.mark.browser
 
 def test_org_dept_filters_the_audit_log(college, page_for):
     services.update_organization(college.org_dept, college.direct, name="机关第二直属党支部")
-    services.update_person(college.org_dept, college.branch_a1_secretary.person, name="支书甲一", staff_no="90005",
-                           phone="13912345678", gender="M", is_party_member=True)
+    services.update_person(
+        college.org_dept,
+        college.branch_a1_secretary.person,
+        name="支书甲一",
+        staff_no="90005",
+        phone="13912345678",
+        gender="M",
+        is_party_member=True,
+    )
     page = page_for(college.org_dept, DESKTOP)
     page.get_by_role("link", name="操作日志", exact=True).click()
     expect(page.locator("h1")).to_have_text("操作日志")

@@ -49,9 +49,16 @@ class _Editor:
 
 @pytest.fixture
 def events(college):
-    record(college.org_dept, Verb.ORG_CHANGED, college.direct, before={"name": "旧名", "n": [1, 2.5, None]},
-           after={"name": "新名", "nested": {"b": 1, "a": True}}, organization_id=college.direct.pk,
-           ip="2001:DB8:0:0::1", note="备注")
+    record(
+        college.org_dept,
+        Verb.ORG_CHANGED,
+        college.direct,
+        before={"name": "旧名", "n": [1, 2.5, None]},
+        after={"name": "新名", "nested": {"b": 1, "a": True}},
+        organization_id=college.direct.pk,
+        ip="2001:DB8:0:0::1",
+        note="备注",
+    )
     record("系统", Verb.LOGIN, ip="192.168.5.20")
     record(None, Verb.LOGOUT)
     return list(AuditEvent.objects.order_by("pk"))
@@ -91,8 +98,11 @@ def _skip_keys(count: int) -> None:
     """Leave a gap of `count` unused keys before the next event (where an intruder can slip one in)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT setval(pg_get_serial_sequence('audit_auditevent', 'id'), "
-                           "(SELECT max(id) FROM audit_auditevent) + %s)", [count])
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('audit_auditevent', 'id'), "
+                "(SELECT max(id) FROM audit_auditevent) + %s)",
+                [count],
+            )
         else:
             cursor.execute("UPDATE sqlite_sequence SET seq = seq + %s WHERE name = 'audit_auditevent'", [count])
 
@@ -104,13 +114,17 @@ def test_verify_audit_names_an_event_inserted_with_sql(events, forged_hash):
     before = events[-1]
     slipped_in = before.pk + 1
     columns = ", ".join(name for name in (*chain.HASHED_FIELDS, *chain.EXTENSION_FIELDS) if name != "object_repr")
-    _tamper(f"INSERT INTO audit_auditevent (id, object_repr, prev_hash, hash, {columns}) "
-            f"SELECT %s, 'forged', %s, '', {columns} FROM audit_auditevent WHERE id = %s",
-            [slipped_in, before.hash, before.pk])
+    _tamper(
+        f"INSERT INTO audit_auditevent (id, object_repr, prev_hash, hash, {columns}) "
+        f"SELECT %s, 'forged', %s, '', {columns} FROM audit_auditevent WHERE id = %s",
+        [slipped_in, before.hash, before.pk],
+    )
     if forged_hash:  # chained properly to its predecessor, as someone who read chain.py would
         forged = AuditEvent.objects.get(pk=slipped_in)
-        _tamper("UPDATE audit_auditevent SET hash = %s WHERE id = %s",
-                [chain.event_hash(before.hash, chain.values_of(forged)), slipped_in])
+        _tamper(
+            "UPDATE audit_auditevent SET hash = %s WHERE id = %s",
+            [chain.event_hash(before.hash, chain.values_of(forged)), slipped_in],
+        )
     from io import StringIO
 
     out = StringIO()
@@ -130,7 +144,6 @@ def test_audit_events_written_in_bulk_by_the_importer_join_the_chain(college, mo
     assert AuditEvent.objects.filter(pk__gte=first_new).count() > 5
     assert not AuditEvent.objects.filter(hash="").exists()
     assert "哈希链完整" in _verify()
-
 
 
 @pytest.mark.django_db(transaction=True)
@@ -164,9 +177,24 @@ def _fake_chain(n: int) -> list:
     from types import SimpleNamespace
 
     at = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
-    rows = [SimpleNamespace(id=i + 1, at=at, actor_id=None, actor_name="组织部", action="update",
-                            object_type="orgs.person", object_id=str(i), object_repr=f"人{i}", organization_id=None,
-                            before={"k": i}, after=None, ip=None, note="") for i in range(n)]
+    rows = [
+        SimpleNamespace(
+            id=i + 1,
+            at=at,
+            actor_id=None,
+            actor_name="组织部",
+            action="update",
+            object_type="orgs.person",
+            object_id=str(i),
+            object_repr=f"人{i}",
+            organization_id=None,
+            before={"k": i},
+            after=None,
+            ip=None,
+            note="",
+        )
+        for i in range(n)
+    ]
     chain.link(rows, chain.GENESIS)
     return rows
 

@@ -13,23 +13,30 @@ from shuzhi.audit.verbs import Verb
 def _audit_triggers() -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass "
-                           "AND NOT tgisinternal")
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass AND NOT tgisinternal"
+            )
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
         return {name for (name,) in cursor.fetchall()}
 
 
 def test_the_append_only_triggers_exist_after_all_migrations(db):
-    expected = ({"audit_event_no_change", "audit_event_no_truncate"} if connection.vendor == "postgresql"
-                else {"audit_event_no_update", "audit_event_no_delete"})
+    expected = (
+        {"audit_event_no_change", "audit_event_no_truncate"}
+        if connection.vendor == "postgresql"
+        else {"audit_event_no_update", "audit_event_no_delete"}
+    )
     assert _audit_triggers() == expected
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_auditevent SET note = 'tampered'",
-    "DELETE FROM audit_auditevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET note = 'tampered'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
 def test_the_database_refuses_updates_and_deletes_of_audit_events_after_all_migrations(db, statement):
     event = record("系统", Verb.LOGOUT)
     try:
@@ -57,6 +64,8 @@ def test_ballots_still_carry_no_growing_key_after_all_migrations(db):
             (create_sql,) = cursor.fetchone()
             assert "WITHOUT ROWID" in create_sql.upper()
             return
-        cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'voting_ballot' "
-                       "AND (column_default LIKE 'nextval%%' OR is_identity = 'YES')")
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'voting_ballot' "
+            "AND (column_default LIKE 'nextval%%' OR is_identity = 'YES')"
+        )
         assert cursor.fetchall() == []

@@ -48,16 +48,28 @@ def test_record_stores_the_verb_its_kind_the_qualified_type_and_the_person_conce
     event = record(college.org_dept, Verb.POSITION_ENDED, position)
     assert (event.verb, event.action, event.object_type) == ("position.ended", "update", "orgs.position")
     assert event.person_id == college.branch_a1_secretary.person.pk
-    assert record(college.org_dept, Verb.LOGIN, college.direct_secretary).person_id == college.direct_secretary.person.pk
+    assert (
+        record(college.org_dept, Verb.LOGIN, college.direct_secretary).person_id == college.direct_secretary.person.pk
+    )
     assert record("系统", Verb.NETWORK_LOCKED, object_repr="10.0.0.0/24").person_id is None
 
 
 # --- The hash chain -------------------------------------------------------------------------------
 
-OLD_ROW = dict(at=datetime.datetime(2026, 11, 30, 8, 15, 0, 123456, tzinfo=datetime.UTC), actor_id=3,
-               actor_name="组织部甲（90001）", action="update", object_type="organization", object_id="7",
-               object_repr="机关直属党支部", organization_id=7, before={"name": "旧名"}, after={"name": "新名"},
-               ip="2001:db8::1", note="")
+OLD_ROW = dict(
+    at=datetime.datetime(2026, 11, 30, 8, 15, 0, 123456, tzinfo=datetime.UTC),
+    actor_id=3,
+    actor_name="组织部甲（90001）",
+    action="update",
+    object_type="organization",
+    object_id="7",
+    object_repr="机关直属党支部",
+    organization_id=7,
+    before={"name": "旧名"},
+    after={"name": "新名"},
+    ip="2001:db8::1",
+    note="",
+)
 # What the chain gave this row before the verbs existed (computed with the code of commit ae33976).
 OLD_HASH = "569f2d7d636d681a434622480f2de207012e52d4e4846378ec87c8c19197064a"
 
@@ -68,14 +80,19 @@ def test_an_event_without_verb_or_person_hashes_as_before_the_verbs_existed():
 
 
 @settings(max_examples=60, deadline=None)
-@given(verb=st.sampled_from([code for code, _label in Verb.choices]),
-       person_id=st.one_of(st.none(), st.integers(min_value=1, max_value=2**40)))
+@given(
+    verb=st.sampled_from([code for code, _label in Verb.choices]),
+    person_id=st.one_of(st.none(), st.integers(min_value=1, max_value=2**40)),
+)
 def test_the_verb_and_the_person_are_covered_by_the_hash(verb, person_id):
     row = SimpleNamespace(**OLD_ROW, verb=verb, person_id=person_id)
     digest = chain.event_hash("", chain.values_of(row))
     assert digest != OLD_HASH  # a verb set: hashed with it
-    for changed in ({"verb": ""}, {"verb": "org.moved" if verb != "org.moved" else "org.created"},
-                    {"person_id": (person_id or 0) + 1}):
+    for changed in (
+        {"verb": ""},
+        {"verb": "org.moved" if verb != "org.moved" else "org.created"},
+        {"person_id": (person_id or 0) + 1},
+    ):
         other = SimpleNamespace(**{**vars(row), **changed})
         assert chain.event_hash("", chain.values_of(other)) != digest, changed
 
@@ -86,9 +103,15 @@ def test_old_events_and_new_ones_verify_as_one_chain(college):
     from django.core.management import call_command
 
     # An event as the code before the verbs wrote it (bare model name, no verb), then typed ones.
-    AuditEvent.objects.create(actor_name="组织部甲（90001）", action="update", object_type="organization",
-                              object_id=str(college.direct.pk), object_repr="机关直属党支部",
-                              before={"name": "旧名"}, after={"name": "新名"})
+    AuditEvent.objects.create(
+        actor_name="组织部甲（90001）",
+        action="update",
+        object_type="organization",
+        object_id=str(college.direct.pk),
+        object_repr="机关直属党支部",
+        before={"name": "旧名"},
+        after={"name": "新名"},
+    )
     record(college.org_dept, Verb.ORG_CHANGED, college.direct, before={"name": "新名"}, after={"name": "再改"})
     record(college.org_dept, Verb.PERSON_CHANGED, college.direct_secretary.person)
     out = StringIO()
@@ -97,6 +120,7 @@ def test_old_events_and_new_ones_verify_as_one_chain(college):
 
 
 # --- Events from before the verbs -----------------------------------------------------------------
+
 
 def _old_event(rule: legacy.Rule, **extra) -> AuditEvent:
     """An event as the code before the verbs wrote it, shaped to match this rule."""
@@ -107,9 +131,16 @@ def _old_event(rule: legacy.Rule, **extra) -> AuditEvent:
         after["status"] = rule.after_status
     note = translation.gettext(rule.note_is[0]) if rule.note_is else ("" if rule.note_empty in (None, True) else "备注")
     return AuditEvent.objects.create(
-        actor_name="组织部甲（90001）", action=rule.action, object_type=rule.object_type, object_id="1",
-        object_repr="对象", note=note, before=None if rule.before_empty else {"k": 1},
-        after=None if rule.after_empty else (after or {"k": 2}), **extra)
+        actor_name="组织部甲（90001）",
+        action=rule.action,
+        object_type=rule.object_type,
+        object_id="1",
+        object_repr="对象",
+        note=note,
+        before=None if rule.before_empty else {"k": 1},
+        after=None if rule.after_empty else (after or {"k": 2}),
+        **extra,
+    )
 
 
 def test_every_old_event_shape_gets_its_verb_on_the_page_and_in_the_filter(db):
@@ -133,8 +164,12 @@ def test_an_old_event_no_rule_knows_shows_its_action(db):
 def test_every_verb_of_the_old_services_has_a_rule_for_its_old_events():
     """Verbs that existed before the registry (all of them now) are found on old events too; a verb added
     later has no old events and needs no rule (list it here)."""
-    added_later: set[str] = {Verb.GROUP_STAGE_MOVED, Verb.GROUP_GATE_OVERRIDDEN, Verb.ATTACHMENT_ADDED,
-                             Verb.ATTACHMENT_WITHDRAWN}
+    added_later: set[str] = {
+        Verb.GROUP_STAGE_MOVED,
+        Verb.GROUP_GATE_OVERRIDDEN,
+        Verb.ATTACHMENT_ADDED,
+        Verb.ATTACHMENT_WITHDRAWN,
+    }
     assert {rule.verb for rule in legacy.RULES} | added_later == set(verbs.KINDS) - {
         Verb.PRIOR_PROBLEM_IMPORTED,  # old events read as 'added': the same stored shape
     }

@@ -49,8 +49,13 @@ def sha256_of(path: Path) -> str:
 
 def describe(part: Part) -> dict[str, Any]:
     """The part's entry in the manifest."""
-    return {"name": part.name, "role": part.role, "size": part.path.stat().st_size, "sha256": sha256_of(part.path),
-            **part.extra}
+    return {
+        "name": part.name,
+        "role": part.role,
+        "size": part.path.stat().st_size,
+        "sha256": sha256_of(part.path),
+        **part.extra,
+    }
 
 
 def write(target: Path, manifest: dict[str, Any], parts: list[Part]) -> int:
@@ -119,8 +124,10 @@ def extract_verified(archive: Path, directory: Path) -> dict[str, Any]:
                 _extract(archive, tar, member, entry, directory / _safe_path(member.name))
                 seen.add(member.name)
     except (tarfile.TarError, EOFError, zlib.error, OSError, ValueError, KeyError, TypeError) as error:
-        raise BackupError(f"{archive} cannot be read as a backup ({type(error).__name__}: {error}): "
-                          "it is damaged or not a shuzhi backup. Nothing was restored.") from error
+        raise BackupError(
+            f"{archive} cannot be read as a backup ({type(error).__name__}: {error}): "
+            "it is damaged or not a shuzhi backup. Nothing was restored."
+        ) from error
     missing = sorted(set(expected) - seen)
     if missing:
         raise BackupError(f"{archive} lacks parts its manifest lists: {', '.join(missing)}. Nothing was restored.")
@@ -139,12 +146,15 @@ def _extract(archive: Path, tar: tarfile.TarFile, member: tarfile.TarInfo, entry
         raise BackupError(
             f"{archive}: checksum mismatch in {member.name} (the manifest says {entry['size']} bytes, SHA-256 "
             f"{entry['sha256'][:16]}…; the archive holds {size} bytes, SHA-256 {digest.hexdigest()[:16]}…). "
-            "The archive is damaged. Nothing was restored.")
+            "The archive is damaged. Nothing was restored."
+        )
 
 
 def _check_format(archive: Path, manifest: dict[str, Any]) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{archive}: {MANIFEST} is not a shuzhi backup manifest.")
     if manifest.get("format_version", 0) > FORMAT_VERSION:
-        raise BackupError(f"{archive} was written by a newer version of shuzhi (backup format "
-                          f"{manifest['format_version']}); this one reads format {FORMAT_VERSION}.")
+        raise BackupError(
+            f"{archive} was written by a newer version of shuzhi (backup format "
+            f"{manifest['format_version']}); this one reads format {FORMAT_VERSION}."
+        )

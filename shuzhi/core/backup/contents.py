@@ -33,14 +33,19 @@ class Contents:
 
     def to_json(self) -> dict[str, Any]:
         """The manifest's "contents" (its migrations are listed on their own, as "migrations")."""
-        return {"tables": {name: {"rows": t.rows, "sha256": t.sha256} for name, t in sorted(self.tables.items())},
-                "seals": self.seals}
+        return {
+            "tables": {name: {"rows": t.rows, "sha256": t.sha256} for name, t in sorted(self.tables.items())},
+            "seals": self.seals,
+        }
 
     @classmethod
     def from_manifest(cls, manifest: dict[str, Any]) -> Contents:
         data = manifest.get("contents", {})
-        return cls(tables={name: TableDigest(t["rows"], t["sha256"]) for name, t in data.get("tables", {}).items()},
-                   migrations=list(manifest.get("migrations", [])), seals=dict(data.get("seals", {})))
+        return cls(
+            tables={name: TableDigest(t["rows"], t["sha256"]) for name, t in data.get("tables", {}).items()},
+            migrations=list(manifest.get("migrations", [])),
+            seals=dict(data.get("seals", {})),
+        )
 
 
 def quote(name: str) -> str:
@@ -51,8 +56,9 @@ def table_names(cursor, vendor: str) -> list[str]:
     if vendor == "sqlite":
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     else:
-        cursor.execute("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
-                       "ORDER BY tablename")
+        cursor.execute(
+            "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        )
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -100,8 +106,11 @@ def read_contents(cursor, vendor: str) -> Contents:
     survey_table = Survey._meta.db_table
     if survey_table in tables:
         cursor.execute(f"SELECT id, status, is_rehearsal, seal_digest FROM {quote(survey_table)} ORDER BY id")
-        contents.seals = {str(pk): digest for pk, status, rehearsal, digest in cursor.fetchall()
-                          if status == SurveyStatus.CLOSED and not rehearsal}
+        contents.seals = {
+            str(pk): digest
+            for pk, status, rehearsal, digest in cursor.fetchall()
+            if status == SurveyStatus.CLOSED and not rehearsal
+        }
     return contents
 
 

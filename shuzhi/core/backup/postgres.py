@@ -64,8 +64,9 @@ def _unlinkable_models() -> list:
 def tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} is not installed: run `bash scripts/system-deps.sh` "
-                          "(it installs postgresql-client).")
+        raise BackupError(
+            f"{name} is not installed: run `bash scripts/system-deps.sh` (it installs postgresql-client)."
+        )
     return path
 
 
@@ -86,9 +87,12 @@ def environment(settings_dict: dict) -> dict[str, str]:
     _args, env = DatabaseClient.settings_to_cmd_args_env(settings_dict, [])
     result = {**os.environ, **(env or {})}
     options = settings_dict.get("OPTIONS", {})
-    for variable, value in (("PGHOST", settings_dict.get("HOST")), ("PGPORT", settings_dict.get("PORT")),
-                            ("PGUSER", settings_dict.get("USER")),
-                            ("PGDATABASE", settings_dict.get("NAME") or options.get("dbname"))):
+    for variable, value in (
+        ("PGHOST", settings_dict.get("HOST")),
+        ("PGPORT", settings_dict.get("PORT")),
+        ("PGUSER", settings_dict.get("USER")),
+        ("PGDATABASE", settings_dict.get("NAME") or options.get("dbname")),
+    ):
         if value:
             result[variable] = str(value)
     # pg_restore's --if-exists drops say "does not exist, skipping" for every object of an empty database.
@@ -116,19 +120,33 @@ def dump(alias: str, directory: Path) -> Dump:
         reader.ensure_connection()
         server = reader.pg_version // 10000
         if version < server:
-            raise BackupError(f"pg_dump {version} cannot dump a PostgreSQL {server} server: install "
-                              f"postgresql-client-{server} (PG_MAJOR={server} bash scripts/system-deps.sh).")
+            raise BackupError(
+                f"pg_dump {version} cannot dump a PostgreSQL {server} server: install "
+                f"postgresql-client-{server} (PG_MAJOR={server} bash scripts/system-deps.sh)."
+            )
         with reader.cursor() as cursor:
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             try:
                 cursor.execute("SELECT pg_export_snapshot(), current_schema(), current_setting('server_version')")
                 snapshot, schema, server_version = cursor.fetchone()
                 present = set(contents.table_names(cursor, "postgresql"))
-                tables = [_copy_out(cursor, schema, model, directory) for model in _unlinkable_models()
-                          if model._meta.db_table in present]
-                _run([pg_dump, "--format=custom", "--compress=0", "--no-password", f"--snapshot={snapshot}",
-                      *[f"--exclude-table-data={quote(t.schema)}.{quote(t.table)}" for t in tables],
-                      f"--file={directory / DATABASE_PART}"], environment(reader.settings_dict))
+                tables = [
+                    _copy_out(cursor, schema, model, directory)
+                    for model in _unlinkable_models()
+                    if model._meta.db_table in present
+                ]
+                _run(
+                    [
+                        pg_dump,
+                        "--format=custom",
+                        "--compress=0",
+                        "--no-password",
+                        f"--snapshot={snapshot}",
+                        *[f"--exclude-table-data={quote(t.schema)}.{quote(t.table)}" for t in tables],
+                        f"--file={directory / DATABASE_PART}",
+                    ],
+                    environment(reader.settings_dict),
+                )
                 summary = contents.read_contents(cursor, "postgresql")
             finally:
                 cursor.execute("ROLLBACK")
@@ -144,8 +162,9 @@ def _copy_out(cursor, schema: str, model, directory: Path) -> TableData:
     columns = contents.column_names(cursor, table)
     part = TableData(f"{table}.copy", schema, table, columns)
     names = ", ".join(quote(c) for c in columns)
-    query = (f"COPY (SELECT {names} FROM {quote(schema)}.{quote(table)} ORDER BY {quote(model._meta.pk.column)}) "
-             "TO STDOUT")
+    query = (
+        f"COPY (SELECT {names} FROM {quote(schema)}.{quote(table)} ORDER BY {quote(model._meta.pk.column)}) TO STDOUT"
+    )
     with (directory / part.name).open("wb") as out, cursor.cursor.copy(query) as copy:
         for chunk in copy:
             out.write(chunk)
@@ -171,8 +190,18 @@ def load(alias: str, directory: Path, tables: list[TableData]) -> None:
     pg_restore, psql = tool("pg_restore"), tool("psql")
     env = environment(connections[alias].settings_dict)
     script = directory / "restore.sql"
-    _run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", f"--file={script}",
-          str(directory / DATABASE_PART)], env)
+    _run(
+        [
+            pg_restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={script}",
+            str(directory / DATABASE_PART),
+        ],
+        env,
+    )
     table_script = directory / "tables.sql"
     with table_script.open("wb") as out:
         for part in tables:
@@ -182,5 +211,16 @@ def load(alias: str, directory: Path, tables: list[TableData]) -> None:
                 shutil.copyfileobj(data, out)
             out.write(b"\\.\n")
     connections[alias].close()
-    _run([psql, "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1", "--single-transaction",
-          f"--file={script}", f"--file={table_script}"], env)
+    _run(
+        [
+            psql,
+            "--no-psqlrc",
+            "--quiet",
+            "--no-password",
+            "--set=ON_ERROR_STOP=1",
+            "--single-transaction",
+            f"--file={script}",
+            f"--file={table_script}",
+        ],
+        env,
+    )

@@ -72,7 +72,8 @@ def create_backup(output: Path | None = None, *, keep_days: int | None = None) -
             raise BackupError(f"Backing up a {vendor} database is not supported.")
         parts += _media_parts(work / "media")
         manifest = {
-            "format": archive.FORMAT, "format_version": archive.FORMAT_VERSION,
+            "format": archive.FORMAT,
+            "format_version": archive.FORMAT_VERSION,
             "created_at": timezone.now().isoformat(timespec="seconds"),
             "database": database,
             "app": {"name": "shuzhi", "version": _app_version(), "commit": _git_commit()},
@@ -148,8 +149,9 @@ def _git_commit() -> str:
     if not (Path(settings.BASE_DIR) / ".git").exists():
         return ""
     try:
-        done = subprocess.run(["git", "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, timeout=10)
+        done = subprocess.run(
+            ["git", "-C", str(settings.BASE_DIR), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -162,6 +164,7 @@ def _secret_key_check(key: str) -> str:
 
 
 # --- Restore ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class VoteCheck:
@@ -206,20 +209,26 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreReport:
         manifest = archive.extract_verified(path, work)
         kind = manifest["database"]["vendor"]
         if kind != connection.vendor:
-            raise BackupError(f"{path} is a backup of a {kind} database; the configured database is "
-                              f"{connection.vendor}. Nothing was restored.")
+            raise BackupError(
+                f"{path} is a backup of a {kind} database; the configured database is "
+                f"{connection.vendor}. Nothing was restored."
+            )
         media = [entry for entry in manifest["parts"] if entry["role"] == "media"]
         media_root = _media_root()
         if media and media_root is None:
-            raise BackupError(f"{path} holds {len(media)} uploaded files but settings.MEDIA_ROOT is not set. "
-                              "Nothing was restored.")
+            raise BackupError(
+                f"{path} holds {len(media)} uploaded files but settings.MEDIA_ROOT is not set. Nothing was restored."
+            )
         _refuse_unless_empty(media_root, force)
         connection.close()
         if kind == "sqlite":
             sqlite.load_database(work / SQLITE_PART, Path(connection.settings_dict["NAME"]))
         else:
-            tables = [postgres.TableData(e["name"], e["schema"], e["table"], e["columns"])
-                      for e in manifest["parts"] if e["role"] == "table-data"]
+            tables = [
+                postgres.TableData(e["name"], e["schema"], e["table"], e["columns"])
+                for e in manifest["parts"]
+                if e["role"] == "table-data"
+            ]
             postgres.load(ALIAS, work, tables)
         if media:
             _replace_media(work / "media", media_root)
@@ -244,12 +253,15 @@ def _target_tables_with_data() -> list[str]:
 def _refuse_unless_empty(media_root: Path | None, force: bool) -> None:
     occupied = _target_tables_with_data()
     if occupied and not force:
-        raise BackupError(f"The database {_target_name()} is not empty (rows in {_some(occupied, 8)}): restoring "
-                          "would replace its data. Restore into an empty database, or pass --force to replace it. "
-                          "Nothing was restored.")
+        raise BackupError(
+            f"The database {_target_name()} is not empty (rows in {_some(occupied, 8)}): restoring "
+            "would replace its data. Restore into an empty database, or pass --force to replace it. "
+            "Nothing was restored."
+        )
     if media_root is not None and media_root.is_dir() and any(media_root.iterdir()) and not force:
-        raise BackupError(f"MEDIA_ROOT {media_root} is not empty: pass --force to replace its files. "
-                          "Nothing was restored.")
+        raise BackupError(
+            f"MEDIA_ROOT {media_root} is not empty: pass --force to replace its files. Nothing was restored."
+        )
 
 
 def _target_name() -> str:
@@ -290,13 +302,17 @@ def check_restored(manifest: dict[str, Any]) -> RestoreReport:
     report.audit_events = audit.rows if audit else 0
     report.warnings += _migration_warnings(found.migrations)
     if manifest.get("secret_key_check") not in {_secret_key_check(k) for k in _secret_keys()}:
-        report.warnings.append("the backup was made under another SECRET_KEY: unused ballot codes cannot be printed "
-                               "or used and all sessions are void until SECRET_KEY is set to the one it was made with")
+        report.warnings.append(
+            "the backup was made under another SECRET_KEY: unused ballot codes cannot be printed "
+            "or used and all sessions are void until SECRET_KEY is set to the one it was made with"
+        )
     try:
         report.votes = _check_votes()
     except DatabaseError as error:
-        report.problems.append(f"the votes could not be checked against their seals ({error}); run manage.py "
-                               "migrate, then manage.py verify_votes")
+        report.problems.append(
+            f"the votes could not be checked against their seals ({error}); run manage.py "
+            "migrate, then manage.py verify_votes"
+        )
     return report
 
 
@@ -311,11 +327,15 @@ def _migration_warnings(applied: list[str]) -> list[str]:
     unknown = sorted(set(applied) - known)
     warnings = []
     if pending:
-        warnings.append(f"{len(pending)} migrations of this code are not applied in the backup ({_some(pending)}): "
-                        "run manage.py migrate")
+        warnings.append(
+            f"{len(pending)} migrations of this code are not applied in the backup ({_some(pending)}): "
+            "run manage.py migrate"
+        )
     if unknown:
-        warnings.append(f"the backup has {len(unknown)} migrations this code does not know ({_some(unknown)}): "
-                        "it was made by a newer version")
+        warnings.append(
+            f"the backup has {len(unknown)} migrations this code does not know ({_some(unknown)}): "
+            "it was made by a newer version"
+        )
     return warnings
 
 

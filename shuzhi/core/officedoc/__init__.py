@@ -82,8 +82,22 @@ from shuzhi.core.officedoc.document import OfficialDocument
 from shuzhi.core.officedoc.text import chinese_date, chinese_numeral, clean_text, split_paragraphs
 
 __all__ = [
-    "BODY_FONT", "TITLE_FONT", "HEADING1_FONT", "HEADING2_FONT", "PAGE_NUMBER_FONT", "LATIN_FONT",
-    "BODY_SIZE", "TITLE_SIZE", "PAGE_NUMBER_SIZE", "TABLE_SIZE", "LINE_SPACING", "FONT_FALLBACKS",
-    "OfficialDocument", "clean_text", "split_paragraphs", "chinese_date", "chinese_numeral",
+    "BODY_FONT",
+    "TITLE_FONT",
+    "HEADING1_FONT",
+    "HEADING2_FONT",
+    "PAGE_NUMBER_FONT",
+    "LATIN_FONT",
+    "BODY_SIZE",
+    "TITLE_SIZE",
+    "PAGE_NUMBER_SIZE",
+    "TABLE_SIZE",
+    "LINE_SPACING",
+    "FONT_FALLBACKS",
+    "OfficialDocument",
+    "clean_text",
+    "split_paragraphs",
+    "chinese_date",
+    "chinese_numeral",
     "fontconfig_substitutes",
 ]

@@ -46,17 +46,42 @@ class _FontInfo:
 
 
 FONT_FALLBACKS: dict[str, _FontInfo] = {
-    "仿宋_GB2312": _FontInfo("仿宋", "02010609030101010101", "modern", "fixed",
-                           ("FangSong", "仿宋", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN")),
-    "方正小标宋简体": _FontInfo("宋体", "02000000000000000000", "auto", "variable",
-                          ("SimSun", "宋体", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
-                          "demibold"),  # 小标宋 is a heavy Song: Noto Serif CJK SC SemiBold, or Bold
-    "楷体_GB2312": _FontInfo("楷体", "02010609030101010101", "modern", "fixed",
-                           ("KaiTi", "楷体", "AR PL UKai CN", "Noto Serif CJK SC", "Source Han Serif SC")),
-    "黑体": _FontInfo("SimHei", "02010609060101010101", "modern", "fixed",
-                    ("SimHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei")),
-    "宋体": _FontInfo("SimSun", "02010600030101010101", "auto", "variable",
-                    ("SimSun", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN")),
+    "仿宋_GB2312": _FontInfo(
+        "仿宋",
+        "02010609030101010101",
+        "modern",
+        "fixed",
+        ("FangSong", "仿宋", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    ),
+    "方正小标宋简体": _FontInfo(
+        "宋体",
+        "02000000000000000000",
+        "auto",
+        "variable",
+        ("SimSun", "宋体", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+        "demibold",
+    ),  # 小标宋 is a heavy Song: Noto Serif CJK SC SemiBold, or Bold
+    "楷体_GB2312": _FontInfo(
+        "楷体",
+        "02010609030101010101",
+        "modern",
+        "fixed",
+        ("KaiTi", "楷体", "AR PL UKai CN", "Noto Serif CJK SC", "Source Han Serif SC"),
+    ),
+    "黑体": _FontInfo(
+        "SimHei",
+        "02010609060101010101",
+        "modern",
+        "fixed",
+        ("SimHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"),
+    ),
+    "宋体": _FontInfo(
+        "SimSun",
+        "02010600030101010101",
+        "auto",
+        "variable",
+        ("SimSun", "Noto Serif CJK SC", "Source Han Serif SC", "AR PL UMing CN"),
+    ),
 }
 
 

@@ -23,8 +23,15 @@ class OfficialDocument(_Paragraphs, _Tables, _PageSetup):
     ``created`` defaults to now; it fills the core properties together with title and author.
     """
 
-    def __init__(self, title: str, *, subtitle: str | None = None, author: str = "", subject: str = "",
-                 created: datetime.datetime | datetime.date | None = None):
+    def __init__(
+        self,
+        title: str,
+        *,
+        subtitle: str | None = None,
+        author: str = "",
+        subject: str = "",
+        created: datetime.datetime | datetime.date | None = None,
+    ):
         self._doc = Document()
         self._setup_package()
         self._setup_styles()

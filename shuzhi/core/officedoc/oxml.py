@@ -37,8 +37,11 @@ def _set_outline_level(paragraph, level: int) -> None:
     element = OxmlElement("w:outlineLvl")
     element.set(qn("w:val"), str(level))
     # w:outlineLvl goes after w:jc/w:textAlignment/... and before w:rPr/w:sectPr/w:pPrChange.
-    successors = [child for child in p_pr if child.tag in (qn("w:divId"), qn("w:cnfStyle"), qn("w:rPr"),
-                                                           qn("w:sectPr"), qn("w:pPrChange"))]
+    successors = [
+        child
+        for child in p_pr
+        if child.tag in (qn("w:divId"), qn("w:cnfStyle"), qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))
+    ]
     if successors:
         successors[0].addprevious(element)
     else:
@@ -50,11 +53,34 @@ def _no_auto_space(paragraph) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     # CT_PPrBase order: ... wordWrap, overflowPunct, topLinePunct, autoSpaceDE, autoSpaceDN, bidi, adjustRightInd,
     # snapToGrid, spacing, ind, ... — i.e. before w:spacing, w:ind and w:jc.
-    anchor = next((child for child in p_pr if child.tag in (
-        qn("w:bidi"), qn("w:adjustRightInd"), qn("w:snapToGrid"), qn("w:spacing"), qn("w:ind"),
-        qn("w:contextualSpacing"), qn("w:mirrorIndents"), qn("w:suppressOverlap"), qn("w:jc"),
-        qn("w:textDirection"), qn("w:textAlignment"), qn("w:textboxTightWrap"), qn("w:outlineLvl"),
-        qn("w:divId"), qn("w:cnfStyle"), qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))), None)
+    anchor = next(
+        (
+            child
+            for child in p_pr
+            if child.tag
+            in (
+                qn("w:bidi"),
+                qn("w:adjustRightInd"),
+                qn("w:snapToGrid"),
+                qn("w:spacing"),
+                qn("w:ind"),
+                qn("w:contextualSpacing"),
+                qn("w:mirrorIndents"),
+                qn("w:suppressOverlap"),
+                qn("w:jc"),
+                qn("w:textDirection"),
+                qn("w:textAlignment"),
+                qn("w:textboxTightWrap"),
+                qn("w:outlineLvl"),
+                qn("w:divId"),
+                qn("w:cnfStyle"),
+                qn("w:rPr"),
+                qn("w:sectPr"),
+                qn("w:pPrChange"),
+            )
+        ),
+        None,
+    )
     for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
         element = OxmlElement(tag)
         element.set(qn("w:val"), "0")

@@ -65,8 +65,13 @@ class _PageSetup:
                 continue
             font = etree.SubElement(root, w("font"))
             font.set(w("name"), name)
-            for tag, value in (("altName", info.word_alt), ("panose1", info.panose), ("charset", "86"),
-                               ("family", info.family), ("pitch", info.pitch)):
+            for tag, value in (
+                ("altName", info.word_alt),
+                ("panose1", info.panose),
+                ("charset", "86"),
+                ("family", info.family),
+                ("pitch", info.pitch),
+            ):
                 child = etree.SubElement(font, w(tag))
                 child.set(w("val"), value)
         # python-docx keeps this part as an opaque blob; replacing it is the only way to edit it.
@@ -112,8 +117,10 @@ class _PageSetup:
         section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
         section.gutter = Mm(0)
         one_char = PAGE_NUMBER_SIZE  # “右空一字” / “左空一字”
-        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                              (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        for footer, align in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        ):
             footer.is_linked_to_previous = False
             paragraph = footer.paragraphs[0]
             fmt = paragraph.paragraph_format
@@ -137,8 +144,9 @@ class _PageSetup:
         _add_field(paragraph, "PAGE", "1", PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
         dash(" —")
 
-    def _setup_core_properties(self, title: str, author: str, subject: str,
-                               created: datetime.datetime | datetime.date | None) -> None:
+    def _setup_core_properties(
+        self, title: str, author: str, subject: str, created: datetime.datetime | datetime.date | None
+    ) -> None:
         if created is None:
             created = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
         elif not isinstance(created, datetime.datetime):

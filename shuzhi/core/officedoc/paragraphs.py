@@ -77,9 +77,17 @@ class _Paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
                 first = False
 
-
-    def _block(self, text: str, font: str, *, outline_level: int | None = None, indent: bool = True,
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, size=BODY_SIZE, latin: str = LATIN_FONT):
+    def _block(
+        self,
+        text: str,
+        font: str,
+        *,
+        outline_level: int | None = None,
+        indent: bool = True,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        size=BODY_SIZE,
+        latin: str = LATIN_FONT,
+    ):
         paragraph = self._doc.add_paragraph()
         fmt = paragraph.paragraph_format
         fmt.alignment = align
@@ -115,7 +123,8 @@ class _Paragraphs:
         last = paragraph
         subtitle_text = " ".join(split_paragraphs(subtitle)) if subtitle else ""
         if subtitle_text:
-            last = self._block(subtitle_text, SUBTITLE_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER,
-                               latin=SUBTITLE_FONT)
+            last = self._block(
+                subtitle_text, SUBTITLE_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, latin=SUBTITLE_FONT
+            )
             last.paragraph_format.keep_with_next = True
         last.paragraph_format.space_after = LINE_SPACING  # 标题下空一行

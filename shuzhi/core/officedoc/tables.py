@@ -85,9 +85,19 @@ class _Tables:
             borders.append(element)
         # CT_TblPr order: tblStyle, tblpPr, tblOverlap, bidiVisual, tblStyleRowBandSize,
         # tblStyleColBandSize, tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout, ...
-        successors = [child for child in tbl_pr if child.tag in (
-            qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"), qn("w:tblLook"), qn("w:tblCaption"),
-            qn("w:tblDescription"))]
+        successors = [
+            child
+            for child in tbl_pr
+            if child.tag
+            in (
+                qn("w:shd"),
+                qn("w:tblLayout"),
+                qn("w:tblCellMar"),
+                qn("w:tblLook"),
+                qn("w:tblCaption"),
+                qn("w:tblDescription"),
+            )
+        ]
         if successors:
             successors[0].addprevious(borders)
         else:

@@ -1,5 +1,4 @@
-"""Text helpers: cleaning text for XML, splitting paragraphs, Chinese dates and numerals, text widths.
-"""
+"""Text helpers: cleaning text for XML, splitting paragraphs, Chinese dates and numerals, text widths."""
 
 from __future__ import annotations
 

@@ -41,8 +41,9 @@ def libreoffice_binary() -> str:
     raise LibreOfficeError("LibreOffice is not installed (make system-deps installs it)")
 
 
-def convert_with_libreoffice(path: Path, fmt: str = "pdf", *, outdir: Path | None = None,
-                             timeout: float = TIMEOUT_SECONDS) -> Path:
+def convert_with_libreoffice(
+    path: Path, fmt: str = "pdf", *, outdir: Path | None = None, timeout: float = TIMEOUT_SECONDS
+) -> Path:
     """Convert ``path`` with ``libreoffice --headless --convert-to fmt``; return the non-empty output file.
 
     ``fmt`` may carry a filter, e.g. ``"pdf:calc_pdf_Export"``; the output is ``<stem>.<ext>`` in
@@ -58,11 +59,20 @@ def convert_with_libreoffice(path: Path, fmt: str = "pdf", *, outdir: Path | Non
     fonts_conf = profile.with_name(profile.name + "-fonts.conf")
     fonts_conf.write_text(fontconfig_substitutes(), encoding="utf-8")
     env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf))
-    command = [libreoffice_binary(), "--headless", "--norestore", "--nolockcheck",
-               f"-env:UserInstallation={profile.as_uri()}", "--convert-to", fmt, "--outdir", str(outdir), str(path)]
+    command = [
+        libreoffice_binary(),
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(outdir),
+        str(path),
+    ]
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                               start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -90,8 +100,9 @@ def pdf_text(path: Path) -> str:
     """The text of a PDF: ``pdftotext`` if installed, else the built-in reader for LibreOffice output."""
     pdftotext = shutil.which("pdftotext")
     if pdftotext:
-        result = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                                timeout=TIMEOUT_SECONDS, check=True)
+        result = subprocess.run(
+            [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=TIMEOUT_SECONDS, check=True
+        )
         return result.stdout.decode("utf-8")
     return _pdf_text_fallback(Path(path).read_bytes())
 
@@ -99,8 +110,10 @@ def pdf_text(path: Path) -> str:
 def pdf_font_names(path: Path) -> set[str]:
     """BaseFont names embedded in a LibreOffice PDF, subset prefixes removed (e.g. NotoSerifCJKsc-Regular)."""
     data = Path(path).read_bytes()
-    return {re.sub(r"^[A-Z]{6}\+", "", name.decode("latin-1"))
-            for name in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", data)}
+    return {
+        re.sub(r"^[A-Z]{6}\+", "", name.decode("latin-1"))
+        for name in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]()]+)", data)
+    }
 
 
 def pdf_page_count(path: Path) -> int:
@@ -118,8 +131,24 @@ def render_first_page_png(pdf: Path, png: Path, *, resolution: int = 60) -> Path
         return None
     png = Path(png)
     png.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([pdftoppm, "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(png.with_suffix(""))], check=True, capture_output=True, timeout=TIMEOUT_SECONDS)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            str(resolution),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(png.with_suffix("")),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT_SECONDS,
+    )
     return png
 
 
@@ -139,7 +168,7 @@ def _pdf_text_fallback(data: bytes) -> str:
         if not match:
             return b""
         raw = match.group(1)
-        return zlib.decompress(raw) if b"/FlateDecode" in body[:match.start()] else raw
+        return zlib.decompress(raw) if b"/FlateDecode" in body[: match.start()] else raw
 
     def dictionary(number: int) -> bytes:
         return objects.get(number, b"").split(b"stream", 1)[0]
@@ -217,7 +246,7 @@ def _content_text(content: bytes, fonts: dict[bytes, int], cmap_for) -> str:
             width, mapping = cmap_for(font_number) if font_number is not None else (1, {})
         elif match.group(2) is not None:
             raw = bytes.fromhex(re.sub(rb"\s", b"", match.group(2)).decode())
-            current.extend(mapping.get(raw[i:i + width], "") for i in range(0, len(raw), width))
+            current.extend(mapping.get(raw[i : i + width], "") for i in range(0, len(raw), width))
         elif token == b"ET":
             lines.append("".join(current))
             current = []

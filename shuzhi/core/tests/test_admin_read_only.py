@@ -23,9 +23,13 @@ def test_no_registered_model_can_be_added_changed_or_deleted_in_the_admin(org_de
     assert admin.site._registry  # the admin is there to browse
     for model, model_admin in admin.site._registry.items():
         obj = model.objects.first()
-        allowed = [model_admin.has_add_permission(request), model_admin.has_change_permission(request),
-                   model_admin.has_change_permission(request, obj), model_admin.has_delete_permission(request),
-                   model_admin.has_delete_permission(request, obj)]
+        allowed = [
+            model_admin.has_add_permission(request),
+            model_admin.has_change_permission(request),
+            model_admin.has_change_permission(request, obj),
+            model_admin.has_delete_permission(request),
+            model_admin.has_delete_permission(request, obj),
+        ]
         assert not any(allowed), model
         assert model_admin.has_view_permission(request)
 
@@ -39,15 +43,32 @@ def test_the_org_dept_superuser_cannot_post_a_change_to_a_user_in_the_admin(org_
     target = college.outsider
     page = client.get(_url(target, "change"))
     assert page.status_code == 200 and b'name="username"' not in page.content  # shown, not as a form
-    response = client.post(_url(target, "change"), {"username": "changed", "is_superuser": "on", "is_staff": "on",
-                                                    "is_active": "on", "date_joined_0": "2026-01-01",
-                                                    "date_joined_1": "00:00:00"})
+    response = client.post(
+        _url(target, "change"),
+        {
+            "username": "changed",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
     assert response.status_code == 403
-    assert client.post(_url(target, "password"), {"password1": "Neu-Passwort-123", "password2": "Neu-Passwort-123"}
-                       ).status_code == 403
+    assert (
+        client.post(
+            _url(target, "password"), {"password1": "Neu-Passwort-123", "password2": "Neu-Passwort-123"}
+        ).status_code
+        == 403
+    )
     assert client.post(_url(target, "delete"), {"post": "yes"}).status_code == 403
-    assert client.post("/django-admin/accounts/user/add/", {"username": "new", "password1": "Xx-123456789",
-                                                            "password2": "Xx-123456789"}).status_code == 403
+    assert (
+        client.post(
+            "/django-admin/accounts/user/add/",
+            {"username": "new", "password1": "Xx-123456789", "password2": "Xx-123456789"},
+        ).status_code
+        == 403
+    )
     target.refresh_from_db()
     assert target.username != "changed" and not target.is_superuser
     assert not get_user_model().objects.filter(username="new").exists()
@@ -60,6 +81,7 @@ def test_the_org_dept_superuser_cannot_post_a_change_to_any_model_in_the_admin(o
     assert client.post(_url(obj, "change"), {"name": "改"}).status_code == 403
     assert client.post(_url(obj, "delete"), {"post": "yes"}).status_code == 403
     changelist = f"/django-admin/{obj._meta.app_label}/{obj._meta.model_name}/"
-    assert client.post(changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
-                       ).status_code in (200, 302, 403)
+    assert client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    ).status_code in (200, 302, 403)
     assert model.objects.filter(pk=obj.pk).exists()

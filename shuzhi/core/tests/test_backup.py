@@ -25,14 +25,32 @@ OPTIONS = ["satisfied", "basic", "unsatisfied"]
 
 def ballot(survey, n: int) -> BallotInput:
     presenters = [str(p["review"]) for p in survey.presenters]
-    return BallotInput({review: OPTIONS[(n + i) % 3] for i, review in enumerate(presenters)}, {},
-                       {presenters[0]: f"第{n}张票：多下基层"}, f"总体意见{n}")
+    return BallotInput(
+        {review: OPTIONS[(n + i) % 3] for i, review in enumerate(presenters)},
+        {},
+        {presenters[0]: f"第{n}张票：多下基层"},
+        f"总体意见{n}",
+    )
 
 
 def audit_trail() -> list[tuple]:
-    return list(AuditEvent.objects.order_by("id").values_list(
-        "id", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr", "organization_id",
-        "before", "after", "ip", "note"))
+    return list(
+        AuditEvent.objects.order_by("id").values_list(
+            "id",
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "organization_id",
+            "before",
+            "after",
+            "ip",
+            "note",
+        )
+    )
 
 
 class BallotStream:
@@ -73,7 +91,8 @@ class BallotStream:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_taken_while_ballots_stream_in_restores_whole_and_the_vote_verifies(
-        college, open_vote, tmp_path, scratch_database, monkeypatch):
+    college, open_vote, tmp_path, scratch_database, monkeypatch
+):
     survey = open_vote
     # Codes enough that the stream outlasts a slow backup on a busy machine; it stops once checked.
     stream = BallotStream(survey, survey.test_codes + services.issue_codes(college.org_dept, survey, 200))
@@ -152,8 +171,9 @@ def test_the_sqlite_copy_leaves_out_what_the_live_file_still_holds_of_erased_row
         writer.execute("PRAGMA journal_mode = WAL")
         writer.execute("PRAGMA secure_delete = OFF")
         writer.execute("CREATE TABLE code (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
-        writer.executemany("INSERT INTO code (id, text) VALUES (?, ?)",
-                           [(n, f"ROW-{n:03d}-" + "x" * 40) for n in range(1, 201)])
+        writer.executemany(
+            "INSERT INTO code (id, text) VALUES (?, ?)", [(n, f"ROW-{n:03d}-" + "x" * 40) for n in range(1, 201)]
+        )
         writer.execute("UPDATE code SET text = '' WHERE id % 2 = 0")  # as a used code's text is erased
         writer.execute("DELETE FROM code WHERE id > 150")
         files = live.read_bytes() + live.with_name(live.name + "-wal").read_bytes()
@@ -177,8 +197,10 @@ def test_a_backup_keeps_no_trace_of_the_order_ballots_arrived_in(college, open_v
     survey = open_vote
     order = list(survey.test_codes)
     random.Random(1202).shuffle(order)  # cards handed out from a shuffled stack
-    cast = [(code, codelib.code_hash(code), services.cast_ballot(survey.pk, code, ballot(survey, n)))
-            for n, code in enumerate(order)]
+    cast = [
+        (code, codelib.code_hash(code), services.cast_ballot(survey.pk, code, ballot(survey, n)))
+        for n, code in enumerate(order)
+    ]
     result = create_backup(tmp_path)
     extracted = tmp_path / "extracted"
     archive.extract_verified(result.path, extracted)

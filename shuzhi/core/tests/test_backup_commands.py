@@ -25,8 +25,11 @@ def run(*args: str) -> str:
 
 def closed_vote(college, survey, ballots: int = 6):
     for n, code in enumerate(survey.test_codes[:ballots]):
-        services.cast_ballot(survey.pk, code, BallotInput({str(p["review"]): "satisfied" for p in survey.presenters},
-                                                          {}, {}, f"总体意见{n}"))
+        services.cast_ballot(
+            survey.pk,
+            code,
+            BallotInput({str(p["review"]): "satisfied" for p in survey.presenters}, {}, {}, f"总体意见{n}"),
+        )
     return services.close_survey(college.org_dept, survey)
 
 
@@ -55,8 +58,11 @@ def test_backup_to_a_file_name_refuses_to_overwrite_it(college, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_with_keep_days_removes_only_older_backups(college, tmp_path):
-    old, recent, unrelated = (tmp_path / "shuzhi-backup-20250101-020000.tar.gz",
-                              tmp_path / "shuzhi-backup-20250110-020000.tar.gz", tmp_path / "notes.txt")
+    old, recent, unrelated = (
+        tmp_path / "shuzhi-backup-20250101-020000.tar.gz",
+        tmp_path / "shuzhi-backup-20250110-020000.tar.gz",
+        tmp_path / "notes.txt",
+    )
     for path, days in ((old, 20), (recent, 3), (unrelated, 30)):
         path.write_bytes(b"x")
         os.utime(path, (time.time() - days * 86400,) * 2)
@@ -67,7 +73,8 @@ def test_backup_with_keep_days_removes_only_older_backups(college, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_restore_reports_every_table_the_audit_trail_and_each_vote_against_its_seal(
-        college, open_vote, tmp_path, scratch_database):
+    college, open_vote, tmp_path, scratch_database
+):
     vote = closed_vote(college, open_vote)
     run("backup", "--output", str(tmp_path))
     with scratch_database():
@@ -106,7 +113,9 @@ def with_a_ballot_changed(archive: Path, target: Path, work: Path) -> Path:
             copy = work / "tampered.sqlite3"
             copy.write_bytes(data)
             with closing(sqlite3.connect(copy)) as db:
-                db.execute("UPDATE voting_ballot SET overall_suggestion = '改过的意见' WHERE overall_suggestion = '总体意见3'")
+                db.execute(
+                    "UPDATE voting_ballot SET overall_suggestion = '改过的意见' WHERE overall_suggestion = '总体意见3'"
+                )
                 db.commit()
             data = copy.read_bytes()
         entry = next(p for p in manifest["parts"] if p["name"] == member.name)

@@ -22,7 +22,8 @@ def shot(page, name):
 
 
 def test_a_secretary_on_a_phone_sees_her_returned_report_and_its_reason_and_opens_it_in_one_tap(
-        college, cycle, page_for):
+    college, cycle, page_for
+):
     review = review_of(cycle, college.branch_a1)
     submit(review, college.branch_a1_secretary)
     services.vet(college.gb_a_secretary, review, version_number=1, outcome="returned", comment="请补充具体数据和案例。")
@@ -40,7 +41,8 @@ def test_a_secretary_on_a_phone_sees_her_returned_report_and_its_reason_and_open
 
 
 def test_a_general_branch_secretary_reaches_a_report_waiting_for_vetting_in_one_click_and_passes_it(
-        college, cycle, page_for):
+    college, cycle, page_for
+):
     review = review_of(cycle, college.branch_a1)
     submit(review, college.branch_a1_secretary)
     page = page_for(college.gb_a_secretary, DESKTOP)

@@ -17,8 +17,12 @@ MESSAGES = Path(settings.BASE_DIR) / "shuzhi" / "locale" / "zh_Hans" / "LC_MESSA
 
 
 def test_every_message_is_translated_and_none_is_fuzzy(tmp_path):
-    done = subprocess.run(["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"),
-                           str(MESSAGES / "django.po")], capture_output=True, text=True, env={"LC_ALL": "C"})
+    done = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo"), str(MESSAGES / "django.po")],
+        capture_output=True,
+        text=True,
+        env={"LC_ALL": "C"},
+    )
     assert done.returncode == 0, done.stderr
     summary = done.stderr.strip().splitlines()[-1]
     assert "fuzzy" not in summary and "untranslated" not in summary, summary
@@ -28,7 +32,8 @@ def test_the_committed_mo_is_compiled_from_the_committed_po(tmp_path):
     subprocess.run(["msgfmt", "-o", str(tmp_path / "django.mo"), str(MESSAGES / "django.po")], check=True)
     with open(tmp_path / "django.mo", "rb") as fresh, open(MESSAGES / "django.mo", "rb") as committed:
         assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(fresh)._catalog, (
-            "run `make messages` and commit django.mo")
+            "run `make messages` and commit django.mo"
+        )
 
 
 def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
@@ -40,11 +45,18 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"))
     shutil.copy(Path(settings.BASE_DIR) / "manage.py", tmp_path / "manage.py")
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "shuzhi.settings"}
-    done = subprocess.run([sys.executable, "../manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete",
-                           "--no-location"], cwd=copy, env=environment, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "../manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location"],
+        cwd=copy,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     missing = _message_keys(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po") - _message_keys(
-        MESSAGES / "django.po")
+        MESSAGES / "django.po"
+    )
     assert not missing, "not in django.po (add them with their translation):\n" + "\n".join(map(repr, sorted(missing)))
 
 

@@ -11,16 +11,27 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "SECRET_KEY_FILE",
-                                                                    "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "SECRET_KEY_FILE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environment.update(DJANGO_SETTINGS_MODULE="shuzhi.settings", **env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
-                        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="shuzhi.example.edu.cn")
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="shuzhi.example.edu.cn",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -46,8 +57,13 @@ def test_the_built_in_development_key_given_explicitly_is_refused_without_debug(
 
 
 def test_debug_runs_on_the_development_key():
-    result = run_manage("shell", "-c", "from django.conf import settings; from shuzhi.settings import _DEV_SECRET; "
-                        "print(settings.SECRET_KEY == _DEV_SECRET)", DEBUG="1")
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from shuzhi.settings import _DEV_SECRET; "
+        "print(settings.SECRET_KEY == _DEV_SECRET)",
+        DEBUG="1",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True"
 
@@ -55,8 +71,14 @@ def test_debug_runs_on_the_development_key():
 def test_the_key_is_read_from_the_file_secret_key_file_names(tmp_path):
     key_file = tmp_path / "secret_key"
     key_file.write_text("from-a-file-" + secrets.token_urlsafe(40) + "\n")
-    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)",
-                        DEBUG="0", HTTPS="0", SECRET_KEY_FILE=str(key_file))
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        DEBUG="0",
+        HTTPS="0",
+        SECRET_KEY_FILE=str(key_file),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == key_file.read_text().strip()
 
@@ -97,8 +119,14 @@ def test_make_demo_makes_its_key_once_with_mode_600_and_keeps_it(tmp_path):
 
 
 def make(*args: str) -> str:
-    done = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, env={k: v for k, v in os.environ.items() if k not in {"PORT", "PUBLIC_BASE_URL"}})
+    done = subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k not in {"PORT", "PUBLIC_BASE_URL"}},
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 

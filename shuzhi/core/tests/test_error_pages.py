@@ -118,9 +118,17 @@ def test_a_server_error_is_a_chinese_500_with_the_time_and_a_way_back(college, c
 
 @pytest.mark.urls(THIS_URLCONF)
 def test_the_500_page_needs_no_context_processor(college, client_for, settings):
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {
-        "context_processors": [*settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
-                               f"{__name__}.broken_context_processor"]}}]
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                "context_processors": [
+                    *settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
+                    f"{__name__}.broken_context_processor",
+                ]
+            },
+        }
+    ]
     client = client_for(college.org_dept)
     client.raise_request_exception = False
     response = client.get("/boom/")
@@ -143,9 +151,17 @@ def test_the_500_page_falls_back_to_a_fixed_page_when_its_template_fails(college
 
 
 def test_a_404_still_renders_when_the_navigation_fails(college, client_for, settings):
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {
-        "context_processors": [*settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
-                               f"{__name__}.broken_context_processor"]}}]
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                "context_processors": [
+                    *settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
+                    f"{__name__}.broken_context_processor",
+                ]
+            },
+        }
+    ]
     client = client_for(college.org_dept)
     client.raise_request_exception = False
     response = client.get("/no-such-page/")
@@ -157,8 +173,9 @@ def test_a_404_still_renders_when_the_navigation_fails(college, client_for, sett
 def test_an_expired_form_is_a_chinese_403_saying_to_reload(college):
     client = Client(enforce_csrf_checks=True)
     client.force_login(college.org_dept)
-    response = client.post("/orgs/new/", {"name": "丙学院党总支"}, HTTP_REFERER="http://testserver/orgs/new/",
-                           **ENGLISH_BROWSER)
+    response = client.post(
+        "/orgs/new/", {"name": "丙学院党总支"}, HTTP_REFERER="http://testserver/orgs/new/", **ENGLISH_BROWSER
+    )
     assert response.status_code == 403
     html = page(response)
     assert "<title>页面已过期 · " in html and "请刷新页面后重新提交" in html

@@ -42,16 +42,20 @@ def returned(college, cycle):
     """甲学院教工党支部's report, returned by 甲学院党总支 with a reason."""
     review = review_of(cycle, college.branch_a1)
     submit(review, college.branch_a1_secretary)
-    services.vet(college.gb_a_secretary, review, version_number=1, outcome="returned",
-                 comment="请补充具体数据<b>和案例</b>。")
+    services.vet(
+        college.gb_a_secretary, review, version_number=1, outcome="returned", comment="请补充具体数据<b>和案例</b>。"
+    )
     return review
 
 
 def test_a_returned_report_shows_the_reviewers_reason_and_links_to_the_report(college, returned, client_for):
     client = client_for(college.branch_a1_secretary)
     fragment = worklist(client)
-    assert _("%(reviewer)s returned your duty report for revision: revise it and submit it again.") % {
-        "reviewer": "甲学院党总支"} in fragment
+    assert (
+        _("%(reviewer)s returned your duty report for revision: revise it and submit it again.")
+        % {"reviewer": "甲学院党总支"}
+        in fragment
+    )
     assert "请补充具体数据&lt;b&gt;和案例&lt;/b&gt;。" in fragment and "<b>和案例" not in fragment
     url = f"/reports/review/{returned.pk}/"
     assert url in links(fragment)
@@ -59,10 +63,18 @@ def test_a_returned_report_shows_the_reviewers_reason_and_links_to_the_report(co
 
 
 def test_a_secretary_sees_the_report_to_write_and_the_preparation_to_finish_with_their_due_dates(
-        college, cycle, client_for):
-    cycle_services.update_cycle(college.org_dept, cycle, title=cycle.title, key_items=cycle.key_items,
-                                preparation_due=datetime.date(2026, 3, 31), report_due=datetime.date(2026, 4, 30),
-                                meeting_from=None, meeting_to=None)
+    college, cycle, client_for
+):
+    cycle_services.update_cycle(
+        college.org_dept,
+        cycle,
+        title=cycle.title,
+        key_items=cycle.key_items,
+        preparation_due=datetime.date(2026, 3, 31),
+        report_due=datetime.date(2026, 4, 30),
+        meeting_from=None,
+        meeting_to=None,
+    )
     review = review_of(cycle, college.branch_a1)
     client = client_for(college.branch_a1_secretary)
     fragment = worklist(client)
@@ -87,8 +99,11 @@ def test_the_reviewing_general_branch_sees_a_report_waiting_for_its_vetting(coll
     submit(review, college.branch_a1_secretary)
     client = client_for(college.gb_a_secretary)
     fragment = worklist(client)
-    assert _("%(org)s · %(name)s: the duty report submitted on %(date)s waits for your vetting (pass or return).") % {
-        "org": "甲学院教工党支部", "name": "支书甲一", "date": timezone.localdate().isoformat()} in fragment
+    assert (
+        _("%(org)s · %(name)s: the duty report submitted on %(date)s waits for your vetting (pass or return).")
+        % {"org": "甲学院教工党支部", "name": "支书甲一", "date": timezone.localdate().isoformat()}
+        in fragment
+    )
     url = f"/reports/review/{review.pk}/"
     assert url in links(fragment)
     assert 'id="vet-form"' in html(client.get(url))
@@ -118,8 +133,12 @@ def test_a_report_waiting_long_is_flagged(college, cycle, client_for):
 
 def test_the_org_dept_sees_each_stages_stragglers_with_links_to_the_filtered_board(college, cycle, client_for):
     submit(review_of(cycle, college.branch_a1), college.branch_a1_secretary)
-    services.save_draft(college.branch_b1_secretary, review_of(cycle, college.branch_b1),
-                        full_content(review_of(cycle, college.branch_b1)), base_revision=0)
+    services.save_draft(
+        college.branch_b1_secretary,
+        review_of(cycle, college.branch_b1),
+        full_content(review_of(cycle, college.branch_b1)),
+        base_revision=0,
+    )
     client = client_for(college.org_dept)
     fragment = worklist(client)
     # five reviews: one submitted, one draft, three not started; none prepared
@@ -140,13 +159,23 @@ def test_the_org_dept_sees_each_stages_stragglers_with_links_to_the_filtered_boa
 def test_those_who_run_a_meeting_see_what_is_left_to_prepare(college, cycle, client_for):
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     empty = meeting_services.schedule_meeting(
-        college.gb_a_secretary, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会",
-        starts_at=tomorrow, place="甲学院会议室", expected_attendees=20, agenda=[])
+        college.gb_a_secretary,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=tomorrow,
+        place="甲学院会议室",
+        expected_attendees=20,
+        agenda=[],
+    )
     fragment = worklist(client_for(college.gb_a_secretary))
     assert f"/meetings/{empty.pk}/agenda/" in links(fragment)
     assert f"/meetings/{empty.pk}/vote/" in links(fragment)
-    assert _("%(title)s (%(when)s) has nobody on its agenda yet: add the presenters.") % {
-        "title": "甲学院党总支述职评议会", "when": timezone.localtime(tomorrow).strftime("%Y-%m-%d %H:%M")} in fragment
+    assert (
+        _("%(title)s (%(when)s) has nobody on its agenda yet: add the presenters.")
+        % {"title": "甲学院党总支述职评议会", "when": timezone.localtime(tomorrow).strftime("%Y-%m-%d %H:%M")}
+        in fragment
+    )
     assert f"/meetings/{empty.pk}/agenda/" in links(worklist(client_for(college.org_dept)))
     for user in (college.gb_b_secretary, college.committee_member, college.branch_a1_secretary):
         assert "甲学院党总支述职评议会" not in worklist(client_for(user))
@@ -160,8 +189,11 @@ def test_on_the_meetings_day_a_vote_not_opened_is_listed_until_it_opens(college,
     voting_services.issue_codes(college.org_dept, survey, 5)
     client = client_for(college.committee_member)
     fragment = worklist(client)
-    assert _("%(title)s is today (%(when)s): the satisfaction vote is not open yet.") % {
-        "title": meeting.title, "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")} in fragment
+    assert (
+        _("%(title)s is today (%(when)s): the satisfaction vote is not open yet.")
+        % {"title": meeting.title, "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")}
+        in fragment
+    )
     assert f"/meetings/{meeting.pk}/vote/" in links(fragment)
     voting_services.open_survey(college.org_dept, survey)
     assert f"/meetings/{meeting.pk}/vote/" not in links(worklist(client))
@@ -176,15 +208,27 @@ def test_a_presenter_sees_the_meeting_they_present_at(college, cycle, meeting, c
 
 def test_an_empty_list_says_so_kindly(college, client_for):
     page = html(client_for(college.committee_member).get("/"))
-    assert 'id="worklist-empty"' in page and _(
-        "Nothing waits for you right now. When something needs you — a report to write or vet, a meeting to prepare — "
-        "it will be listed here.") in page
+    assert (
+        'id="worklist-empty"' in page
+        and _(
+            "Nothing waits for you right now. When something needs you — a report to write or vet, a meeting to prepare — "
+            "it will be listed here."
+        )
+        in page
+    )
 
 
 def test_every_item_links_to_a_page_its_user_can_open(college, cycle, meeting, returned, client_for):
     submit(review_of(cycle, college.gb_b), college.gb_b_secretary)
-    for user in (college.org_dept, college.committee_member, college.gb_a_secretary, college.gb_b_secretary,
-                 college.branch_a1_secretary, college.branch_b1_secretary, college.direct_secretary):
+    for user in (
+        college.org_dept,
+        college.committee_member,
+        college.gb_a_secretary,
+        college.gb_b_secretary,
+        college.branch_a1_secretary,
+        college.branch_b1_secretary,
+        college.direct_secretary,
+    ):
         client = client_for(user)
         for url in links(worklist(client)):
             assert client.get(url).status_code == 200, (user.username, url)
@@ -201,17 +245,24 @@ def _busy_college(college, cycle, branches: int, prefix: str):
             secretary = Person.objects.get(positions__organization=org).user
             submit(review, secretary)
     meeting_services.schedule_meeting(
-        college.gb_b_secretary, cycle=cycle, reviewer=college.gb_b, title=f"乙学院述职评议会{branches}",
-        starts_at=timezone.now() + datetime.timedelta(days=2), place="乙学院会议室", expected_attendees=20,
-        agenda=[(review_of(cycle, org), "on_site") for org in orgs[:branches // 2]])
+        college.gb_b_secretary,
+        cycle=cycle,
+        reviewer=college.gb_b,
+        title=f"乙学院述职评议会{branches}",
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        place="乙学院会议室",
+        expected_attendees=20,
+        agenda=[(review_of(cycle, org), "on_site") for org in orgs[: branches // 2]],
+    )
 
 
 ROLES = ("org_dept", "committee_member", "gb_b_secretary", "branch_b1_secretary")
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_home_pages_queries_do_not_grow_with_the_data(college, cycle, meeting, client_for, role,
-                                                         django_assert_max_num_queries):
+def test_the_home_pages_queries_do_not_grow_with_the_data(
+    college, cycle, meeting, client_for, role, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -75,5 +75,7 @@ class NameForm(forms.Form):
 def test_a_form_text_field_refuses_a_control_character_with_one_concrete_message():
     form = NameForm({"name": "甲\x00乙"})
     assert not form.is_valid()
-    assert form.errors["name"] == ["第 2 个字符是不可见的控制字符（U+0000），无法保存。请删除它（这类字符常随从其他程序复制的文字带入）后重试。"]
+    assert form.errors["name"] == [
+        "第 2 个字符是不可见的控制字符（U+0000），无法保存。请删除它（这类字符常随从其他程序复制的文字带入）后重试。"
+    ]
     assert not NameForm({"name": "甲\x1b"}).is_valid() and NameForm({"name": "甲\t乙"}).is_valid()

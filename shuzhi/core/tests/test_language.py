@@ -15,10 +15,13 @@ def settings_with(**env: str) -> subprocess.CompletedProcess:
     """LANGUAGES and whether LocaleMiddleware is on, as the settings compute them with env set."""
     environment = {k: v for k, v in os.environ.items() if k != "EXTRA_LANGUAGES"}
     environment.update(DJANGO_SETTINGS_MODULE="shuzhi.settings_test", **env)
-    code = ("import django; django.setup(); from django.conf import settings; "
-            f"print(settings.LANGUAGES, {LOCALE_MIDDLEWARE!r} in settings.MIDDLEWARE)")
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print(settings.LANGUAGES, {LOCALE_MIDDLEWARE!r} in settings.MIDDLEWARE)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_an_english_browser_gets_the_chinese_interface(client, db):

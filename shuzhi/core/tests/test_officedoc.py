@@ -29,8 +29,9 @@ CREATED = datetime.datetime(2026, 11, 25, 9, 30, tzinfo=datetime.UTC)
 
 
 def build(**kwargs) -> OfficialDocument:
-    document = OfficialDocument(TITLE, subtitle=kwargs.pop("subtitle", None), author="中共周口职业技术学院委员会",
-                                created=CREATED, **kwargs)
+    document = OfficialDocument(
+        TITLE, subtitle=kwargs.pop("subtitle", None), author="中共周口职业技术学院委员会", created=CREATED, **kwargs
+    )
     document.heading1("一、基本情况")
     document.paragraph("按照学校党委统一部署，各党总支、直属党支部书记进行了述职。")
     document.heading2("（一）总体评价")
@@ -149,7 +150,13 @@ def test_font_table_names_fallbacks_for_word_and_wps(sample_bytes):
         root = etree.fromstring(package.read("word/fontTable.xml"))
         names = package.namelist()
     fonts = {font.get(qn("w:name")): font for font in root.findall(qn("w:font"))}
-    expected = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": "SimHei", "宋体": "SimSun"}
+    expected = {
+        "仿宋_GB2312": "仿宋",
+        "楷体_GB2312": "楷体",
+        "方正小标宋简体": "宋体",
+        "黑体": "SimHei",
+        "宋体": "SimSun",
+    }
     for name, alternative in expected.items():
         assert fonts[name].find(qn("w:altName")).get(qn("w:val")) == alternative
         assert fonts[name].find(qn("w:charset")).get(qn("w:val")) == "86"  # GB2312
@@ -178,8 +185,10 @@ def test_page_number_field_in_odd_and_even_footers(sample_bytes):
     document = reopen(sample_bytes)
     assert document.settings.odd_and_even_pages_header_footer is True
     section = document.sections[0]
-    for footer, alignment in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                              (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, alignment in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         paragraph = footer.paragraphs[0]
         xml = paragraph._p.xml
         assert 'w:fldCharType="begin"' in xml and 'w:fldCharType="end"' in xml
@@ -315,8 +324,20 @@ def test_text_helpers():
     assert clean_text("tab\tkept") == "tab\tkept"
     assert split_paragraphs("\u3000\u3000第一段\n\n  \n第二段  \r\n") == ["第一段", "第二段"]
     assert chinese_date(datetime.date(2026, 1, 5)) == "2026年1月5日"
-    expected = {1: "一", 9: "九", 10: "十", 11: "十一", 20: "二十", 21: "二十一", 99: "九十九", 100: "一百",
-                101: "一百零一", 110: "一百一十", 1001: "一千零一", 1010: "一千零一十"}
+    expected = {
+        1: "一",
+        9: "九",
+        10: "十",
+        11: "十一",
+        20: "二十",
+        21: "二十一",
+        99: "九十九",
+        100: "一百",
+        101: "一百零一",
+        110: "一百一十",
+        1001: "一千零一",
+        1010: "一千零一十",
+    }
     assert {n: chinese_numeral(n) for n in expected} == expected
     with pytest.raises(ValueError):
         chinese_numeral(0)

@@ -24,10 +24,31 @@ ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 
 # ASCII words the Chinese interface uses on purpose: file formats and programs, keys, units.
 ALLOWED_WORDS = {
-    "Excel", "xlsx", "docx", "csv", "Word", "WPS", "PDF", "jpg", "png", "JSON", "SHA", "MB", "KB", "QR", "Ctrl", "PgUp", "PgDn", "Esc",
-    "Cookie", "Wi", "Fi",
+    "Excel",
+    "xlsx",
+    "docx",
+    "csv",
+    "Word",
+    "WPS",
+    "PDF",
+    "jpg",
+    "png",
+    "JSON",
+    "SHA",
+    "MB",
+    "KB",
+    "QR",
+    "Ctrl",
+    "PgUp",
+    "PgDn",
+    "Esc",
+    "Cookie",
+    "Wi",
+    "Fi",
     # the test college's data: the actor the fixtures use, the account without a person, the test client's host
-    "test", "outsider", "testserver",
+    "test",
+    "outsider",
+    "testserver",
 }
 MACHINE_TEXT = re.compile(
     r"https?://\S+"  # addresses (the ballot's, printed on the cards)
@@ -73,8 +94,11 @@ def english_in(html: str) -> list[str]:
     """The visible pieces of text that hold an ASCII word not in ALLOWED_WORDS."""
     parser = VisibleText()
     parser.feed(html)
-    return [part for part in parser.parts
-            if any(word not in ALLOWED_WORDS for word in WORD.findall(MACHINE_TEXT.sub(" ", part)))]
+    return [
+        part
+        for part in parser.parts
+        if any(word not in ALLOWED_WORDS for word in WORD.findall(MACHINE_TEXT.sub(" ", part)))
+    ]
 
 
 def routes(resolver=None, prefix: str = ""):
@@ -109,23 +133,32 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
 
     review = review_of(cycle, college.branch_a1)
     secretary = college.branch_a1_secretary
-    item = cycle_services.add_preparation_item(secretary, review, kind="research", content="走访计算机实训中心",
-                                               place="实训中心", people="学生党员")
+    item = cycle_services.add_preparation_item(
+        secretary, review, kind="research", content="走访计算机实训中心", place="实训中心", people="学生党员"
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from shuzhi.attachments import services as attachment_services
     from shuzhi.attachments.tests import samples
 
     attachment = attachment_services.store_attachment(
-        secretary, SimpleUploadedFile("现场照片.jpg", samples.photo_jpeg()), organization=college.branch_a1,
-        attached_to=item)
+        secretary,
+        SimpleUploadedFile("现场照片.jpg", samples.photo_jpeg()),
+        organization=college.branch_a1,
+        attached_to=item,
+    )
     answers = {str(p.pk): "已整改：" + p.text for p in cycle_services.prior_problems_for(review)}
-    report = report_services.save_draft(secretary, review, ReportContent(
-        "我带头讲专题党课3次，主持支委会14次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers), base_revision=0)
+    report = report_services.save_draft(
+        secretary,
+        review,
+        ReportContent("我带头讲专题党课3次，主持支委会14次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers),
+        base_revision=0,
+    )
     report_services.submit(secretary, review, base_revision=report.revision)
     gb_review = review_of(cycle, college.gb_a)
-    meeting_services.add_comment(college.org_dept, meeting, review=gb_review, problems="调研不够深入。",
-                                 direction="多下基层。")
+    meeting_services.add_comment(
+        college.org_dept, meeting, review=gb_review, problems="调研不够深入。", direction="多下基层。"
+    )
     paper_codes = voting.issue_codes(college.org_dept, survey, 2, paper=True)
     voting.set_paper_double_entry(college.org_dept, survey, True)
     first = str(survey.presenters[0]["review"])
@@ -140,20 +173,32 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
     voting.close_survey(college.org_dept, rehearsal)
 
     values = {
-        "org_id": college.branch_a1.pk, "person_id": secretary.person.pk,
-        "position_id": secretary.person.positions.first().pk, "cycle_id": cycle.pk, "review_id": review.pk,
+        "org_id": college.branch_a1.pk,
+        "person_id": secretary.person.pk,
+        "position_id": secretary.person.positions.first().pk,
+        "cycle_id": cycle.pk,
+        "review_id": review.pk,
         "group_id": review.group_id,
-        "meeting_id": meeting.pk, "survey_id": survey.pk, "item_id": item.pk, "kind": "research",
+        "meeting_id": meeting.pk,
+        "survey_id": survey.pk,
+        "item_id": item.pk,
+        "kind": "research",
         "problem_id": PriorProblem.objects.filter(organization=college.branch_a1).first().pk,
-        "entry_id": PaperEntry.objects.get(survey=survey).pk, "code": survey.test_codes[0],
+        "entry_id": PaperEntry.objects.get(survey=survey).pk,
+        "code": survey.test_codes[0],
         "attachment_id": attachment.pk,
     }
     return [values, {**values, "survey_id": rehearsal.pk, "code": codes[2]}]
 
 
 # Error states reached by GET.
-EXTRA_PAGES = ["/v/?code=12345", "/v/ABCDEFGHJKMNP/", "/orgs/people/?q=zzz", "/audit/?date_from=yesterday",
-               "/no-such-page/"]
+EXTRA_PAGES = [
+    "/v/?code=12345",
+    "/v/ABCDEFGHJKMNP/",
+    "/orgs/people/?q=zzz",
+    "/audit/?date_from=yesterday",
+    "/no-such-page/",
+]
 SELF_POSTING_FORM = re.compile(r'<form[^>]*method="post"(?![^>]*action="(?!#)[^"])[^>]*>', re.I)
 
 
@@ -174,7 +219,7 @@ def walk(client, values_sets: list[dict]) -> tuple[list[str], dict[int, int]]:
         html = response.content.decode()
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         if "<html" in html and '<html lang="zh-Hans">' not in html:
-            findings.append(f"{method} {path} ({response.status_code}): not <html lang=\"zh-Hans\">")
+            findings.append(f'{method} {path} ({response.status_code}): not <html lang="zh-Hans">')
         findings.extend(f"{method} {path} ({response.status_code}): {text[:160]}" for text in english_in(html))
 
     paths = [p for values in values_sets for p in map(lambda r: filled(r, values), routes()) if p] + EXTRA_PAGES
@@ -195,8 +240,7 @@ def walk(client, values_sets: list[dict]) -> tuple[list[str], dict[int, int]]:
     return findings, statuses
 
 
-ROLES = ["org_dept", "committee_member", "gb_a_secretary", "branch_a1_secretary", "direct_secretary", "outsider",
-         None]
+ROLES = ["org_dept", "committee_member", "gb_a_secretary", "branch_a1_secretary", "direct_secretary", "outsider", None]
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
@@ -216,7 +260,9 @@ def test_the_checker_finds_english_and_lets_codes_addresses_and_formats_pass():
     assert english_in('<input type="submit" value="Save">') == ["Save"]
     assert english_in('<a title="Next page" href="/x">下一页</a>') == ["Next page"]
     assert english_in('<form data-confirm="Really?" data-preview="ballot-preview"></form>') == ["Really?"]
-    assert english_in("<p>导入 Excel 文件（.xlsx），最多 5 MB；测评码 WGTH-V84W-2B78A；http://127.0.0.1:8000/v/</p>") == []
+    assert (
+        english_in("<p>导入 Excel 文件（.xlsx），最多 5 MB；测评码 WGTH-V84W-2B78A；http://127.0.0.1:8000/v/</p>") == []
+    )
     assert english_in("<script>var x = 'hello world';</script><textarea>my own text</textarea>") == []
 
 
@@ -227,15 +273,17 @@ def test_a_too_short_import_password_is_explained_in_chinese(college, client_for
     from shuzhi.orgs import importing
 
     upload = SimpleUploadedFile("people.xlsx", importing.build_template(), content_type=importing.XLSX_CONTENT_TYPE)
-    response = client_for(college.org_dept).post("/orgs/import/", {"file": upload, "initial_password": "Ab1!"},
-                                                 **ENGLISH_BROWSER)
+    response = client_for(college.org_dept).post(
+        "/orgs/import/", {"file": upload, "initial_password": "Ab1!"}, **ENGLISH_BROWSER
+    )
     html = response.content.decode()
     assert "密码长度太短。密码必须包含至少 8 个字符。" in html
     assert english_in(html) == []
 
 
 def test_a_wrong_login_is_explained_in_chinese(college, client):
-    response = client.post("/accounts/login/", {"username": college.org_dept.username, "password": PASSWORD + "x"},
-                           **ENGLISH_BROWSER)
+    response = client.post(
+        "/accounts/login/", {"username": college.org_dept.username, "password": PASSWORD + "x"}, **ENGLISH_BROWSER
+    )
     assert response.status_code == 400
     assert english_in(response.content.decode()) == []

@@ -33,7 +33,7 @@ def rewritten(source: Path, target: Path, *, part: str | None = None, change=Non
 
 def flip_a_byte(data: bytes) -> bytes:
     middle = len(data) // 2
-    return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1:]
+    return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,8 +70,11 @@ def test_a_truncated_archive_is_refused_as_damaged(college, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_an_archive_holding_a_file_its_manifest_does_not_list_is_refused(college, tmp_path):
     result = create_backup(tmp_path)
-    smuggled = rewritten(result.path, tmp_path / "smuggled.tar.gz",
-                         manifest=lambda m: {**m, "parts": [p for p in m["parts"] if p["role"] != "database"]})
+    smuggled = rewritten(
+        result.path,
+        tmp_path / "smuggled.tar.gz",
+        manifest=lambda m: {**m, "parts": [p for p in m["parts"] if p["role"] != "database"]},
+    )
     with pytest.raises(BackupError, match="which its manifest does not list"):
         restore_backup(smuggled, force=True)
 
@@ -80,8 +83,11 @@ def test_an_archive_holding_a_file_its_manifest_does_not_list_is_refused(college
 def test_a_backup_of_the_other_kind_of_database_is_refused(college, tmp_path):
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     result = create_backup(tmp_path)
-    relabelled = rewritten(result.path, tmp_path / "relabelled.tar.gz",
-                           manifest=lambda m: {**m, "database": {**m["database"], "vendor": other}})
+    relabelled = rewritten(
+        result.path,
+        tmp_path / "relabelled.tar.gz",
+        manifest=lambda m: {**m, "database": {**m["database"], "vendor": other}},
+    )
     with pytest.raises(BackupError, match=f"is a backup of a {other} database"):
         restore_backup(relabelled, force=True)
 

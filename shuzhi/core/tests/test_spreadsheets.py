@@ -44,7 +44,15 @@ def test_no_cell_of_the_file_is_a_formula():
 def test_ordinary_values_keep_their_type_and_get_no_quote_prefix():
     moment = datetime.datetime(2026, 11, 20, 9, 30)
     ws = load_workbook(io.BytesIO(one_sheet(["甲学院教工党支部", 12, -3, 0.5, moment, None, "a=b"]))).active
-    assert [ws.cell(row=r, column=1).value for r in range(2, 9)] == ["甲学院教工党支部", 12, -3, 0.5, moment, None, "a=b"]
+    assert [ws.cell(row=r, column=1).value for r in range(2, 9)] == [
+        "甲学院教工党支部",
+        12,
+        -3,
+        0.5,
+        moment,
+        None,
+        "a=b",
+    ]
     assert not ws["A2"].quotePrefix and ws["A3"].data_type == "n" and ws["A4"].data_type == "n"
 
 

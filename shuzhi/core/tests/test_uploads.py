@@ -51,7 +51,8 @@ def test_an_old_xls_or_encrypted_workbook_gets_advice_to_save_as_xlsx():
 
 def test_text_renamed_to_xlsx_is_refused():
     assert refusal("姓名,工号\n张三,80001\n".encode()) == _(
-        "This is not an Excel workbook (.xlsx). Download the template and fill it in.")
+        "This is not an Excel workbook (.xlsx). Download the template and fill it in."
+    )
 
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", None])
@@ -68,11 +69,13 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 5_000_000)
-    small = XlsxLimits(max_bytes=LIMITS.max_bytes, max_data_rows=100, max_scanned_rows=200,
-                       max_unpacked_bytes=1_000_000)
+    small = XlsxLimits(
+        max_bytes=LIMITS.max_bytes, max_data_rows=100, max_scanned_rows=200, max_unpacked_bytes=1_000_000
+    )
     assert len(buffer.getvalue()) < 100_000
     assert refusal(buffer.getvalue(), small) == _(
-        "The workbook is too large when unpacked; at most %(max)d data rows can be imported at a time.") % {"max": 100}
+        "The workbook is too large when unpacked; at most %(max)d data rows can be imported at a time."
+    ) % {"max": 100}
 
 
 def test_a_sheet_padded_with_empty_rows_is_refused_while_reading():

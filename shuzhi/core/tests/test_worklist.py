@@ -24,8 +24,14 @@ def test_an_earlier_due_date_is_never_less_urgent(today, a, b):
     assert worklist.urgency_for(early, today) <= worklist.urgency_for(late, today)
 
 
-items = st.builds(WorkItem, text=st.text(max_size=5), url=st.just("/"), kind=st.sampled_from(list(Kind)),
-                  urgency=st.sampled_from(list(Urgency)), due=st.none() | dates)
+items = st.builds(
+    WorkItem,
+    text=st.text(max_size=5),
+    url=st.just("/"),
+    kind=st.sampled_from(list(Kind)),
+    urgency=st.sampled_from(list(Urgency)),
+    due=st.none() | dates,
+)
 
 
 @given(st.lists(items, max_size=12))
@@ -41,8 +47,9 @@ def test_own_work_comes_first_then_the_most_urgent_then_the_earliest_due(work):
 
         from shuzhi.orgs import access
 
-        scope = access.Scope(roles=frozenset({access.Role.BRANCH}), sees_all=False, org_ids=frozenset(),
-                             can_manage=False)
+        scope = access.Scope(
+            roles=frozenset({access.Role.BRANCH}), sees_all=False, org_ids=frozenset(), can_manage=False
+        )
         user = SimpleNamespace(is_authenticated=True, is_active=True, _shuzhi_scope=scope)
         shown = worklist.work_for(user)
     finally:
@@ -60,5 +67,13 @@ def test_an_anonymous_user_has_no_work():
 
 
 def test_every_app_registers_its_providers():
-    assert {"reports.to_vet", "reports.mine", "cycles.preparation", "cycles.stragglers", "meetings.without_agenda",
-            "meetings.presenting", "voting.to_prepare", "voting.my_results"} <= set(worklist.providers())
+    assert {
+        "reports.to_vet",
+        "reports.mine",
+        "cycles.preparation",
+        "cycles.stragglers",
+        "meetings.without_agenda",
+        "meetings.presenting",
+        "voting.to_prepare",
+        "voting.my_results",
+    } <= set(worklist.providers())

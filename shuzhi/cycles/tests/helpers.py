@@ -25,9 +25,12 @@ def add_branches(college, count: int, *, prefix: str = "丙") -> list:
 
     orgs = []
     for i in range(count):
-        org = services.create_organization("test", name=f"{prefix}党支部{i:02d}", kind=OrgKind.BRANCH,
-                                           parent=college.gb_b)
-        person = services.create_person("test", name=f"{prefix}书记{i:02d}", staff_no=f"7{prefix.encode().hex()[:4]}{i:03d}")
+        org = services.create_organization(
+            "test", name=f"{prefix}党支部{i:02d}", kind=OrgKind.BRANCH, parent=college.gb_b
+        )
+        person = services.create_person(
+            "test", name=f"{prefix}书记{i:02d}", staff_no=f"7{prefix.encode().hex()[:4]}{i:03d}"
+        )
         services.appoint("test", person=person, organization=org, role=PositionRole.SECRETARY, start_date=START)
         orgs.append(org)
     return orgs

@@ -46,7 +46,9 @@ def test_branch_secretary_prepares_on_a_phone(college, cycle, page_for):
     expect(page.locator(".messages")).to_be_visible()
 
     assert set(PreparationItem.objects.filter(review=review).values_list("kind", flat=True)) == {
-        PreparationKind.RESEARCH, PreparationKind.OPINION}
+        PreparationKind.RESEARCH,
+        PreparationKind.OPINION,
+    }
     review.refresh_from_db()
     assert review.preparation_done_at is not None
     page.screenshot(path="test-artifacts/cycles-preparation-phone.png", full_page=True)

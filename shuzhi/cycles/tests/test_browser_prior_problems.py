@@ -44,7 +44,9 @@ def test_org_dept_withdraws_a_wrongly_entered_problem_on_a_phone(college, cycle,
     expect(page.locator(f"#problem-{problem.pk}")).to_have_count(0)
     assert "撤回" in messages[0]
     problem.refresh_from_db()
-    assert problem.withdrawal_reason == "录错了党组织，应为乙学院教工党支部" and problem.withdrawn_by == college.org_dept
+    assert (
+        problem.withdrawal_reason == "录错了党组织，应为乙学院教工党支部" and problem.withdrawn_by == college.org_dept
+    )
     page.screenshot(path="test-artifacts/cycles-prior-problem-withdrawn-phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 

@@ -26,7 +26,8 @@ def test_org_dept_opens_a_cycle_and_filters_the_board(college, cycle, page_for):
     expect(table).to_contain_text("甲学院教工党支部")
     expect(page).to_have_url(re.compile(rf"reviewer={college.gb_a.pk}"))
     expect(page.locator("#progress a[href*='progress.xlsx']")).to_have_attribute(
-        "href", re.compile(rf"reviewer={college.gb_a.pk}"))
+        "href", re.compile(rf"reviewer={college.gb_a.pk}")
+    )
 
     page.select_option("select[name=reviewer]", "")
     page.fill("input[name=q]", "乙学院")

@@ -67,14 +67,24 @@ def test_stage_rules_allow_only_the_next_stage():
 def test_secretary_change_moves_the_review_and_keeps_the_record(college, cycle):
     review = review_of(cycle, college.branch_a1)
     old = review.secretary
-    services.add_preparation_item(college.branch_a1_secretary, review, kind=PreparationKind.RESEARCH,
-                                  content="走访学生宿舍", date=datetime.date(2026, 3, 1))
+    services.add_preparation_item(
+        college.branch_a1_secretary,
+        review,
+        kind=PreparationKind.RESEARCH,
+        content="走访学生宿舍",
+        date=datetime.date(2026, 3, 1),
+    )
     position = Position.objects.get(organization=college.branch_a1, role=PositionRole.SECRETARY)
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
     org_services.end_position(college.org_dept, position, max(yesterday, position.start_date))
     newcomer = org_services.create_person(college.org_dept, name="新任支书", staff_no="81001")
-    org_services.appoint(college.org_dept, person=newcomer, organization=college.branch_a1,
-                         role=PositionRole.SECRETARY, start_date=datetime.date.today())
+    org_services.appoint(
+        college.org_dept,
+        person=newcomer,
+        organization=college.branch_a1,
+        role=PositionRole.SECRETARY,
+        start_date=datetime.date.today(),
+    )
     review.refresh_from_db()
     assert review.secretary == newcomer
     change = SecretaryChange.objects.get(review=review)
@@ -89,10 +99,20 @@ def test_new_organisation_gets_no_review_retroactively(college, cycle):
 
 def test_preparation_items_are_recorded_and_withdrawn(college, cycle):
     review = review_of(cycle, college.branch_a1)
-    item = services.add_preparation_item(college.branch_a1_secretary, review, kind=PreparationKind.OPINION,
-                                         people="学生党员代表", content="希望增加主题党日实践活动")
-    again = services.add_preparation_item(college.branch_a1_secretary, review, kind=PreparationKind.OPINION,
-                                          people="学生党员代表", content="希望增加主题党日实践活动")
+    item = services.add_preparation_item(
+        college.branch_a1_secretary,
+        review,
+        kind=PreparationKind.OPINION,
+        people="学生党员代表",
+        content="希望增加主题党日实践活动",
+    )
+    again = services.add_preparation_item(
+        college.branch_a1_secretary,
+        review,
+        kind=PreparationKind.OPINION,
+        people="学生党员代表",
+        content="希望增加主题党日实践活动",
+    )
     assert item.pk == again.pk
     services.withdraw_preparation_item(college.branch_a1_secretary, item)
     item.refresh_from_db()
@@ -115,7 +135,12 @@ def test_prior_problems_for_the_review_are_last_years(college, cycle):
 
 def test_secretary_appointed_after_opening_gets_a_review(college, cycle):
     person = org_services.create_person(college.org_dept, name="后任命书记", staff_no="81002")
-    org_services.appoint(college.org_dept, person=person, organization=college.branch_a2,
-                         role=PositionRole.SECRETARY, start_date=datetime.date.today())
+    org_services.appoint(
+        college.org_dept,
+        person=person,
+        organization=college.branch_a2,
+        role=PositionRole.SECRETARY,
+        start_date=datetime.date.today(),
+    )
     review = Review.objects.get(cycle=cycle, organization=college.branch_a2)
     assert review.secretary == person and review.reviewer == college.gb_a

@@ -36,8 +36,10 @@ def test_a_user_without_a_review_in_the_cycle_gets_404(college, cycle, client_fo
 
 def test_org_dept_edits_the_cycle(college, cycle, client_for):
     before = audit_count()
-    response = client_for(college.org_dept).post(f"/cycles/{cycle.pk}/edit/", {
-        "title": cycle.title, "key_items": "新的重点一\n新的重点二", "report_due": "2026-11-30"})
+    response = client_for(college.org_dept).post(
+        f"/cycles/{cycle.pk}/edit/",
+        {"title": cycle.title, "key_items": "新的重点一\n新的重点二", "report_due": "2026-11-30"},
+    )
     cycle.refresh_from_db()
     assert response.status_code == 302
     assert cycle.key_items == ["新的重点一", "新的重点二"] and str(cycle.report_due) == "2026-11-30"
@@ -46,8 +48,10 @@ def test_org_dept_edits_the_cycle(college, cycle, client_for):
 
 def test_bad_edit_is_explained_kept_and_nothing_is_written(college, cycle, client_for):
     before = audit_count()
-    response = client_for(college.org_dept).post(f"/cycles/{cycle.pk}/edit/", {
-        "title": "", "key_items": "保留我", "preparation_due": "2026-12-01", "report_due": "2026-11-01"})
+    response = client_for(college.org_dept).post(
+        f"/cycles/{cycle.pk}/edit/",
+        {"title": "", "key_items": "保留我", "preparation_due": "2026-12-01", "report_due": "2026-11-01"},
+    )
     page = html(response)
     assert response.status_code == 200 and REQUIRED in page and "保留我" in page
     assert _("The report due date cannot be before the preparation due date.") in page
@@ -114,7 +118,9 @@ def test_an_illegal_jump_shows_the_services_message(college, cycle, client_for):
     before = audit_count()
     response = client_for(college.org_dept).post(f"/cycles/{cycle.pk}/advance/", {"target": "decision"}, follow=True)
     expected = _("A cycle moves one stage at a time: from “%(current)s” the next stage is “%(next)s”.") % {
-        "current": stages.Stage.PREPARATION.label, "next": stages.Stage.REPORT.label}
+        "current": stages.Stage.PREPARATION.label,
+        "next": stages.Stage.REPORT.label,
+    }
     assert expected in html(response)
     cycle.refresh_from_db()
     assert cycle.stage == stages.Stage.PREPARATION and audit_count() == before

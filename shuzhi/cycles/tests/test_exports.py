@@ -16,10 +16,23 @@ CYCLE = SimpleNamespace(title="2026年度基层党组织书记抓党建工作述
 
 
 def row(name="甲学院教工党支部", **overrides) -> ProgressRow:
-    values = dict(review_id=1, organization=name, kind="党支部", secretary="支书甲一", reviewer="甲学院党总支",
-                  report_mode="现场述职与书面述职相结合", stage="述前准备", group_stage="撰写报告", prepared=True, research_count=2,
-                  opinion_count=1, problem_count=0, status="submitted", status_label="已提交",
-                  submitted_at=datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
+    values = dict(
+        review_id=1,
+        organization=name,
+        kind="党支部",
+        secretary="支书甲一",
+        reviewer="甲学院党总支",
+        report_mode="现场述职与书面述职相结合",
+        stage="述前准备",
+        group_stage="撰写报告",
+        prepared=True,
+        research_count=2,
+        opinion_count=1,
+        problem_count=0,
+        status="submitted",
+        status_label="已提交",
+        submitted_at=datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+    )
     values.update(overrides)
     return ProgressRow(**values)
 
@@ -32,8 +45,17 @@ def test_the_sheet_has_a_merged_title_bold_headers_and_the_rows():
     assert [c.value for c in ws[2]] == HEADERS
     assert all(c.font.b for c in ws[2]) and ws["A1"].font.b
     assert ws["B3"].font.name in ("宋体", "等线")
-    assert [c.value for c in ws[3]][:9] == [1, "甲学院教工党支部", "党支部", "支书甲一", "甲学院党总支",
-                                          "现场述职与书面述职相结合", "述前准备", "撰写报告", "是"]
+    assert [c.value for c in ws[3]][:9] == [
+        1,
+        "甲学院教工党支部",
+        "党支部",
+        "支书甲一",
+        "甲学院党总支",
+        "现场述职与书面述职相结合",
+        "述前准备",
+        "撰写报告",
+        "是",
+    ]
     assert ws["N3"].value == datetime.datetime(2026, 11, 20, 9, 30) and ws["N3"].number_format == "yyyy-mm-dd hh:mm"
     assert ws["I4"].value == "否" and ws["N4"].value is None
 
@@ -48,8 +70,8 @@ def test_the_sheet_is_ready_to_print_and_to_scroll():
 
 
 def test_text_that_looks_like_a_formula_stays_text():
-    ws = load_workbook(io.BytesIO(progress_workbook(CYCLE, [row("=HYPERLINK(\"http://x\")")]))).active
-    assert ws["B3"].value == "=HYPERLINK(\"http://x\")" and ws["B3"].data_type == "s"
+    ws = load_workbook(io.BytesIO(progress_workbook(CYCLE, [row('=HYPERLINK("http://x")')]))).active
+    assert ws["B3"].value == '=HYPERLINK("http://x")' and ws["B3"].data_type == "s"
 
 
 def test_an_empty_board_still_makes_a_workbook():

@@ -20,17 +20,20 @@ ORGS = ["gb_a", "gb_b", "direct", "branch_a1", "branch_b1"]
 REVIEWERS = ["committee", "gb_a", "gb_b"]
 MOVERS = ["org_dept", "committee_member", "gb_a_secretary", "gb_b_secretary"]
 
-actions = st.lists(st.one_of(
-    st.tuples(st.just("prepare"), st.sampled_from(ORGS)),
-    st.tuples(st.just("submit"), st.sampled_from(ORGS)),
-    st.tuples(st.just("accept"), st.sampled_from(ORGS)),
-    st.tuples(st.just("move"), st.sampled_from(REVIEWERS), st.sampled_from(MOVERS), st.booleans()),
-    st.tuples(st.just("advance_cycle"), st.booleans()),
-), min_size=1, max_size=25)
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("prepare"), st.sampled_from(ORGS)),
+        st.tuples(st.just("submit"), st.sampled_from(ORGS)),
+        st.tuples(st.just("accept"), st.sampled_from(ORGS)),
+        st.tuples(st.just("move"), st.sampled_from(REVIEWERS), st.sampled_from(MOVERS), st.booleans()),
+        st.tuples(st.just("advance_cycle"), st.booleans()),
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
-@hypothesis_settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                             HealthCheck.too_slow])
+@hypothesis_settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=actions)
 def test_no_group_passes_an_unmet_gate_without_an_override_record(college, steps):
     with transaction.atomic():
@@ -47,8 +50,12 @@ def test_no_group_passes_an_unmet_gate_without_an_override_record(college, steps
                     review = reviews[step[1]]
                     report = report_services.get_report(review)
                     if report.status == ReportStatus.SUBMITTED:
-                        report_services.vet(vetter_for(college, review), review,
-                                               version_number=report.versions.count(), outcome="passed")
+                        report_services.vet(
+                            vetter_for(college, review),
+                            review,
+                            version_number=report.versions.count(),
+                            outcome="passed",
+                        )
                 elif kind == "move":
                     group = ReviewGroup.objects.get(cycle=cycle, reviewer=getattr(college, step[1]))
                     target = stages.next_stage(group.stage)
@@ -56,8 +63,9 @@ def test_no_group_passes_an_unmet_gate_without_an_override_record(college, steps
                         continue
                     unmet = groups.gate(group, target)
                     try:
-                        groups.move_group(getattr(college, step[2]), group, target,
-                                          override_reason="测试理由" if step[3] else "")
+                        groups.move_group(
+                            getattr(college, step[2]), group, target, override_reason="测试理由" if step[3] else ""
+                        )
                     except (ValidationError, PermissionDenied):
                         group.refresh_from_db()
                         assert group.stage != target
@@ -70,8 +78,9 @@ def test_no_group_passes_an_unmet_gate_without_an_override_record(college, steps
                     target = stages.next_stage(cycle.stage)
                     if target is None:
                         continue
-                    services.advance_cycle(college.org_dept, cycle, target,
-                                           override_reason="测试理由" if step[1] else "")
+                    services.advance_cycle(
+                        college.org_dept, cycle, target, override_reason="测试理由" if step[1] else ""
+                    )
             except ValidationError:
                 pass  # refused (not editable, a gate unmet without a reason …): nothing changed
             # invariants after every step

@@ -27,8 +27,9 @@ def test_existing_reviews_are_put_in_their_groups():
     person = Person.objects.create(name="书记", staff_no="m0001")
     cycle = ReviewCycle.objects.create(year=2025, title="2025年度", stage="meeting")
     for org, reviewer in ((general, committee), (direct, committee), (branch, general)):
-        Review.objects.create(cycle=cycle, organization=org, secretary=person, reviewer=reviewer,
-                              report_mode="both", stage="report")
+        Review.objects.create(
+            cycle=cycle, organization=org, secretary=person, reviewer=reviewer, report_mode="both", stage="report"
+        )
 
     executor = MigrationExecutor(connection)
     executor.migrate(AFTER)

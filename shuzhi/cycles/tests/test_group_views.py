@@ -63,8 +63,9 @@ def test_a_refused_move_keeps_the_reason_typed_and_an_override_is_shown_afterwar
     assert "本评议组尚不能进入下一阶段" in html(response)
     group.refresh_from_db()
     assert group.stage == S.PREPARATION
-    response = client.post(group_url(group, "move/"), {"target": "report", "override_reason": "总支已书面说明"},
-                           follow=True)
+    response = client.post(
+        group_url(group, "move/"), {"target": "report", "override_reason": "总支已书面说明"}, follow=True
+    )
     page = html(response)
     group.refresh_from_db()
     assert group.stage == S.REPORT and "msg-success" in page
@@ -81,8 +82,9 @@ def _row_stage(page: str, review) -> tuple[str, str]:
 
 def test_board_rows_show_each_reviews_real_stage_and_its_groups(college, cycle, client_for):
     services.advance_cycle(college.org_dept, cycle, S.REPORT, override_reason="测试")
-    a1, b1, gb_a, direct = (review_of(cycle, org) for org in
-                            (college.branch_a1, college.branch_b1, college.gb_a, college.direct))
+    a1, b1, gb_a, direct = (
+        review_of(cycle, org) for org in (college.branch_a1, college.branch_b1, college.gb_a, college.direct)
+    )
     services.mark_preparation_done(college.org_dept, a1)
     write(b1, submit=False)
     accept(college, gb_a)

@@ -31,8 +31,11 @@ def prepare(college, reviews):
 
 
 def vetter_for(college, review):
-    return {college.committee.pk: college.committee_member, college.gb_a.pk: college.gb_a_secretary,
-            college.gb_b.pk: college.gb_b_secretary}[review.reviewer_id]
+    return {
+        college.committee.pk: college.committee_member,
+        college.gb_a.pk: college.gb_a_secretary,
+        college.gb_b.pk: college.gb_b_secretary,
+    }[review.reviewer_id]
 
 
 def secretary_user(review):
@@ -41,8 +44,12 @@ def secretary_user(review):
 
 def write(review, *, submit=True):
     answers = {str(p.pk): "已整改：" + p.text for p in services.prior_problems_for(review)}
-    content = ReportContent(practices="我带头讲专题党课3次。", problems="理论学习深度不够。", next_steps="每月开展专题研讨。",
-                            prior_answers=answers)
+    content = ReportContent(
+        practices="我带头讲专题党课3次。",
+        problems="理论学习深度不够。",
+        next_steps="每月开展专题研讨。",
+        prior_answers=answers,
+    )
     report = report_services.get_report(review)
     report = report_services.save_draft(secretary_user(review), review, content, base_revision=report.revision)
     if submit:
@@ -61,25 +68,31 @@ def committee_reviews(college, cycle):
 
 # --- Groups are created with the cycle and with late Reviews ---------------------------------------
 
+
 def test_opening_a_cycle_creates_one_group_per_reviewer(college, cycle):
     by_reviewer = {g.reviewer_id: g for g in cycle.groups.all()}
     assert set(by_reviewer) == {college.committee.pk, college.gb_a.pk, college.gb_b.pk}
     for review in cycle.reviews.all():
         assert review.group_id == by_reviewer[review.reviewer_id].pk
     assert {r.organization_id for r in by_reviewer[college.committee.pk].reviews.all()} == {
-        college.gb_a.pk, college.gb_b.pk, college.direct.pk}
+        college.gb_a.pk,
+        college.gb_b.pk,
+        college.direct.pk,
+    }
     assert all(g.stage == S.PREPARATION for g in by_reviewer.values())
 
 
 def test_a_review_added_later_joins_its_reviewers_group(college, cycle):
     person = org_services.create_person("test", name="新支书", staff_no="80001")
-    org_services.appoint("test", person=person, organization=college.branch_a2, role=PositionRole.SECRETARY,
-                         start_date=START)
+    org_services.appoint(
+        "test", person=person, organization=college.branch_a2, role=PositionRole.SECRETARY, start_date=START
+    )
     review = review_of(cycle, college.branch_a2)
     assert review.group == group_of(cycle, college.gb_a) and groups.group_for(review) == review.group
 
 
 # --- Gates ---------------------------------------------------------------------------------------
+
 
 def test_a_group_does_not_move_while_its_gate_is_unmet(college, cycle):
     group = group_of(cycle, college.gb_a)
@@ -133,10 +146,16 @@ def test_only_the_org_dept_overrides(college, cycle):
     assert group.stage == S.PREPARATION and not GroupStageChange.objects.exists()
 
 
-@pytest.mark.parametrize("who, reviewer", [
-    ("gb_a_secretary", "committee"), ("gb_a_secretary", "gb_b"), ("gb_b_secretary", "gb_a"),
-    ("branch_a1_secretary", "gb_a"), ("direct_secretary", "committee"),
-])
+@pytest.mark.parametrize(
+    "who, reviewer",
+    [
+        ("gb_a_secretary", "committee"),
+        ("gb_a_secretary", "gb_b"),
+        ("gb_b_secretary", "gb_a"),
+        ("branch_a1_secretary", "gb_a"),
+        ("direct_secretary", "committee"),
+    ],
+)
 def test_a_secretary_cannot_move_a_group_not_their_own(college, cycle, who, reviewer):
     group = group_of(cycle, getattr(college, reviewer))
     prepare(college, group.reviews.all())
@@ -196,8 +215,15 @@ def test_the_committees_group_runs_its_meeting_and_vote_before_evaluation(colleg
     group = groups.move_group(college.committee_member, group, S.MEETING)
     assert {u.code: u.count for u in groups.gate(group)} == {"not_on_agenda": 3}
     meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.committee, title="述职评议会", starts_at=timezone.now(),
-        place="会议室", expected_attendees=10, agenda=[(r, "on_site") for r in reviews])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.committee,
+        title="述职评议会",
+        starts_at=timezone.now(),
+        place="会议室",
+        expected_attendees=10,
+        agenda=[(r, "on_site") for r in reviews],
+    )
     assert {u.code: u.count for u in groups.gate(group)} == {"not_voted": 3}
     survey = voting_services.create_survey(college.org_dept, meeting)
     voting_services.issue_codes(college.org_dept, survey, 3)
@@ -226,6 +252,7 @@ def test_archiving_lists_reports_by_what_is_missing():
 
 
 # --- A Review's stage from its real state ---------------------------------------------------------
+
 
 def test_a_reviews_stage_follows_its_facts_in_python_and_in_sql(college, cycle):
     review = review_of(cycle, college.branch_a1)
@@ -256,7 +283,11 @@ def test_the_pure_rules_in_order():
     assert review_stage.stage_from_facts(f(group_stage=S.REPORT)) == S.PREPARATION
     assert review_stage.stage_from_facts(f(group_stage=S.REPORT, report_revision=1)) == S.REPORT
     assert review_stage.stage_from_facts(f(group_stage=S.REPORT, agenda_mode="on_site")) == S.MEETING
-    assert review_stage.stage_from_facts(f(group_stage=S.MEETING, agenda_mode="on_site", vote_closed=True)) == S.EVALUATION
-    assert review_stage.stage_from_facts(f(group_stage=S.MEETING, agenda_mode="written",
-                                           report_status="accepted")) == S.EVALUATION
+    assert (
+        review_stage.stage_from_facts(f(group_stage=S.MEETING, agenda_mode="on_site", vote_closed=True)) == S.EVALUATION
+    )
+    assert (
+        review_stage.stage_from_facts(f(group_stage=S.MEETING, agenda_mode="written", report_status="accepted"))
+        == S.EVALUATION
+    )
     assert review_stage.stage_from_facts(f(group_stage=S.ARCHIVED)) == S.ARCHIVED

@@ -16,7 +16,7 @@ def test_secretary_sees_the_cycle_with_a_link_to_their_review_but_cannot_open_on
     page = html(client_for(college.branch_a1_secretary).get("/cycles/"))
     review = review_of(cycle, college.branch_a1)
     assert cycle.title in page
-    assert f'/cycles/review/{review.pk}/preparation/' in page
+    assert f"/cycles/review/{review.pk}/preparation/" in page
     assert 'href="/cycles/new/"' not in page
 
 

@@ -10,10 +10,16 @@ URL = "/cycles/new/"
 
 
 def _form(**overrides):
-    data = {"year": "2027", "title": "2027年度基层党组织书记抓党建工作述职评议考核",
-            "key_items": "深化党的创新理论武装\n\n  党支部标准化规范化建设  \n",
-            "report_mode": "both", "preparation_due": "2027-10-31", "report_due": "2027-11-30",
-            "meeting_from": "2027-12-10", "meeting_to": "2027-12-20"}
+    data = {
+        "year": "2027",
+        "title": "2027年度基层党组织书记抓党建工作述职评议考核",
+        "key_items": "深化党的创新理论武装\n\n  党支部标准化规范化建设  \n",
+        "report_mode": "both",
+        "preparation_due": "2027-10-31",
+        "report_due": "2027-11-30",
+        "meeting_from": "2027-12-10",
+        "meeting_to": "2027-12-20",
+    }
     data.update(overrides)
     return data
 
@@ -39,8 +45,9 @@ def test_org_dept_opens_a_year_and_learns_who_has_no_secretary(college, client_f
 
 def test_bad_input_is_explained_kept_and_nothing_is_written(college, client_for):
     before = audit_count()
-    response = client_for(college.org_dept).post(URL, _form(title="", year="20x7", key_items="保留的重点内容<b>",
-                                                            meeting_to="2027-12-01"))
+    response = client_for(college.org_dept).post(
+        URL, _form(title="", year="20x7", key_items="保留的重点内容<b>", meeting_to="2027-12-01")
+    )
     page = html(response)
     assert response.status_code == 200
     assert REQUIRED in page

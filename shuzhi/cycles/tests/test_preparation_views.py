@@ -22,8 +22,12 @@ def url(review, tail=""):
     return f"/cycles/review/{review.pk}/preparation/{tail}"
 
 
-RESEARCH = {"research-date": "2026-03-01", "research-place": "实验楼 302", "research-people": "青年教师",
-            "research-content": "实验室安全与党员示范岗结合不够"}
+RESEARCH = {
+    "research-date": "2026-03-01",
+    "research-place": "实验楼 302",
+    "research-people": "青年教师",
+    "research-content": "实验室安全与党员示范岗结合不够",
+}
 
 
 def test_secretary_sees_last_years_problems_key_items_and_the_forms(college, review, client_for):
@@ -46,8 +50,10 @@ def test_secretary_adds_a_research_visit(college, review, client_for):
 
 def test_secretary_adds_an_opinion_with_htmx_and_gets_the_list_back(college, review, client_for):
     response = client_for(college.branch_a1_secretary).post(
-        url(review, "opinion/add/"), {"opinion-people": "学生党员", "opinion-content": "组织生活形式可以更活泼"},
-        HTTP_HX_REQUEST="true")
+        url(review, "opinion/add/"),
+        {"opinion-people": "学生党员", "opinion-content": "组织生活形式可以更活泼"},
+        HTTP_HX_REQUEST="true",
+    )
     page = html(response)
     assert response.status_code == 200 and page.startswith('<section class="prep-section" id="prep-opinion">')
     assert "组织生活形式可以更活泼" in page and 'role="status"' in page
@@ -73,7 +79,8 @@ def test_bad_input_is_explained_kept_and_nothing_is_written(college, review, cli
 
 def test_bad_input_over_htmx_comes_back_in_the_section(college, review, client_for):
     response = client_for(college.branch_a1_secretary).post(
-        url(review, "opinion/add/"), {"opinion-people": "", "opinion-content": "只写了内容"}, HTTP_HX_REQUEST="true")
+        url(review, "opinion/add/"), {"opinion-people": "", "opinion-content": "只写了内容"}, HTTP_HX_REQUEST="true"
+    )
     page = html(response)
     assert response.status_code == 200 and page.startswith("<section") and REQUIRED in page and "只写了内容" in page
     assert not PreparationItem.objects.exists()
@@ -81,14 +88,17 @@ def test_bad_input_over_htmx_comes_back_in_the_section(college, review, client_f
 
 def test_a_visit_in_the_future_is_refused(college, review, client_for):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = client_for(college.branch_a1_secretary).post(url(review, "research/add/"),
-                                                            {**RESEARCH, "research-date": tomorrow.isoformat()})
+    response = client_for(college.branch_a1_secretary).post(
+        url(review, "research/add/"), {**RESEARCH, "research-date": tomorrow.isoformat()}
+    )
     assert _("The date of a visit cannot be in the future.") in html(response)
     assert not PreparationItem.objects.exists()
 
 
 def test_content_longer_than_5000_characters_is_refused(college, review, client_for):
-    response = client_for(college.branch_a1_secretary).post(url(review, "problem/add/"), {"problem-content": "长" * 5001})
+    response = client_for(college.branch_a1_secretary).post(
+        url(review, "problem/add/"), {"problem-content": "长" * 5001}
+    )
     assert response.status_code == 200 and "5000" in html(response)
     assert not PreparationItem.objects.exists()
 
@@ -110,7 +120,9 @@ def test_secretary_marks_preparation_done(college, review, client_for):
     assert 'id="done-form"' not in html(response)
 
 
-def test_after_the_report_stage_the_services_message_is_shown_and_nothing_is_written(college, cycle, review, client_for):
+def test_after_the_report_stage_the_services_message_is_shown_and_nothing_is_written(
+    college, cycle, review, client_for
+):
     for target in (stages.Stage.REPORT, stages.Stage.MEETING):
         services.advance_cycle(college.org_dept, cycle, target, override_reason="测试：越过未满足的条件")
     before = audit_count()

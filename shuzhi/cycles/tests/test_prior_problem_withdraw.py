@@ -30,9 +30,12 @@ def page_url(cycle):
 
 # --- The service ----------------------------------------------------------------------------------------
 
+
 def test_withdrawing_keeps_the_row_marked_with_who_when_and_why_and_audits_it(college, wrong):
     before = audit_count()
-    problem = services.withdraw_prior_problem(college.org_dept, wrong, reason="  录错了组织，\n应为乙学院  ", ip="10.1.2.3")
+    problem = services.withdraw_prior_problem(
+        college.org_dept, wrong, reason="  录错了组织，\n应为乙学院  ", ip="10.1.2.3"
+    )
     problem.refresh_from_db()
     assert problem.withdrawn_at is not None and problem.withdrawn_by == college.org_dept
     assert problem.withdrawal_reason == "录错了组织， 应为乙学院" and problem.text == WRONG
@@ -74,7 +77,8 @@ def test_a_withdrawn_problem_is_no_longer_listed_or_used(college, cycle, wrong, 
     assert [row[0].text for row in report_services.prior_problem_rows(review, report)] == [KEPT]
     # ... and the org dept's list of problems in force no longer shows it; the withdrawn ones, apart, do
     in_force, _sep, withdrawn = html(client_for(college.org_dept).get(page_url(cycle))).partition(
-        'id="withdrawn-problems"')
+        'id="withdrawn-problems"'
+    )
     assert WRONG not in in_force and KEPT in in_force
     assert WRONG in withdrawn and "录入有误" in withdrawn
 
@@ -84,8 +88,9 @@ def test_an_answer_to_a_problem_withdrawn_meanwhile_is_dropped_not_refused(colle
     review = review_of(cycle, college.branch_a1)
     kept = PriorProblem.objects.get(text=KEPT)
     services.withdraw_prior_problem(college.org_dept, wrong, reason="录入有误")
-    content = report_services.ReportContent("我带头讲党课。", "学习不深。", "每月研讨。",
-                                            {str(wrong.pk): "已整改", str(kept.pk): "已整改到位"})
+    content = report_services.ReportContent(
+        "我带头讲党课。", "学习不深。", "每月研讨。", {str(wrong.pk): "已整改", str(kept.pk): "已整改到位"}
+    )
     report = report_services.save_draft(college.branch_a1_secretary, review, content, base_revision=0)
     assert report.prior_answers == {str(kept.pk): "已整改到位"}
     version = report_services.submit(college.branch_a1_secretary, review, base_revision=report.revision)
@@ -94,17 +99,20 @@ def test_an_answer_to_a_problem_withdrawn_meanwhile_is_dropped_not_refused(colle
 
 def test_a_withdrawn_problem_can_be_entered_again_by_hand_or_by_import(college, cycle, wrong, client_for):
     services.withdraw_prior_problem(college.org_dept, wrong, reason="录入有误")
-    again = services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=2025,
-                                       kind=PriorProblemKind.NOTIFIED, text=WRONG)
+    again = services.add_prior_problem(
+        college.org_dept, organization=college.branch_a1, year=2025, kind=PriorProblemKind.NOTIFIED, text=WRONG
+    )
     assert again.pk != wrong.pk and again.withdrawn_at is None
     services.withdraw_prior_problem(college.org_dept, again, reason="还是有误")
-    client_for(college.org_dept).post(f"/cycles/{cycle.pk}/prior-problems/import/",
-                                      {"file": xlsx_bytes([["甲学院教工党支部", "通报问题", WRONG]])})
+    client_for(college.org_dept).post(
+        f"/cycles/{cycle.pk}/prior-problems/import/", {"file": xlsx_bytes([["甲学院教工党支部", "通报问题", WRONG]])}
+    )
     assert PriorProblem.objects.active().filter(text=WRONG).count() == 1
     assert PriorProblem.objects.filter(text=WRONG).count() == 3
 
 
 # --- The page ---------------------------------------------------------------------------------------------
+
 
 def test_org_dept_withdraws_a_problem_from_the_page(college, cycle, wrong, client_for):
     client = client_for(college.org_dept)
@@ -150,8 +158,9 @@ def test_a_too_long_reason_is_explained_and_kept(college, cycle, wrong, client_f
     assert wrong.withdrawn_at is None
 
 
-@pytest.mark.parametrize("who", ["gb_b_secretary", "branch_b1_secretary", "branch_a1_secretary", "gb_a_secretary",
-                                 "committee_member"])
+@pytest.mark.parametrize(
+    "who", ["gb_b_secretary", "branch_b1_secretary", "branch_a1_secretary", "gb_a_secretary", "committee_member"]
+)
 def test_nobody_but_the_org_dept_withdraws_even_with_the_id_in_the_url(college, cycle, wrong, client_for, who):
     before = audit_count()
     response = client_for(getattr(college, who)).post(withdraw_url(cycle, wrong.pk), {"reason": "越权"})
@@ -167,8 +176,9 @@ def test_someone_without_a_review_gets_404(college, cycle, wrong, client_for):
 
 
 def test_a_problem_of_another_year_or_an_unknown_id_is_404(college, cycle, client_for):
-    older = services.add_prior_problem(college.org_dept, organization=college.branch_b1, year=2023,
-                                       kind=PriorProblemKind.NOTIFIED, text="两年前的问题")
+    older = services.add_prior_problem(
+        college.org_dept, organization=college.branch_b1, year=2023, kind=PriorProblemKind.NOTIFIED, text="两年前的问题"
+    )
     client = client_for(college.org_dept)
     assert client.post(withdraw_url(cycle, older.pk), {"reason": "不是本周期的"}).status_code == 404
     assert client.post(withdraw_url(cycle, 999_999), {"reason": "不存在"}).status_code == 404

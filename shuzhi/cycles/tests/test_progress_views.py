@@ -35,14 +35,23 @@ def counts(page: str) -> list[int]:
 def progress(college, cycle):
     """甲一 prepared with items and a submitted report, 乙一 returned, 直属 accepted, the rest not started."""
     a1 = review_of(cycle, college.branch_a1)
-    services.add_preparation_item(college.branch_a1_secretary, a1, kind=PreparationKind.RESEARCH, content="走访实验室",
-                                  date=datetime.date(2026, 3, 1), place="实验楼")
-    services.add_preparation_item(college.branch_a1_secretary, a1, kind=PreparationKind.OPINION, content="希望多开展活动",
-                                  people="青年教师")
+    services.add_preparation_item(
+        college.branch_a1_secretary,
+        a1,
+        kind=PreparationKind.RESEARCH,
+        content="走访实验室",
+        date=datetime.date(2026, 3, 1),
+        place="实验楼",
+    )
+    services.add_preparation_item(
+        college.branch_a1_secretary, a1, kind=PreparationKind.OPINION, content="希望多开展活动", people="青年教师"
+    )
     services.mark_preparation_done(college.branch_a1_secretary, a1)
     when = timezone.make_aware(datetime.datetime(2026, 11, 20, 9, 30))
     DutyReport.objects.create(review=a1, status=ReportStatus.SUBMITTED, submitted_at=when)
-    DutyReport.objects.create(review=review_of(cycle, college.branch_b1), status=ReportStatus.RETURNED, submitted_at=when)
+    DutyReport.objects.create(
+        review=review_of(cycle, college.branch_b1), status=ReportStatus.RETURNED, submitted_at=when
+    )
     DutyReport.objects.create(review=review_of(cycle, college.direct), status=ReportStatus.ACCEPTED, submitted_at=when)
     DutyReport.objects.create(review=review_of(cycle, college.gb_a), status=ReportStatus.DRAFT)
     return cycle
@@ -50,8 +59,9 @@ def progress(college, cycle):
 
 def test_org_dept_sees_every_review_and_the_counts(college, progress, client_for):
     page = html(client_for(college.org_dept).get(f"/cycles/{progress.pk}/"))
-    assert sorted(board_rows(page)) == sorted(["甲学院党总支", "乙学院党总支", "甲学院教工党支部", "乙学院教工党支部",
-                                               "机关直属党支部"])
+    assert sorted(board_rows(page)) == sorted(
+        ["甲学院党总支", "乙学院党总支", "甲学院教工党支部", "乙学院教工党支部", "机关直属党支部"]
+    )
     # total, prepared, not started, draft, submitted, returned, accepted
     assert counts(page) == [5, 1, 1, 1, 1, 1, 1]
     row = page.split(f'<tr data-review="{review_of(progress, college.branch_a1).pk}"')[1].split("</tr>")[0]
@@ -77,14 +87,17 @@ def test_status_counts_link_to_the_status_filter_keeping_the_others(college, pro
     assert 'href="?kind=branch"' in page  # the total: every status
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("status=submitted", ["甲学院教工党支部"]),
-    ("status=not_started", ["乙学院党总支"]),
-    ("kind=direct_branch", ["机关直属党支部"]),
-    ("q=教工", ["甲学院教工党支部", "乙学院教工党支部"]),
-    ("q=支书乙一", ["乙学院教工党支部"]),
-    ("prepared=yes", ["甲学院教工党支部"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status=submitted", ["甲学院教工党支部"]),
+        ("status=not_started", ["乙学院党总支"]),
+        ("kind=direct_branch", ["机关直属党支部"]),
+        ("q=教工", ["甲学院教工党支部", "乙学院教工党支部"]),
+        ("q=支书乙一", ["乙学院教工党支部"]),
+        ("prepared=yes", ["甲学院教工党支部"]),
+    ],
+)
 def test_filters_narrow_the_rows(college, progress, client_for, query, expected):
     page = html(client_for(college.org_dept).get(f"/cycles/{progress.pk}/?{query}"))
     assert sorted(board_rows(page)) == sorted(expected)
@@ -107,13 +120,16 @@ def test_a_general_branch_cannot_filter_its_way_to_another_branch(college, progr
 
 
 def test_unknown_filter_values_are_ignored(college, progress, client_for):
-    response = client_for(college.org_dept).get(f"/cycles/{progress.pk}/?reviewer=abc&status=nonsense&kind=x&prepared=maybe")
+    response = client_for(college.org_dept).get(
+        f"/cycles/{progress.pk}/?reviewer=abc&status=nonsense&kind=x&prepared=maybe"
+    )
     assert response.status_code == 200 and len(board_rows(html(response))) == 5
 
 
 def test_htmx_gets_only_the_board(college, progress, client_for):
-    response = client_for(college.org_dept).get(f"/cycles/{progress.pk}/?kind=branch",
-                                                HTTP_HX_REQUEST="true", HTTP_HX_TARGET="progress")
+    response = client_for(college.org_dept).get(
+        f"/cycles/{progress.pk}/?kind=branch", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="progress"
+    )
     page = html(response)
     assert page.startswith('<div id="progress">') and "<html" not in page
     assert len(board_rows(page)) == 2
@@ -141,7 +157,9 @@ def test_queries_do_not_grow_with_the_rows(college, client_for, django_assert_ma
         n_small = _query_count(client, f"/cycles/{small.pk}/{suffix}")
         n_large = _query_count(client, f"/cycles/{large.pk}/{suffix}")
         assert n_small == n_large, suffix
-    with django_assert_max_num_queries(18):  # session, user, scope, cycle, tree order, filters, counts, rows, groups (3) …
+    with django_assert_max_num_queries(
+        18
+    ):  # session, user, scope, cycle, tree order, filters, counts, rows, groups (3) …
         client.get(f"/cycles/{large.pk}/")
 
 
@@ -172,10 +190,18 @@ def test_someone_without_a_review_gets_404_for_the_board_and_the_xlsx(college, p
 def test_rows_and_the_reviewer_filter_are_in_tree_order(college, cycle, client_for):
     """学校党委's secretaries first by 党总支 then 直属党支部, each 党总支's 党支部 after it (orgs.tree)."""
     page = html(client_for(college.org_dept).get(f"/cycles/{cycle.pk}/"))
-    assert board_rows(page) == ["乙学院党总支", "乙学院教工党支部", "甲学院党总支", "甲学院教工党支部", "机关直属党支部"]
+    assert board_rows(page) == [
+        "乙学院党总支",
+        "乙学院教工党支部",
+        "甲学院党总支",
+        "甲学院教工党支部",
+        "机关直属党支部",
+    ]
     select = page.split('name="reviewer"')[1].split("</select>")[0]
     assert select.index("学校党委") < select.index("乙学院党总支") < select.index("甲学院党总支")
-    sheet = load_workbook(io.BytesIO(client_for(college.org_dept).get(f"/cycles/{cycle.pk}/progress.xlsx").content)).active
+    sheet = load_workbook(
+        io.BytesIO(client_for(college.org_dept).get(f"/cycles/{cycle.pk}/progress.xlsx").content)
+    ).active
     assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == board_rows(page)
 
 

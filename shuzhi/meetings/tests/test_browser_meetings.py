@@ -131,11 +131,22 @@ def test_a_secretary_with_two_positions_picks_one_on_a_phone(college, cycle, pag
     from shuzhi.orgs import services as org_services
     from shuzhi.orgs.models import PositionRole
 
-    org_services.appoint("test", person=college.gb_a_secretary.person, organization=college.gb_a,
-                         role=PositionRole.ORGANIZER, start_date=timezone.localdate())
+    org_services.appoint(
+        "test",
+        person=college.gb_a_secretary.person,
+        organization=college.gb_a,
+        role=PositionRole.ORGANIZER,
+        start_date=timezone.localdate(),
+    )
     meeting = services.schedule_meeting(
-        college.gb_a_secretary, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会",
-        starts_at=timezone.now(), place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.gb_a_secretary,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     review = review_of(cycle, college.branch_a1)
     page = page_for(college.gb_a_secretary, PHONE)
     page.goto(f"/meetings/{meeting.pk}/comments/")

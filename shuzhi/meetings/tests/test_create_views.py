@@ -16,8 +16,13 @@ def counts() -> tuple[int, int]:
 
 
 def form_data(**overrides) -> dict:
-    data = {"title": "2026年度述职评议会", "starts_at": "2026-12-20T09:00", "place": "行政楼第一会议室",
-            "expected_attendees": "60", "comment_mode": "one_by_one"}
+    data = {
+        "title": "2026年度述职评议会",
+        "starts_at": "2026-12-20T09:00",
+        "place": "行政楼第一会议室",
+        "expected_attendees": "60",
+        "comment_mode": "one_by_one",
+    }
     data.update(overrides)
     return data
 
@@ -40,8 +45,15 @@ def test_org_dept_schedules_the_committee_meeting_with_its_agenda(college, cycle
     meetings, events = counts()
     response = client_for(college.org_dept).post(
         f"/meetings/new/?cycle={cycle.pk}&reviewer={college.committee.pk}",
-        form_data(**{f"on_{gb_a.pk}": "on", f"mode_{gb_a.pk}": "on_site",
-                     f"on_{direct.pk}": "on", f"mode_{direct.pk}": "written"}))
+        form_data(
+            **{
+                f"on_{gb_a.pk}": "on",
+                f"mode_{gb_a.pk}": "on_site",
+                f"on_{direct.pk}": "on",
+                f"mode_{direct.pk}": "written",
+            }
+        ),
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
     assert meeting.kind == MeetingKind.COMMITTEE_ENLARGED and meeting.reviewer == college.committee
@@ -58,9 +70,10 @@ def test_general_branch_leader_schedules_own_meeting(college, cycle, client_for)
     response = client_for(college.gb_a_secretary).get("/meetings/new/")
     html = response.content.decode()
     assert response.status_code == 200 and services.default_title(cycle, college.gb_a) in html
-    assert f'name="on_{a1.pk}"' in html and 'id="scope-reviewer"' in html and "<select name=\"reviewer\"" not in html
+    assert f'name="on_{a1.pk}"' in html and 'id="scope-reviewer"' in html and '<select name="reviewer"' not in html
     response = client_for(college.gb_a_secretary).post(
-        "/meetings/new/", form_data(comment_mode="collective", **{f"on_{a1.pk}": "on", f"mode_{a1.pk}": "on_site"}))
+        "/meetings/new/", form_data(comment_mode="collective", **{f"on_{a1.pk}": "on", f"mode_{a1.pk}": "on_site"})
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302
     assert meeting.reviewer == college.gb_a and meeting.kind == MeetingKind.GENERAL_BRANCH_ENLARGED
@@ -89,7 +102,8 @@ def test_a_presenter_taken_meanwhile_is_refused_and_nothing_is_written(college, 
     gb_a = review_of(cycle, college.gb_a)
     before = counts()
     response = client_for(college.org_dept).post(
-        f"/meetings/new/?cycle={cycle.pk}", form_data(title="第二场", **{f"on_{gb_a.pk}": "on"}))
+        f"/meetings/new/?cycle={cycle.pk}", form_data(title="第二场", **{f"on_{gb_a.pk}": "on"})
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert _("%(name)s is already on another meeting's agenda.") % {"name": college.gb_a.name} in html
@@ -99,13 +113,26 @@ def test_a_presenter_taken_meanwhile_is_refused_and_nothing_is_written(college, 
 def test_bad_input_is_explained_in_chinese_kept_and_nothing_is_written(college, cycle, client_for):
     a1 = review_of(cycle, college.branch_a1)
     before = counts()
-    response = client_for(college.gb_a_secretary).post("/meetings/new/", {
-        "title": "   ", "starts_at": "明天上午", "place": "会" * 201, "expected_attendees": "99999",
-        "comment_mode": "sometimes", f"on_{a1.pk}": "on", f"mode_{a1.pk}": "written"})
+    response = client_for(college.gb_a_secretary).post(
+        "/meetings/new/",
+        {
+            "title": "   ",
+            "starts_at": "明天上午",
+            "place": "会" * 201,
+            "expected_attendees": "99999",
+            "comment_mode": "sometimes",
+            f"on_{a1.pk}": "on",
+            f"mode_{a1.pk}": "written",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200 and counts() == before
-    for message in (_("Enter a title."), _("Enter a date and time such as 2026-12-20 09:00."),
-                    _("Between 0 and %(n)d attendees.") % {"n": 2000}, _("Choose a comment mode.")):
+    for message in (
+        _("Enter a title."),
+        _("Enter a date and time such as 2026-12-20 09:00."),
+        _("Between 0 and %(n)d attendees.") % {"n": 2000},
+        _("Choose a comment mode."),
+    ):
         assert message in html
     assert "不超过 200" in html  # Django's own Chinese message for the place
     assert 'value="明天上午"' in html and "会" * 201 in html and 'value="99999"' in html
@@ -146,12 +173,15 @@ def test_branch_secretary_may_not_schedule(college, cycle, client_for):
     assert counts() == before
 
 
-@pytest.mark.parametrize("who, reviewer, status", [
-    ("gb_b_secretary", "gb_a", 404),  # another 党总支: not even visible
-    ("gb_a_secretary", "committee", 404),
-    ("committee_member", "gb_a", 403),  # visible, but a 党总支 schedules its own meetings
-    ("org_dept", "branch_a1", 403),  # a 党支部 holds no review meeting
-])
+@pytest.mark.parametrize(
+    "who, reviewer, status",
+    [
+        ("gb_b_secretary", "gb_a", 404),  # another 党总支: not even visible
+        ("gb_a_secretary", "committee", 404),
+        ("committee_member", "gb_a", 403),  # visible, but a 党总支 schedules its own meetings
+        ("org_dept", "branch_a1", 403),  # a 党支部 holds no review meeting
+    ],
+)
 def test_a_reviewer_the_user_may_not_run_is_refused(college, cycle, client_for, who, reviewer, status):
     client = client_for(getattr(college, who))
     url = f"/meetings/new/?cycle={cycle.pk}&reviewer={getattr(college, reviewer).pk}"

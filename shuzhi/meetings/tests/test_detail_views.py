@@ -15,13 +15,24 @@ from shuzhi.meetings.models import Meeting
 @pytest.fixture
 def gb_a_meeting(college, cycle):
     return services.schedule_meeting(
-        college.gb_a_secretary, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会",
-        starts_at=timezone.now(), place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "written")])
+        college.gb_a_secretary,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "written")],
+    )
 
 
 def edit_data(**overrides) -> dict:
-    data = {"title": "改期后的述职评议会", "starts_at": "2026-12-28T14:30", "place": "图书馆报告厅",
-            "expected_attendees": "80", "comment_mode": "collective"}
+    data = {
+        "title": "改期后的述职评议会",
+        "starts_at": "2026-12-28T14:30",
+        "place": "图书馆报告厅",
+        "expected_attendees": "80",
+        "comment_mode": "collective",
+    }
     data.update(overrides)
     return data
 
@@ -56,10 +67,17 @@ def test_committee_member_reads_a_general_branch_meeting_without_controls(colleg
     assert 'name="offset"' not in html
 
 
-@pytest.mark.parametrize("who, which", [
-    ("gb_b_secretary", "meeting"), ("gb_b_secretary", "gb_a_meeting"), ("gb_a_secretary", "meeting"),
-    ("branch_a1_secretary", "gb_a_meeting"), ("direct_secretary", "meeting"), ("outsider", "meeting"),
-])
+@pytest.mark.parametrize(
+    "who, which",
+    [
+        ("gb_b_secretary", "meeting"),
+        ("gb_b_secretary", "gb_a_meeting"),
+        ("gb_a_secretary", "meeting"),
+        ("branch_a1_secretary", "gb_a_meeting"),
+        ("direct_secretary", "meeting"),
+        ("outsider", "meeting"),
+    ],
+)
 def test_a_meeting_outside_the_users_scope_is_404(college, meeting, gb_a_meeting, client_for, who, which):
     target = {"meeting": meeting, "gb_a_meeting": gb_a_meeting}[which]
     client = client_for(getattr(college, who))
@@ -84,7 +102,11 @@ def test_org_dept_edits_the_details(college, meeting, client_for):
     meeting.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
     assert (meeting.title, meeting.place, meeting.expected_attendees, meeting.comment_mode) == (
-        "改期后的述职评议会", "图书馆报告厅", 80, "collective")
+        "改期后的述职评议会",
+        "图书馆报告厅",
+        80,
+        "collective",
+    )
     assert timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M") == "2026-12-28 14:30"
     assert AuditEvent.objects.count() == before + 1
 
@@ -96,8 +118,10 @@ def test_general_branch_leader_edits_own_meeting(college, gb_a_meeting, client_f
 
 def test_bad_edit_is_explained_kept_and_nothing_is_written(college, meeting, client_for):
     before = AuditEvent.objects.count()
-    response = client_for(college.org_dept).post(f"/meetings/{meeting.pk}/edit/", edit_data(
-        title="保留我", starts_at="2026-13-45T99:00", place="", expected_attendees="-3"))
+    response = client_for(college.org_dept).post(
+        f"/meetings/{meeting.pk}/edit/",
+        edit_data(title="保留我", starts_at="2026-13-45T99:00", place="", expected_attendees="-3"),
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert _("Enter the place.") in html and _("Enter a date and time such as 2026-12-20 09:00.") in html

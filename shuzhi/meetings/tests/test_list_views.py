@@ -18,13 +18,19 @@ def page(response) -> str:
 @pytest.fixture
 def gb_a_meeting(college, cycle):
     return services.schedule_meeting(
-        college.gb_a_secretary, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会",
-        starts_at=timezone.now() + datetime.timedelta(days=3), place="甲学院会议室",
-        agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.gb_a_secretary,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
 
 
-def test_org_dept_sees_every_meeting_grouped_under_its_cycle_and_may_schedule(college, cycle, meeting, gb_a_meeting,
-                                                                             client_for):
+def test_org_dept_sees_every_meeting_grouped_under_its_cycle_and_may_schedule(
+    college, cycle, meeting, gb_a_meeting, client_for
+):
     html = page(client_for(college.org_dept).get("/meetings/"))
     assert cycle.title in html and meeting.title in html and gb_a_meeting.title in html
     assert html.index(cycle.title) < html.index(meeting.title)
@@ -35,16 +41,22 @@ def test_org_dept_sees_every_meeting_grouped_under_its_cycle_and_may_schedule(co
 def test_cycles_are_listed_newest_first(college, cycle, meeting, client_for):
     from shuzhi.cycles import services as cycle_services
 
-    older = cycle_services.open_cycle(college.org_dept, year=2025, title="2025年度述职评议考核",
-                                     key_items=[]).cycle
-    old_meeting = services.schedule_meeting(college.org_dept, cycle=older, reviewer=college.committee,
-                                            title="去年的述职评议会", starts_at=timezone.now(), place="礼堂")
+    older = cycle_services.open_cycle(college.org_dept, year=2025, title="2025年度述职评议考核", key_items=[]).cycle
+    old_meeting = services.schedule_meeting(
+        college.org_dept,
+        cycle=older,
+        reviewer=college.committee,
+        title="去年的述职评议会",
+        starts_at=timezone.now(),
+        place="礼堂",
+    )
     html = page(client_for(college.org_dept).get("/meetings/"))
     assert html.index(meeting.title) < html.index(old_meeting.title)
 
 
-def test_general_branch_leader_sees_only_own_meetings_and_may_schedule(college, cycle, meeting, gb_a_meeting,
-                                                                       client_for):
+def test_general_branch_leader_sees_only_own_meetings_and_may_schedule(
+    college, cycle, meeting, gb_a_meeting, client_for
+):
     html = page(client_for(college.gb_a_secretary).get("/meetings/"))
     assert gb_a_meeting.title in html and f"/meetings/{meeting.pk}/" not in html
     assert 'id="schedule-meeting"' in html
@@ -75,8 +87,9 @@ def test_branch_secretary_sees_nothing_and_cannot_schedule(college, cycle, meeti
     assert _("No review meetings have been scheduled yet.") in html
 
 
-def test_committee_member_sees_all_and_may_schedule_the_committee_meeting(college, cycle, meeting, gb_a_meeting,
-                                                                          client_for):
+def test_committee_member_sees_all_and_may_schedule_the_committee_meeting(
+    college, cycle, meeting, gb_a_meeting, client_for
+):
     html = page(client_for(college.committee_member).get("/meetings/"))
     assert meeting.title in html and gb_a_meeting.title in html and 'id="schedule-meeting"' in html
 

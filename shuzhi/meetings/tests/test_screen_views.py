@@ -45,24 +45,35 @@ def test_next_shows_the_first_presenter_with_position_name_and_mode(college, cyc
 
 
 def test_stepping_with_htmx_returns_only_the_stage(college, meeting, client_for):
-    response = client_for(college.committee_member).post(f"/meetings/{meeting.pk}/screen/", {"position": "3"},
-                                                          HTTP_HX_REQUEST="true")
+    response = client_for(college.committee_member).post(
+        f"/meetings/{meeting.pk}/screen/", {"position": "3"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200 and html.startswith('<div id="screen-stage"') and "<html" not in html
     assert "<strong>3</strong> / 3" in html and college.direct.name in html and position(meeting) == 3
 
 
 def test_the_end_asks_for_comments_one_by_one(college, meeting, client_for):
-    html = client_for(college.org_dept).post(f"/meetings/{meeting.pk}/screen/", {"position": "4"},
-                                             HTTP_HX_REQUEST="true").content.decode()
+    html = (
+        client_for(college.org_dept)
+        .post(f"/meetings/{meeting.pk}/screen/", {"position": "4"}, HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
     assert pgettext("presenter screen", "Comments") in html and re.search(r'id="screen-next"[^>]*disabled', html)
     assert _("Collective comment") not in html.split('id="screen-end"')[1].split("</h1>")[0]
 
 
 def test_the_end_asks_for_the_collective_comment(college, cycle, client_for):
     meeting = services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.committee, title="集中点评的述职评议会", starts_at=timezone.now(),
-        place="礼堂", comment_mode="collective", agenda=[(review_of(cycle, college.gb_a), "written")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.committee,
+        title="集中点评的述职评议会",
+        starts_at=timezone.now(),
+        place="礼堂",
+        comment_mode="collective",
+        agenda=[(review_of(cycle, college.gb_a), "written")],
+    )
     client = client_for(college.org_dept)
     presenter = client.post(f"/meetings/{meeting.pk}/screen/", {"position": "1"}, HTTP_HX_REQUEST="true")
     assert _("Written report") in presenter.content.decode()
@@ -85,8 +96,14 @@ def test_bad_positions_change_nothing(college, meeting, client_for, value):
 
 def test_a_user_who_does_not_run_the_meeting_gets_403(college, cycle, client_for):
     meeting = services.schedule_meeting(
-        college.gb_a_secretary, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会",
-        starts_at=timezone.now(), place="会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.gb_a_secretary,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     client = client_for(college.committee_member)  # may read the meeting, does not run it
     assert client.get(f"/meetings/{meeting.pk}/screen/").status_code == 403
     assert client.post(f"/meetings/{meeting.pk}/screen/", {"position": "1"}).status_code == 403

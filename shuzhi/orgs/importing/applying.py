@@ -27,8 +27,9 @@ from shuzhi.orgs.models import PositionRole
 BULK_THRESHOLD = 300
 
 
-def apply(actor: Any, parsed: ParsedWorkbook, initial_password: str, *, file_name: str = "",
-          ip: str | None = None) -> ImportSummary:
+def apply(
+    actor: Any, parsed: ParsedWorkbook, initial_password: str, *, file_name: str = "", ip: str | None = None
+) -> ImportSummary:
     """Import the parsed workbook, all or nothing, in one transaction.
 
     Raises ImportRejected (nothing written) when any row has a problem, including problems caused by
@@ -44,26 +45,56 @@ def apply(actor: Any, parsed: ParsedWorkbook, initial_password: str, *, file_nam
             if plan.problems:
                 raise ImportRejected(plan.problems)
             summary = ImportSummary(
-                file_name=file_name, orgs_unchanged=plan.orgs_unchanged, people_unchanged=plan.people_unchanged,
-                positions_unchanged=plan.positions_unchanged)
+                file_name=file_name,
+                orgs_unchanged=plan.orgs_unchanged,
+                people_unchanged=plan.people_unchanged,
+                positions_unchanged=plan.positions_unchanged,
+            )
             writer = _BulkWriter if _use_bulk(plan) else _ServiceWriter
             # The bulk writer ends terms without the services: the org dept's last account is kept here.
             ends_org_dept_terms = any(c.role == PositionRole.ORG_DEPT_STAFF for c in plan.positions_to_end)
             with services.keeping_the_org_dept(actor, applies=ends_org_dept_terms):
                 writer(actor, ip, existing, initial_password, summary).run(plan)
             if summary.changed:
-                record(actor, Verb.IMPORT_APPLIED, None, object_repr=file_name, after=summary.counts(), ip=ip,
-                       note=_("Excel import of %(file)s") % {"file": file_name})
+                record(
+                    actor,
+                    Verb.IMPORT_APPLIED,
+                    None,
+                    object_repr=file_name,
+                    after=summary.counts(),
+                    ip=ip,
+                    note=_("Excel import of %(file)s") % {"file": file_name},
+                )
     except ValidationError as error:
         if getattr(error, "code", None) in services.ORG_DEPT_REFUSALS:
             raise ImportRejected([_org_dept_problem(actor, plan, error)]) from error
         # A service refused what the plan allowed: the data changed meanwhile, or a rule the plan lacks.
-        raise ImportRejected([ImportProblem("", None, "", _(
-            "Nothing was saved: a check failed while saving (%(reason)s). If someone else was changing the "
-            "same data, upload the file again.") % {"reason": _one_message(error)})]) from error
+        raise ImportRejected(
+            [
+                ImportProblem(
+                    "",
+                    None,
+                    "",
+                    _(
+                        "Nothing was saved: a check failed while saving (%(reason)s). If someone else was changing the "
+                        "same data, upload the file again."
+                    )
+                    % {"reason": _one_message(error)},
+                )
+            ]
+        ) from error
     except IntegrityError as error:
-        raise ImportRejected([ImportProblem("", None, "", _(
-            "The data changed while the file was being imported, so nothing was saved. Upload the file again."))]
+        raise ImportRejected(
+            [
+                ImportProblem(
+                    "",
+                    None,
+                    "",
+                    _(
+                        "The data changed while the file was being imported, so nothing was saved. Upload the file again."
+                    ),
+                )
+            ]
         ) from error
     return summary
 
@@ -85,8 +116,10 @@ def _use_bulk(plan: ImportPlan) -> bool:
 
 # --- For the view -------------------------------------------------------------------------------
 
-def run_import(actor: Any, file: IO[bytes], *, file_name: str, initial_password: str,
-               ip: str | None = None) -> ImportResult:
+
+def run_import(
+    actor: Any, file: IO[bytes], *, file_name: str, initial_password: str, ip: str | None = None
+) -> ImportResult:
     """Parse, check and import one uploaded file; never raises for anything wrong with the file."""
     try:
         parsed = parse_workbook(file)

@@ -47,8 +47,9 @@ def parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = cell_text(value)
-    match = (re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-             or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text))
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text) or re.fullmatch(
+        r"(\d{4})(\d{2})(\d{2})", text
+    )
     if not match:
         raise ValueError(text)
     return datetime.date(*(int(part) for part in match.groups()))

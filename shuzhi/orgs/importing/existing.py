@@ -74,10 +74,12 @@ def load_existing(*, lock: bool = False) -> Existing:
     for pk, name, kind, parent_id, is_active, sort_order in rows:
         existing.orgs[name] = OrgState(name, kind, name_of.get(parent_id), is_active, sort_order, pk)
     for pk, staff_no, name, phone, gender, party, active in Person.objects.values_list(
-            "pk", "staff_no", "name", "phone", "gender", "is_party_member", "is_active"):
+        "pk", "staff_no", "name", "phone", "gender", "is_party_member", "is_active"
+    ):
         existing.people[staff_no] = PersonState(staff_no, name, phone, gender, party, active, pk)
     for values in Position.objects.values_list(
-            "pk", "person__staff_no", "organization__name", "role", "start_date", "end_date", "person__name"):
+        "pk", "person__staff_no", "organization__name", "role", "start_date", "end_date", "person__name"
+    ):
         pk, staff_no, org_name, role, start, end, holder = values
         state = PositionState(staff_no, org_name, role, start, end, holder, pk)
         existing.positions.setdefault(state.key, state)

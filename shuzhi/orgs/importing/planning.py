@@ -120,7 +120,7 @@ def _loops(parent_of: Mapping[str, str | None]) -> dict[str, list[str]]:
             path.append(node)
             node = parent_of[node]
         if node is not None and node in on_path:
-            loop = path[on_path[node]:]
+            loop = path[on_path[node] :]
             for member in loop:
                 loops[member] = loop
         done.update(path)
@@ -159,23 +159,35 @@ def _plan_orgs(rows: list[RawRow], existing: Existing, plan: ImportPlan) -> dict
         kind = KIND_BY_LABEL.get(kind_text)
         if kind is None:
             ok = False
-            problems.add(raw.row, COL_ORG_KIND, _choice_problem(kind_text, KIND_BY_LABEL) if kind_text else _(
-                "Enter the kind of organisation: one of %(choices)s.") % {"choices": "、".join(KIND_BY_LABEL)})
+            problems.add(
+                raw.row,
+                COL_ORG_KIND,
+                _choice_problem(kind_text, KIND_BY_LABEL)
+                if kind_text
+                else _("Enter the kind of organisation: one of %(choices)s.") % {"choices": "、".join(KIND_BY_LABEL)},
+            )
         parent = clean_org_name(raw.text(COL_ORG_PARENT)) or None
         try:
             sort_order = _parse_sort_order(raw.cells.get(COL_ORG_SORT))
         except ValueError:
             ok = False
             sort_order = 0
-            problems.add(raw.row, COL_ORG_SORT, _("The sort order is a whole number from 0 to %(max)d.") % {
-                "max": MAX_SORT_ORDER})
+            problems.add(
+                raw.row,
+                COL_ORG_SORT,
+                _("The sort order is a whole number from 0 to %(max)d.") % {"max": MAX_SORT_ORDER},
+            )
         if name in in_file:
-            problems.add(raw.row, COL_ORG_NAME, _("The organisation %(name)s is already in row %(row)d.") % {
-                "name": name, "row": in_file[name][0].row})
+            problems.add(
+                raw.row,
+                COL_ORG_NAME,
+                _("The organisation %(name)s is already in row %(row)d.") % {"name": name, "row": in_file[name][0].row},
+            )
             continue
         current = existing.orgs.get(name)
-        state = OrgState(name, kind, parent, current.is_active if current else True, sort_order,
-                         current.pk if current else None)
+        state = OrgState(
+            name, kind, parent, current.is_active if current else True, sort_order, current.pk if current else None
+        )
         in_file[name] = (raw, state)
         if not ok:
             bad.add(name)
@@ -198,14 +210,20 @@ def _plan_orgs(rows: list[RawRow], existing: Existing, plan: ImportPlan) -> dict
         row_problems_before = len(plan.problems)
         if parent is not None and name in loops:
             chain = loops[name]
-            problems.add(raw.row, COL_ORG_PARENT, _("The parent organisations form a loop: %(chain)s.") % {
-                "chain": " → ".join([*chain, chain[0]])})
+            problems.add(
+                raw.row,
+                COL_ORG_PARENT,
+                _("The parent organisations form a loop: %(chain)s.") % {"chain": " → ".join([*chain, chain[0]])},
+            )
         elif kind == OrgKind.COMMITTEE and parent is not None:
             problems.add(raw.row, COL_ORG_PARENT, _("The Party committee is the root of the tree and has no parent."))
         elif parent is not None and parent not in final:
-            problems.add(raw.row, COL_ORG_PARENT, _(
-                "The parent organisation %(name)s is neither in the sheet 「%(sheet)s」 nor in the system.") % {
-                "name": parent, "sheet": SHEET_ORGS})
+            problems.add(
+                raw.row,
+                COL_ORG_PARENT,
+                _("The parent organisation %(name)s is neither in the sheet 「%(sheet)s」 nor in the system.")
+                % {"name": parent, "sheet": SHEET_ORGS},
+            )
         else:
             parent_kind = final[parent].kind if parent is not None else None
             if parent is None or parent_kind is not None:
@@ -214,8 +232,9 @@ def _plan_orgs(rows: list[RawRow], existing: Existing, plan: ImportPlan) -> dict
                     problems.add(raw.row, COL_ORG_PARENT, problem)
             moved = current is None or current.parent != parent
             if parent is not None and moved and not final[parent].is_active:
-                problems.add(raw.row, COL_ORG_PARENT, _("The parent organisation %(name)s is deactivated.") % {
-                    "name": parent})
+                problems.add(
+                    raw.row, COL_ORG_PARENT, _("The parent organisation %(name)s is deactivated.") % {"name": parent}
+                )
         if kind == OrgKind.COMMITTEE and len(committees) > 1 and (current is None or current.kind != kind):
             problems.add(raw.row, COL_ORG_KIND, _("There is already a Party committee; there can be only one."))
         if current is not None and current.kind != kind:
@@ -229,9 +248,12 @@ def _plan_orgs(rows: list[RawRow], existing: Existing, plan: ImportPlan) -> dict
                     continue  # a child in the file is checked on its own row
                 problem = rules.parent_problem(child_state.kind, kind)
                 if problem:
-                    problems.add(raw.row, COL_ORG_KIND, _(
-                        "With this kind, %(child)s (which sits under it) would break the rules: %(problem)s") % {
-                        "child": child, "problem": problem})
+                    problems.add(
+                        raw.row,
+                        COL_ORG_KIND,
+                        _("With this kind, %(child)s (which sits under it) would break the rules: %(problem)s")
+                        % {"child": child, "problem": problem},
+                    )
         if len(plan.problems) > row_problems_before or name in bad:
             continue
         if current is None:
@@ -242,8 +264,10 @@ def _plan_orgs(rows: list[RawRow], existing: Existing, plan: ImportPlan) -> dict
             plan.orgs_unchanged += 1
     if not plan.problems:
         depth = _depths(parent_of)
-        plan.orgs = sorted((OrgChange(c.row, c.name, c.kind, c.parent, c.sort_order, depth[c.name], c.existing)
-                            for c in plan.orgs), key=lambda c: (c.depth, c.row))
+        plan.orgs = sorted(
+            (OrgChange(c.row, c.name, c.kind, c.parent, c.sort_order, depth[c.name], c.existing) for c in plan.orgs),
+            key=lambda c: (c.depth, c.row),
+        )
     return final
 
 
@@ -268,14 +292,18 @@ def _plan_people(rows: list[RawRow], existing: Existing, plan: ImportPlan) -> di
         staff_no = raw.text(COL_STAFF_NO)
         try:
             fields = services._clean_person_fields(
-                name=raw.text(COL_NAME), staff_no=staff_no, phone=raw.text(COL_PHONE), gender=gender)
+                name=raw.text(COL_NAME), staff_no=staff_no, phone=raw.text(COL_PHONE), gender=gender
+            )
         except ValidationError as error:
             fields = None
             for key, messages in error.message_dict.items():
                 problems.add(raw.row, _PERSON_COLUMNS.get(key, COL_STAFF_NO), " ".join(messages))
         if staff_no and staff_no in rows_of:
-            problems.add(raw.row, COL_STAFF_NO, _("Staff number %(no)s is already in row %(row)d.") % {
-                "no": staff_no, "row": rows_of[staff_no]})
+            problems.add(
+                raw.row,
+                COL_STAFF_NO,
+                _("Staff number %(no)s is already in row %(row)d.") % {"no": staff_no, "row": rows_of[staff_no]},
+            )
             continue
         if staff_no:
             rows_of[staff_no] = raw.row
@@ -284,20 +312,34 @@ def _plan_people(rows: list[RawRow], existing: Existing, plan: ImportPlan) -> di
             if staff_no:  # known for the 职务 sheet, so its rows are not reported as unknown too
                 in_file[staff_no] = current or PersonState(staff_no, raw.text(COL_NAME))
             continue
-        state = PersonState(fields["staff_no"], fields["name"], fields["phone"], fields["gender"], is_party_member,
-                            current.is_active if current else True, current.pk if current else None)
+        state = PersonState(
+            fields["staff_no"],
+            fields["name"],
+            fields["phone"],
+            fields["gender"],
+            is_party_member,
+            current.is_active if current else True,
+            current.pk if current else None,
+        )
         in_file[state.staff_no] = state
         if current is None and state.staff_no in existing.usernames:
             # services.create_person never takes over an existing login: the new person's would clash.
-            problems.add(raw.row, COL_STAFF_NO, _("Staff number %(no)s is already used as a login name.") % {
-                "no": state.staff_no})
+            problems.add(
+                raw.row,
+                COL_STAFF_NO,
+                _("Staff number %(no)s is already used as a login name.") % {"no": state.staff_no},
+            )
         if len(plan.problems) > before:
             continue
         change = PersonChange(raw.row, state.staff_no, state.name, state.phone, state.gender, is_party_member, current)
         if current is None:
             plan.people.append(change)
         elif (current.name, current.phone, current.gender, current.is_party_member) != (
-                state.name, state.phone, state.gender, state.is_party_member):
+            state.name,
+            state.phone,
+            state.gender,
+            state.is_party_member,
+        ):
             plan.people.append(change)
         else:
             plan.people_unchanged += 1
@@ -335,8 +377,13 @@ def _secretary_clashes(terms: list[_Term]) -> Iterator[tuple[_Term, _Term]]:
             furthest = term
 
 
-def _plan_positions(rows: list[RawRow], existing: Existing, final_orgs: Mapping[str, OrgState],
-                    people_in_file: Mapping[str, PersonState], plan: ImportPlan) -> None:
+def _plan_positions(
+    rows: list[RawRow],
+    existing: Existing,
+    final_orgs: Mapping[str, OrgState],
+    people_in_file: Mapping[str, PersonState],
+    plan: ImportPlan,
+) -> None:
     """Check the 职务 sheet against the file and the database and add its changes to the plan."""
     problems = _Problems(SHEET_POSITIONS, plan.problems)
     rows_of: dict[PositionKey, int] = {}
@@ -351,22 +398,33 @@ def _plan_positions(rows: list[RawRow], existing: Existing, final_orgs: Mapping[
         if not staff_no:
             problems.add(raw.row, COL_STAFF_NO, _("Enter the staff number."))
         elif person is None:
-            problems.add(raw.row, COL_STAFF_NO, _(
-                "Staff number %(no)s is neither in the sheet 「%(sheet)s」 nor in the system.") % {
-                "no": staff_no, "sheet": SHEET_PEOPLE})
+            problems.add(
+                raw.row,
+                COL_STAFF_NO,
+                _("Staff number %(no)s is neither in the sheet 「%(sheet)s」 nor in the system.")
+                % {"no": staff_no, "sheet": SHEET_PEOPLE},
+            )
         org_name = clean_org_name(raw.text(COL_ORG_NAME))
         org = final_orgs.get(org_name)
         if not org_name:
             problems.add(raw.row, COL_ORG_NAME, _("Enter the organisation's name."))
         elif org is None:
-            problems.add(raw.row, COL_ORG_NAME, _(
-                "The organisation %(name)s is neither in the sheet 「%(sheet)s」 nor in the system.") % {
-                "name": org_name, "sheet": SHEET_ORGS})
+            problems.add(
+                raw.row,
+                COL_ORG_NAME,
+                _("The organisation %(name)s is neither in the sheet 「%(sheet)s」 nor in the system.")
+                % {"name": org_name, "sheet": SHEET_ORGS},
+            )
         role_text = raw.text(COL_ROLE)
         role = ROLE_BY_LABEL.get(role_text)
         if role is None:
-            problems.add(raw.row, COL_ROLE, _choice_problem(role_text, ROLE_BY_LABEL) if role_text
-                         else _("Enter the position: one of %(choices)s.") % {"choices": "、".join(ROLE_BY_LABEL)})
+            problems.add(
+                raw.row,
+                COL_ROLE,
+                _choice_problem(role_text, ROLE_BY_LABEL)
+                if role_text
+                else _("Enter the position: one of %(choices)s.") % {"choices": "、".join(ROLE_BY_LABEL)},
+            )
         start = end = None
         if raw.text(COL_START) == "":
             problems.add(raw.row, COL_START, _("Enter the start date."))
@@ -374,22 +432,32 @@ def _plan_positions(rows: list[RawRow], existing: Existing, final_orgs: Mapping[
             try:
                 start = parse_date(raw.cells.get(COL_START))
             except ValueError:
-                problems.add(raw.row, COL_START, _("“%(value)s” is not a date; write dates like 2024-09-01.") % {
-                    "value": raw.text(COL_START)})
+                problems.add(
+                    raw.row,
+                    COL_START,
+                    _("“%(value)s” is not a date; write dates like 2024-09-01.") % {"value": raw.text(COL_START)},
+                )
         if raw.text(COL_END) != "":
             try:
                 end = parse_date(raw.cells.get(COL_END))
             except ValueError:
-                problems.add(raw.row, COL_END, _("“%(value)s” is not a date; write dates like 2024-09-01.") % {
-                    "value": raw.text(COL_END)})
+                problems.add(
+                    raw.row,
+                    COL_END,
+                    _("“%(value)s” is not a date; write dates like 2024-09-01.") % {"value": raw.text(COL_END)},
+                )
         if start and end and end < start:
             problems.add(raw.row, COL_END, _("The end date cannot be before the start date."))
         if len(plan.problems) > before or person is None or org is None or role is None or start is None:
             continue
         key: PositionKey = (staff_no, org_name, role, start)
         if key in rows_of:
-            problems.add(raw.row, COL_ROLE, _("The same position (staff number, organisation, position and start "
-                                              "date) is already in row %(row)d.") % {"row": rows_of[key]})
+            problems.add(
+                raw.row,
+                COL_ROLE,
+                _("The same position (staff number, organisation, position and start date) is already in row %(row)d.")
+                % {"row": rows_of[key]},
+            )
             continue
         rows_of[key] = raw.row
         current = existing.positions.get(key)
@@ -398,9 +466,15 @@ def _plan_positions(rows: list[RawRow], existing: Existing, final_orgs: Mapping[
             if current.end == end:
                 plan.positions_unchanged += 1
             elif end is None:
-                problems.add(raw.row, COL_END, _(
-                    "This term already ended on %(date)s; an import cannot reopen it. Enter that end date "
-                    "or a later one.") % {"date": current.end})
+                problems.add(
+                    raw.row,
+                    COL_END,
+                    _(
+                        "This term already ended on %(date)s; an import cannot reopen it. Enter that end date "
+                        "or a later one."
+                    )
+                    % {"date": current.end},
+                )
             else:
                 plan.positions_to_end.append(change)
         else:
@@ -414,7 +488,8 @@ def _plan_positions(rows: list[RawRow], existing: Existing, final_orgs: Mapping[
                 plan.positions_to_create.append(change)
         if role == PositionRole.SECRETARY:
             secretary_terms[org_name][key] = _Term(
-                start, end, person.name, raw.row, current is None or current.end != end)
+                start, end, person.name, raw.row, current is None or current.end != end
+            )
     clashes: list[tuple[str, _Term, _Term]] = []
     for org_name, terms in secretary_terms.items():
         clashes.extend((org_name, term, other) for term, other in _secretary_clashes(list(terms.values())))
@@ -435,8 +510,11 @@ def _plan_positions(rows: list[RawRow], existing: Existing, final_orgs: Mapping[
 
 def _problem_order(problem: ImportProblem) -> tuple[int, int, int]:
     columns = HEADERS.get(problem.sheet, ())
-    return (SHEETS.index(problem.sheet) if problem.sheet in SHEETS else len(SHEETS), problem.row or 0,
-            columns.index(problem.column) if problem.column in columns else -1)
+    return (
+        SHEETS.index(problem.sheet) if problem.sheet in SHEETS else len(SHEETS),
+        problem.row or 0,
+        columns.index(problem.column) if problem.column in columns else -1,
+    )
 
 
 def _check_text(parsed: ParsedWorkbook, plan: ImportPlan) -> None:

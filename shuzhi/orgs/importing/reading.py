@@ -67,15 +67,23 @@ def cell_text(value: Any) -> str:
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(_(
-        "The file has more than %(max)d data rows; at most %(max)d rows can be imported at a time. "
-        "Split it into several files.") % {"max": MAX_DATA_ROWS})
+    return ImportFileError(
+        _(
+            "The file has more than %(max)d data rows; at most %(max)d rows can be imported at a time. "
+            "Split it into several files."
+        )
+        % {"max": MAX_DATA_ROWS}
+    )
 
 
 def _limits() -> uploads.XlsxLimits:
-    return uploads.XlsxLimits(max_bytes=MAX_UPLOAD_BYTES, max_data_rows=MAX_DATA_ROWS,
-                              max_scanned_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS,
-                              max_unpacked_bytes=MAX_UNPACKED_BYTES)
+    return uploads.XlsxLimits(
+        max_bytes=MAX_UPLOAD_BYTES,
+        max_data_rows=MAX_DATA_ROWS,
+        max_scanned_rows=MAX_SCANNED_ROWS,
+        max_columns=MAX_COLUMNS,
+        max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    )
 
 
 def _unreadable_message() -> str:
@@ -101,9 +109,14 @@ def parse_workbook(file: IO[bytes]) -> ParsedWorkbook:
         raise ImportFileError(error.message) from None
     try:
         problems = [
-            ImportProblem(sheet, None, "", _("The workbook has no sheet named 「%(sheet)s」. Use the import template.")
-                          % {"sheet": sheet})
-            for sheet in SHEETS if sheet not in workbook.sheetnames
+            ImportProblem(
+                sheet,
+                None,
+                "",
+                _("The workbook has no sheet named 「%(sheet)s」. Use the import template.") % {"sheet": sheet},
+            )
+            for sheet in SHEETS
+            if sheet not in workbook.sheetnames
         ]
         if problems:
             raise ImportFileError(_("The workbook does not have the sheets of the import template."), problems)
@@ -123,8 +136,9 @@ def parse_workbook(file: IO[bytes]) -> ParsedWorkbook:
     finally:
         workbook.close()
     if parsed.row_count == 0:
-        raise ImportFileError(_("The file has no data rows, so there is nothing to import. Fill in the "
-                                "sheets below their header rows."))
+        raise ImportFileError(
+            _("The file has no data rows, so there is nothing to import. Fill in the sheets below their header rows.")
+        )
     return parsed
 
 
@@ -143,8 +157,15 @@ def _read_sheet(sheet: Any, name: str, budget: _RowBudget, problems: list[Import
             positions[header] = index
     missing = [h for h in HEADERS[name] if h not in positions]
     for header in missing:
-        problems.append(ImportProblem(name, 1, header, _(
-            "The header row has no column 「%(column)s」. Use the headers of the import template.") % {"column": header}))
+        problems.append(
+            ImportProblem(
+                name,
+                1,
+                header,
+                _("The header row has no column 「%(column)s」. Use the headers of the import template.")
+                % {"column": header},
+            )
+        )
     if missing:
         return
     for number, values in enumerate(rows, start=2):

@@ -1,5 +1,4 @@
-"""What an import reports: its problems (sheet, row, column, reason), its refusals and its counts.
-"""
+"""What an import reports: its problems (sheet, row, column, reason), its refusals and its counts."""
 
 from __future__ import annotations
 
@@ -54,8 +53,14 @@ class ImportSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.orgs_created or self.orgs_updated or self.people_created or self.people_updated
-                    or self.positions_created or self.positions_ended)
+        return bool(
+            self.orgs_created
+            or self.orgs_updated
+            or self.people_created
+            or self.people_updated
+            or self.positions_created
+            or self.positions_ended
+        )
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}

@@ -33,8 +33,9 @@ from shuzhi.orgs.models import Organization, OrgKind, Person, Position, Position
 class _ServiceWriter:
     """Makes the planned changes one by one through shuzhi.orgs.services, as the pages do."""
 
-    def __init__(self, actor: Any, ip: str | None, existing: Existing, initial_password: str,
-                 summary: ImportSummary) -> None:
+    def __init__(
+        self, actor: Any, ip: str | None, existing: Existing, initial_password: str, summary: ImportSummary
+    ) -> None:
         self.actor = actor
         self.ip = ip
         self.existing = existing
@@ -56,8 +57,13 @@ class _ServiceWriter:
             if change.existing is None:
                 parent = self.orgs[change.parent] if change.parent else None
                 self.orgs[change.name] = services.create_organization(
-                    self.actor, name=change.name, kind=change.kind, parent=parent, sort_order=change.sort_order,
-                    ip=self.ip)
+                    self.actor,
+                    name=change.name,
+                    kind=change.kind,
+                    parent=parent,
+                    sort_order=change.sort_order,
+                    ip=self.ip,
+                )
                 self.summary.orgs_created += 1
             else:
                 self.update_org(change)
@@ -72,16 +78,20 @@ class _ServiceWriter:
         elif change.parent != change.existing.parent and parent is not None:
             org = services.move_organization(self.actor, org, parent, ip=self.ip)
         if change.sort_order != change.existing.sort_order:
-            org = services.update_organization(self.actor, org, name=org.name, sort_order=change.sort_order,
-                                               ip=self.ip)
+            org = services.update_organization(self.actor, org, name=org.name, sort_order=change.sort_order, ip=self.ip)
         self.orgs[change.name] = org
         self.summary.orgs_updated += 1
 
     def write_people(self, changes: list[PersonChange]) -> None:
         new_accounts: list[int] = []
         for change in changes:
-            fields = {"name": change.name, "staff_no": change.staff_no, "phone": change.phone,
-                      "gender": change.gender, "is_party_member": change.is_party_member}
+            fields = {
+                "name": change.name,
+                "staff_no": change.staff_no,
+                "phone": change.phone,
+                "gender": change.gender,
+                "is_party_member": change.is_party_member,
+            }
             if change.existing is None:
                 # No password here: hashing it once per person would take minutes with Argon2. The
                 # accounts made now get the one hash below.
@@ -103,10 +113,16 @@ class _ServiceWriter:
     def create_positions(self, changes: list[PositionChange]) -> None:
         people = self.people_for(changes)
         for change in changes:
-            services.appoint(self.actor, person=people[change.staff_no], organization=self.orgs[change.org_name],
-                             role=change.role, start_date=change.start, end_date=change.end, ip=self.ip)
+            services.appoint(
+                self.actor,
+                person=people[change.staff_no],
+                organization=self.orgs[change.org_name],
+                role=change.role,
+                start_date=change.start,
+                end_date=change.end,
+                ip=self.ip,
+            )
             self.summary.positions_created += 1
-
 
     def people_for(self, changes: list[PositionChange]) -> dict[str, Person]:
         """The people these positions are for: those known already, the others in a few queries."""
@@ -152,24 +168,49 @@ class _BulkWriter(_ServiceWriter):
                 if change.existing is not None:
                     self.update_org(change)
                 else:
-                    new.append(Organization(name=change.name, kind=change.kind, sort_order=change.sort_order,
-                                            parent=self.orgs[change.parent] if change.parent else None))
+                    new.append(
+                        Organization(
+                            name=change.name,
+                            kind=change.kind,
+                            sort_order=change.sort_order,
+                            parent=self.orgs[change.parent] if change.parent else None,
+                        )
+                    )
             Organization.objects.bulk_create(new, batch_size=self.BATCH)
             for org in new:
                 self.orgs[org.name] = org
                 self.event(Verb.ORG_CREATED, org, after=snapshot(org, services.ORG_FIELDS), organization_id=org.pk)
             self.summary.orgs_created += len(new)
 
-    def event(self, verb: Verb, obj: Any, *, before: dict | None = None, after: dict | None = None,
-              organization_id: int | None = None, note: str = "", object_repr: str | None = None) -> None:
+    def event(
+        self,
+        verb: Verb,
+        obj: Any,
+        *,
+        before: dict | None = None,
+        after: dict | None = None,
+        organization_id: int | None = None,
+        note: str = "",
+        object_repr: str | None = None,
+    ) -> None:
         """Queue the AuditEvent row that shuzhi.audit.services.record() would write for the same call."""
-        self.events.append(_EventRow(
-            actor_id=self.actor_id, actor_name=self.actor_name, action=str(verbs.kind_of(verb)), verb=str(verb),
-            object_type=object_type_of(obj), object_id=str(obj.pk),
-            object_repr=(str(obj) if object_repr is None else object_repr)[:200],
-            organization_id=organization_id, before=before, after=after, ip=self.ip, note=note[:500],
-            person_id=person_concerned(obj),
-        ))
+        self.events.append(
+            _EventRow(
+                actor_id=self.actor_id,
+                actor_name=self.actor_name,
+                action=str(verbs.kind_of(verb)),
+                verb=str(verb),
+                object_type=object_type_of(obj),
+                object_id=str(obj.pk),
+                object_repr=(str(obj) if object_repr is None else object_repr)[:200],
+                organization_id=organization_id,
+                before=before,
+                after=after,
+                ip=self.ip,
+                note=note[:500],
+                person_id=person_concerned(obj),
+            )
+        )
 
     def write_people(self, changes: list[PersonChange]) -> None:
         created = [c for c in changes if c.existing is None]
@@ -180,8 +221,17 @@ class _BulkWriter(_ServiceWriter):
         new_users = [User(username=c.staff_no, must_change_password=True, password=password) for c in created]
         _insert_many(User, new_users, read_back=("username",))
         user_ids = {u.username: u.pk for u in new_users}
-        people = [Person(name=c.name, staff_no=c.staff_no, phone=c.phone, gender=c.gender,
-                         is_party_member=c.is_party_member, user_id=user_ids[c.staff_no]) for c in created]
+        people = [
+            Person(
+                name=c.name,
+                staff_no=c.staff_no,
+                phone=c.phone,
+                gender=c.gender,
+                is_party_member=c.is_party_member,
+                user_id=user_ids[c.staff_no],
+            )
+            for c in created
+        ]
         _insert_many(Person, people, read_back=("staff_no",))
         self.people.update((person.staff_no, person) for person in people)
         for person in people:
@@ -207,8 +257,9 @@ class _BulkWriter(_ServiceWriter):
         self.summary.people_updated += len(to_save)
 
     def end_positions(self, changes: list[PositionChange]) -> None:
-        by_pk = _in_bulk(Position, [c.existing.pk for c in changes if c.existing],
-                         select_related=("person", "organization"))
+        by_pk = _in_bulk(
+            Position, [c.existing.pk for c in changes if c.existing], select_related=("person", "organization")
+        )
         now = timezone.now()
         to_save: list[Position] = []
         for change in changes:
@@ -218,30 +269,59 @@ class _BulkWriter(_ServiceWriter):
             position.end_date = change.end
             position.updated_at = now
             to_save.append(position)
-            self.event(Verb.POSITION_ENDED, position, before=before,
-                       after=snapshot(position, services.POSITION_FIELDS),
-                       organization_id=position.organization_id, note=_("term ended"))
+            self.event(
+                Verb.POSITION_ENDED,
+                position,
+                before=before,
+                after=snapshot(position, services.POSITION_FIELDS),
+                organization_id=position.organization_id,
+                note=_("term ended"),
+            )
         Position.objects.bulk_update(to_save, ["end_date", "updated_at"], batch_size=self.BATCH)
         self.summary.positions_ended += len(to_save)
 
     def create_positions(self, changes: list[PositionChange]) -> None:
         people = self.people_for(changes)
-        positions = [Position(person=people[c.staff_no], organization=self.orgs[c.org_name], role=c.role,
-                              start_date=c.start, end_date=c.end) for c in changes]
+        positions = [
+            Position(
+                person=people[c.staff_no],
+                organization=self.orgs[c.org_name],
+                role=c.role,
+                start_date=c.start,
+                end_date=c.end,
+            )
+            for c in changes
+        ]
         describe = _position_describer(positions)
         # The plan proved each new (person, organisation, position, start) absent from the database.
         _insert_many(Position, positions, read_back=("person_id", "organization_id", "role", "start_date"))
         for position in positions:
-            self.event(Verb.POSITION_CREATED, position, after=snapshot(position, services.POSITION_FIELDS),
-                       organization_id=position.organization_id, object_repr=describe(position))
+            self.event(
+                Verb.POSITION_CREATED,
+                position,
+                after=snapshot(position, services.POSITION_FIELDS),
+                organization_id=position.organization_id,
+                object_repr=describe(position),
+            )
         self.summary.positions_created += len(positions)
 
 
 # Field types whose attribute value is already what the database driver takes.
-_PLAIN_FIELD_TYPES = frozenset({
-    "CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField", "SmallIntegerField",
-    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "ForeignKey", "OneToOneField",
-})
+_PLAIN_FIELD_TYPES = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "BooleanField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "ForeignKey",
+        "OneToOneField",
+    }
+)
 
 
 def _insert_many(model: Any, objects: list[Any], *, read_back: tuple[str, ...] = ()) -> None:
@@ -282,8 +362,10 @@ def _insert_many(model: Any, objects: list[Any], *, read_back: tuple[str, ...] =
                     copy.write_row([convert(obj) for convert in converters])
         else:
             placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                               [tuple(convert(obj) for convert in converters) for obj in objects])
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                [tuple(convert(obj) for convert in converters) for obj in objects],
+            )
     if read_back:
         by_key = {tuple(getattr(obj, name) for name in read_back): obj for obj in objects}
         for pk, *key in model.objects.filter(pk__gt=newest_before).order_by("pk").values_list("pk", *read_back):
@@ -338,7 +420,7 @@ def _actor_name(actor: Any) -> str:
 def _in_bulk(model: Any, pks: list[int], select_related: tuple[str, ...] = ()) -> dict[int, Any]:
     found: dict[int, Any] = {}
     for start in range(0, len(pks), _BulkWriter.BATCH):
-        qs = model.objects.filter(pk__in=pks[start:start + _BulkWriter.BATCH])
+        qs = model.objects.filter(pk__in=pks[start : start + _BulkWriter.BATCH])
         if select_related:
             qs = qs.select_related(*select_related)
         found.update((obj.pk, obj) for obj in qs)
@@ -349,7 +431,7 @@ def _people_by_staff_no(staff_nos: set[str]) -> dict[str, Person]:
     numbers = sorted(staff_nos)
     found: dict[str, Person] = {}
     for start in range(0, len(numbers), _BulkWriter.BATCH):
-        chunk = numbers[start:start + _BulkWriter.BATCH]
+        chunk = numbers[start : start + _BulkWriter.BATCH]
         found.update((p.staff_no, p) for p in Person.objects.filter(staff_no__in=chunk))
     return found
 
@@ -361,13 +443,15 @@ def _set_initial_password(user_ids: list[int], password: str) -> None:
     hashed = make_password(password)
     User = get_user_model()
     for start in range(0, len(user_ids), _BulkWriter.BATCH):
-        User.objects.filter(pk__in=user_ids[start:start + _BulkWriter.BATCH]).update(
-            password=hashed, must_change_password=True)
+        User.objects.filter(pk__in=user_ids[start : start + _BulkWriter.BATCH]).update(
+            password=hashed, must_change_password=True
+        )
 
 
 @transaction.atomic
-def _change_kind(actor: Any, org: Organization, *, kind: str, parent: Organization | None,
-                 ip: str | None = None) -> Organization:
+def _change_kind(
+    actor: Any, org: Organization, *, kind: str, parent: Organization | None, ip: str | None = None
+) -> Organization:
     """Make an existing organisation another kind, under `parent` (the services have no such change:
     a 党支部 that becomes a 直属党支部 moves under the 党委 at the same time).
 
@@ -385,6 +469,14 @@ def _change_kind(actor: Any, org: Organization, *, kind: str, parent: Organizati
     org.kind = kind
     org.parent = parent
     org.save(update_fields=["kind", "parent", "updated_at"])
-    record(actor, Verb.ORG_CHANGED, org, before=before, after=snapshot(org, services.ORG_FIELDS),
-           organization_id=org.pk, ip=ip, note=_("kind changed by import"))
+    record(
+        actor,
+        Verb.ORG_CHANGED,
+        org,
+        before=before,
+        after=snapshot(org, services.ORG_FIELDS),
+        organization_id=org.pk,
+        ip=ip,
+        note=_("kind changed by import"),
+    )
     return org

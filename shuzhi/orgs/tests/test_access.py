@@ -29,7 +29,11 @@ def test_committee_member_sees_everything_but_manages_nothing(college):
 
 
 def test_general_branch_secretary_sees_own_general_branch_and_its_branches(college):
-    assert names(access.visible_organizations(college.gb_a_secretary)) == {"甲学院党总支", "甲学院教工党支部", "甲学院学生党支部"}
+    assert names(access.visible_organizations(college.gb_a_secretary)) == {
+        "甲学院党总支",
+        "甲学院教工党支部",
+        "甲学院学生党支部",
+    }
 
 
 def test_branch_secretary_sees_only_own_branch(college):
@@ -42,11 +46,18 @@ def test_account_without_positions_sees_nothing(college):
     assert not access.visible_people(college.outsider).exists()
 
 
-@pytest.mark.parametrize("user_attr,org_attr", [
-    ("gb_a_secretary", "gb_b"), ("gb_a_secretary", "branch_b1"), ("gb_a_secretary", "committee"),
-    ("branch_a1_secretary", "branch_a2"), ("branch_a1_secretary", "gb_a"), ("direct_secretary", "branch_a1"),
-    ("outsider", "branch_a1"),
-])
+@pytest.mark.parametrize(
+    "user_attr,org_attr",
+    [
+        ("gb_a_secretary", "gb_b"),
+        ("gb_a_secretary", "branch_b1"),
+        ("gb_a_secretary", "committee"),
+        ("branch_a1_secretary", "branch_a2"),
+        ("branch_a1_secretary", "gb_a"),
+        ("direct_secretary", "branch_a1"),
+        ("outsider", "branch_a1"),
+    ],
+)
 def test_other_organisations_are_missing_not_forbidden(college, user_attr, org_attr):
     with pytest.raises(Http404):
         access.access_organization(getattr(college, user_attr), getattr(college, org_attr).pk)

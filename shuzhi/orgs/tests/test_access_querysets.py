@@ -6,8 +6,16 @@ import pytest
 from conftest import review_of
 from shuzhi.orgs import access
 
-USERS = ("org_dept", "committee_member", "gb_a_secretary", "gb_b_secretary", "branch_a1_secretary",
-         "branch_b1_secretary", "direct_secretary", "outsider")
+USERS = (
+    "org_dept",
+    "committee_member",
+    "gb_a_secretary",
+    "gb_b_secretary",
+    "branch_a1_secretary",
+    "branch_b1_secretary",
+    "direct_secretary",
+    "outsider",
+)
 
 
 @pytest.mark.parametrize("who", USERS)
@@ -33,9 +41,15 @@ def test_runnable_meetings_are_exactly_those_the_user_may_run(college, cycle, me
 
     from shuzhi.meetings import services
 
-    services.schedule_meeting(college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院述职评议会",
-                              starts_at=timezone.now() + datetime.timedelta(days=1), place="甲学院",
-                              agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+    services.schedule_meeting(
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院述职评议会",
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        place="甲学院",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     user = getattr(college, who)
     from shuzhi.meetings.models import Meeting
 

@@ -37,9 +37,15 @@ def build_world(college, cycle, meeting, survey) -> dict[str, dict]:
     from shuzhi.voting.services import BallotInput
 
     branch_meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会", starts_at=timezone.now(),
-        place="甲学院会议室", expected_attendees=20,
-        agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        expected_attendees=20,
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     branch_survey = voting.create_survey(college.org_dept, branch_meeting)
     voting.issue_codes(college.org_dept, branch_survey, 3)
     voting.open_survey(college.org_dept, branch_survey)
@@ -50,26 +56,40 @@ def build_world(college, cycle, meeting, survey) -> dict[str, dict]:
         ("branch", college.branch_a1, college.branch_a1_secretary, branch_meeting, branch_survey),
     ]:
         review = review_of(cycle, org)
-        item = cycle_services.add_preparation_item(secretary, review, kind="research", content="走访实训中心",
-                                                   place="实训中心", people="学生党员")
+        item = cycle_services.add_preparation_item(
+            secretary, review, kind="research", content="走访实训中心", place="实训中心", people="学生党员"
+        )
         answers = {str(p.pk): "已整改：" + p.text for p in cycle_services.prior_problems_for(review)}
-        report = report_services.save_draft(secretary, review, ReportContent(
-            "我带头讲专题党课3次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers), base_revision=0)
+        report = report_services.save_draft(
+            secretary,
+            review,
+            ReportContent("我带头讲专题党课3次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers),
+            base_revision=0,
+        )
         report_services.submit(secretary, review, base_revision=report.revision)
-        meeting_services.add_comment(college.org_dept, a_meeting, review=review, problems="调研不够深入。",
-                                     direction="多下基层。")
+        meeting_services.add_comment(
+            college.org_dept, a_meeting, review=review, problems="调研不够深入。", direction="多下基层。"
+        )
         a_survey.refresh_from_db()
         paper_codes = voting.issue_codes(college.org_dept, a_survey, 1, paper=True)
         voting.set_paper_double_entry(college.org_dept, a_survey, True)
         first = str(a_survey.presenters[0]["review"])
-        voting.enter_paper_ballot(college.org_dept, a_survey, paper_codes[0],
-                                  BallotInput({first: "satisfied"}, {}, {}, ""))
+        voting.enter_paper_ballot(
+            college.org_dept, a_survey, paper_codes[0], BallotInput({first: "satisfied"}, {}, {}, "")
+        )
         person = secretary.person
         worlds[label] = {
-            "org_id": org.pk, "person_id": person.pk, "position_id": person.positions.first().pk,
-            "cycle_id": cycle.pk, "review_id": review.pk, "meeting_id": a_meeting.pk, "survey_id": a_survey.pk,
+            "org_id": org.pk,
+            "person_id": person.pk,
+            "position_id": person.positions.first().pk,
+            "cycle_id": cycle.pk,
+            "review_id": review.pk,
+            "meeting_id": a_meeting.pk,
+            "survey_id": a_survey.pk,
             "group_id": review.group_id,
-            "item_id": item.pk, "kind": "research", "number": 1,
+            "item_id": item.pk,
+            "kind": "research",
+            "number": 1,
             "problem_id": PriorProblem.objects.filter(organization=college.branch_a1).first().pk,
             "entry_id": PaperEntry.objects.get(survey=a_survey).pk,
         }
@@ -78,17 +98,22 @@ def build_world(college, cycle, meeting, survey) -> dict[str, dict]:
 
 # --- The rights that matter, with their effects -------------------------------------------------------
 
+
 def api(client, method: str, path: str, body=None):
     return getattr(client, method)(path, body if body is not None else {}, content_type="application/json")
 
 
-def test_the_committee_member_schedules_the_committees_meeting_but_not_a_general_branchs(
-        college, cycle, client_for):
+def test_the_committee_member_schedules_the_committees_meeting_but_not_a_general_branchs(college, cycle, client_for):
     from shuzhi.meetings.models import Meeting
 
     client = client_for(college.committee_member)
-    body = {"cycle_id": cycle.pk, "title": "党委扩大会议", "starts_at": "2026-12-20T09:00:00+08:00", "place": "一会",
-            "agenda": [{"review_id": review_of(cycle, college.direct).pk}]}
+    body = {
+        "cycle_id": cycle.pk,
+        "title": "党委扩大会议",
+        "starts_at": "2026-12-20T09:00:00+08:00",
+        "place": "一会",
+        "agenda": [{"review_id": review_of(cycle, college.direct).pk}],
+    }
     response = api(client, "post", "/api/meetings", {**body, "reviewer_id": college.committee.pk})
     assert response.status_code == 201, response.json()
     assert Meeting.objects.get(pk=response.json()["id"]).reviewer == college.committee
@@ -97,13 +122,18 @@ def test_the_committee_member_schedules_the_committees_meeting_but_not_a_general
 
 
 def test_the_committee_member_steps_the_screen_and_comments_at_the_committees_meeting(
-        college, cycle, meeting, client_for):
+    college, cycle, meeting, client_for
+):
     client = client_for(college.committee_member)
     assert client.post(f"/meetings/{meeting.pk}/screen/", {"position": 2}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.current_item == 2
-    response = api(client, "post", f"/api/meetings/{meeting.pk}/comments",
-                   {"review_id": review_of(cycle, college.gb_a).pk, "problems": "调研还不够深入。"})
+    response = api(
+        client,
+        "post",
+        f"/api/meetings/{meeting.pk}/comments",
+        {"review_id": review_of(cycle, college.gb_a).pk, "problems": "调研还不够深入。"},
+    )
     assert response.status_code == 201 and meeting.comments.get().author_name.startswith("委员乙")
     bad = api(client, "post", f"/api/meetings/{meeting.pk}/comments", {"problems": ""})
     assert bad.status_code == 422 and meeting.comments.count() == 1
@@ -139,7 +169,8 @@ def test_the_committee_member_cannot_run_a_general_branchs_vote(college, cycle, 
 
 
 def test_the_committee_member_vets_a_report_the_committee_reviews_not_a_branchs(
-        college, cycle, meeting, survey, client_for):
+    college, cycle, meeting, survey, client_for
+):
     from shuzhi.reports.models import DutyReport
 
     worlds = build_world(college, cycle, meeting, survey)
@@ -151,8 +182,12 @@ def test_the_committee_member_vets_a_report_the_committee_reviews_not_a_branchs(
     theirs = api(client, "post", f"/api/reviews/{worlds['branch']['review_id']}/report/vetting", vetting)
     assert theirs.status_code == 403
     assert DutyReport.objects.get(review_id=worlds["branch"]["review_id"]).status == "submitted"
-    bad = api(client, "post", f"/api/reviews/{worlds['committee']['review_id']}/report/vetting",
-              {"version": 1, "outcome": "maybe"})
+    bad = api(
+        client,
+        "post",
+        f"/api/reviews/{worlds['committee']['review_id']}/report/vetting",
+        {"version": 1, "outcome": "maybe"},
+    )
     assert bad.status_code == 422
 
 
@@ -181,6 +216,7 @@ def test_the_committee_member_does_not_manage_people_or_read_the_audit_log(colle
 
 # --- Deciding grades (the coming stage) ---------------------------------------------------------------
 
+
 def test_grades_are_decided_by_the_reviewing_organisations_leaders_not_by_the_org_dept_as_such(college):
     assert access.can_decide_grades(college.committee_member, college.committee)
     assert not access.can_decide_grades(college.committee_member, college.gb_a)
@@ -191,13 +227,17 @@ def test_grades_are_decided_by_the_reviewing_organisations_leaders_not_by_the_or
     assert not access.can_decide_grades(college.org_dept, college.committee)  # aggregates; the committee decides
 
 
-def test_a_general_branch_secretary_on_the_committee_runs_its_meeting_but_not_their_own_report(
-        college, cycle, meeting):
+def test_a_general_branch_secretary_on_the_committee_runs_its_meeting_but_not_their_own_report(college, cycle, meeting):
     from conftest import START
     from shuzhi.orgs import services
 
-    services.appoint("test", person=college.gb_a_secretary.person, organization=college.committee,
-                     role=PositionRole.MEMBER, start_date=START)
+    services.appoint(
+        "test",
+        person=college.gb_a_secretary.person,
+        organization=college.committee,
+        role=PositionRole.MEMBER,
+        start_date=START,
+    )
     access.forget_scope(college.gb_a_secretary)
     assert access.can_run_meeting(college.gb_a_secretary, meeting)
     assert not access.can_vet_review(college.gb_a_secretary, review_of(cycle, college.gb_a))

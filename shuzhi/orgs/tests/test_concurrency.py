@@ -39,8 +39,13 @@ def test_two_secretaries_appointed_at_once_yield_one(college):
     org = college.branch_a2
 
     def appoint(i):
-        return services.appoint("test", person=people[i], organization=org, role=PositionRole.SECRETARY,
-                                start_date=datetime.date(2025, 1, 1))
+        return services.appoint(
+            "test",
+            person=people[i],
+            organization=org,
+            role=PositionRole.SECRETARY,
+            start_date=datetime.date(2025, 1, 1),
+        )
 
     results = run_concurrently(appoint, 4)
     winners = [r for r in results if isinstance(r, Position)]

@@ -62,21 +62,30 @@ def make_xlsx(orgs=(), people=(), positions=(), *, headers=None, sheets=SHEETS, 
 
 
 def good_file(**changes) -> io.BytesIO:
-    return make_xlsx(changes.get("orgs", GOOD_ORGS), changes.get("people", GOOD_PEOPLE),
-                     changes.get("positions", GOOD_POSITIONS))
+    return make_xlsx(
+        changes.get("orgs", GOOD_ORGS), changes.get("people", GOOD_PEOPLE), changes.get("positions", GOOD_POSITIONS)
+    )
 
 
 def db_state() -> tuple:
     """Everything the import may write, to compare before and after."""
     return (
-        list(Organization.objects.order_by("pk").values_list("pk", "name", "kind", "parent", "sort_order",
-                                                              "is_active", "updated_at")),
-        list(Person.objects.order_by("pk").values_list("pk", "staff_no", "name", "phone", "gender",
-                                                        "is_party_member", "user", "updated_at")),
-        list(Position.objects.order_by("pk").values_list("pk", "person", "organization", "role", "start_date",
-                                                          "end_date", "updated_at")),
-        list(get_user_model().objects.order_by("pk").values_list("pk", "username", "password",
-                                                                 "must_change_password")),
+        list(
+            Organization.objects.order_by("pk").values_list(
+                "pk", "name", "kind", "parent", "sort_order", "is_active", "updated_at"
+            )
+        ),
+        list(
+            Person.objects.order_by("pk").values_list(
+                "pk", "staff_no", "name", "phone", "gender", "is_party_member", "user", "updated_at"
+            )
+        ),
+        list(
+            Position.objects.order_by("pk").values_list(
+                "pk", "person", "organization", "role", "start_date", "end_date", "updated_at"
+            )
+        ),
+        list(get_user_model().objects.order_by("pk").values_list("pk", "username", "password", "must_change_password")),
         AuditEvent.objects.count(),
     )
 
@@ -104,6 +113,7 @@ def where(problems) -> set[tuple[str, int | None, str]]:
 
 # --- A good file ------------------------------------------------------------------------------
 
+
 def test_a_good_file_creates_the_tree_people_positions_and_accounts(college):
     last = AuditEvent.objects.latest("id").pk
     summary = run(college.org_dept, good_file())
@@ -121,12 +131,18 @@ def test_a_good_file_creates_the_tree_people_positions_and_accounts(college):
     assert li.user.username == "80002" and li.user.must_change_password and li.user.check_password(PASSWORD)
     term = Position.objects.get(person=wang)
     assert (term.role, term.start_date, term.end_date) == (PositionRole.MEMBER, D(2024, 3, 1), D(2025, 2, 28))
-    assert Position.objects.get(person=college.committee_member.person, organization__name="丙学院学生党支部").role \
+    assert (
+        Position.objects.get(person=college.committee_member.person, organization__name="丙学院学生党支部").role
         == PositionRole.DEPUTY_SECRETARY
+    )
 
     by_type = sorted((e.action, e.object_type) for e in AuditEvent.objects.filter(pk__gt=last))
-    assert by_type == sorted([("create", "orgs.organization")] * 4 + [("create", "orgs.person")] * 3
-                             + [("create", "orgs.position")] * 4 + [("import", "")])
+    assert by_type == sorted(
+        [("create", "orgs.organization")] * 4
+        + [("create", "orgs.person")] * 3
+        + [("create", "orgs.position")] * 4
+        + [("import", "")]
+    )
     summary_event = AuditEvent.objects.filter(action="import").get()
     assert summary_event.actor == college.org_dept and summary_event.object_repr == "import.xlsx"
     assert summary_event.after["people_created"] == 3 and summary_event.after["positions_created"] == 4
@@ -143,8 +159,11 @@ def test_reimporting_the_same_file_changes_nothing(college):
 
 def test_a_file_that_restates_the_existing_tree_changes_nothing(college):
     before = db_state()
-    orgs = [("学校党委", "党委", None, 0), ("甲学院党总支", "党总支", "学校党委", 0),
-            ("甲学院教工党支部", "党支部", "甲学院党总支", 0)]
+    orgs = [
+        ("学校党委", "党委", None, 0),
+        ("甲学院党总支", "党总支", "学校党委", 0),
+        ("甲学院教工党支部", "党支部", "甲学院党总支", 0),
+    ]
     positions = [("90005", "甲学院教工党支部", "书记", "2024-01-01", None)]
     summary = run(college.org_dept, make_xlsx(orgs, [("支书甲一", "90005", None, "男", "是")], positions))
     assert not summary.changed and summary.orgs_unchanged == 3 and summary.positions_unchanged == 1
@@ -168,8 +187,12 @@ def test_a_corrected_file_updates_by_staff_number_and_organisation_name(college)
 
     summary = run(college.org_dept, make_xlsx(orgs, people, positions), password="Other-pass-2026")
 
-    assert (summary.orgs_updated, summary.people_updated, summary.positions_ended, summary.positions_created) == \
-        (2, 2, 1, 1)
+    assert (summary.orgs_updated, summary.people_updated, summary.positions_ended, summary.positions_created) == (
+        2,
+        2,
+        1,
+        1,
+    )
     assert summary.people_created == 0 and summary.accounts_created == 0
     assert Organization.objects.get(name="丙学院党总支").sort_order == 7
     assert Organization.objects.get(name="丙学院学生党支部").parent.name == "甲学院党总支"
@@ -180,11 +203,17 @@ def test_a_corrected_file_updates_by_staff_number_and_organisation_name(college)
     assert Position.objects.get(person__staff_no="80002", role="secretary").end_date == D(2025, 6, 30)
     assert Position.objects.filter(organization__name="丙学院教工党支部", role="secretary").count() == 2
     new = list(AuditEvent.objects.filter(pk__gt=last).order_by("id"))
-    assert sorted((e.action, e.object_type, e.note) for e in new) == sorted([
-        ("update", "orgs.organization", ""), ("update", "orgs.organization", gettext("moved")),
-        ("update", "orgs.person", ""), ("update", "orgs.person", ""), ("update", "orgs.position", gettext("term ended")),
-        ("create", "orgs.position", ""),
-        ("import", "", new[-1].note)])
+    assert sorted((e.action, e.object_type, e.note) for e in new) == sorted(
+        [
+            ("update", "orgs.organization", ""),
+            ("update", "orgs.organization", gettext("moved")),
+            ("update", "orgs.person", ""),
+            ("update", "orgs.person", ""),
+            ("update", "orgs.position", gettext("term ended")),
+            ("create", "orgs.position", ""),
+            ("import", "", new[-1].note),
+        ]
+    )
 
 
 def test_an_organisation_may_change_kind_when_the_tree_still_holds(college):
@@ -204,6 +233,7 @@ def test_a_staff_number_already_used_as_a_login_name_is_refused(college):
 
 
 # --- Problems: each leaves the database unchanged and names sheet, row and column -----------------
+
 
 def test_a_file_that_is_not_an_xlsx_is_refused(college):
     file = io.BytesIO("姓名,工号\n张三,80001\n".encode())
@@ -256,8 +286,9 @@ def test_a_missing_header_names_the_sheet_and_the_header(college):
 
 def test_headers_in_another_order_are_accepted(college):
     headers = {importing.SHEET_PEOPLE: ("工号", "姓名", "是否党员", "性别", "手机号", "备注")}
-    summary = run(college.org_dept, make_xlsx(people=[("80009", "赵六", "否", "女", "13800000000", "随便")],
-                                              headers=headers))
+    summary = run(
+        college.org_dept, make_xlsx(people=[("80009", "赵六", "否", "女", "13800000000", "随便")], headers=headers)
+    )
     person = Person.objects.get(staff_no="80009")
     assert summary.people_created == 1 and (person.name, person.gender, person.is_party_member) == ("赵六", "F", False)
 
@@ -297,12 +328,15 @@ def test_an_organisation_cannot_be_its_own_parent(college):
     assert where(problems) == {("组织", 2, "上级组织")}
 
 
-@pytest.mark.parametrize("row", [
-    ("错位党支部", "党支部", "学校党委", 0),
-    ("错位党总支", "党总支", "甲学院党总支", 0),
-    ("错位直属党支部", "直属党支部", "甲学院党总支", 0),
-    ("无上级党支部", "党支部", None, 0),
-])
+@pytest.mark.parametrize(
+    "row",
+    [
+        ("错位党支部", "党支部", "学校党委", 0),
+        ("错位党总支", "党总支", "甲学院党总支", 0),
+        ("错位直属党支部", "直属党支部", "甲学院党总支", 0),
+        ("无上级党支部", "党支部", None, 0),
+    ],
+)
 def test_invalid_kind_combinations_are_reported(college, row):
     problems = problems_of(college.org_dept, make_xlsx([row]))
     assert {(p.sheet, p.row) for p in problems} == {("组织", 2)}
@@ -327,7 +361,9 @@ def test_an_organisation_under_a_deactivated_parent_is_refused(college):
     assert where(problems) == {("组织", 2, "上级组织")}
 
 
-@pytest.mark.parametrize("column, value", [("组织类型", "党小组"), ("排序", "第一"), ("排序", -1), ("组织名称", "长" * 101)])
+@pytest.mark.parametrize(
+    "column, value", [("组织类型", "党小组"), ("排序", "第一"), ("排序", -1), ("组织名称", "长" * 101)]
+)
 def test_bad_organisation_cells_are_reported(college, column, value):
     row = dict(zip(HEADERS["组织"], ("新党总支", "党总支", "学校党委", 0), strict=True))
     row[column] = value
@@ -341,36 +377,51 @@ def test_overlapping_secretary_terms_with_the_database_are_reported(college):
 
 
 def test_overlapping_secretary_terms_within_the_file_are_reported(college):
-    positions = [("80001", "丙学院教工党支部", "书记", "2024-01-01", "2024-12-31"),
-                 ("80002", "丙学院教工党支部", "书记", "2024-12-31", None),
-                 ("80003", "丙学院教工党支部", "书记", "2023-01-01", "2023-12-31")]  # no overlap
+    positions = [
+        ("80001", "丙学院教工党支部", "书记", "2024-01-01", "2024-12-31"),
+        ("80002", "丙学院教工党支部", "书记", "2024-12-31", None),
+        ("80003", "丙学院教工党支部", "书记", "2023-01-01", "2023-12-31"),
+    ]  # no overlap
     problems = problems_of(college.org_dept, good_file(positions=positions))
     assert where(problems) == {("职务", 2, "任职开始日期"), ("职务", 3, "任职开始日期")}
 
 
 def test_a_new_secretary_after_the_old_term_ends_in_the_same_file_is_fine(college):
-    positions = [("90005", "甲学院教工党支部", "书记", "2024-01-01", "2025-06-30"),
-                 ("90002", "甲学院教工党支部", "书记", "2025-07-01", None)]
+    positions = [
+        ("90005", "甲学院教工党支部", "书记", "2024-01-01", "2025-06-30"),
+        ("90002", "甲学院教工党支部", "书记", "2025-07-01", None),
+    ]
     summary = run(college.org_dept, make_xlsx(positions=positions))
     assert (summary.positions_ended, summary.positions_created) == (1, 1)
 
 
-@pytest.mark.parametrize("start, end, column", [
-    ("2024-13-01", None, "任职开始日期"),
-    ("昨天", None, "任职开始日期"),
-    (None, None, "任职开始日期"),
-    ("2024-01-01", "2023-12-31", "任职结束日期"),
-    ("2024-01-01", "2024-02-30", "任职结束日期"),
-])
+@pytest.mark.parametrize(
+    "start, end, column",
+    [
+        ("2024-13-01", None, "任职开始日期"),
+        ("昨天", None, "任职开始日期"),
+        (None, None, "任职开始日期"),
+        ("2024-01-01", "2023-12-31", "任职结束日期"),
+        ("2024-01-01", "2024-02-30", "任职结束日期"),
+    ],
+)
 def test_bad_dates_are_reported(college, start, end, column):
     positions = [("90002", "甲学院学生党支部", "委员", start, end)]
     assert where(problems_of(college.org_dept, make_xlsx(positions=positions))) == {("职务", 2, column)}
 
 
-@pytest.mark.parametrize("column, value", [
-    ("手机号", "138-abc-0000"), ("手机号", "1" * 21), ("性别", "M"), ("是否党员", "Y"), ("姓名", None),
-    ("工号", "工号一"), ("工号", None),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("手机号", "138-abc-0000"),
+        ("手机号", "1" * 21),
+        ("性别", "M"),
+        ("是否党员", "Y"),
+        ("姓名", None),
+        ("工号", "工号一"),
+        ("工号", None),
+    ],
+)
 def test_bad_person_cells_are_reported(college, column, value):
     row = dict(zip(HEADERS["人员"], ("赵六", "80009", "13800000000", "男", "是"), strict=True))
     row[column] = value
@@ -412,8 +463,11 @@ def test_appointing_a_deactivated_person_is_refused(college):
 
 
 def test_one_bad_row_among_many_good_ones_writes_nothing(college):
-    people = [*GOOD_PEOPLE, *[(f"人员{i}", f"81{i:03d}", None, None, None) for i in range(100)],
-              ("坏电话", "82000", "电话", None, None)]
+    people = [
+        *GOOD_PEOPLE,
+        *[(f"人员{i}", f"81{i:03d}", None, None, None) for i in range(100)],
+        ("坏电话", "82000", "电话", None, None),
+    ]
     problems = problems_of(college.org_dept, good_file(people=people))
     assert where(problems) == {("人员", 105, "手机号")}
 
@@ -424,7 +478,12 @@ def test_every_problem_of_the_file_is_reported_in_sheet_row_and_column_order(col
     positions = [("99999", "甲学院学生党支部", "委员", "坏日期", None)]
     problems = problems_of(college.org_dept, make_xlsx(orgs, people, positions))
     assert [(p.sheet, p.row, p.column) for p in problems] == [
-        ("组织", 2, "上级组织"), ("人员", 2, "手机号"), ("人员", 2, "性别"), ("职务", 2, "工号"), ("职务", 2, "任职开始日期")]
+        ("组织", 2, "上级组织"),
+        ("人员", 2, "手机号"),
+        ("人员", 2, "性别"),
+        ("职务", 2, "工号"),
+        ("职务", 2, "任职开始日期"),
+    ]
     assert all(p.message for p in problems)
 
 
@@ -446,6 +505,7 @@ def test_checking_a_file_reads_the_database_once_and_not_per_row(college, django
 
 
 # --- Size ---------------------------------------------------------------------------------------
+
 
 def test_more_than_20000_rows_are_refused_with_the_limit(college):
     people = [(f"人员{i}", f"6{i:06d}", None, None, None) for i in range(20_001)]
@@ -482,8 +542,10 @@ def test_a_20000_row_file_imports_and_reimports_as_nothing_to_do(college):
     file = big_file()
     started, cpu = time.perf_counter(), time.process_time()
     summary = run(college.org_dept, file)
-    print(f"\n20,000-row import: {time.perf_counter() - started:.1f} s "
-          f"({time.process_time() - cpu:.1f} s CPU in this process)")
+    print(
+        f"\n20,000-row import: {time.perf_counter() - started:.1f} s "
+        f"({time.process_time() - cpu:.1f} s CPU in this process)"
+    )
     assert (summary.orgs_created, summary.people_created, summary.positions_created) == (220, 10_000, 9_780)
     assert summary.orgs_created + summary.people_created + summary.positions_created == 20_000
     assert summary.accounts_created == 10_000
@@ -497,8 +559,10 @@ def test_a_20000_row_file_imports_and_reimports_as_nothing_to_do(college):
     before = db_state()
     started, cpu = time.perf_counter(), time.process_time()
     again = run(college.org_dept, file)
-    print(f"20,000-row re-import (nothing to do): {time.perf_counter() - started:.1f} s "
-          f"({time.process_time() - cpu:.1f} s CPU in this process)")
+    print(
+        f"20,000-row re-import (nothing to do): {time.perf_counter() - started:.1f} s "
+        f"({time.process_time() - cpu:.1f} s CPU in this process)"
+    )
     assert not again.changed and again.people_unchanged == 10_000
     assert db_state() == before
 
@@ -506,9 +570,20 @@ def test_a_20000_row_file_imports_and_reimports_as_nothing_to_do(college):
 def _normalised_events(after_id: int) -> list[tuple]:
     """The audit events after `after_id` without ids and times, which differ between runs."""
     return sorted(
-        (e.action, e.verb, Person.objects.filter(pk=e.person_id).values_list("staff_no", flat=True).first(),
-         e.object_type, e.object_repr, str(e.before), str(e.after), e.note, e.actor_id, e.actor_name, e.ip,
-         Organization.objects.filter(pk=e.organization_id).values_list("name", flat=True).first())
+        (
+            e.action,
+            e.verb,
+            Person.objects.filter(pk=e.person_id).values_list("staff_no", flat=True).first(),
+            e.object_type,
+            e.object_repr,
+            str(e.before),
+            str(e.after),
+            e.note,
+            e.actor_id,
+            e.actor_name,
+            e.ip,
+            Organization.objects.filter(pk=e.organization_id).values_list("name", flat=True).first(),
+        )
         for e in AuditEvent.objects.filter(pk__gt=after_id)
     )
 
@@ -525,16 +600,28 @@ def _import_and_roll_back(actor, file) -> tuple:
             summary = run(actor, file)
             result = (
                 summary,
-                sorted(Person.objects.values_list("staff_no", "name", "phone", "gender", "is_party_member",
-                                                  "user__username")),
-                sorted(Position.objects.values_list("person__staff_no", "organization__name", "role", "start_date",
-                                                    "end_date")),
-                sorted(get_user_model().objects.values_list("username", "must_change_password", "is_active",
-                                                            "is_staff", "is_superuser", "last_login")),
+                sorted(
+                    Person.objects.values_list(
+                        "staff_no", "name", "phone", "gender", "is_party_member", "user__username"
+                    )
+                ),
+                sorted(
+                    Position.objects.values_list(
+                        "person__staff_no", "organization__name", "role", "start_date", "end_date"
+                    )
+                ),
+                sorted(
+                    get_user_model().objects.values_list(
+                        "username", "must_change_password", "is_active", "is_staff", "is_superuser", "last_login"
+                    )
+                ),
                 _normalised_events(last),
                 sorted(Review.objects.values_list("organization__name", "secretary__staff_no")),
-                sorted(SecretaryChange.objects.values_list("review__organization__name", "old_secretary__staff_no",
-                                                           "new_secretary__staff_no")),
+                sorted(
+                    SecretaryChange.objects.values_list(
+                        "review__organization__name", "old_secretary__staff_no", "new_secretary__staff_no"
+                    )
+                ),
             )
             raise _Rollback
     except _Rollback:
@@ -543,8 +630,11 @@ def _import_and_roll_back(actor, file) -> tuple:
 
 def test_the_bulk_path_writes_the_same_rows_and_audit_records_as_the_services(college, cycle, monkeypatch):
     """Both paths move the open Review to the new secretary, recorded in the actor's name."""
-    positions = [*GOOD_POSITIONS, ("90005", "甲学院教工党支部", "书记", "2024-01-01", "2025-06-30"),
-                 ("80003", "甲学院教工党支部", "书记", "2025-07-01", None)]
+    positions = [
+        *GOOD_POSITIONS,
+        ("90005", "甲学院教工党支部", "书记", "2024-01-01", "2025-06-30"),
+        ("80003", "甲学院教工党支部", "书记", "2025-07-01", None),
+    ]
     people = [*GOOD_PEOPLE, ("委员乙", "90002", "13700000000", "男", "是")]
     monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 10_000)
     through_services = _import_and_roll_back(college.org_dept, good_file(people=people, positions=positions))

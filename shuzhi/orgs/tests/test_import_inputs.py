@@ -26,7 +26,9 @@ def test_a_control_character_in_a_cell_is_a_problem_at_its_cell(college, cell):
 
 
 def test_a_nul_in_any_cell_read_is_a_problem_at_its_cell(college):
-    cells = dict(zip(importing.HEADERS[importing.SHEET_ORGS], ["丙学院\x00党总支", "党总支", "学校党委", 1], strict=False))
+    cells = dict(
+        zip(importing.HEADERS[importing.SHEET_ORGS], ["丙学院\x00党总支", "党总支", "学校党委", 1], strict=False)
+    )
     parsed = importing.ParsedWorkbook(orgs=[importing.RawRow(2, cells)])
     problems = importing.plan_import(parsed, importing.load_existing()).problems
     assert (importing.SHEET_ORGS, 2, "组织名称") in where(problems)

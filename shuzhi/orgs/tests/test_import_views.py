@@ -41,8 +41,10 @@ def problem_rows(html: str) -> list[list[str]]:
 
 # --- Access ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who", ["gb_a_secretary", "branch_a1_secretary", "committee_member", "direct_secretary",
-                                 "outsider"])
+
+@pytest.mark.parametrize(
+    "who", ["gb_a_secretary", "branch_a1_secretary", "committee_member", "direct_secretary", "outsider"]
+)
 def test_only_managers_may_open_the_page_download_the_template_or_import(college, client_for, who):
     client = client_for(getattr(college, who))
     before = db_state()
@@ -78,6 +80,7 @@ def test_others_do_not_see_the_import(college, client_for):
 
 
 # --- The page -------------------------------------------------------------------------------------
+
 
 def test_the_page_shows_the_form_and_the_template_link(college, client_for):
     response = client_for(college.org_dept).get(IMPORT_URL)
@@ -127,15 +130,19 @@ def test_the_problem_list_is_capped_with_the_total(college, client_for):
     assert not Person.objects.filter(staff_no="70000").exists()
 
 
-@pytest.mark.parametrize("content, name", [
-    (b"just some text", "people.xlsx"),
-    (b"", "empty.xlsx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.xls"),
-])
+@pytest.mark.parametrize(
+    "content, name",
+    [
+        (b"just some text", "people.xlsx"),
+        (b"", "empty.xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.xls"),
+    ],
+)
 def test_a_bad_file_gets_a_message_on_the_form_and_changes_nothing(college, client_for, content, name):
     before = db_state()
-    response = client_for(college.org_dept).post(IMPORT_URL, {
-        "file": SimpleUploadedFile(name, content), "initial_password": PASSWORD})
+    response = client_for(college.org_dept).post(
+        IMPORT_URL, {"file": SimpleUploadedFile(name, content), "initial_password": PASSWORD}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and db_state() == before
     assert 'class="errorlist' in html and f'value="{PASSWORD}"' in html
@@ -154,8 +161,9 @@ def test_a_file_over_5_mb_is_refused_before_it_is_parsed(college, client_for, mo
     monkeypatch.setattr(importing.applying, "parse_workbook", must_not_parse)
     big = b"PK\x03\x04" + b"\0" * importing.MAX_UPLOAD_BYTES
     before = db_state()
-    response = client_for(college.org_dept).post(IMPORT_URL, {
-        "file": SimpleUploadedFile("big.xlsx", big), "initial_password": PASSWORD})
+    response = client_for(college.org_dept).post(
+        IMPORT_URL, {"file": SimpleUploadedFile("big.xlsx", big), "initial_password": PASSWORD}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and db_state() == before
     assert "5 MB" in html
@@ -176,6 +184,7 @@ def test_the_initial_password_is_required(college, client_for):
 
 # --- The template -------------------------------------------------------------------------------
 
+
 def test_the_template_downloads_with_the_exact_headers(college, client_for):
     response = client_for(college.org_dept).get(TEMPLATE_URL)
     assert response.status_code == 200
@@ -192,8 +201,12 @@ def test_the_template_downloads_with_the_exact_headers(college, client_for):
         assert sheet.freeze_panes == "A2"
         assert all(cell.font.bold for cell in sheet[1])
         assert all(sheet.column_dimensions[cell.column_letter].width >= 8 for cell in sheet[1])
-    dropdowns = {(sheet, str(v.sqref).split(":")[0]): v.formula1 for sheet in ("组织", "人员", "职务")
-                 for v in workbook[sheet].data_validations.dataValidation if v.type == "list"}
+    dropdowns = {
+        (sheet, str(v.sqref).split(":")[0]): v.formula1
+        for sheet in ("组织", "人员", "职务")
+        for v in workbook[sheet].data_validations.dataValidation
+        if v.type == "list"
+    }
     assert dropdowns == {
         ("组织", "B2"): '"党委,党总支,党支部,直属党支部"',
         ("人员", "D2"): '"男,女"',

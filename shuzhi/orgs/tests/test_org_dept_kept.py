@@ -46,6 +46,7 @@ def refusal(call) -> ValidationError:
 
 # --- The rule, pure -------------------------------------------------------------------------------
 
+
 def test_covered_until_follows_terms_that_touch_or_overlap_and_stops_at_a_gap():
     day = D(2026, 6, 1)
     assert rules.covered_until(day, []) == D(2026, 5, 31)
@@ -57,8 +58,9 @@ def test_covered_until_follows_terms_that_touch_or_overlap_and_stops_at_a_gap():
 
 
 dates = st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31))
-terms = st.lists(st.tuples(dates, st.one_of(st.none(), dates)).filter(lambda t: t[1] is None or t[1] >= t[0]),
-                 max_size=6)
+terms = st.lists(
+    st.tuples(dates, st.one_of(st.none(), dates)).filter(lambda t: t[1] is None or t[1] >= t[0]), max_size=6
+)
 
 
 @given(dates, terms)
@@ -78,6 +80,7 @@ def test_covered_until_matches_the_day_by_day_definition(day, some_terms):
 
 
 # --- Services -------------------------------------------------------------------------------------
+
 
 def test_the_last_org_dept_member_cannot_deactivate_themselves(college):
     error = refusal(lambda: services.deactivate_person(college.org_dept, college.org_dept.person))
@@ -133,8 +136,13 @@ def test_ending_a_term_that_leaves_a_gap_later_names_the_first_day_without_anyon
 def test_a_successor_starting_the_next_day_lets_the_term_end(college):
     last_day = today() + datetime.timedelta(days=10)
     successor = make_user("90012", "接任者", None, PositionRole.ORG_DEPT_STAFF).person
-    services.appoint("test", person=successor, organization=college.committee, role=PositionRole.ORG_DEPT_STAFF,
-                     start_date=last_day + datetime.timedelta(days=1))
+    services.appoint(
+        "test",
+        person=successor,
+        organization=college.committee,
+        role=PositionRole.ORG_DEPT_STAFF,
+        start_date=last_day + datetime.timedelta(days=1),
+    )
     services.end_position("test", org_dept_term(college.org_dept), last_day)
     assert org_dept_term(college.org_dept).end_date == last_day
     # Cancelling the successor's appointment would now leave the department empty after last_day.
@@ -146,8 +154,9 @@ def test_a_successor_starting_the_next_day_lets_the_term_end(college):
 def test_a_colleague_whose_account_is_disabled_does_not_count(college):
     colleague = second_org_dept(college)
     get_user_model().objects.filter(pk=colleague.pk).update(is_active=False)
-    assert refusal(lambda: services.end_position("test", org_dept_term(college.org_dept), today())).code == \
-        "org_dept_last"
+    assert (
+        refusal(lambda: services.end_position("test", org_dept_term(college.org_dept), today())).code == "org_dept_last"
+    )
 
 
 def test_an_active_superuser_keeps_the_org_dept_reachable(college):
@@ -193,6 +202,7 @@ def test_two_members_ending_each_others_terms_at_once_leave_one(college):
 
 # --- Pages ----------------------------------------------------------------------------------------
 
+
 def test_the_people_page_refuses_deactivating_oneself_with_a_message(college, client_for):
     client = client_for(college.org_dept)
     person = college.org_dept.person
@@ -212,6 +222,7 @@ def test_the_end_term_page_refuses_ending_the_last_org_dept_term(college, client
 
 
 # --- API ------------------------------------------------------------------------------------------
+
 
 def test_the_api_refuses_deactivating_oneself_and_the_session_goes_on(college, client_for):
     client = client_for(college.org_dept)
@@ -233,6 +244,7 @@ def test_the_api_refuses_ending_ones_own_org_dept_term(college, client_for):
 
 # --- Import ---------------------------------------------------------------------------------------
 
+
 def ending_row(user, end: datetime.date) -> tuple:
     return (user.username, "学校党委", "组织统战部工作人员", START, end)
 
@@ -241,8 +253,13 @@ def ending_row(user, end: datetime.date) -> tuple:
 def test_an_import_cannot_end_the_last_org_dept_term(college, monkeypatch, bulk):
     monkeypatch.setattr(importing.applying, "BULK_THRESHOLD", 0 if bulk else 10_000)
     colleague = second_org_dept(college)
-    file = make_xlsx(positions=[("90005", "甲学院教工党支部", "书记", START, None),
-                                ending_row(college.org_dept, today()), ending_row(colleague, today())])
+    file = make_xlsx(
+        positions=[
+            ("90005", "甲学院教工党支部", "书记", START, None),
+            ending_row(college.org_dept, today()),
+            ending_row(colleague, today()),
+        ]
+    )
     with pytest.raises(ImportRejected) as rejected:
         run("an import command", file)
     [problem] = rejected.value.problems

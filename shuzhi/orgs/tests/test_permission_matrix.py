@@ -72,8 +72,9 @@ class Rule:
 
 
 def R(public: bool = False, anonymous: str = "AA", query=None, body=None, **methods: str) -> Rule:
-    return Rule({m.upper(): v for m, v in methods.items()}, public=public, anonymous=anonymous, query=query,
-                body=body or {})
+    return Rule(
+        {m.upper(): v for m, v in methods.items()}, public=public, anonymous=anonymous, query=query, body=body or {}
+    )
 
 
 # Common rows (own/other per role: org dept, committee member, 党总支, 党支部, 直属党支部).
@@ -89,8 +90,13 @@ ADMIN = "MM MM MM MM MM"  # placeholder; Django's admin is tested by test_django
 
 
 def _meeting_body(w):
-    return {"cycle_id": w["cycle_id"], "reviewer_id": w["reviewer_id"], "title": "述职评议会",
-            "starts_at": "2026-12-20T09:00:00+08:00", "place": "第一会议室"}
+    return {
+        "cycle_id": w["cycle_id"],
+        "reviewer_id": w["reviewer_id"],
+        "title": "述职评议会",
+        "starts_at": "2026-12-20T09:00:00+08:00",
+        "place": "第一会议室",
+    }
 
 
 PERMISSION_MATRIX: dict[str, Rule] = {
@@ -156,8 +162,7 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "reports:quality_rules": R(get=ALL, post=MANAGE),
     # --- Review meetings ------------------------------------------------------------------------------
     "meetings:list": R(get=ALL),
-    "meetings:create": R(get="AA AF AN FF FF", post="AA AF AN FF FF",
-                         query=lambda w: {"reviewer": w["reviewer_id"]}),
+    "meetings:create": R(get="AA AF AN FF FF", post="AA AF AN FF FF", query=lambda w: {"reviewer": w["reviewer_id"]}),
     "meetings:detail": R(get=SEE_MEETING),
     "meetings:edit": R(get=RUN, post=RUN),
     "meetings:agenda": R(get=RUN, post=RUN),
@@ -198,8 +203,9 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     # --- The JSON API (operation ids of /api/openapi.json) ------------------------------------------
     "shuzhi_api_me_me": R(get=ALL),
     "shuzhi_api_orgs_list_organizations": R(get=ALL),
-    "shuzhi_api_orgs_create_organization": R(post=MANAGE, body={
-        "POST": lambda w: {"name": "新党支部", "kind": "branch", "parent_id": w["org_id"]}}),
+    "shuzhi_api_orgs_create_organization": R(
+        post=MANAGE, body={"POST": lambda w: {"name": "新党支部", "kind": "branch", "parent_id": w["org_id"]}}
+    ),
     "shuzhi_api_orgs_get_organization": R(get=SEE),
     "shuzhi_api_orgs_update_organization": R(patch=MANAGE_OBJ, body={"PATCH": lambda w: {"name": "改个名字"}}),
     "shuzhi_api_orgs_deactivate_organization": R(post=MANAGE_OBJ),
@@ -211,8 +217,17 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "shuzhi_api_people_deactivate_person": R(post=MANAGE_OBJ),
     "shuzhi_api_people_reactivate_person": R(post=MANAGE_OBJ),
     "shuzhi_api_positions_list_positions": R(get=ALL),
-    "shuzhi_api_positions_create_position": R(post=MANAGE_OBJ, body={"POST": lambda w: {
-        "person_id": w["person_id"], "organization_id": w["org_id"], "role": "member", "start_date": "2025-01-01"}}),
+    "shuzhi_api_positions_create_position": R(
+        post=MANAGE_OBJ,
+        body={
+            "POST": lambda w: {
+                "person_id": w["person_id"],
+                "organization_id": w["org_id"],
+                "role": "member",
+                "start_date": "2025-01-01",
+            }
+        },
+    ),
     "shuzhi_api_positions_end_position": R(post=MANAGE_OBJ, body={"POST": lambda w: {"end_date": "2026-12-31"}}),
     "shuzhi_api_cycles_list_cycles": R(get=ALL),
     "shuzhi_api_cycles_open_cycle": R(post=MANAGE, body={"POST": lambda w: {"year": 2030, "title": "2030年度"}}),
@@ -221,7 +236,9 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "shuzhi_api_cycles_list_reviews": R(get=SEE),
     "shuzhi_api_cycles_get_review": R(get=SEE),
     "shuzhi_api_cycles_list_preparation": R(get=SEE),
-    "shuzhi_api_cycles_add_preparation": R(post=WRITE, body={"POST": lambda w: {"kind": "research", "content": "走访"}}),
+    "shuzhi_api_cycles_add_preparation": R(
+        post=WRITE, body={"POST": lambda w: {"kind": "research", "content": "走访"}}
+    ),
     "shuzhi_api_cycles_withdraw_preparation": R(post=WRITE),
     "shuzhi_api_cycles_get_report": R(get=SEE),
     "shuzhi_api_cycles_save_report": R(put=WRITE, body={"PUT": lambda w: {"base_revision": 1, "practices": "改"}}),
@@ -259,6 +276,7 @@ ADMIN_NAMESPACE = "admin"
 
 
 # --- What there is to try ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Target:
@@ -312,8 +330,10 @@ def fill(route: str, values: dict) -> str:
     def value(match) -> str:
         name = match.group(1)
         if name not in values:
-            pytest.fail(f"the matrix's world has no value for <{name}> of {route}: add an object with it to "
-                        f"build_world (world() in shuzhi/orgs/tests/test_permission_matrix.py), one per organisation")
+            pytest.fail(
+                f"the matrix's world has no value for <{name}> of {route}: add an object with it to "
+                f"build_world (world() in shuzhi/orgs/tests/test_permission_matrix.py), one per organisation"
+            )
         return str(values[name])
 
     path = re.sub(r"<(?:\w+:)?(\w+)>", value, route)
@@ -322,6 +342,7 @@ def fill(route: str, values: dict) -> str:
 
 
 # --- The world ----------------------------------------------------------------------------------------
+
 
 def build_world(college) -> dict[str, dict]:
     """Realistic data for every URL's parameters: the 2026 cycle with every Review, preparation items,
@@ -346,52 +367,85 @@ def build_world(college) -> dict[str, dict]:
     make_user("90008", "支书甲二", college.branch_a2, PositionRole.SECRETARY)
     old = cycle_services.open_cycle(od, year=2025, title="2025年度述职评议考核", key_items=["党建引领"]).cycle
     Review.objects.filter(cycle=old).exclude(organization__in=[college.gb_b, college.branch_b1]).delete()
-    cycle = cycle_services.open_cycle(od, year=2026, title="2026年度基层党组织书记抓党建工作述职评议考核",
-                                      key_items=["深化党的创新理论武装", "党支部标准化规范化建设"]).cycle
-    orgs = {"committee": college.committee, "gb_a": college.gb_a, "gb_b": college.gb_b,
-            "branch_a1": college.branch_a1, "branch_b1": college.branch_b1, "direct": college.direct}
-    secretaries = {"gb_a": college.gb_a_secretary, "gb_b": college.gb_b_secretary,
-                   "branch_a1": college.branch_a1_secretary, "branch_b1": college.branch_b1_secretary,
-                   "direct": college.direct_secretary}
+    cycle = cycle_services.open_cycle(
+        od,
+        year=2026,
+        title="2026年度基层党组织书记抓党建工作述职评议考核",
+        key_items=["深化党的创新理论武装", "党支部标准化规范化建设"],
+    ).cycle
+    orgs = {
+        "committee": college.committee,
+        "gb_a": college.gb_a,
+        "gb_b": college.gb_b,
+        "branch_a1": college.branch_a1,
+        "branch_b1": college.branch_b1,
+        "direct": college.direct,
+    }
+    secretaries = {
+        "gb_a": college.gb_a_secretary,
+        "gb_b": college.gb_b_secretary,
+        "branch_a1": college.branch_a1_secretary,
+        "branch_b1": college.branch_b1_secretary,
+        "direct": college.direct_secretary,
+    }
     problems = {}
     for key in ("gb_a", "gb_b", "branch_a1", "branch_b1", "direct"):
         problems[key] = cycle_services.add_prior_problem(
-            od, organization=orgs[key], year=2025, kind=PriorProblemKind.NOTIFIED, text=f"{orgs[key].name}：学习不深入")
+            od, organization=orgs[key], year=2025, kind=PriorProblemKind.NOTIFIED, text=f"{orgs[key].name}：学习不深入"
+        )
     for key in ("gb_b", "branch_b1"):  # the problems the 2025 cycle's secretaries answer
         problems[key, old] = cycle_services.add_prior_problem(
-            od, organization=orgs[key], year=2024, kind=PriorProblemKind.NOTIFIED, text=f"{orgs[key].name}：制度不健全")
+            od, organization=orgs[key], year=2024, kind=PriorProblemKind.NOTIFIED, text=f"{orgs[key].name}：制度不健全"
+        )
     reviews = {key: cycle.reviews.get(organization=orgs[key]) for key in secretaries}
     items, attachments = {}, {}
     for key, secretary in secretaries.items():
         review = reviews[key]
-        items[key] = cycle_services.add_preparation_item(secretary, review, kind="research", content="走访实训中心",
-                                                         place="实训中心", people="学生党员")
-        attachments[key], = attachment_services.attach_to_preparation_item(
-            secretary, items[key], [SimpleUploadedFile("走访照片.png", samples.photo_png())])
+        items[key] = cycle_services.add_preparation_item(
+            secretary, review, kind="research", content="走访实训中心", place="实训中心", people="学生党员"
+        )
+        (attachments[key],) = attachment_services.attach_to_preparation_item(
+            secretary, items[key], [SimpleUploadedFile("走访照片.png", samples.photo_png())]
+        )
         answers = {str(p.pk): "已整改" for p in cycle_services.prior_problems_for(review)}
-        report = report_services.save_draft(secretary, review, ReportContent(
-            "我带头讲专题党课3次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers), base_revision=0)
+        report = report_services.save_draft(
+            secretary,
+            review,
+            ReportContent("我带头讲专题党课3次。", "理论学习深度不够。", "每月开展一次专题研讨。", answers),
+            base_revision=0,
+        )
         report_services.submit(secretary, review, base_revision=report.revision)
 
     def meeting_with_vote(reviewer, presenters):
         meeting = meeting_services.schedule_meeting(
-            od, cycle=cycle, reviewer=reviewer, title=f"{reviewer.name}述职评议会", starts_at=timezone.now(),
-            place="第一会议室", expected_attendees=20, agenda=[(reviews[p], "on_site") for p in presenters])
-        meeting_services.add_comment(od, meeting, review=reviews[presenters[0]], problems="调研不够深入。",
-                                     direction="多下基层。")
+            od,
+            cycle=cycle,
+            reviewer=reviewer,
+            title=f"{reviewer.name}述职评议会",
+            starts_at=timezone.now(),
+            place="第一会议室",
+            expected_attendees=20,
+            agenda=[(reviews[p], "on_site") for p in presenters],
+        )
+        meeting_services.add_comment(
+            od, meeting, review=reviews[presenters[0]], problems="调研不够深入。", direction="多下基层。"
+        )
         survey = voting.create_survey(od, meeting)
         voting.issue_codes(od, survey, 3)
         paper = voting.issue_codes(od, survey, 1, paper=True)
         voting.open_survey(od, survey)
         voting.set_paper_double_entry(od, survey, True)  # so the first clerk's entry is kept as an entry
         survey.refresh_from_db()
-        voting.enter_paper_ballot(od, survey, paper[0], BallotInput({str(reviews[presenters[0]].pk): "satisfied"},
-                                                                   {}, {}, ""))
+        voting.enter_paper_ballot(
+            od, survey, paper[0], BallotInput({str(reviews[presenters[0]].pk): "satisfied"}, {}, {}, "")
+        )
         return meeting, survey, PaperEntry.objects.get(survey=survey)
 
-    meetings = {"committee": meeting_with_vote(college.committee, ["gb_a", "gb_b", "direct"]),
-                "gb_a": meeting_with_vote(college.gb_a, ["branch_a1"]),
-                "gb_b": meeting_with_vote(college.gb_b, ["branch_b1"])}
+    meetings = {
+        "committee": meeting_with_vote(college.committee, ["gb_a", "gb_b", "direct"]),
+        "gb_a": meeting_with_vote(college.gb_a, ["branch_a1"]),
+        "gb_b": meeting_with_vote(college.gb_b, ["branch_b1"]),
+    }
     # A second 党支部 of 甲学院 with no meeting yet: what an agenda change may add.
     spare_a = cycle.reviews.get(organization=college.branch_a2)
 
@@ -401,29 +455,81 @@ def build_world(college) -> dict[str, dict]:
         meeting, survey, entry = meetings[meeting_key]
         org = orgs[key]
         return {
-            "org_id": org.pk, "person_id": person.pk, "position_id": person.positions.first().pk,
-            "cycle_id": cycle_.pk, "review_id": reviews[review_key].pk, "item_id": items[review_key].pk,
+            "org_id": org.pk,
+            "person_id": person.pk,
+            "position_id": person.positions.first().pk,
+            "cycle_id": cycle_.pk,
+            "review_id": reviews[review_key].pk,
+            "item_id": items[review_key].pk,
             "attachment_id": attachments[review_key].pk,
             "group_id": ReviewGroup.objects.get(cycle=cycle_, reviewer=reviewer).pk,
-            "kind": "research", "number": 1, "meeting_id": meeting.pk, "survey_id": survey.pk, "entry_id": entry.pk,
-            "problem_id": problems.get((review_key, cycle_), problems[review_key]).pk, "reviewer_id": reviewer.pk, "agenda_review_id": agenda_review.pk,
+            "kind": "research",
+            "number": 1,
+            "meeting_id": meeting.pk,
+            "survey_id": survey.pk,
+            "entry_id": entry.pk,
+            "problem_id": problems.get((review_key, cycle_), problems[review_key]).pk,
+            "reviewer_id": reviewer.pk,
+            "agenda_review_id": agenda_review.pk,
             "code": "ABCDEFGHJKMNPQRS",
         }
 
     c = college
     return {
-        "committee": world("committee", person=c.committee_member.person, review_key="gb_a", meeting_key="committee",
-                           reviewer=c.committee, cycle_=cycle, agenda_review=reviews["direct"]),
-        "gb_a": world("gb_a", person=c.gb_a_secretary.person, review_key="branch_a1", meeting_key="gb_a",
-                      reviewer=c.gb_a, cycle_=cycle, agenda_review=spare_a),
-        "gb_b": world("gb_b", person=c.gb_b_secretary.person, review_key="branch_b1", meeting_key="gb_b",
-                      reviewer=c.gb_b, cycle_=old, agenda_review=reviews["branch_b1"]),
-        "branch_a1": world("branch_a1", person=c.branch_a1_secretary.person, review_key="branch_a1",
-                           meeting_key="gb_a", reviewer=c.gb_a, cycle_=cycle, agenda_review=spare_a),
-        "branch_b1": world("branch_b1", person=c.branch_b1_secretary.person, review_key="branch_b1",
-                           meeting_key="gb_b", reviewer=c.gb_b, cycle_=old, agenda_review=reviews["branch_b1"]),
-        "direct": world("direct", person=c.direct_secretary.person, review_key="direct", meeting_key="committee",
-                        reviewer=c.committee, cycle_=cycle, agenda_review=reviews["direct"]),
+        "committee": world(
+            "committee",
+            person=c.committee_member.person,
+            review_key="gb_a",
+            meeting_key="committee",
+            reviewer=c.committee,
+            cycle_=cycle,
+            agenda_review=reviews["direct"],
+        ),
+        "gb_a": world(
+            "gb_a",
+            person=c.gb_a_secretary.person,
+            review_key="branch_a1",
+            meeting_key="gb_a",
+            reviewer=c.gb_a,
+            cycle_=cycle,
+            agenda_review=spare_a,
+        ),
+        "gb_b": world(
+            "gb_b",
+            person=c.gb_b_secretary.person,
+            review_key="branch_b1",
+            meeting_key="gb_b",
+            reviewer=c.gb_b,
+            cycle_=old,
+            agenda_review=reviews["branch_b1"],
+        ),
+        "branch_a1": world(
+            "branch_a1",
+            person=c.branch_a1_secretary.person,
+            review_key="branch_a1",
+            meeting_key="gb_a",
+            reviewer=c.gb_a,
+            cycle_=cycle,
+            agenda_review=spare_a,
+        ),
+        "branch_b1": world(
+            "branch_b1",
+            person=c.branch_b1_secretary.person,
+            review_key="branch_b1",
+            meeting_key="gb_b",
+            reviewer=c.gb_b,
+            cycle_=old,
+            agenda_review=reviews["branch_b1"],
+        ),
+        "direct": world(
+            "direct",
+            person=c.direct_secretary.person,
+            review_key="direct",
+            meeting_key="committee",
+            reviewer=c.committee,
+            cycle_=cycle,
+            agenda_review=reviews["direct"],
+        ),
     }
 
 
@@ -443,9 +549,13 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         college = build_college()
         values = build_world(college)
-        users = {"org_dept": college.org_dept, "committee": college.committee_member,
-                 "general_branch": college.gb_a_secretary, "branch": college.branch_a1_secretary,
-                 "direct_branch": college.direct_secretary}
+        users = {
+            "org_dept": college.org_dept,
+            "committee": college.committee_member,
+            "general_branch": college.gb_a_secretary,
+            "branch": college.branch_a1_secretary,
+            "direct_branch": college.direct_secretary,
+        }
         clients = {}
         for role, user in users.items():
             clients[role] = Client(raise_request_exception=False)
@@ -456,6 +566,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 # --- Trying one request ---------------------------------------------------------------------------------
+
 
 def outcome(response, *, api: bool) -> str:
     status = response.status_code
@@ -498,17 +609,19 @@ def expected_for(rule: Rule, method: str, role: str) -> tuple[str, str]:
 
 # --- The tests ----------------------------------------------------------------------------------------
 
+
 def test_every_url_and_api_operation_is_in_the_matrix():
     targets = all_targets()
     missing = sorted(set(targets) - set(PERMISSION_MATRIX))
-    assert not missing, (
-        "add it to PERMISSION_MATRIX in shuzhi/orgs/tests/test_permission_matrix.py: "
-        + "; ".join(f'"{key}": R(<method>="<5 groups>", ...) for /{targets[key].route.lstrip("/")}' for key in missing))
+    assert not missing, "add it to PERMISSION_MATRIX in shuzhi/orgs/tests/test_permission_matrix.py: " + "; ".join(
+        f'"{key}": R(<method>="<5 groups>", ...) for /{targets[key].route.lstrip("/")}' for key in missing
+    )
     stale = sorted(set(PERMISSION_MATRIX) - set(targets))
     assert not stale, f"PERMISSION_MATRIX names URLs or operations that no longer exist: {stale}"
     for key, target in api_targets().items():
         assert set(PERMISSION_MATRIX[key].methods) == set(target.methods), (
-            f"PERMISSION_MATRIX[{key!r}] must list exactly the operation's method {sorted(target.methods)}")
+            f"PERMISSION_MATRIX[{key!r}] must list exactly the operation's method {sorted(target.methods)}"
+        )
 
 
 CASES = sorted(PERMISSION_MATRIX)
@@ -526,7 +639,9 @@ def test_permission_matrix(world, db, key):
         for role in (*ROLES, ANONYMOUS):
             own_key, other_key = ROLE_WORLDS[role]
             results = {}
-            for label, world_key, want in zip(("own", "other"), (own_key, other_key), expected_for(rule, method, role), strict=True):
+            for label, world_key, want in zip(
+                ("own", "other"), (own_key, other_key), expected_for(rule, method, role), strict=True
+            ):
                 got, path, status = attempt(world.clients[role], target, rule, method, world.values[world_key])
                 results[label] = got
                 if got != want:
@@ -543,8 +658,10 @@ def test_methods_not_in_the_matrix_are_not_taken(world, db, key):
     rule = PERMISSION_MATRIX[key]
     for method in {"GET", "POST"} - set(rule.methods):
         got, path, status = attempt(world.clients["org_dept"], target, Rule({}), method, world.values["committee"])
-        assert got == "M", (f"{method} {path} answers {status}: add {method.lower()}=\"…\" to "
-                            f"PERMISSION_MATRIX[{key!r}] or refuse the method (require_POST / require_GET)")
+        assert got == "M", (
+            f'{method} {path} answers {status}: add {method.lower()}="…" to '
+            f"PERMISSION_MATRIX[{key!r}] or refuse the method (require_POST / require_GET)"
+        )
 
 
 # --- Ids inside ids, and ids in request bodies ------------------------------------------------------------
@@ -557,8 +674,11 @@ def _kwargs(route: str) -> set[str]:
     return set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(re.findall(r"\{(\w+)\}", route))
 
 
-NESTED = sorted(key for key, target in all_targets().items()
-                if _kwargs(target.route) & PARENT_KWARGS and _kwargs(target.route) & CHILD_KWARGS)
+NESTED = sorted(
+    key
+    for key, target in all_targets().items()
+    if _kwargs(target.route) & PARENT_KWARGS and _kwargs(target.route) & CHILD_KWARGS
+)
 
 
 @pytest.mark.parametrize("key", NESTED)
@@ -587,19 +707,29 @@ def test_ids_in_api_bodies_are_looked_up_through_access(world, db):
     own, other = values["gb_a"], values["gb_b"]
     agenda_before = list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id"))
     counts = (Meeting.objects.count(), Comment.objects.count())
-    assert _api(gb, "put", f"/api/meetings/{own['meeting_id']}/agenda",
-                [{"review_id": other["review_id"]}]).status_code == 404
-    assert _api(gb, "post", f"/api/meetings/{own['meeting_id']}/comments",
-                {"review_id": other["review_id"], "problems": "不够深入"}).status_code == 404
+    assert (
+        _api(gb, "put", f"/api/meetings/{own['meeting_id']}/agenda", [{"review_id": other["review_id"]}]).status_code
+        == 404
+    )
+    assert (
+        _api(
+            gb,
+            "post",
+            f"/api/meetings/{own['meeting_id']}/comments",
+            {"review_id": other["review_id"], "problems": "不够深入"},
+        ).status_code
+        == 404
+    )
     body = {**_meeting_body(own), "title": "甲学院述职评议会"}
     assert _api(gb, "post", "/api/meetings", {**body, "cycle_id": other["cycle_id"]}).status_code == 404
     assert _api(gb, "post", "/api/meetings", {**body, "reviewer_id": other["reviewer_id"]}).status_code == 404
-    assert _api(gb, "post", "/api/meetings", {**body, "agenda": [{"review_id": other["review_id"]}]}
-                ).status_code == 404
+    assert _api(gb, "post", "/api/meetings", {**body, "agenda": [{"review_id": other["review_id"]}]}).status_code == 404
     # A visible Review of another reviewer is refused by the service, not stored.
     committee_review = values["committee"]["review_id"]  # 甲学院党总支's own review, which the committee runs
-    assert _api(gb, "put", f"/api/meetings/{own['meeting_id']}/agenda",
-                [{"review_id": committee_review}]).status_code == 422
+    assert (
+        _api(gb, "put", f"/api/meetings/{own['meeting_id']}/agenda", [{"review_id": committee_review}]).status_code
+        == 422
+    )
     assert list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id")) == agenda_before
     assert (Meeting.objects.count(), Comment.objects.count()) == counts
 
@@ -615,14 +745,18 @@ def test_ids_in_page_forms_are_looked_up_through_access(world, db):
     base = f"/meetings/{own['meeting_id']}"
     assert gb.post(f"{base}/comments/", {"review": other["review_id"], "problems": "不够深入"}).status_code == 404
     # A Review the user may read but that is not on this agenda (their own, run by the committee): missing too.
-    assert gb.post(f"{base}/comments/", {"review": values["committee"]["review_id"],
-                                         "problems": "不够深入"}).status_code == 404
+    assert (
+        gb.post(f"{base}/comments/", {"review": values["committee"]["review_id"], "problems": "不够深入"}).status_code
+        == 404
+    )
     response = gb.post(f"{base}/agenda/", {f"on_{other['review_id']}": "on", f"mode_{other['review_id']}": "on_site"})
     assert response.status_code in (200, 302)
     response = gb.post(f"{base}/agenda/move/", {"review": other["review_id"], "offset": "-1"})
     assert response.status_code < 500
-    assert list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id", "position")) \
+    assert (
+        list(AgendaItem.objects.order_by("pk").values_list("pk", "meeting_id", "review_id", "position"))
         == agenda_before
+    )
     assert Comment.objects.count() == comments
 
 
@@ -676,8 +810,11 @@ def _fingerprint():
     from shuzhi.orgs.models import Organization
 
     rows = {m._meta.label: m.objects.count() for m in admin.site._registry}
-    users = list(get_user_model().objects.order_by("pk").values_list(
-        "pk", "username", "is_active", "is_superuser", "is_staff", "password"))
+    users = list(
+        get_user_model()
+        .objects.order_by("pk")
+        .values_list("pk", "username", "is_active", "is_superuser", "is_staff", "password")
+    )
     names = list(Organization.objects.order_by("pk").values_list("pk", "name", "is_active"))
     return rows, users, names, AuditEvent.objects.count()
 
@@ -705,8 +842,16 @@ def test_django_admin_is_refused_for_everyone_but_superusers_and_never_changes(w
         got = admin_client.get(path)
         if got.status_code >= 500:
             wrong.append(f"superuser GET {path} ({name}) gave {got.status_code}")
-        response = admin_client.post(path, {"post": "yes", "name": "改", "username": "changed", "action": "delete_selected",
-                                            "_selected_action": ["1", "2", "3"]})
+        response = admin_client.post(
+            path,
+            {
+                "post": "yes",
+                "name": "改",
+                "username": "changed",
+                "action": "delete_selected",
+                "_selected_action": ["1", "2", "3"],
+            },
+        )
         if response.status_code >= 500:
             wrong.append(f"superuser POST {path} ({name}) gave {response.status_code}")
     assert _fingerprint() == before, "a POST in Django's admin changed something"
@@ -716,8 +861,11 @@ def test_django_admin_is_refused_for_everyone_but_superusers_and_never_changes(w
 # --- What lists show ------------------------------------------------------------------------------------
 
 LISTS = {  # API list → the access function deciding what it holds
-    "/api/cycles": "visible_cycles", "/api/meetings": "visible_meetings", "/api/organizations": "visible_organizations",
-    "/api/people": "visible_people", "/api/positions": "visible_positions",
+    "/api/cycles": "visible_cycles",
+    "/api/meetings": "visible_meetings",
+    "/api/organizations": "visible_organizations",
+    "/api/people": "visible_people",
+    "/api/positions": "visible_positions",
 }
 
 
@@ -727,9 +875,13 @@ def test_api_lists_hold_what_access_lets_the_user_see(world, db, role):
     matching access.visible_* function gives (no cycle, meeting or person of another organisation)."""
     from shuzhi.orgs import access
 
-    users = {"org_dept": world.college.org_dept, "committee": world.college.committee_member,
-             "general_branch": world.college.gb_a_secretary, "branch": world.college.branch_a1_secretary,
-             "direct_branch": world.college.direct_secretary}
+    users = {
+        "org_dept": world.college.org_dept,
+        "committee": world.college.committee_member,
+        "general_branch": world.college.gb_a_secretary,
+        "branch": world.college.branch_a1_secretary,
+        "direct_branch": world.college.direct_secretary,
+    }
     user = type(users[role]).objects.get(pk=users[role].pk)
     for path, function in LISTS.items():
         response = world.clients[role].get(path)

@@ -34,8 +34,11 @@ def test_moving_a_node_under_its_descendant_is_a_cycle():
     assert not creates_cycle("c", "a", parent_of)
 
 
-@given(st.dictionaries(st.integers(0, 30), st.one_of(st.none(), st.integers(0, 30)), max_size=30),
-       st.integers(0, 30), st.integers(0, 30))
+@given(
+    st.dictionaries(st.integers(0, 30), st.one_of(st.none(), st.integers(0, 30)), max_size=30),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
 def test_no_move_accepted_by_creates_cycle_ever_makes_a_loop(parent_of, node, new_parent):
     """If creates_cycle says a move is fine, walking up from node afterwards never returns to node
     (given the tree had no loop through node before)."""

@@ -15,8 +15,9 @@ D = datetime.date
 
 def test_creating_an_organisation_records_who_did_it(college):
     before = AuditEvent.objects.count()
-    org = services.create_organization(college.org_dept, name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH,
-                                       parent=college.committee)
+    org = services.create_organization(
+        college.org_dept, name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=college.committee
+    )
     event = AuditEvent.objects.latest("id")
     assert AuditEvent.objects.count() == before + 1
     assert event.action == "create" and event.object_id == str(org.pk) and event.actor == college.org_dept
@@ -24,28 +25,34 @@ def test_creating_an_organisation_records_who_did_it(college):
 
 
 def test_creating_the_same_organisation_twice_returns_the_first(college):
-    first = services.create_organization(college.org_dept, name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH,
-                                         parent=college.committee)
+    first = services.create_organization(
+        college.org_dept, name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=college.committee
+    )
     events = AuditEvent.objects.count()
-    second = services.create_organization(college.org_dept, name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH,
-                                          parent=college.committee)
+    second = services.create_organization(
+        college.org_dept, name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=college.committee
+    )
     assert first.pk == second.pk
     assert AuditEvent.objects.count() == events
 
 
 def test_name_clash_with_a_different_organisation_is_refused(college):
     with pytest.raises(ValidationError) as error:
-        services.create_organization(college.org_dept, name="甲学院党总支", kind=OrgKind.DIRECT_BRANCH,
-                                     parent=college.committee)
+        services.create_organization(
+            college.org_dept, name="甲学院党总支", kind=OrgKind.DIRECT_BRANCH, parent=college.committee
+        )
     assert "name" in error.value.error_dict
 
 
-@pytest.mark.parametrize("kind,parent_attr", [
-    (OrgKind.BRANCH, "committee"),
-    (OrgKind.GENERAL_BRANCH, "gb_a"),
-    (OrgKind.DIRECT_BRANCH, "gb_a"),
-    (OrgKind.BRANCH, "branch_a1"),
-])
+@pytest.mark.parametrize(
+    "kind,parent_attr",
+    [
+        (OrgKind.BRANCH, "committee"),
+        (OrgKind.GENERAL_BRANCH, "gb_a"),
+        (OrgKind.DIRECT_BRANCH, "gb_a"),
+        (OrgKind.BRANCH, "branch_a1"),
+    ],
+)
 def test_wrong_parent_kind_is_refused(college, kind, parent_attr):
     count = Organization.objects.count()
     with pytest.raises(ValidationError):
@@ -67,8 +74,9 @@ def test_moving_a_branch_to_another_general_branch(college):
     services.move_organization(college.org_dept, college.branch_a2, college.gb_b)
     college.branch_a2.refresh_from_db()
     assert college.branch_a2.parent == college.gb_b
-    assert AuditEvent.objects.filter(object_type="orgs.organization", object_id=str(college.branch_a2.pk),
-                                     action="update").exists()
+    assert AuditEvent.objects.filter(
+        object_type="orgs.organization", object_id=str(college.branch_a2.pk), action="update"
+    ).exists()
 
 
 def test_moving_a_branch_under_the_committee_is_refused(college):
@@ -127,8 +135,13 @@ def test_reactivating_under_a_deactivated_parent_is_refused(college):
 def test_only_one_secretary_at_a_time(college):
     newcomer = services.create_person(college.org_dept, name="新书记", staff_no="80001")
     with pytest.raises(ValidationError) as error:
-        services.appoint(college.org_dept, person=newcomer, organization=college.branch_a1,
-                         role=PositionRole.SECRETARY, start_date=D(2025, 1, 1))
+        services.appoint(
+            college.org_dept,
+            person=newcomer,
+            organization=college.branch_a1,
+            role=PositionRole.SECRETARY,
+            start_date=D(2025, 1, 1),
+        )
     assert "role" in error.value.error_dict
 
 
@@ -136,33 +149,61 @@ def test_secretary_handover_after_ending_the_old_term(college):
     old = Position.objects.get(organization=college.branch_a1, role=PositionRole.SECRETARY)
     services.end_position(college.org_dept, old, D(2025, 3, 31))
     newcomer = services.create_person(college.org_dept, name="新书记", staff_no="80001")
-    position = services.appoint(college.org_dept, person=newcomer, organization=college.branch_a1,
-                                role=PositionRole.SECRETARY, start_date=D(2025, 4, 1))
+    position = services.appoint(
+        college.org_dept,
+        person=newcomer,
+        organization=college.branch_a1,
+        role=PositionRole.SECRETARY,
+        start_date=D(2025, 4, 1),
+    )
     assert position.pk
 
 
 def test_a_past_secretary_term_cannot_overlap_the_current_one(college):
     earlier = services.create_person(college.org_dept, name="前任书记", staff_no="80002")
     with pytest.raises(ValidationError):
-        services.appoint(college.org_dept, person=earlier, organization=college.branch_a1,
-                         role=PositionRole.SECRETARY, start_date=D(2022, 1, 1), end_date=D(2024, 1, 1))
-    services.appoint(college.org_dept, person=earlier, organization=college.branch_a1,
-                     role=PositionRole.SECRETARY, start_date=D(2022, 1, 1), end_date=D(2023, 12, 31))
+        services.appoint(
+            college.org_dept,
+            person=earlier,
+            organization=college.branch_a1,
+            role=PositionRole.SECRETARY,
+            start_date=D(2022, 1, 1),
+            end_date=D(2024, 1, 1),
+        )
+    services.appoint(
+        college.org_dept,
+        person=earlier,
+        organization=college.branch_a1,
+        role=PositionRole.SECRETARY,
+        start_date=D(2022, 1, 1),
+        end_date=D(2023, 12, 31),
+    )
 
 
 def test_database_refuses_two_open_secretaries(college):
     person = Person.objects.create(name="绕过服务", staff_no="80003")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Position.objects.create(person=person, organization=college.branch_a1, role=PositionRole.SECRETARY,
-                                start_date=D(2025, 1, 1))
+        Position.objects.create(
+            person=person, organization=college.branch_a1, role=PositionRole.SECRETARY, start_date=D(2025, 1, 1)
+        )
 
 
 def test_the_same_appointment_twice_creates_one_position(college):
     person = services.create_person(college.org_dept, name="委员丙", staff_no="80004")
-    first = services.appoint(college.org_dept, person=person, organization=college.branch_a1,
-                             role=PositionRole.MEMBER, start_date=D(2025, 1, 1))
-    second = services.appoint(college.org_dept, person=person, organization=college.branch_a1,
-                              role=PositionRole.MEMBER, start_date=D(2025, 1, 1))
+    first = services.appoint(
+        college.org_dept,
+        person=person,
+        organization=college.branch_a1,
+        role=PositionRole.MEMBER,
+        start_date=D(2025, 1, 1),
+    )
+    second = services.appoint(
+        college.org_dept,
+        person=person,
+        organization=college.branch_a1,
+        role=PositionRole.MEMBER,
+        start_date=D(2025, 1, 1),
+    )
     assert first.pk == second.pk
 
 
@@ -175,8 +216,13 @@ def test_end_before_start_is_refused(college):
 def test_org_dept_staff_belong_to_the_committee(college):
     person = services.create_person(college.org_dept, name="组织员", staff_no="80005")
     with pytest.raises(ValidationError):
-        services.appoint(college.org_dept, person=person, organization=college.gb_a,
-                         role=PositionRole.ORG_DEPT_STAFF, start_date=D(2025, 1, 1))
+        services.appoint(
+            college.org_dept,
+            person=person,
+            organization=college.gb_a,
+            role=PositionRole.ORG_DEPT_STAFF,
+            start_date=D(2025, 1, 1),
+        )
 
 
 def test_creating_a_person_gives_an_account_that_must_change_its_password(college):
@@ -219,8 +265,13 @@ def test_reset_password_forces_a_change_and_unlocks(college):
 
     user = college.branch_a1_secretary
     now = timezone.now()
-    LoginThrottle.objects.create(scope=ThrottleScope.NAME_AT_NETWORK, username=user.username, network="10.0.0.9",
-                                 window_started_at=now, locked_until=now + datetime.timedelta(minutes=15))
+    LoginThrottle.objects.create(
+        scope=ThrottleScope.NAME_AT_NETWORK,
+        username=user.username,
+        network="10.0.0.9",
+        window_started_at=now,
+        locked_until=now + datetime.timedelta(minutes=15),
+    )
     services.reset_password(college.org_dept, user.person, "Temporary-2026")
     user.refresh_from_db()
     assert user.must_change_password and not LoginThrottle.objects.filter(username=user.username).exists()
@@ -240,21 +291,34 @@ def test_a_person_cannot_take_over_an_existing_login_account(college):
 def test_changing_staff_number_to_an_existing_login_name_is_refused(college):
     person = college.branch_a1_secretary.person
     with pytest.raises(ValidationError) as error:
-        services.update_person(college.org_dept, person, name=person.name, staff_no="outsider", phone="",
-                               gender="M", is_party_member=True)
+        services.update_person(
+            college.org_dept, person, name=person.name, staff_no="outsider", phone="", gender="M", is_party_member=True
+        )
     assert "staff_no" in error.value.error_dict
 
 
 def test_deactivating_ends_fixed_terms_that_run_past_the_day_and_cancels_future_ones(college):
     person = services.create_person(college.org_dept, name="任期固定", staff_no="80010")
-    running = services.appoint(college.org_dept, person=person, organization=college.branch_a2,
-                               role=PositionRole.SECRETARY, start_date=D(2024, 1, 1), end_date=D(2099, 12, 31))
-    future = services.appoint(college.org_dept, person=person, organization=college.gb_b,
-                              role=PositionRole.MEMBER, start_date=D(2099, 1, 1))
+    running = services.appoint(
+        college.org_dept,
+        person=person,
+        organization=college.branch_a2,
+        role=PositionRole.SECRETARY,
+        start_date=D(2024, 1, 1),
+        end_date=D(2099, 12, 31),
+    )
+    future = services.appoint(
+        college.org_dept, person=person, organization=college.gb_b, role=PositionRole.MEMBER, start_date=D(2099, 1, 1)
+    )
     services.deactivate_person(college.org_dept, person, on=D(2025, 6, 30))
     running.refresh_from_db()
     assert running.end_date == D(2025, 6, 30)
     assert not Position.objects.filter(pk=future.pk).exists()
     successor = services.create_person(college.org_dept, name="继任者", staff_no="80011")
-    services.appoint(college.org_dept, person=successor, organization=college.branch_a2,
-                     role=PositionRole.SECRETARY, start_date=D(2025, 7, 1))
+    services.appoint(
+        college.org_dept,
+        person=successor,
+        organization=college.branch_a2,
+        role=PositionRole.SECRETARY,
+        start_date=D(2025, 7, 1),
+    )

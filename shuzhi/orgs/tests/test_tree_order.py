@@ -27,12 +27,25 @@ def test_direct_branches_follow_every_general_branch_with_its_branches():
         Node(7, 4, B, 0, "经济管理学院教工党支部"),
         Node(8, 1, D, 1, "后勤直属党支部"),
     ]
-    assert ordered(nodes) == ["学校党委", "经济管理学院党总支", "经济管理学院教工党支部", "信息工程学院党总支",
-                              "信息工程学院学生党支部", "信息工程学院教工第一党支部", "机关第一党支部", "后勤直属党支部"]
+    assert ordered(nodes) == [
+        "学校党委",
+        "经济管理学院党总支",
+        "经济管理学院教工党支部",
+        "信息工程学院党总支",
+        "信息工程学院学生党支部",
+        "信息工程学院教工第一党支部",
+        "机关第一党支部",
+        "后勤直属党支部",
+    ]
 
 
 def test_a_branch_without_its_general_branch_in_the_list_still_sorts_by_the_full_path():
-    nodes = [Node(5, 3, B, 0, "乙支部"), Node(6, 4, B, 0, "甲支部"), Node(3, None, G, 2, "二总支"), Node(4, None, G, 1, "一总支")]
+    nodes = [
+        Node(5, 3, B, 0, "乙支部"),
+        Node(6, 4, B, 0, "甲支部"),
+        Node(3, None, G, 2, "二总支"),
+        Node(4, None, G, 1, "一总支"),
+    ]
     assert ordered(nodes) == ["一总支", "甲支部", "二总支", "乙支部"]
 
 
@@ -81,9 +94,18 @@ def test_the_order_lists_the_tree_depth_first_with_siblings_sorted(nodes):
 def test_lists_and_querysets_get_the_same_order(college):
     college.direct.sort_order = 0
     college.direct.save()
-    late = services.create_organization("test", name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH,
-                                        parent=college.committee, sort_order=9)
-    expected = ["学校党委", "乙学院党总支", "乙学院教工党支部", "甲学院党总支", "甲学院学生党支部", "甲学院教工党支部",
-                late.name, "机关直属党支部"]
+    late = services.create_organization(
+        "test", name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=college.committee, sort_order=9
+    )
+    expected = [
+        "学校党委",
+        "乙学院党总支",
+        "乙学院教工党支部",
+        "甲学院党总支",
+        "甲学院学生党支部",
+        "甲学院教工党支部",
+        late.name,
+        "机关直属党支部",
+    ]
     assert [o.name for o in order_by_tree(Organization.objects.all())] == expected
     assert [o.name for o in in_tree_order(Organization.objects.order_by("?"))] == expected

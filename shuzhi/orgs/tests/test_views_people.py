@@ -5,17 +5,26 @@ from shuzhi.orgs.models import Person, Position
 
 
 def test_org_dept_adds_a_person_with_an_initial_password(college, client_for):
-    response = client_for(college.org_dept).post("/orgs/people/new/", {
-        "name": "王五", "staff_no": "70001", "phone": "13800000000", "gender": "M", "is_party_member": "on",
-        "initial_password": "Start-pass-2026"})
+    response = client_for(college.org_dept).post(
+        "/orgs/people/new/",
+        {
+            "name": "王五",
+            "staff_no": "70001",
+            "phone": "13800000000",
+            "gender": "M",
+            "is_party_member": "on",
+            "initial_password": "Start-pass-2026",
+        },
+    )
     person = Person.objects.get(staff_no="70001")
     assert response.status_code == 302
     assert person.user.must_change_password
 
 
 def test_duplicate_staff_number_keeps_the_form(college, client_for):
-    response = client_for(college.org_dept).post("/orgs/people/new/", {
-        "name": "重复的人", "staff_no": "90005", "phone": "", "gender": ""})
+    response = client_for(college.org_dept).post(
+        "/orgs/people/new/", {"name": "重复的人", "staff_no": "90005", "phone": "", "gender": ""}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "重复的人" in html
     assert Person.objects.filter(staff_no="90005").count() == 1
@@ -62,8 +71,10 @@ def test_person_of_another_organisation_is_missing(college, client_for):
 
 def test_appoint_and_end_a_term_through_the_pages(college, client_for):
     client = client_for(college.org_dept)
-    response = client.post(f"/orgs/{college.branch_a2.pk}/positions/new/", {
-        "staff_no": "90002", "role": "secretary", "start_date": "2025-01-01"})
+    response = client.post(
+        f"/orgs/{college.branch_a2.pk}/positions/new/",
+        {"staff_no": "90002", "role": "secretary", "start_date": "2025-01-01"},
+    )
     assert response.status_code == 302
     position = Position.objects.get(organization=college.branch_a2, role="secretary")
     response = client.post(f"/orgs/positions/{position.pk}/end/", {"end_date": "2025-12-31"})
@@ -72,16 +83,20 @@ def test_appoint_and_end_a_term_through_the_pages(college, client_for):
 
 
 def test_a_second_secretary_is_refused_with_a_message(college, client_for):
-    response = client_for(college.org_dept).post(f"/orgs/{college.branch_a1.pk}/positions/new/", {
-        "staff_no": "90002", "role": "secretary", "start_date": "2025-01-01"})
+    response = client_for(college.org_dept).post(
+        f"/orgs/{college.branch_a1.pk}/positions/new/",
+        {"staff_no": "90002", "role": "secretary", "start_date": "2025-01-01"},
+    )
     assert response.status_code == 200
     assert Position.objects.filter(organization=college.branch_a1, role="secretary").count() == 1
     assert "90002" in response.content.decode()  # typed input kept
 
 
 def test_unknown_staff_number_in_appointment(college, client_for):
-    response = client_for(college.org_dept).post(f"/orgs/{college.branch_a2.pk}/positions/new/", {
-        "staff_no": "no-such", "role": "member", "start_date": "2025-01-01"})
+    response = client_for(college.org_dept).post(
+        f"/orgs/{college.branch_a2.pk}/positions/new/",
+        {"staff_no": "no-such", "role": "member", "start_date": "2025-01-01"},
+    )
     assert response.status_code == 200
     assert not Position.objects.filter(organization=college.branch_a2).exists()
 

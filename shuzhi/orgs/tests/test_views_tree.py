@@ -28,38 +28,45 @@ def test_tree_query_count_does_not_grow_with_the_tree(college, client_for, djang
 
 
 def test_org_dept_creates_a_branch(college, client_for):
-    response = client_for(college.org_dept).post("/orgs/new/", {
-        "name": "甲学院教工第三党支部", "kind": "branch", "parent": college.gb_a.pk, "sort_order": 3})
+    response = client_for(college.org_dept).post(
+        "/orgs/new/", {"name": "甲学院教工第三党支部", "kind": "branch", "parent": college.gb_a.pk, "sort_order": 3}
+    )
     org = Organization.objects.get(name="甲学院教工第三党支部")
     assert response.status_code == 302 and org.parent == college.gb_a
 
 
 def test_bad_create_keeps_what_was_typed_and_explains_in_chinese(college, client_for):
-    response = client_for(college.org_dept).post("/orgs/new/", {
-        "name": "错误位置的党支部<script>", "kind": "branch", "parent": college.committee.pk})
+    response = client_for(college.org_dept).post(
+        "/orgs/new/", {"name": "错误位置的党支部<script>", "kind": "branch", "parent": college.committee.pk}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "错误位置的党支部&lt;script&gt;" in html
-    assert "<script>" not in html.split("</head>")[1].replace('<script src', '')
+    assert "<script>" not in html.split("</head>")[1].replace("<script src", "")
     assert "党支部" in html and "党总支" in html
     assert not Organization.objects.filter(name__startswith="错误位置").exists()
 
 
 def test_branch_secretary_cannot_create_organisations(college, client_for):
-    response = client_for(college.branch_a1_secretary).post("/orgs/new/", {
-        "name": "越权党支部", "kind": "branch", "parent": college.gb_a.pk})
+    response = client_for(college.branch_a1_secretary).post(
+        "/orgs/new/", {"name": "越权党支部", "kind": "branch", "parent": college.gb_a.pk}
+    )
     assert response.status_code == 403
     assert not Organization.objects.filter(name="越权党支部").exists()
 
 
 def test_rename_through_the_page(college, client_for):
-    client_for(college.org_dept).post(f"/orgs/{college.direct.pk}/edit/", {"name": "机关第一直属党支部", "sort_order": 1})
+    client_for(college.org_dept).post(
+        f"/orgs/{college.direct.pk}/edit/", {"name": "机关第一直属党支部", "sort_order": 1}
+    )
     college.direct.refresh_from_db()
     assert college.direct.name == "机关第一直属党支部"
 
 
 def test_move_through_the_page_refuses_a_wrong_parent(college, client_for):
-    response = client_for(college.org_dept).post(f"/orgs/{college.branch_a1.pk}/move/", {"parent": college.committee.pk})
+    response = client_for(college.org_dept).post(
+        f"/orgs/{college.branch_a1.pk}/move/", {"parent": college.committee.pk}
+    )
     assert response.status_code == 200  # form shown again with the error: committee is not a valid choice
     college.branch_a1.refresh_from_db()
     assert college.branch_a1.parent == college.gb_a
@@ -89,8 +96,12 @@ def test_general_branch_cannot_change_another_general_branchs_data(college, clie
     assert client.post(f"/orgs/{target.pk}/edit/", {"name": "篡改"}).status_code == 404
     assert client.post(f"/orgs/{target.pk}/deactivate/").status_code == 404
     assert client.post(f"/orgs/{target.pk}/move/", {"parent": college.gb_a.pk}).status_code == 404
-    assert client.post(f"/orgs/{target.pk}/positions/new/", {"staff_no": "90003", "role": "member",
-                                                            "start_date": "2025-01-01"}).status_code == 404
+    assert (
+        client.post(
+            f"/orgs/{target.pk}/positions/new/", {"staff_no": "90003", "role": "member", "start_date": "2025-01-01"}
+        ).status_code
+        == 404
+    )
     # Its own branches are visible but not editable: the org dept manages the tree.
     assert client.post(f"/orgs/{college.branch_a1.pk}/edit/", {"name": "篡改"}).status_code == 403
     target.refresh_from_db()
@@ -102,10 +113,19 @@ def test_tree_lists_general_branches_with_their_branches_before_the_direct_branc
     from shuzhi.orgs import services
     from shuzhi.orgs.models import OrgKind
 
-    services.create_organization("test", name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=college.committee,
-                                 sort_order=5)
+    services.create_organization(
+        "test", name="丙学院党总支", kind=OrgKind.GENERAL_BRANCH, parent=college.committee, sort_order=5
+    )
     html = client_for(college.org_dept).get("/orgs/").content.decode()
-    names = ["学校党委", "乙学院党总支", "乙学院教工党支部", "甲学院党总支", "甲学院学生党支部", "甲学院教工党支部",
-             "丙学院党总支", "机关直属党支部"]
+    names = [
+        "学校党委",
+        "乙学院党总支",
+        "乙学院教工党支部",
+        "甲学院党总支",
+        "甲学院学生党支部",
+        "甲学院教工党支部",
+        "丙学院党总支",
+        "机关直属党支部",
+    ]
     places = [html.index(f">{name}<") for name in names]
     assert places == sorted(places)

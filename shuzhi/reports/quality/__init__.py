@@ -52,7 +52,24 @@ from shuzhi.reports.quality.rules import (
 from shuzhi.reports.quality.text import han_count, split_sentences
 
 __all__ = [
-    "MAX_AREAS", "MAX_WORD_CHARS", "MAX_WORDS_PER_LIST", "RULES_PATH", "RULE_CODES", "RULE_DESCRIPTIONS",
-    "SECTIONS", "SECTION_TITLES", "SUBSTITUTION_RULES", "Area", "Finding", "ReportText", "RuleSet", "check_report",
-    "han_count", "load_default_rules", "merge_over_defaults", "parse_rules", "rules_to_dict", "split_sentences",
+    "MAX_AREAS",
+    "MAX_WORD_CHARS",
+    "MAX_WORDS_PER_LIST",
+    "RULES_PATH",
+    "RULE_CODES",
+    "RULE_DESCRIPTIONS",
+    "SECTIONS",
+    "SECTION_TITLES",
+    "SUBSTITUTION_RULES",
+    "Area",
+    "Finding",
+    "ReportText",
+    "RuleSet",
+    "check_report",
+    "han_count",
+    "load_default_rules",
+    "merge_over_defaults",
+    "parse_rules",
+    "rules_to_dict",
+    "split_sentences",
 ]

@@ -23,12 +23,19 @@ from shuzhi.reports.quality.text import (
 )
 
 
-def _finding(rule: str, explanation: str, section: str | None, sentences: Iterable[str],
-             items: Iterable[str] = ()) -> Finding:
+def _finding(
+    rule: str, explanation: str, section: str | None, sentences: Iterable[str], items: Iterable[str] = ()
+) -> Finding:
     title, description = RULE_DESCRIPTIONS[rule]
     unique = tuple(dict.fromkeys(s for s in sentences if s))
-    return Finding(rule=rule, title=title, explanation=f"{explanation}{description}", section=section,
-                   sentences=unique, items=tuple(dict.fromkeys(items)))
+    return Finding(
+        rule=rule,
+        title=title,
+        explanation=f"{explanation}{description}",
+        section=section,
+        sentences=unique,
+        items=tuple(dict.fromkeys(items)),
+    )
 
 
 def _share(part: int, whole: int) -> float:
@@ -57,28 +64,51 @@ def _keywords(text: str, rules: RuleSet, tokenizer: Any) -> list[str]:
 
 def _check_sections(text: ReportText, rules: RuleSet) -> list[Finding]:
     findings = []
-    limits = {"practices": rules.sections.practices_min_chars, "problems": rules.sections.problems_min_chars,
-              "next_steps": rules.sections.next_steps_min_chars}
+    limits = {
+        "practices": rules.sections.practices_min_chars,
+        "problems": rules.sections.problems_min_chars,
+        "next_steps": rules.sections.next_steps_min_chars,
+    }
     for section, minimum in limits.items():
         body: str = getattr(text, section)
         stripped = body.strip()
         if not stripped:
-            findings.append(_finding("missing_section", f"“{SECTION_TITLES[section]}”部分没有内容。", section, (),
-                                     (SECTION_TITLES[section],)))
+            findings.append(
+                _finding(
+                    "missing_section",
+                    f"“{SECTION_TITLES[section]}”部分没有内容。",
+                    section,
+                    (),
+                    (SECTION_TITLES[section],),
+                )
+            )
             continue
         count = han_count(body)
         if count < minimum:
-            findings.append(_finding(
-                "thin_section",
-                f"“{SECTION_TITLES[section]}”只有 {count} 个汉字，少于建议的 {minimum} 字。", section,
-                (stripped,) if len(stripped) <= 400 else (), (SECTION_TITLES[section],)))
-    thin_answers = [answer.strip() for _problem, answer in text.prior_answers
-                    if answer.strip() and han_count(answer) < rules.sections.prior_answer_min_chars]
+            findings.append(
+                _finding(
+                    "thin_section",
+                    f"“{SECTION_TITLES[section]}”只有 {count} 个汉字，少于建议的 {minimum} 字。",
+                    section,
+                    (stripped,) if len(stripped) <= 400 else (),
+                    (SECTION_TITLES[section],),
+                )
+            )
+    thin_answers = [
+        answer.strip()
+        for _problem, answer in text.prior_answers
+        if answer.strip() and han_count(answer) < rules.sections.prior_answer_min_chars
+    ]
     if thin_answers:
-        findings.append(_finding(
-            "thin_section",
-            f"有 {len(thin_answers)} 条上年度问题的整改回应少于 {rules.sections.prior_answer_min_chars} 个汉字。",
-            "prior_answers", thin_answers, (SECTION_TITLES["prior_answers"],)))
+        findings.append(
+            _finding(
+                "thin_section",
+                f"有 {len(thin_answers)} 条上年度问题的整改回应少于 {rules.sections.prior_answer_min_chars} 个汉字。",
+                "prior_answers",
+                thin_answers,
+                (SECTION_TITLES["prior_answers"],),
+            )
+        )
     return findings
 
 
@@ -101,9 +131,14 @@ def _check_prior(text: ReportText, rules: RuleSet, tokenizer: Any) -> list[Findi
             unanswered.append(problem.strip())
     if not unanswered:
         return []
-    return [_finding(
-        "unanswered_problem", f"上年度指出的 {len(unanswered)} 个问题没有得到回应或回应与问题无关。",
-        "prior_answers", unanswered)]
+    return [
+        _finding(
+            "unanswered_problem",
+            f"上年度指出的 {len(unanswered)} 个问题没有得到回应或回应与问题无关。",
+            "prior_answers",
+            unanswered,
+        )
+    ]
 
 
 def _check_coverage(text: ReportText, rules: RuleSet, tokenizer: Any) -> list[Finding]:
@@ -111,8 +146,9 @@ def _check_coverage(text: ReportText, rules: RuleSet, tokenizer: Any) -> list[Fi
     practices = text.practices
     missing = [area.name for area in rules.coverage.areas if not _present(area.keywords, practices)]
     if missing:
-        findings.append(_finding(
-            "uncovered_area", f"“主要做法”没有涉及：{'、'.join(missing)}。", "practices", (), missing))
+        findings.append(
+            _finding("uncovered_area", f"“主要做法”没有涉及：{'、'.join(missing)}。", "practices", (), missing)
+        )
     uncovered = []
     for item in text.key_items:
         item_text = item.strip()
@@ -127,9 +163,15 @@ def _check_coverage(text: ReportText, rules: RuleSet, tokenizer: Any) -> list[Fi
         if matched / len(keywords) < rules.coverage.key_item_min_overlap:
             uncovered.append(item_text)
     if uncovered:
-        findings.append(_finding(
-            "uncovered_key_item", f"“主要做法”没有涉及 {len(uncovered)} 项年度重点内容。", "practices", uncovered,
-            uncovered))
+        findings.append(
+            _finding(
+                "uncovered_key_item",
+                f"“主要做法”没有涉及 {len(uncovered)} 项年度重点内容。",
+                "practices",
+                uncovered,
+                uncovered,
+            )
+        )
     return findings
 
 
@@ -142,14 +184,20 @@ def _check_facts(text: ReportText, rules: RuleSet, compiled: _Compiled) -> list[
     required = max(rules.facts.min_facts, rules.facts.min_per_1000_chars * chars / 1000)
     if score >= required:
         return []
-    return [_finding(
-        "no_facts",
-        f"“主要做法”共 {chars} 个汉字，只找到 {hard} 处数字、时间或文件名称（折算得分 {score:g}，建议不少于 "
-        f"{required:.0f}）。", "practices", ())]
+    return [
+        _finding(
+            "no_facts",
+            f"“主要做法”共 {chars} 个汉字，只找到 {hard} 处数字、时间或文件名称（折算得分 {score:g}，建议不少于 "
+            f"{required:.0f}）。",
+            "practices",
+            (),
+        )
+    ]
 
 
-def _check_substitutions(text: ReportText, rules: RuleSet, compiled: _Compiled, tokenizer: Any,
-                         pos_tokenizer: Any) -> list[Finding]:
+def _check_substitutions(
+    text: ReportText, rules: RuleSet, compiled: _Compiled, tokenizer: Any, pos_tokenizer: Any
+) -> list[Finding]:
     findings: list[Finding] = []
     sections = {name: _analyse(getattr(text, name), tokenizer) for name in ("practices", "problems", "next_steps")}
     practices = sections["practices"]
@@ -202,36 +250,61 @@ def _check_substitutions(text: ReportText, rules: RuleSet, compiled: _Compiled, 
     # 1. 以工作汇报代替工作述职
     personal_share = _share(len(personal), total)
     report_share = _share(len(report), total)
-    if (len(report) >= wr.min_sentences and personal_share <= wr.max_personal_share
-            and report_share >= wr.min_report_share):
-        findings.append(_finding(
-            "work_report",
-            f"“主要做法”{total} 句中有 {len(report)} 句是“召开了、完成了、共计”一类的工作罗列，"
-            f"体现本人责任的句子只有 {len(personal)} 句（{_pct(personal_share)}）。", "practices", report))
+    if (
+        len(report) >= wr.min_sentences
+        and personal_share <= wr.max_personal_share
+        and report_share >= wr.min_report_share
+    ):
+        findings.append(
+            _finding(
+                "work_report",
+                f"“主要做法”{total} 句中有 {len(report)} 句是“召开了、完成了、共计”一类的工作罗列，"
+                f"体现本人责任的句子只有 {len(personal)} 句（{_pct(personal_share)}）。",
+                "practices",
+                report,
+            )
+        )
     # 2. 以班子述职代替书记述职
     with_subject = len(first) + len(collective)
     collective_share = _share(len(collective), with_subject)
     if len(collective) >= tr.min_sentences and collective_share >= tr.min_collective_share:
-        findings.append(_finding(
-            "team_report",
-            f"“主要做法”中有 {len(collective)} 句以{_quote(collective_hits) or '集体'}为主语，"
-            f"以“我”“本人”为主语的只有 {len(first)} 句（集体主语占 {_pct(collective_share)}）。", "practices",
-            collective))
+        findings.append(
+            _finding(
+                "team_report",
+                f"“主要做法”中有 {len(collective)} 句以{_quote(collective_hits) or '集体'}为主语，"
+                f"以“我”“本人”为主语的只有 {len(first)} 句（集体主语占 {_pct(collective_share)}）。",
+                "practices",
+                collective,
+            )
+        )
     # 3. 以单位工作代替书记工作
     achievement_share = _share(len(achievement), total)
     if len(achievement) >= uw.min_sentences and achievement_share >= uw.min_share:
-        findings.append(_finding(
-            "unit_work",
-            f"“主要做法”{total} 句中有 {len(achievement)} 句（{_pct(achievement_share)}）在讲"
-            f"{_quote(achievement_hits)}等单位业务成绩，且与党建无关。", "practices", achievement))
+        findings.append(
+            _finding(
+                "unit_work",
+                f"“主要做法”{total} 句中有 {len(achievement)} 句（{_pct(achievement_share)}）在讲"
+                f"{_quote(achievement_hits)}等单位业务成绩，且与党建无关。",
+                "practices",
+                achievement,
+            )
+        )
     # 4. 以全面工作代替党建工作
     non_party_share = _share(len(non_party), total)
-    if (len(non_party) >= gw.min_sentences and non_party_share >= gw.min_share
-            and len(general) >= gw.min_business_sentences):
-        findings.append(_finding(
-            "general_work",
-            f"“主要做法”{total} 句中有 {len(non_party)} 句（{_pct(non_party_share)}）没有涉及党建内容，"
-            f"其中 {len(general)} 句在讲教学、管理、服务保障等业务工作。", "practices", non_party))
+    if (
+        len(non_party) >= gw.min_sentences
+        and non_party_share >= gw.min_share
+        and len(general) >= gw.min_business_sentences
+    ):
+        findings.append(
+            _finding(
+                "general_work",
+                f"“主要做法”{total} 句中有 {len(non_party)} 句（{_pct(non_party_share)}）没有涉及党建内容，"
+                f"其中 {len(general)} 句在讲教学、管理、服务保障等业务工作。",
+                "practices",
+                non_party,
+            )
+        )
     # 5. 以泛泛谈工作代替对工作的思考
     findings.extend(_check_vague(sections, rules, compiled))
     return findings
@@ -264,21 +337,29 @@ def _check_vague(sections: dict[str, list[_Sentence]], rules: RuleSet, compiled:
             slogans_seen[name].extend(hits)
     findings: list[Finding] = []
     all_empty = sum(len(v) for v in empty.values())
-    whole = (all_empty >= vg.min_sentences and _share(all_empty, total) >= vg.min_share
-             and reflections < vg.min_reflections)
+    whole = (
+        all_empty >= vg.min_sentences and _share(all_empty, total) >= vg.min_share and reflections < vg.min_reflections
+    )
     for name, sentences in sections.items():
         count = len(sentences)
-        pure = (name != "practices" and len(empty[name]) >= vg.section_min_sentences
-                and _share(len(empty[name]), count) >= vg.section_min_share)
+        pure = (
+            name != "practices"
+            and len(empty[name]) >= vg.section_min_sentences
+            and _share(len(empty[name]), count) >= vg.section_min_share
+        )
         if not empty[name] or not (whole or pure):
             continue
         if pure:
-            measured = (f"“{SECTION_TITLES[name]}”{count} 句中有 {len(empty[name])} 句只有"
-                        f"{_quote(slogans_seen[name])}一类套话，没有具体事实，也没有原因分析。")
+            measured = (
+                f"“{SECTION_TITLES[name]}”{count} 句中有 {len(empty[name])} 句只有"
+                f"{_quote(slogans_seen[name])}一类套话，没有具体事实，也没有原因分析。"
+            )
         else:
             every_slogan = _quote(w for words in slogans_seen.values() for w in words)
-            measured = (f"全文 {total} 句中有 {all_empty} 句是{every_slogan}一类没有事实支撑的套话，"
-                        f"讲原因、谈反思的句子只有 {reflections} 句；本部分有 {len(empty[name])} 句。")
+            measured = (
+                f"全文 {total} 句中有 {all_empty} 句是{every_slogan}一类没有事实支撑的套话，"
+                f"讲原因、谈反思的句子只有 {reflections} 句；本部分有 {len(empty[name])} 句。"
+            )
         findings.append(_finding("vague", measured, name, empty[name]))
     return findings
 
@@ -304,6 +385,10 @@ def check_report(text: ReportText, rules: RuleSet | None = None) -> list[Finding
 def _normalise(text: ReportText) -> ReportText:
     """Tolerate None and non-tuple containers from callers; never change the characters of the text."""
     pairs = tuple((str(p or ""), str(a or "")) for p, a in (text.prior_answers or ()))
-    return ReportText(prior_answers=pairs, practices=str(text.practices or ""), problems=str(text.problems or ""),
-                      next_steps=str(text.next_steps or ""),
-                      key_items=tuple(str(k or "") for k in (text.key_items or ())))
+    return ReportText(
+        prior_answers=pairs,
+        practices=str(text.practices or ""),
+        problems=str(text.problems or ""),
+        next_steps=str(text.next_steps or ""),
+        key_items=tuple(str(k or "") for k in (text.key_items or ())),
+    )

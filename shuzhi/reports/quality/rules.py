@@ -127,6 +127,7 @@ class RuleSet:
     coverage: CoverageRules
     facts: FactRules
 
+
 # --------------------------------------------------------------------------------------------------
 # Rules: loading, validation, serialisation
 # --------------------------------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def _fail(path: str, message: str) -> typing.NoReturn:
 
 def _parse_words(value: Any, path: str, nonempty: bool) -> tuple[str, ...]:
     if not isinstance(value, list):
-        _fail(path, "应为文字列表（例如 [\"高度重视\", \"进一步加强\"]）")
+        _fail(path, '应为文字列表（例如 ["高度重视", "进一步加强"]）')
     if len(value) > MAX_WORDS_PER_LIST:
         _fail(path, f"最多只能有 {MAX_WORDS_PER_LIST} 个词，现在有 {len(value)} 个")
     words: list[str] = []
@@ -177,14 +178,14 @@ def _parse_number(value: Any, path: str, kind: type, bounds: tuple[float, float]
 
 def _parse_areas(value: Any, path: str) -> tuple[Area, ...]:
     if not isinstance(value, list) or not value:
-        _fail(path, "应为非空列表，每项形如 {\"name\": \"理论武装\", \"keywords\": [...]}")
+        _fail(path, '应为非空列表，每项形如 {"name": "理论武装", "keywords": [...]}')
     if len(value) > MAX_AREAS:
         _fail(path, f"最多只能有 {MAX_AREAS} 个方面")
     areas: list[Area] = []
     for index, item in enumerate(value, start=1):
         item_path = f"{path}[{index}]"
         if not isinstance(item, dict):
-            _fail(item_path, "应为对象，形如 {\"name\": \"理论武装\", \"keywords\": [...]}")
+            _fail(item_path, '应为对象，形如 {"name": "理论武装", "keywords": [...]}')
         _check_keys(item, {"name", "keywords"}, item_path)
         name = item["name"]
         if not isinstance(name, str) or not name.strip():
@@ -226,7 +227,7 @@ def _parse_dataclass(cls: type, data: Any, path: str) -> Any:
         value = data[f.name]
         if f.name == "version":
             if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
-                _fail(key_path, "应为非空文字（例如 \"2025.1\"）")
+                _fail(key_path, '应为非空文字（例如 "2025.1"）')
             values[f.name] = str(value).strip()[:40]
         elif kind is int or kind is float:
             values[f.name] = _parse_number(value, key_path, kind, f.metadata.get("range"))

@@ -20,8 +20,14 @@ _HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 def _dictionary_words(rules: RuleSet) -> list[str]:
     words = list(rules.custom_words)
-    for group in (rules.work_report, rules.team_report, rules.unit_work, rules.general_work, rules.vague,
-                  rules.prior_problems):
+    for group in (
+        rules.work_report,
+        rules.team_report,
+        rules.unit_work,
+        rules.general_work,
+        rules.vague,
+        rules.prior_problems,
+    ):
         for f in fields(group):
             value = getattr(group, f.name)
             if isinstance(value, tuple):
@@ -33,8 +39,9 @@ def _dictionary_words(rules: RuleSet) -> list[str]:
     # (我们, 我院, 我支部) are added so that they do not split into 我 + ….
     first_person = {w for w in rules.team_report.first_person_words if len(w) == 1}
     collective = set(rules.team_report.collective_words)
-    return [w for w in words if len(w) >= 2 and _HAN_ONLY.fullmatch(w)
-            and (w[0] not in first_person or w in collective)]
+    return [
+        w for w in words if len(w) >= 2 and _HAN_ONLY.fullmatch(w) and (w[0] not in first_person or w in collective)
+    ]
 
 
 def _tokenizers(rules: RuleSet) -> tuple[Any, Any]:

@@ -33,8 +33,9 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     while i < length:
         if text[i] in _TERMINATORS and not (text[i] == ";" and _ENTITY_BEFORE.search(text, max(0, i - 12), i)):
             end = i + 1
-            while end < length and (text[end] in _CLOSERS
-                                    or (text[end] in _TERMINATORS and text[end] not in _LINE_BREAKS)):
+            while end < length and (
+                text[end] in _CLOSERS or (text[end] in _TERMINATORS and text[end] not in _LINE_BREAKS)
+            ):
                 end += 1
             spans.append((start, end))
             start = i = end
@@ -107,15 +108,21 @@ def _alternation(words: Iterable[str]) -> str:
 def _compile(rules: RuleSet) -> _Compiled:
     facts = rules.facts
     cn = "一二两三四五六七八九十百千万"
-    date_parts = [r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?", r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?",
-                  r"\d{1,2}\s*[日号]", r"[一二三四五六七八九十]{1,3}月(?:份|底|初|中旬|上旬|下旬)?"]
+    date_parts = [
+        r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?",
+        r"\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?",
+        r"\d{1,2}\s*[日号]",
+        r"[一二三四五六七八九十]{1,3}月(?:份|底|初|中旬|上旬|下旬)?",
+    ]
     if facts.date_words:
         date_parts.append(_alternation(facts.date_words))
-    number = (rf"(?<![第\d.{cn}])(?:\d+(?:\.\d+)?|[{cn}]+)\s*(?:余|多)?\s*(?:{_alternation(facts.measure_words)})")
+    number = rf"(?<![第\d.{cn}])(?:\d+(?:\.\d+)?|[{cn}]+)\s*(?:余|多)?\s*(?:{_alternation(facts.measure_words)})"
     action = None
     if facts.action_verbs and facts.event_nouns:
-        action = re.compile(rf"(?:{_alternation(facts.action_verbs)})[^，,。；;！!？?\n]{{0,12}}?"
-                            rf"(?:{_alternation(facts.event_nouns)})")
+        action = re.compile(
+            rf"(?:{_alternation(facts.action_verbs)})[^，,。；;！!？?\n]{{0,12}}?"
+            rf"(?:{_alternation(facts.event_nouns)})"
+        )
     fixed = re.compile(_alternation(facts.fixed_phrases)) if facts.fixed_phrases else None
     first_person = rules.team_report.first_person_words
     return _Compiled(
@@ -127,8 +134,12 @@ def _compile(rules: RuleSet) -> _Compiled:
         first_person_phrases=tuple(w for w in first_person if len(w) > 1),
         first_person_tokens=frozenset(first_person),
         collective_words=rules.team_report.collective_words,
-        verbs=frozenset(rules.vague.slogan_words + rules.work_report.report_words + rules.work_report.personal_words
-                        + rules.prior_problems.rectified_words),
+        verbs=frozenset(
+            rules.vague.slogan_words
+            + rules.work_report.report_words
+            + rules.work_report.personal_words
+            + rules.prior_problems.rectified_words
+        ),
     )
 
 
@@ -186,8 +197,7 @@ def _analyse(text: str, tokenizer: Any) -> list[_Sentence]:
 _CLAUSE = re.compile(r"[，,：:]")
 
 
-def _subject(sentence: _Sentence, rules: RuleSet, compiled: _Compiled,
-             pos_tokenizer: Any) -> tuple[str, str] | None:
+def _subject(sentence: _Sentence, rules: RuleSet, compiled: _Compiled, pos_tokenizer: Any) -> tuple[str, str] | None:
     """("first", word) when the sentence's subject is the secretary, ("collective", word) when it is the team
     or the organisation, None when neither can be told (no subject, or the subject is something else).
 
@@ -211,8 +221,9 @@ def _subject(sentence: _Sentence, rules: RuleSet, compiled: _Compiled,
         for word, _flag in pairs:
             if word in compiled.first_person_tokens:
                 return "first", word
-        bare_time = all(flag.startswith(("t", "m", "x", "eng")) and word not in compiled.collective_words
-                        for word, flag in pairs)
+        bare_time = all(
+            flag.startswith(("t", "m", "x", "eng")) and word not in compiled.collective_words for word, flag in pairs
+        )
         if pairs[0][1] == "p" or bare_time:
             continue  # 在…下／通过…／围绕…，or a bare time phrase: the subject comes in the next clause
         for word, flag in pairs:

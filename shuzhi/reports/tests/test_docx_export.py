@@ -34,8 +34,10 @@ REPORT = ReportDocument(
     secretary="张明",
     title="2026年度抓基层党建工作述职报告",
     prior_answers=(
-        ("支部组织生活形式单一，主题党日多以集中学习文件为主。",
-         "我对照问题制定了主题党日“一月一主题”清单。\n全年12次主题党日中，有5次安排到企业、社区开展实践活动。"),
+        (
+            "支部组织生活形式单一，主题党日多以集中学习文件为主。",
+            "我对照问题制定了主题党日“一月一主题”清单。\n全年12次主题党日中，有5次安排到企业、社区开展实践活动。",
+        ),
         ("本人查摆问题：对青年教师思想动态掌握不够。", "建立与青年教师每学期谈心1次的制度，全年谈心22人次。"),
     ),
     practices="一是带头讲党课。全年讲专题党课3次。\n\n二是抓支部标准化建设。对照标准逐项查摆问题12个，已整改10个。",
@@ -115,8 +117,9 @@ def test_page_set_up_and_page_number(report_bytes):
     document = docx.Document(io.BytesIO(report_bytes))
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
-                                  section.right_margin)] == [37, 35, 28, 26]
+    assert [
+        round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    ] == [37, 35, 28, 26]
     for footer in (section.footer, section.even_page_footer):
         assert " PAGE " in [e.text for e in footer._element.iter(qn("w:instrText"))]
 
@@ -131,7 +134,7 @@ def test_core_properties(report_bytes):
 def test_no_prior_problems_says_none():
     paragraphs = texts(render_report_docx(dataclasses.replace(REPORT, prior_answers=(("", "  "),))))
     first, second = paragraphs.index(SECTIONS[0]), paragraphs.index(SECTIONS[1])
-    assert paragraphs[first + 1:second] == ["无。"]
+    assert paragraphs[first + 1 : second] == ["无。"]
 
 
 def test_many_problems_are_numbered_in_chinese():
@@ -166,8 +169,11 @@ def test_each_kind_of_last_years_item_has_its_own_label():
 
 
 def test_commitments_in_the_docx_are_headed_as_commitments():
-    report = dataclasses.replace(REPORT, prior_answers=(("主题党日形式单一", "已整改"), ("年内完成支部标准化建设", "已完成")),
-                                 prior_kinds=("notified", "commitment"))
+    report = dataclasses.replace(
+        REPORT,
+        prior_answers=(("主题党日形式单一", "已整改"), ("年内完成支部标准化建设", "已完成")),
+        prior_kinds=("notified", "commitment"),
+    )
     headings = [p for p in texts(render_report_docx(report)) if p.startswith("（")]
     assert headings == ["（一）上年度述职通报问题：主题党日形式单一", "（二）整改承诺：年内完成支部标准化建设"]
 
@@ -176,15 +182,22 @@ def test_empty_sections_leave_their_headings_and_a_missing_title_gets_the_defaul
     report = dataclasses.replace(REPORT, title="  ", practices="", problems="\n\n", next_steps=" ")
     paragraphs = texts(render_report_docx(report))
     assert paragraphs[0] == "2026年度抓基层党建工作述职报告"
-    tail = paragraphs[paragraphs.index(SECTIONS[1]):]
+    tail = paragraphs[paragraphs.index(SECTIONS[1]) :]
     assert tail == [SECTIONS[1], SECTIONS[2], SECTIONS[3], "张明", "2026年11月25日"]
 
 
 def test_html_and_script_appear_literally():
     hostile = "<script>alert('x')</script><b>加粗</b>&nbsp;{ PAGE }"
-    report = dataclasses.replace(REPORT, organization=hostile, secretary=hostile, title=hostile,
-                                 prior_answers=((hostile, hostile),), practices=hostile, problems=hostile,
-                                 next_steps=hostile)
+    report = dataclasses.replace(
+        REPORT,
+        organization=hostile,
+        secretary=hostile,
+        title=hostile,
+        prior_answers=((hostile, hostile),),
+        practices=hostile,
+        problems=hostile,
+        next_steps=hostile,
+    )
     data = render_report_docx(report)
     paragraphs = texts(data)
     assert paragraphs[0] == hostile
@@ -197,8 +210,16 @@ def test_html_and_script_appear_literally():
 
 def test_invalid_xml_characters_are_stripped():
     dirty = "党建\x00工作\x01述职\x0b报告\x1f\ud83d\ufffe"
-    report = dataclasses.replace(REPORT, organization=dirty, secretary=dirty, title=dirty,
-                                 prior_answers=((dirty, dirty),), practices=dirty, problems=dirty, next_steps=dirty)
+    report = dataclasses.replace(
+        REPORT,
+        organization=dirty,
+        secretary=dirty,
+        title=dirty,
+        prior_answers=((dirty, dirty),),
+        practices=dirty,
+        problems=dirty,
+        next_steps=dirty,
+    )
     paragraphs = texts(render_report_docx(report))
     assert paragraphs[0] == "党建工作述职报告"
     assert paragraphs[-2] == "党建工作述职报告"
@@ -211,9 +232,12 @@ def test_every_sample_report_renders():
     for sample in samples:
         text = json.loads(sample.read_text(encoding="utf-8"))["text"]
         report = dataclasses.replace(
-            REPORT, prior_answers=tuple(tuple(pair) for pair in text.get("prior_answers", [])),
-            practices=text.get("practices", ""), problems=text.get("problems", ""),
-            next_steps=text.get("next_steps", ""))
+            REPORT,
+            prior_answers=tuple(tuple(pair) for pair in text.get("prior_answers", [])),
+            practices=text.get("practices", ""),
+            problems=text.get("problems", ""),
+            next_steps=text.get("next_steps", ""),
+        )
         paragraphs = texts(render_report_docx(report))
         for section in SECTIONS:
             assert section in paragraphs, sample.name
@@ -228,8 +252,14 @@ def test_libreoffice_renders_the_report(report_pdf):
     assert data.startswith(b"%PDF-") and len(data) > 5_000
     assert seconds < 120
     text = squeeze(pdf_text(pdf))
-    for expected in ("2026年度抓基层党建工作述职报告", "信息工程学院教工第一党支部书记", *SECTIONS,
-                     "（二）本人查摆问题：对青年教师思想动态掌握不够。", "2026年11月25日", "—1—"):
+    for expected in (
+        "2026年度抓基层党建工作述职报告",
+        "信息工程学院教工第一党支部书记",
+        *SECTIONS,
+        "（二）本人查摆问题：对青年教师思想动态掌握不够。",
+        "2026年11月25日",
+        "—1—",
+    ):
         assert squeeze(expected) in text, expected
     assert text.index(squeeze(SECTIONS[0])) < text.index(squeeze(SECTIONS[3])) < text.index("2026年11月25日")
     assert any("CJK" in name for name in pdf_font_names(pdf))
@@ -251,7 +281,7 @@ def test_a_100000_character_report_renders_and_converts(tmp_path):
     data = render_report_docx(report)
     assert time.monotonic() - started < 30
     paragraphs = texts(data)
-    assert paragraphs[paragraphs.index(SECTIONS[1]) + 1:paragraphs.index(SECTIONS[2])] == practices.split("\n")
+    assert paragraphs[paragraphs.index(SECTIONS[1]) + 1 : paragraphs.index(SECTIONS[2])] == practices.split("\n")
     source = tmp_path / "long.docx"
     source.write_bytes(data)
     pdf = convert_with_libreoffice(source)

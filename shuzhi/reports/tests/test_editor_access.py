@@ -41,8 +41,14 @@ def endpoints(review):
 
 def state(review):
     report = DutyReport.objects.get(review=review)
-    return (report.revision, report.status, report.practices, ReportVersion.objects.count(),
-            ReportVetting.objects.count(), audit_count())
+    return (
+        report.revision,
+        report.status,
+        report.practices,
+        ReportVersion.objects.count(),
+        ReportVetting.objects.count(),
+        audit_count(),
+    )
 
 
 @pytest.mark.parametrize("who", ["branch_b1_secretary", "direct_secretary", "gb_b_secretary", "outsider"])
@@ -77,8 +83,9 @@ def test_committee_member_reads_a_branch_report_but_cannot_vet(college, submitte
     client = client_for(college.committee_member)
     page = client.get(f"/reports/review/{submitted.pk}/").content.decode()
     assert 'id="vet-form"' not in page
-    response = client.post(f"/reports/review/{submitted.pk}/vet/",
-                           {"version_number": 1, "outcome": "passed", "comment": ""})
+    response = client.post(
+        f"/reports/review/{submitted.pk}/vet/", {"version_number": 1, "outcome": "passed", "comment": ""}
+    )
     assert response.status_code == 403
     assert state(submitted) == before
 

@@ -33,7 +33,9 @@ def filename(response) -> str:
 @pytest.fixture
 def submitted(college, review, client_for):
     client_for(college.branch_a1_secretary).post(
-        f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False, practices="我带头讲专题党课3次。\n第二段做法。"))
+        f"/reports/review/{review.pk}/submit/",
+        form_data(review, ajax=False, practices="我带头讲专题党课3次。\n第二段做法。"),
+    )
     return review
 
 
@@ -43,8 +45,15 @@ def test_docx_of_the_submitted_version_opens_and_holds_the_report(college, submi
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert filename(response) == "2026年度述职报告-甲学院教工党支部-支书甲一.docx"
     text = document_text(response)
-    for expected in ("2026年度抓基层党建工作述职报告", "我带头讲专题党课3次。", "第二段做法。", "理论学习深度不够。",
-                     "组织生活会质量不高", "已整改：发展党员工作中对青年教师关注不够", services.SECTION_LABELS["next_steps"]):
+    for expected in (
+        "2026年度抓基层党建工作述职报告",
+        "我带头讲专题党课3次。",
+        "第二段做法。",
+        "理论学习深度不够。",
+        "组织生活会质量不高",
+        "已整改：发展党员工作中对青年教师关注不够",
+        services.SECTION_LABELS["next_steps"],
+    ):
         assert expected in text
     assert "草稿" not in text
 
@@ -61,7 +70,9 @@ def test_secretary_downloads_the_draft_marked_as_draft(college, review, client_f
 def test_an_earlier_version_can_be_downloaded(college, submitted, client_for):
     services.vet(college.gb_a_secretary, submitted, version_number=1, outcome="returned", comment="改")
     client = client_for(college.branch_a1_secretary)
-    client.post(f"/reports/review/{submitted.pk}/submit/", form_data(submitted, revision=1, ajax=False, practices="第二版"))
+    client.post(
+        f"/reports/review/{submitted.pk}/submit/", form_data(submitted, revision=1, ajax=False, practices="第二版")
+    )
     reviewer = client_for(college.gb_a_secretary)
     assert "第二版" in document_text(reviewer.get(f"/reports/review/{submitted.pk}/report.docx"))
     first = reviewer.get(f"/reports/review/{submitted.pk}/report.docx?v=1")
@@ -82,7 +93,7 @@ def test_typed_html_stays_text_in_the_docx(college, review, client_for):
 
 def test_print_view_is_laid_out_like_the_official_document(college, submitted, client_for):
     page = html(client_for(college.committee_member).get(f"/reports/review/{submitted.pk}/print/"))
-    assert "css/print.css" in page and "<button type=\"button\" data-print>" in page
+    assert "css/print.css" in page and '<button type="button" data-print>' in page
     assert "js/report-editor.js" in page and "onclick" not in page
     paper = page.split('id="official-report"')[1].split("</article>")[0]
     assert "2026年度抓基层党建工作述职报告" in paper and "甲学院教工党支部书记　支书甲一" in paper
@@ -113,8 +124,13 @@ def with_commitment(college, cycle, review):
     from shuzhi.cycles import services as cycle_services
     from shuzhi.cycles.models import PriorProblemKind
 
-    cycle_services.add_prior_problem(college.org_dept, organization=college.branch_a1, year=2025,
-                                     kind=PriorProblemKind.COMMITMENT, text="年内完成支部标准化建设")
+    cycle_services.add_prior_problem(
+        college.org_dept,
+        organization=college.branch_a1,
+        year=2025,
+        kind=PriorProblemKind.COMMITMENT,
+        text="年内完成支部标准化建设",
+    )
     return review
 
 
@@ -127,9 +143,13 @@ def test_commitments_read_as_commitments_in_the_print_view_and_the_docx(college,
     paper = html(reader.get(f"/reports/review/{review.pk}/print/")).split('id="official-report"')[1]
     headings = [h.split("</h3>")[0] for h in paper.split("<h3>")[1:]]
     assert [h[:3] for h in headings] == ["（一）", "（二）", "（三）"]  # in the order of the editor (kind, entry)
-    assert sorted(h[3:] for h in headings) == sorted(["上年度述职通报问题：组织生活会质量不高，批评与自我批评辣味不足",
-                                                      "本人查摆问题：发展党员工作中对青年教师关注不够",
-                                                      "整改承诺：年内完成支部标准化建设"])
+    assert sorted(h[3:] for h in headings) == sorted(
+        [
+            "上年度述职通报问题：组织生活会质量不高，批评与自我批评辣味不足",
+            "本人查摆问题：发展党员工作中对青年教师关注不够",
+            "整改承诺：年内完成支部标准化建设",
+        ]
+    )
     text = document_text(reader.get(f"/reports/review/{review.pk}/report.docx"))
     for heading in headings:
         assert heading in text
@@ -139,7 +159,9 @@ def test_commitments_read_as_commitments_in_the_print_view_and_the_docx(college,
 def test_the_secretarys_draft_heads_its_items_by_kind_too(college, with_commitment, client_for):
     client = client_for(college.branch_a1_secretary)
     client.post(f"/reports/review/{with_commitment.pk}/save/", form_data(with_commitment, practices="草稿"))
-    assert "整改承诺：年内完成支部标准化建设" in document_text(client.get(f"/reports/review/{with_commitment.pk}/report.docx"))
+    assert "整改承诺：年内完成支部标准化建设" in document_text(
+        client.get(f"/reports/review/{with_commitment.pk}/report.docx")
+    )
     paper = html(client.get(f"/reports/review/{with_commitment.pk}/print/"))
     assert "）整改承诺：年内完成支部标准化建设</h3>" in paper and "问题：年内完成" not in paper
 

@@ -38,13 +38,15 @@ def test_each_save_returns_the_findings_with_the_offending_sentences(college, re
 
 def test_findings_never_block_submitting(college, review, client_for):
     response = client_for(college.branch_a1_secretary).post(
-        f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False, practices=WORK_REPORT))
+        f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False, practices=WORK_REPORT)
+    )
     assert response.status_code == 302 and ReportVersion.objects.count() == 1
 
 
 def test_the_reviewer_sees_the_findings_of_the_submitted_version(college, review, client_for):
     client_for(college.branch_a1_secretary).post(
-        f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False, practices=WORK_REPORT))
+        f"/reports/review/{review.pk}/submit/", form_data(review, ajax=False, practices=WORK_REPORT)
+    )
     page = html(client_for(college.gb_a_secretary).get(f"/reports/review/{review.pk}/"))
     panel = page.split('id="findings-panel"')[1].split("</details>\n")[0]
     assert 'class="finding"' in panel
@@ -76,8 +78,9 @@ def test_org_dept_saves_tuned_rules_with_an_audit_record(college, client_for):
     data = default_rules()
     data["vague"]["slogan_words"] = [*data["vague"]["slogan_words"], "党建工作走在前列不动摇"]
     before = audit_count()
-    response = client_for(college.org_dept).post(URL, {"data": json.dumps(data, ensure_ascii=False), "loaded": "default",
-                                                       "action": "save"})
+    response = client_for(college.org_dept).post(
+        URL, {"data": json.dumps(data, ensure_ascii=False), "loaded": "default", "action": "save"}
+    )
     assert response.status_code == 302
     row = QualityRules.objects.get()
     assert "党建工作走在前列不动摇" in row.data["vague"]["slogan_words"] and row.updated_by == college.org_dept
@@ -130,6 +133,9 @@ def test_reset_goes_back_to_the_defaults_with_an_audit_record(college, client_fo
 def test_only_the_org_dept_changes_the_rules(college, client_for, who):
     before = audit_count()
     client = client_for(getattr(college, who))
-    assert client.post(URL, {"data": json.dumps(default_rules()), "loaded": "default", "action": "save"}).status_code == 403
+    assert (
+        client.post(URL, {"data": json.dumps(default_rules()), "loaded": "default", "action": "save"}).status_code
+        == 403
+    )
     assert client.post(URL, {"action": "reset"}).status_code == 403
     assert not QualityRules.objects.exists() and audit_count() == before

@@ -15,8 +15,13 @@ def review(college, cycle):
 
 
 def form_data(review, *, revision=0, practices="我带头讲专题党课3次。", ajax=True, **extra) -> dict:
-    data = {"revision": revision, "practices": practices, "problems": "理论学习深度不够。",
-            "next_steps": "每月开展一次专题研讨。", **extra}
+    data = {
+        "revision": revision,
+        "practices": practices,
+        "problems": "理论学习深度不够。",
+        "next_steps": "每月开展一次专题研讨。",
+        **extra,
+    }
     for problem in cycle_services.prior_problems_for(review):
         data.setdefault(f"answer_{problem.pk}", "已整改：" + problem.text)
     if ajax:
@@ -41,7 +46,8 @@ def test_autosave_returns_the_new_revision_time_and_findings(college, review, cl
 
 def test_accept_header_alone_gets_json(college, review, client_for):
     response = client_for(college.branch_a1_secretary).post(
-        url(review), form_data(review, ajax=False), HTTP_ACCEPT="application/json")
+        url(review), form_data(review, ajax=False), HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 200 and response.json()["revision"] == 1
 
 
@@ -82,7 +88,9 @@ def test_plain_post_saves_and_redirects_back(college, review, client_for):
 
 def test_plain_post_too_long_shows_the_editor_with_the_text_kept(college, review, client_for):
     long_text = "长" * (MAX_SECTION_CHARS + 1)
-    response = client_for(college.branch_a1_secretary).post(url(review), form_data(review, ajax=False, practices=long_text))
+    response = client_for(college.branch_a1_secretary).post(
+        url(review), form_data(review, ajax=False, practices=long_text)
+    )
     assert response.status_code == 400
     page = html(response)
     assert long_text in page and str(MAX_SECTION_CHARS) in page

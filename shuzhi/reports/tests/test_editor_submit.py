@@ -39,7 +39,8 @@ def test_submitting_after_autosaves_uses_the_current_revision(college, review, c
 
 def test_missing_sections_are_named_and_the_text_is_kept_and_saved(college, review, client_for):
     response = client_for(college.branch_a1_secretary).post(
-        url(review), form_data(review, ajax=False, problems="", practices="只写了做法"))
+        url(review), form_data(review, ajax=False, problems="", practices="只写了做法")
+    )
     assert response.status_code == 400
     page = html(response)
     assert services.SECTION_LABELS["problems"] in page and "只写了做法" in page
@@ -106,23 +107,27 @@ def test_a_refused_submit_of_an_empty_report_says_nothing_was_saved_like_the_sav
 
 def test_a_refused_submit_says_the_draft_is_saved_at_the_time_the_save_bar_shows(college, review, client_for):
     response = client_for(college.branch_a1_secretary).post(
-        url(review), form_data(review, ajax=False, problems="", practices="只写了做法"))
+        url(review), form_data(review, ajax=False, problems="", practices="只写了做法")
+    )
     page = html(response)
     report = services.get_report(review)
     state, text = save_bar(page)
     saved_at = timezone.localtime(report.updated_at).strftime("%H:%M:%S")
     assert (state, text) == ("saved", f"{_('Saved')} {saved_at}")
     assert _("Your draft is saved (%(time)s).") % {"time": saved_at} in page
-    assert _("Fill in every section before submitting: %(sections)s.") % {
-        "sections": services.SECTION_LABELS["problems"]} in page
+    assert (
+        _("Fill in every section before submitting: %(sections)s.") % {"sections": services.SECTION_LABELS["problems"]}
+        in page
+    )
 
 
 def test_a_submit_whose_text_was_not_saved_does_not_claim_a_save(college, review, client_for):
     """Too long to save: the bar says not saved (it used to show the previous save's time)."""
     client = client_for(college.branch_a1_secretary)
     client.post(f"/reports/review/{review.pk}/save/", form_data(review, ajax=False))
-    response = client.post(url(review), form_data(review, revision=1, ajax=False,
-                                                  practices="长" * (services.MAX_SECTION_CHARS + 1)))
+    response = client.post(
+        url(review), form_data(review, revision=1, ajax=False, practices="长" * (services.MAX_SECTION_CHARS + 1))
+    )
     page = html(response)
     assert response.status_code == 400
     assert save_bar(page) == ("invalid", _("Not saved: see the message at the field"))

@@ -91,7 +91,10 @@ def test_after_submitting_the_secretary_reads_it_with_the_reason(college, review
     page = html(client_for(college.branch_a1_secretary).get(f"/reports/review/{review.pk}/"))
     assert 'id="report-form"' not in page
     assert 'id="not-editable"' in page
-    assert _("The report has been submitted and is waiting for the reviewer; it can be changed again if it is returned.") in page
+    assert (
+        _("The report has been submitted and is waiting for the reviewer; it can be changed again if it is returned.")
+        in page
+    )
     assert "我带头讲专题党课3次。" in page
 
 

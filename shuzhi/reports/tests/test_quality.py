@@ -39,8 +39,11 @@ def load_sample(path: Path) -> tuple[dict, ReportText]:
     text = data["text"]
     report = ReportText(
         prior_answers=tuple((problem, answer) for problem, answer in text["prior_answers"]),
-        practices=text["practices"], problems=text["problems"], next_steps=text["next_steps"],
-        key_items=tuple(text["key_items"]))
+        practices=text["practices"],
+        problems=text["problems"],
+        next_steps=text["next_steps"],
+        key_items=tuple(text["key_items"]),
+    )
     return data, report
 
 
@@ -89,8 +92,14 @@ def test_there_are_enough_sample_reports_of_each_kind():
         assert 600 <= len(data["text"]["practices"]) <= 1500
     for code in SUBSTITUTION_RULES:
         assert sum(code in k["expect"] for k in kinds) >= 2, code
-    for code in ("missing_section", "thin_section", "unanswered_problem", "uncovered_area", "uncovered_key_item",
-                 "no_facts"):
+    for code in (
+        "missing_section",
+        "thin_section",
+        "unanswered_problem",
+        "uncovered_area",
+        "uncovered_key_item",
+        "no_facts",
+    ):
         assert any(code in k["expect"] for k in kinds), code
 
 
@@ -108,8 +117,11 @@ def test_every_highlighted_sentence_is_really_in_the_report(path):
     assert_sentences_come_from_the_text(report, check_report(report))
 
 
-@pytest.mark.parametrize("path", [p for p in SAMPLE_FILES if p.stem.startswith("good_")],
-                         ids=[p.stem for p in SAMPLE_FILES if p.stem.startswith("good_")])
+@pytest.mark.parametrize(
+    "path",
+    [p for p in SAMPLE_FILES if p.stem.startswith("good_")],
+    ids=[p.stem for p in SAMPLE_FILES if p.stem.startswith("good_")],
+)
 def test_good_reports_get_no_finding_at_all(path):
     _data, report = load_sample(path)
     assert check_report(report) == []
@@ -133,9 +145,14 @@ def test_work_report_is_flagged_with_the_listing_sentences():
 
 
 def test_the_same_work_told_in_the_first_person_is_not_a_work_report():
-    personal = LISTING.replace("全年召开", "我全年主持召开").replace("按时召开", "我按时召开").replace(
-        "举办党员", "我举办党员").replace("完成党费", "我督促完成党费").replace("完成支部", "我主持完成支部").replace(
-        "组织党员参加", "我带领党员参加")
+    personal = (
+        LISTING.replace("全年召开", "我全年主持召开")
+        .replace("按时召开", "我按时召开")
+        .replace("举办党员", "我举办党员")
+        .replace("完成党费", "我督促完成党费")
+        .replace("完成支部", "我主持完成支部")
+        .replace("组织党员参加", "我带领党员参加")
+    )
     assert "work_report" not in rules_of(check_report(replace(GOOD, practices=personal)))
 
 
@@ -289,26 +306,41 @@ def test_the_thresholds_come_from_the_rules():
 def test_unanswered_problems_are_listed_by_their_text():
     problem_a = "上年度述职通报问题：发展党员工作中对入党积极分子的培养考察不够严格。"
     problem_b = "本人查摆问题：对党员思想动态掌握不及时。"
-    report = replace(GOOD, prior_answers=(
-        (problem_a, "今年支部认真开展了形式多样的主题党日，党员参与热情很高，受到了学院党总支的肯定。"),
-        (problem_b, "   "),
-    ))
+    report = replace(
+        GOOD,
+        prior_answers=(
+            (problem_a, "今年支部认真开展了形式多样的主题党日，党员参与热情很高，受到了学院党总支的肯定。"),
+            (problem_b, "   "),
+        ),
+    )
     finding = only(check_report(report), "unanswered_problem")
     assert finding.sentences == (problem_a, problem_b)
     assert finding.section == "prior_answers"
 
 
 def test_an_answer_that_talks_about_the_problem_is_an_answer():
-    report = replace(GOOD, prior_answers=((
-        "上年度述职通报问题：发展党员工作中对入党积极分子的培养考察不够严格。",
-        "我为每名入党积极分子确定了2名培养联系人，每季度填写考察意见，全年补齐考察记录23份。"),))
+    report = replace(
+        GOOD,
+        prior_answers=(
+            (
+                "上年度述职通报问题：发展党员工作中对入党积极分子的培养考察不够严格。",
+                "我为每名入党积极分子确定了2名培养联系人，每季度填写考察意见，全年补齐考察记录23份。",
+            ),
+        ),
+    )
     assert "unanswered_problem" not in rules_of(check_report(report))
 
 
 def test_an_answer_that_reports_rectification_is_an_answer():
-    report = replace(GOOD, prior_answers=((
-        "上年度述职通报问题：意识形态阵地管理存在薄弱环节。",
-        "针对这一问题，我推动建立了“三审三校”制度，目前正在整改，已完成全部宣传栏的清理。"),))
+    report = replace(
+        GOOD,
+        prior_answers=(
+            (
+                "上年度述职通报问题：意识形态阵地管理存在薄弱环节。",
+                "针对这一问题，我推动建立了“三审三校”制度，目前正在整改，已完成全部宣传栏的清理。",
+            ),
+        ),
+    )
     assert "unanswered_problem" not in rules_of(check_report(report))
 
 
@@ -320,9 +352,11 @@ def test_an_answer_that_reports_rectification_is_an_answer():
 def test_uncovered_areas_are_named():
     practices = GOOD.practices.split("五、落实全面从严治党")[0]
     assert only(check_report(replace(GOOD, practices=practices)), "uncovered_area").items == ("统战工作",)
-    practices = ("我坚持每月带领党员学习习近平新时代中国特色社会主义思想，全年集中学习12次。"
-                 "我履行第一责任人职责，年初制定任务清单15项。我严格落实“三会一课”，全年召开支委会12次。"
-                 "我设立3个党员先锋岗，发挥党员先锋模范作用。")
+    practices = (
+        "我坚持每月带领党员学习习近平新时代中国特色社会主义思想，全年集中学习12次。"
+        "我履行第一责任人职责，年初制定任务清单15项。我严格落实“三会一课”，全年召开支委会12次。"
+        "我设立3个党员先锋岗，发挥党员先锋模范作用。"
+    )
     finding = only(check_report(replace(GOOD, practices=practices)), "uncovered_area")
     assert finding.items == ("全面从严治党", "统战工作")
     assert finding.sentences == ()
@@ -362,8 +396,9 @@ def test_numbers_dates_and_titles_count_as_facts_but_slogan_numbers_do_not():
     compiled = quality_text._compile(rules)
     _score, hard = quality_text._fact_score("2025年3月，我讲党课2次，学习《中国共产党纪律处分条例》。", rules, compiled)
     assert hard == 3  # one date, one number, one title
-    _score, hard = quality_text._fact_score("增强“四个意识”、坚定“四个自信”、做到“两个维护”，落实“三会一课”，一是进一步加强。",
-                                            rules, compiled)
+    _score, hard = quality_text._fact_score(
+        "增强“四个意识”、坚定“四个自信”、做到“两个维护”，落实“三会一课”，一是进一步加强。", rules, compiled
+    )
     assert hard == 0
 
 
@@ -381,8 +416,9 @@ def test_split_sentences_returns_exact_substrings_and_skips_blank_pieces():
 
 
 def test_html_and_script_are_plain_text_and_come_back_unchanged():
-    practices = "\n".join(f"<b>党总支</b>坚持<script>alert('x{i}')</script>开展集中学习{i}次，&lt;认真落实&gt;。"
-                          for i in range(1, 6))
+    practices = "\n".join(
+        f"<b>党总支</b>坚持<script>alert('x{i}')</script>开展集中学习{i}次，&lt;认真落实&gt;。" for i in range(1, 6)
+    )
     findings = check_report(replace(GOOD, practices=practices))
     finding = only(findings, "team_report")
     assert finding.sentences[0] == "<b>党总支</b>坚持<script>alert('x1')</script>开展集中学习1次，&lt;认真落实&gt;。"
@@ -391,8 +427,13 @@ def test_html_and_script_are_plain_text_and_come_back_unchanged():
 
 def test_a_hundred_thousand_character_report_is_checked():
     long_text = (GOOD.practices + "\n") * (100_000 // len(GOOD.practices) + 1)
-    report = ReportText(prior_answers=(("问题" * 50, long_text[:5000]),), practices=long_text[:100_000],
-                        problems=long_text[:100_000], next_steps=("我" * 100_000), key_items=("党纪学习教育",))
+    report = ReportText(
+        prior_answers=(("问题" * 50, long_text[:5000]),),
+        practices=long_text[:100_000],
+        problems=long_text[:100_000],
+        next_steps=("我" * 100_000),
+        key_items=("党纪学习教育",),
+    )
     findings = check_report(report)
     assert_sentences_come_from_the_text(report, findings)
 
@@ -442,7 +483,13 @@ def test_default_rules_load_and_round_trip():
     shipped = json.loads(quality.RULES_PATH.read_text(encoding="utf-8"))
     assert rules_to_dict(parse_rules(shipped)) == data
     assert [area["name"] for area in data["coverage"]["areas"]] == [
-        "理论武装", "第一责任人职责", "基层党建重点任务", "政治功能和战斗堡垒作用", "全面从严治党", "统战工作"]
+        "理论武装",
+        "第一责任人职责",
+        "基层党建重点任务",
+        "政治功能和战斗堡垒作用",
+        "全面从严治党",
+        "统战工作",
+    ]
 
 
 def _set(path: str, value):
@@ -455,6 +502,7 @@ def _set(path: str, value):
             del target[last]
         else:
             target[last] = value
+
     return mutate
 
 
@@ -516,21 +564,65 @@ def test_edited_rules_change_what_is_found():
 # --------------------------------------------------------------------------------------------------
 
 FRAGMENTS = [
-    "我", "我们", "本人", "党总支", "支委会", "班子", "召开", "会议", "12次", "完成", "高度重视", "进一步加强",
-    "原因", "就业率", "获奖", "教学", "党员", "三会一课", "主题党日", "2025年", "3月", "《条例》", "“品牌”",
-    "。", "，", "；", "！", "\n", " ", "…", "<script>", "</b>", "&amp;", "已整改", "一是", "（二）", "第一，",
+    "我",
+    "我们",
+    "本人",
+    "党总支",
+    "支委会",
+    "班子",
+    "召开",
+    "会议",
+    "12次",
+    "完成",
+    "高度重视",
+    "进一步加强",
+    "原因",
+    "就业率",
+    "获奖",
+    "教学",
+    "党员",
+    "三会一课",
+    "主题党日",
+    "2025年",
+    "3月",
+    "《条例》",
+    "“品牌”",
+    "。",
+    "，",
+    "；",
+    "！",
+    "\n",
+    " ",
+    "…",
+    "<script>",
+    "</b>",
+    "&amp;",
+    "已整改",
+    "一是",
+    "（二）",
+    "第一，",
 ]
 report_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=60).map("".join)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(practices=report_text, problems=report_text, next_steps=report_text,
-       prior=st.lists(st.tuples(report_text, report_text), max_size=3),
-       key_items=st.lists(report_text, max_size=3))
-def test_any_text_is_checked_without_error_and_highlights_only_its_own_text(practices, problems, next_steps, prior,
-                                                                            key_items):
-    report = ReportText(prior_answers=tuple(prior), practices=practices, problems=problems, next_steps=next_steps,
-                        key_items=tuple(key_items))
+@given(
+    practices=report_text,
+    problems=report_text,
+    next_steps=report_text,
+    prior=st.lists(st.tuples(report_text, report_text), max_size=3),
+    key_items=st.lists(report_text, max_size=3),
+)
+def test_any_text_is_checked_without_error_and_highlights_only_its_own_text(
+    practices, problems, next_steps, prior, key_items
+):
+    report = ReportText(
+        prior_answers=tuple(prior),
+        practices=practices,
+        problems=problems,
+        next_steps=next_steps,
+        key_items=tuple(key_items),
+    )
     findings = check_report(report)
     everything = "\n".join([practices, problems, next_steps, *key_items, *(p + "\n" + a for p, a in prior)])
     for finding in findings:

@@ -37,6 +37,7 @@ def saved_by_an_earlier_release() -> dict:
 
 # --- Loading ------------------------------------------------------------------------------------------
 
+
 def test_merge_over_defaults_fills_missing_keys_drops_unknown_ones_and_keeps_stored_values():
     defaults = {"a": 1, "b": [1, 2], "n": {"x": 1, "y": 2}, "new": "d"}
     stored = {"a": 5, "b": [9], "n": {"x": 7, "gone": 1}, "gone": True}
@@ -91,8 +92,9 @@ def test_the_editor_shows_the_merged_rules_and_saves_them_in_full(college, clien
     assert shown["facts"]["action_weight"] == shipped()["facts"]["action_weight"] and "retired_setting" not in shown
     shown["vague"]["slogan_words"].append("再创新辉煌")
     before = audit_count()
-    response = client.post(URL, {"data": json.dumps(shown, ensure_ascii=False), "loaded": form.initial["loaded"],
-                                 "action": "save"})
+    response = client.post(
+        URL, {"data": json.dumps(shown, ensure_ascii=False), "loaded": form.initial["loaded"], "action": "save"}
+    )
     assert response.status_code == 302
     stored = QualityRules.objects.get().data
     assert quality.parse_rules(stored).vague.slogan_words[-1] == "再创新辉煌"
@@ -102,6 +104,7 @@ def test_the_editor_shows_the_merged_rules_and_saves_them_in_full(college, clien
 
 
 # --- Saving and resetting ----------------------------------------------------------------------------
+
 
 def test_save_validates_and_names_the_bad_key(college):
     data = default_rules()

@@ -14,8 +14,12 @@ from shuzhi.reports.services import EditConflict, ReportContent
 
 def full_content(review, text="我带头讲专题党课3次。"):
     answers = {str(p.pk): "已整改：" + p.text for p in cycle_services.prior_problems_for(review)}
-    return ReportContent(practices=text, problems="问题：理论学习深度不够。", next_steps="下一步：每月开展一次专题研讨。",
-                         prior_answers=answers)
+    return ReportContent(
+        practices=text,
+        problems="问题：理论学习深度不够。",
+        next_steps="下一步：每月开展一次专题研讨。",
+        prior_answers=answers,
+    )
 
 
 @pytest.fixture
@@ -46,14 +50,16 @@ def test_a_save_from_a_stale_tab_is_a_conflict_not_an_overwrite(college, review)
 
 def test_too_long_section_is_refused_with_the_limit(college, review):
     with pytest.raises(ValidationError) as error:
-        services.save_draft(college.branch_a1_secretary, review,
-                            full_content(review, "字" * (MAX_SECTION_CHARS + 1)), base_revision=0)
+        services.save_draft(
+            college.branch_a1_secretary, review, full_content(review, "字" * (MAX_SECTION_CHARS + 1)), base_revision=0
+        )
     assert str(MAX_SECTION_CHARS) in str(error.value)
 
 
 def test_answer_to_a_problem_of_another_organisation_is_refused(college, cycle, review):
-    other = cycle_services.add_prior_problem(college.org_dept, organization=college.branch_b1, year=2025,
-                                             kind="notified", text="别的支部的问题")
+    other = cycle_services.add_prior_problem(
+        college.org_dept, organization=college.branch_b1, year=2025, kind="notified", text="别的支部的问题"
+    )
     content = ReportContent("a", "b", "c", {str(other.pk): "答复"})
     with pytest.raises(ValidationError):
         services.save_draft(college.branch_a1_secretary, review, content, base_revision=0)
@@ -78,8 +84,9 @@ def test_submit_return_resubmit_accept(college, review):
     with pytest.raises(ValidationError):  # returning needs a comment
         services.vet(reviewer, review, version_number=1, outcome="returned", comment="")
     services.vet(reviewer, review, version_number=1, outcome="returned", comment="请补充具体数据")
-    report = services.save_draft(secretary, review, full_content(review, "补充后：讲党课3次，谈心谈话20人次。"),
-                                 base_revision=1)
+    report = services.save_draft(
+        secretary, review, full_content(review, "补充后：讲党课3次，谈心谈话20人次。"), base_revision=1
+    )
     v2 = services.submit(secretary, review, base_revision=report.revision)
     assert v2.number == 2
     assert v1.content["practices"] != v2.content["practices"]  # every version kept

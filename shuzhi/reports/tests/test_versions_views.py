@@ -19,8 +19,9 @@ def review(college, cycle):
 
 def submit_version(client, review, revision, practices, comment="请修改", reviewer=None):
     """Submit `practices` (saving it first), then have the reviewer return it if `reviewer` is given."""
-    client.post(f"/reports/review/{review.pk}/submit/", form_data(review, revision=revision, ajax=False,
-                                                                  practices=practices))
+    client.post(
+        f"/reports/review/{review.pk}/submit/", form_data(review, revision=revision, ajax=False, practices=practices)
+    )
     if reviewer is not None:
         number = services.get_report(review).versions.count()
         services.vet(reviewer, review, version_number=number, outcome="returned", comment=comment)
@@ -76,6 +77,7 @@ def test_no_versions_yet(college, review, client_for):
 
 # --- shuzhi.reports.diff ---------------------------------------------------------------------------
 
+
 def rebuild(paragraphs, side):
     keep = {"old": ("equal", "delete"), "new": ("equal", "insert")}[side]
     lines = ["".join(p.text for p in para.pieces if p.kind in keep) for para in paragraphs]
@@ -83,7 +85,9 @@ def rebuild(paragraphs, side):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet="我党支部建设。\n的和3A<", max_size=80), st.text(alphabet="我党支部建设。\n的和5B>", max_size=80))
+@given(
+    st.text(alphabet="我党支部建设。\n的和3A<", max_size=80), st.text(alphabet="我党支部建设。\n的和5B>", max_size=80)
+)
 def test_diff_rebuilds_both_texts(old, new):
     result = diff.diff_text(old, new)
     assert rebuild(result, "old") == diff.paragraphs_of(old)
@@ -93,7 +97,12 @@ def test_diff_rebuilds_both_texts(old, new):
 def test_unchanged_paragraphs_are_equal_and_changed_ones_inline():
     result = diff.diff_text("甲。\n乙丙丁。", "甲。\n乙丙戊。")
     assert [p.kind for p in result] == ["equal", "change"]
-    assert [(p.kind, p.text) for p in result[1].pieces] == [("equal", "乙丙"), ("delete", "丁"), ("insert", "戊"), ("equal", "。")]
+    assert [(p.kind, p.text) for p in result[1].pieces] == [
+        ("equal", "乙丙"),
+        ("delete", "丁"),
+        ("insert", "戊"),
+        ("equal", "。"),
+    ]
 
 
 def test_unrelated_paragraphs_show_as_removed_and_added():
@@ -111,9 +120,23 @@ def test_long_paragraphs_are_compared_sentence_by_sentence():
 
 
 def test_prior_answers_are_matched_by_problem():
-    old = {"prior_answers": [["问题甲", "已整改"], ["问题乙", "正在整改"]], "practices": "", "problems": "", "next_steps": ""}
-    new = {"prior_answers": [["问题乙", "已整改到位"], ["问题丙", "新答复"]], "practices": "", "problems": "", "next_steps": ""}
+    old = {
+        "prior_answers": [["问题甲", "已整改"], ["问题乙", "正在整改"]],
+        "practices": "",
+        "problems": "",
+        "next_steps": "",
+    }
+    new = {
+        "prior_answers": [["问题乙", "已整改到位"], ["问题丙", "新答复"]],
+        "practices": "",
+        "problems": "",
+        "next_steps": "",
+    }
     prior = diff.diff_versions(old, new)[0]
-    assert [(i.heading, i.status) for i in prior.items] == [("问题乙", "both"), ("问题丙", "added"), ("问题甲", "removed")]
+    assert [(i.heading, i.status) for i in prior.items] == [
+        ("问题乙", "both"),
+        ("问题丙", "added"),
+        ("问题甲", "removed"),
+    ]
     assert prior.changed
     assert [s.key for s in diff.diff_versions(old, new)] == ["prior_answers", "practices", "problems", "next_steps"]

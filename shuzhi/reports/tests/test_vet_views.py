@@ -47,8 +47,9 @@ def test_passing_twice_is_harmless(college, review, client_for):
 
 
 def test_returning_needs_a_comment_and_keeps_what_was_typed(college, review, client_for):
-    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "outcome": "returned",
-                                                                      "comment": "   "})
+    response = client_for(college.gb_a_secretary).post(
+        url(review), {"version_number": 1, "outcome": "returned", "comment": "   "}
+    )
     assert response.status_code == 400
     assert _("Say what should be revised when returning a report.") in html(response)
     assert services.get_report(review).status == ReportStatus.SUBMITTED
@@ -56,8 +57,9 @@ def test_returning_needs_a_comment_and_keeps_what_was_typed(college, review, cli
 
 
 def test_a_bad_outcome_keeps_the_comment(college, review, client_for):
-    response = client_for(college.gb_a_secretary).post(url(review), {"version_number": 1, "outcome": "maybe",
-                                                                      "comment": "保留我写的<意见>"})
+    response = client_for(college.gb_a_secretary).post(
+        url(review), {"version_number": 1, "outcome": "maybe", "comment": "保留我写的<意见>"}
+    )
     assert response.status_code == 400
     assert "保留我写的&lt;意见&gt;" in html(response)
     assert not ReportVetting.objects.exists()
@@ -93,9 +95,14 @@ def test_return_edit_resubmit_and_compare(college, review, client_for):
     secretary = client_for(college.branch_a1_secretary)
     page = html(secretary.get(f"/reports/review/{review.pk}/"))
     assert 'id="report-form"' in page and "请补充具体数据" in page
-    secretary.post(f"/reports/review/{review.pk}/save/", form_data(review, revision=1, practices="我带头讲专题党课5次，谈心谈话20人次。"))
-    response = secretary.post(f"/reports/review/{review.pk}/submit/",
-                              form_data(review, revision=2, ajax=False, practices="我带头讲专题党课5次，谈心谈话20人次。"))
+    secretary.post(
+        f"/reports/review/{review.pk}/save/",
+        form_data(review, revision=1, practices="我带头讲专题党课5次，谈心谈话20人次。"),
+    )
+    response = secretary.post(
+        f"/reports/review/{review.pk}/submit/",
+        form_data(review, revision=2, ajax=False, practices="我带头讲专题党课5次，谈心谈话20人次。"),
+    )
     assert response.status_code == 302
     report = services.get_report(review)
     assert report.status == ReportStatus.SUBMITTED and report.versions.count() == 2

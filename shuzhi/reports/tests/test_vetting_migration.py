@@ -27,7 +27,9 @@ def test_recorded_decisions_become_vettings_with_everything_kept(college, cycle)
     report = DutyReport.objects.create(review_id=review.pk, status="accepted")
     first = ReportVersion.objects.create(report=report, number=1, author_id=review.secretary_id, content={})
     second = ReportVersion.objects.create(report=report, number=2, author_id=review.secretary_id, content={})
-    returned = ReportDecision.objects.create(version=first, decision="return", comment="请补充", decided_by_id=college.gb_a_secretary.pk)
+    returned = ReportDecision.objects.create(
+        version=first, decision="return", comment="请补充", decided_by_id=college.gb_a_secretary.pk
+    )
     passed = ReportDecision.objects.create(version=second, decision="accept", decided_by_id=college.gb_a_secretary.pk)
 
     new = migrate(AFTER)
@@ -41,5 +43,7 @@ def test_recorded_decisions_become_vettings_with_everything_kept(college, cycle)
 
     back = migrate(BEFORE)
     assert dict(back.get_model("reports", "ReportDecision").objects.values_list("pk", "decision")) == {
-        returned.pk: "return", passed.pk: "accept"}
+        returned.pk: "return",
+        passed.pk: "accept",
+    }
     migrate(AFTER)

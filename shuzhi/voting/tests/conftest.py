@@ -22,8 +22,12 @@ def mixed(college, meeting):
         BallotInput({first: "basic", second: "satisfied"}, {}, {first: "甲：注重实效"}, "安排紧凑"),
         BallotInput({}, {}, {first: "无效票上的意见"}, "无效票上的总体意见"),  # void: rates nobody
         BallotInput({}, {}, {}, "   "),  # void, nothing written
-        BallotInput({first: "unsatisfied", second: "unsatisfied", third: "unsatisfied"}, {},
-                    {third: "存疑票上的意见"}, "存疑票上的总体意见"),  # set aside
+        BallotInput(
+            {first: "unsatisfied", second: "unsatisfied", third: "unsatisfied"},
+            {},
+            {third: "存疑票上的意见"},
+            "存疑票上的总体意见",
+        ),  # set aside
     ]
     for code, ballot in zip(codes, ballots, strict=False):
         services.cast_ballot(survey.pk, code, ballot)

@@ -8,8 +8,23 @@ from shuzhi.voting import services
 from shuzhi.voting.models import Ballot, BallotCode
 from shuzhi.voting.services import BallotInput
 
-FORBIDDEN = ("code", "user", "person", "ip", "address", "time", "date", "created", "updated", "at", "seq", "order",
-             "voter", "session", "agent")
+FORBIDDEN = (
+    "code",
+    "user",
+    "person",
+    "ip",
+    "address",
+    "time",
+    "date",
+    "created",
+    "updated",
+    "at",
+    "seq",
+    "order",
+    "voter",
+    "session",
+    "agent",
+)
 
 
 def test_ballot_table_has_no_column_that_could_identify_a_voter_or_a_moment():
@@ -62,9 +77,11 @@ def test_closing_rewrites_rows_in_one_transaction(college, survey):
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT xmin::text FROM voting_ballot WHERE survey_id = %s "
-                       "UNION SELECT DISTINCT xmin::text FROM voting_ballotcode WHERE survey_id = %s",
-                       [survey.pk, survey.pk])
+        cursor.execute(
+            "SELECT DISTINCT xmin::text FROM voting_ballot WHERE survey_id = %s "
+            "UNION SELECT DISTINCT xmin::text FROM voting_ballotcode WHERE survey_id = %s",
+            [survey.pk, survey.pk],
+        )
         assert len(cursor.fetchall()) == 1
 
 

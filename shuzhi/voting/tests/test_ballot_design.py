@@ -22,8 +22,9 @@ def test_category_weights_must_add_up_to_100(college, draft):
     with pytest.raises(ValidationError) as error:
         services.set_categories(college.org_dept, draft, [("校领导", 30), ("中层干部", 30), ("教职工党员代表", 30)])
     assert "100" in str(error.value)
-    services.set_categories(college.org_dept, draft, [("校领导", 30), ("中层干部", 30), ("党支部书记", 20),
-                                                      ("教职工党员代表", 20)])
+    services.set_categories(
+        college.org_dept, draft, [("校领导", 30), ("中层干部", 30), ("党支部书记", 20), ("教职工党员代表", 20)]
+    )
     assert [c.name for c in draft.categories.all()] == ["校领导", "中层干部", "党支部书记", "教职工党员代表"]
 
 
@@ -52,16 +53,23 @@ def test_categories_fixed_once_ballots_arrive(college, survey):
 
 
 def test_form_with_items_and_rules_is_validated(college, draft):
-    form = {"options": [{"key": "good", "label": "好", "value": 100, "satisfied": True},
-                        {"key": "bad", "label": "差", "value": 0}],
-            "items": [{"key": "duty", "label": "履行第一责任人职责"}],
-            "rules": {"max_satisfied_share": 0.8, "max_satisfied_action": "flag", "all_unsatisfied_action": "flag"}}
+    form = {
+        "options": [
+            {"key": "good", "label": "好", "value": 100, "satisfied": True},
+            {"key": "bad", "label": "差", "value": 0},
+        ],
+        "items": [{"key": "duty", "label": "履行第一责任人职责"}],
+        "rules": {"max_satisfied_share": 0.8, "max_satisfied_action": "flag", "all_unsatisfied_action": "flag"},
+    }
     survey = services.set_survey_form(college.org_dept, draft, form)
     assert survey.form["items"][0]["options"][0]["label"] == "好"
-    for bad in ({"options": [{"key": "a", "label": "甲", "value": 1}]},
-                {"options": [{"key": "A B", "label": "甲", "value": 1}, {"key": "b", "label": "乙", "value": 0}]},
-                {"options": [{"key": "a", "label": "甲", "value": "x"}, {"key": "b", "label": "乙", "value": 0}]},
-                {"rules": {"max_satisfied_share": 2}}, {"rules": {"all_unsatisfied_action": "drop"}}):
+    for bad in (
+        {"options": [{"key": "a", "label": "甲", "value": 1}]},
+        {"options": [{"key": "A B", "label": "甲", "value": 1}, {"key": "b", "label": "乙", "value": 0}]},
+        {"options": [{"key": "a", "label": "甲", "value": "x"}, {"key": "b", "label": "乙", "value": 0}]},
+        {"rules": {"max_satisfied_share": 2}},
+        {"rules": {"all_unsatisfied_action": "drop"}},
+    ):
         with pytest.raises(ValidationError):
             services.set_survey_form(college.org_dept, draft, bad)
 
@@ -73,9 +81,19 @@ def test_form_cannot_change_after_the_first_ballot(college, survey):
 
 
 def test_void_and_flagged_ballots_are_counted_separately(college, draft):
-    services.set_survey_form(college.org_dept, draft, {**ballotform.default_form(), "rules": {
-        "void_if_no_rating": True, "max_satisfied_share": 0.5, "max_satisfied_action": "flag",
-        "all_unsatisfied_action": "flag"}})
+    services.set_survey_form(
+        college.org_dept,
+        draft,
+        {
+            **ballotform.default_form(),
+            "rules": {
+                "void_if_no_rating": True,
+                "max_satisfied_share": 0.5,
+                "max_satisfied_action": "flag",
+                "all_unsatisfied_action": "flag",
+            },
+        },
+    )
     codes = services.issue_codes(college.org_dept, draft, 4)
     services.open_survey(college.org_dept, draft)
     draft.refresh_from_db()
@@ -115,8 +133,9 @@ def _tamper(sql, params):
 
 def test_seal_verification_names_a_ballot_edited_behind_the_apps_back(college, survey):
     first = str(survey.presenters[0]["review"])
-    receipts = [services.cast_ballot(survey.pk, code, BallotInput({first: "basic"}, {}, {}))
-                for code in survey.test_codes[:3]]
+    receipts = [
+        services.cast_ballot(survey.pk, code, BallotInput({first: "basic"}, {}, {})) for code in survey.test_codes[:3]
+    ]
     services.close_survey(college.org_dept, survey)
     survey.refresh_from_db()
     assert services.verify_seal(survey).ok
@@ -162,8 +181,14 @@ def test_category_code_used_in_another_meeting_is_refused(college, cycle, survey
     from shuzhi.meetings import services as meeting_services
 
     other_meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="另一场", starts_at=timezone.now(), place="会议室",
-        agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="另一场",
+        starts_at=timezone.now(),
+        place="会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     other = services.create_survey(college.org_dept, other_meeting)
     services.open_survey(college.org_dept, other)
     with pytest.raises(services.BallotRefused) as refused:

@@ -39,8 +39,14 @@ def other_meeting_survey(college, cycle):
     from shuzhi.meetings import services as meeting_services
 
     meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会", starts_at=timezone.now(),
-        place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     other = services.create_survey(college.org_dept, meeting)
     other.test_codes = services.issue_codes(college.org_dept, other, 2)
     services.open_survey(college.org_dept, other)
@@ -49,6 +55,7 @@ def other_meeting_survey(college, cycle):
 
 
 # --- Entering a code ------------------------------------------------------------------------------
+
 
 def test_entry_page_is_one_big_code_field_for_phones(client):
     page = text(client.get("/v/"))
@@ -68,11 +75,14 @@ def test_mistyped_code_is_explained_and_kept_without_counting_a_guess(client, su
     response = client.get("/v/", {"code": "ab-cd"})
     assert response.status_code == 400
     assert 'value="ab-cd"' in text(response)
-    assert _("A ballot code has 13 letters and digits, as printed on your card. Check it and type it again.") in text(response)
+    assert _("A ballot code has 13 letters and digits, as printed on your card. Check it and type it again.") in text(
+        response
+    )
     assert not GuessThrottle.objects.exists()
 
 
 # --- The ballot page ------------------------------------------------------------------------------
+
 
 def test_ballot_lists_every_presenter_in_order_with_the_rating_options(client, survey):
     page = text(client.get(url(survey.test_codes[0])))
@@ -95,7 +105,7 @@ def test_ballot_page_is_light_loads_no_htmx_and_guards_double_submit(client, sur
     page = text(response)
     assert "htmx" not in page and "app.css" not in page and "topbar" not in page
     assert "js/ballot.js" in page and "css/ballot.css" in page
-    assert 'data-submitting' in (STATIC / "js" / "ballot.js").read_text()
+    assert "data-submitting" in (STATIC / "js" / "ballot.js").read_text()
     assets = [STATIC / "css" / "ballot.css", STATIC / "js" / "ballot.js", STATIC / "favicon.svg"]
     total = len(response.content) + sum(p.stat().st_size for p in assets)
     assert total < 30_000, total
@@ -128,10 +138,17 @@ def test_ballot_page_shows_a_form_changed_after_the_vote_opened(client, college,
     """Until the first ballot arrives the organiser may still change the form of an open vote;
     the next voter sees the new form, not the page rendered before."""
     assert "基本满意" in text(client.get(url(survey.test_codes[0])))
-    services.set_survey_form(college.org_dept, survey, {"options": [
-        {"key": "good", "label": "好", "value": 100, "satisfied": True},
-        {"key": "fair", "label": "较好", "value": 80, "satisfied": True},
-        {"key": "poor", "label": "差", "value": 0}]})
+    services.set_survey_form(
+        college.org_dept,
+        survey,
+        {
+            "options": [
+                {"key": "good", "label": "好", "value": 100, "satisfied": True},
+                {"key": "fair", "label": "较好", "value": 80, "satisfied": True},
+                {"key": "poor", "label": "差", "value": 0},
+            ]
+        },
+    )
     page = text(client.get(url(survey.test_codes[0])))
     assert "基本满意" not in page and 'value="fair"' in page and "较好" in page
 
@@ -145,6 +162,7 @@ def test_ballot_page_for_a_rehearsal_says_so(client, college, meeting, survey):
 
 
 # --- Casting --------------------------------------------------------------------------------------
+
 
 def test_vote_is_counted_and_the_receipt_is_only_in_the_response_body(client, survey):
     code = survey.test_codes[0]
@@ -261,8 +279,10 @@ def test_vote_before_opening_is_refused(client, college, meeting):
 def test_malformed_ballot_keeps_every_choice_and_explains(client, survey):
     first, second = (str(p["review"]) for p in survey.presenters[:2])
     long = "很" * (services.MAX_SUGGESTION_CHARS + 1)
-    response = client.post(url(survey.test_codes[0]), full(survey, "basic", **{
-        f"s_{first}": long, f"s_{second}": "保留<这段>意见", "overall": "总体意见"}))
+    response = client.post(
+        url(survey.test_codes[0]),
+        full(survey, "basic", **{f"s_{first}": long, f"s_{second}": "保留<这段>意见", "overall": "总体意见"}),
+    )
     page = text(response)
     assert response.status_code == 400
     assert _("A suggestion can be at most %(n)d characters.") % {"n": services.MAX_SUGGESTION_CHARS} in page
@@ -295,6 +315,7 @@ def test_post_with_a_survey_that_does_not_exist_is_refused(client, survey):
 
 # --- Guessing -------------------------------------------------------------------------------------
 
+
 def test_guessing_is_throttled_with_a_429_page(client, survey, monkeypatch):
     now = time.time()
     monkeypatch.setattr(services.time, "time", lambda: now)  # one throttle window for the whole test
@@ -302,7 +323,9 @@ def test_guessing_is_throttled_with_a_429_page(client, survey, monkeypatch):
         assert client.get(url(f"ZZZZZZZZZZZ{codelib.ALPHABET[i % 31]}{codelib.ALPHABET[i // 31]}")).status_code == 404
     blocked = client.get(url(survey.test_codes[0]))
     assert blocked.status_code == 429 and blocked["Retry-After"] == "60"
-    assert _("Too many wrong codes were tried from this network. Please wait one minute and try again.") in text(blocked)
+    assert _("Too many wrong codes were tried from this network. Please wait one minute and try again.") in text(
+        blocked
+    )
     posted = client.post(url(survey.test_codes[0]), full(survey, "basic"))
     assert posted.status_code == 429 and text(posted).count('value="basic" checked') == len(survey.presenters)
     assert not Ballot.objects.exists()
@@ -325,10 +348,17 @@ def test_nothing_about_the_voter_is_stored_with_the_throttle(client, survey):
 
 def test_ballot_with_rated_items_records_them(client, college, meeting):
     draft = services.create_survey(college.org_dept, meeting, rehearsal=True)
-    services.set_survey_form(college.org_dept, draft, {
-        "options": [{"key": "good", "label": "好", "value": 100, "satisfied": True},
-                    {"key": "bad", "label": "差", "value": 0}],
-        "items": [{"key": "duty", "label": "履行第一责任人职责"}]})
+    services.set_survey_form(
+        college.org_dept,
+        draft,
+        {
+            "options": [
+                {"key": "good", "label": "好", "value": 100, "satisfied": True},
+                {"key": "bad", "label": "差", "value": 0},
+            ],
+            "items": [{"key": "duty", "label": "履行第一责任人职责"}],
+        },
+    )
     code = services.issue_codes(college.org_dept, draft, 1)[0]
     services.open_survey(college.org_dept, draft)
     draft.refresh_from_db()
@@ -372,8 +402,9 @@ def test_paper_sheet_code_is_refused_on_the_phone_and_stays_for_its_sheet(client
     """A code printed on a paper sheet votes only on that sheet: were it accepted on a phone too, one
     voter could hand in the sheet as well and a clerk would find the code used."""
     paper = services.issue_codes(college.org_dept, survey, 1, paper=True)[0]
-    message = _("This code is printed on a paper ballot sheet: fill in that sheet and hand it in; "
-                "it cannot be used on a phone.")
+    message = _(
+        "This code is printed on a paper ballot sheet: fill in that sheet and hand it in; it cannot be used on a phone."
+    )
     opened = client.get(url(paper))
     assert opened.status_code == 409 and message in text(opened) and 'name="survey"' not in text(opened)
     posted = client.post(url(paper), full(survey))
@@ -381,5 +412,9 @@ def test_paper_sheet_code_is_refused_on_the_phone_and_stays_for_its_sheet(client
     assert not Ballot.objects.exists()
     assert not GuessThrottle.objects.exists()  # a real code, not a guess
     assert BallotCode.objects.get(code_hash=codelib.code_hash(paper)).status == CodeStatus.UNUSED
-    assert services.enter_paper_ballot(college.org_dept, survey, paper, services.BallotInput(
-        {str(survey.presenters[0]["review"]): "satisfied"}, {}, {})).counted
+    assert services.enter_paper_ballot(
+        college.org_dept,
+        survey,
+        paper,
+        services.BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {}),
+    ).counted

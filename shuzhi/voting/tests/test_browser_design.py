@@ -80,7 +80,8 @@ def test_org_dept_sets_weighted_categories_and_edits_the_form_with_a_live_previe
 
 
 def test_organiser_starts_a_rehearsal_from_the_vote_page_runs_it_there_and_wipes_it_on_the_design_page(
-        college, meeting, page_for):
+    college, meeting, page_for
+):
     from shuzhi.voting.models import Survey
 
     real = services.create_survey(college.org_dept, meeting)

@@ -13,10 +13,16 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_secretary_sees_their_score_and_comments_on_a_phone_and_another_secretary_cannot(
-        college, cycle, survey, page_for):
+    college, cycle, survey, page_for
+):
     review = review_of(cycle, college.gb_a)
-    meeting_services.add_comment(college.committee_member, survey.meeting, review=review,
-                                 problems="党建与业务融合不够紧密", direction="把党建融入学科建设")
+    meeting_services.add_comment(
+        college.committee_member,
+        survey.meeting,
+        review=review,
+        problems="党建与业务融合不够紧密",
+        direction="把党建融入学科建设",
+    )
     first = str(review.pk)
     for code, rating in zip(survey.test_codes[:4], ["satisfied", "satisfied", "basic", "unsatisfied"], strict=True):
         cast_ballot(survey.pk, code, BallotInput({first: rating}, {}, {first: "多听取青年教师意见"}, ""))

@@ -23,8 +23,9 @@ def phone(browser, live_server):
     contexts = []
 
     def open_phone():
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True,
-                                      base_url=live_server.url)
+        context = browser.new_context(
+            viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, base_url=live_server.url
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -69,7 +70,8 @@ def test_voter_votes_with_one_thumb_and_the_room_sees_it_counted(college, survey
     assert "/v/" in voter.url and receipt not in voter.url
     ballot = Ballot.objects.get(survey=survey)
     assert ballot.receipt == receipt and ballot.suggestions == {
-        str(survey.presenters[0]["review"]): "希望多到一线听取党员意见"}
+        str(survey.presenters[0]["review"]): "希望多到一线听取党员意见"
+    }
     voter.screenshot(path=ARTIFACTS / "vote-phone-receipt.png", full_page=True)
 
     expect(organiser.locator("#received")).to_have_text("1", timeout=10_000)  # the screen polls every 3 s
@@ -214,8 +216,9 @@ def test_live_screen_warns_that_phones_cannot_open_a_localhost_address(college, 
 
 def test_results_show_the_suggestions_of_ballots_that_were_not_counted_apart(college, survey, page_for):
     first = str(survey.presenters[0]["review"])
-    services.cast_ballot(survey.pk, survey.test_codes[0], services.BallotInput({first: "satisfied"}, {}, {},
-                                                                                "会议安排紧凑"))
+    services.cast_ballot(
+        survey.pk, survey.test_codes[0], services.BallotInput({first: "satisfied"}, {}, {}, "会议安排紧凑")
+    )
     services.cast_ballot(survey.pk, survey.test_codes[1], services.BallotInput({}, {}, {first: "只写了意见没有打分"}))
     services.close_survey(college.org_dept, survey)
     organiser = page_for(college.org_dept, DESKTOP)

@@ -47,7 +47,12 @@ def test_cards_show_every_unused_code_formatted_with_the_qr_of_its_ballot(colleg
     assert 'id="address-warning"' not in page
     assert page.count("cut-card") == 10 and page.count("cards-sheet") == 1
     assert survey.meeting.title in page
-    assert _("Scan the QR code with a phone, or open the address and type the code. Each code votes once, on a phone only: it cannot be used on a paper ballot.") in page
+    assert (
+        _(
+            "Scan the QR code with a phone, or open the address and type the code. Each code votes once, on a phone only: it cannot be used on a paper ballot."
+        )
+        in page
+    )
 
 
 def test_cards_print_the_public_address_when_one_is_configured(college, survey, client_for, settings):

@@ -53,8 +53,14 @@ def test_code_of_another_meeting_is_refused(college, cycle, survey):
     from shuzhi.meetings import services as meeting_services
 
     other_meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会", starts_at=timezone.now(),
-        place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     other = services.create_survey(college.org_dept, other_meeting)
     other_codes = services.issue_codes(college.org_dept, other, 2)
     services.open_survey(college.org_dept, other)
@@ -94,15 +100,19 @@ def test_forged_presenter_or_option_is_refused_and_the_code_stays_unused(survey)
     with pytest.raises(ValidationError):
         services.cast_ballot(survey.pk, survey.test_codes[0], BallotInput({"999999": "satisfied"}, {}, {}))
     with pytest.raises(ValidationError):
-        services.cast_ballot(survey.pk, survey.test_codes[0],
-                             BallotInput({str(survey.presenters[0]["review"]): "excellent"}, {}, {}))
+        services.cast_ballot(
+            survey.pk, survey.test_codes[0], BallotInput({str(survey.presenters[0]["review"]): "excellent"}, {}, {})
+        )
     assert BallotCode.objects.get(code_hash=codelib.code_hash(survey.test_codes[0])).status == CodeStatus.UNUSED
 
 
 def test_partial_ballot_and_suggestions_are_kept(survey):
     first = str(survey.presenters[0]["review"])
-    services.cast_ballot(survey.pk, survey.test_codes[0],
-                         BallotInput({first: "basic"}, {}, {first: "<script>alert(1)</script>多下基层"}, "整体很好"))
+    services.cast_ballot(
+        survey.pk,
+        survey.test_codes[0],
+        BallotInput({first: "basic"}, {}, {first: "<script>alert(1)</script>多下基层"}, "整体很好"),
+    )
     ballot = Ballot.objects.get(survey=survey)
     assert ballot.ratings == {first: "basic"}
     assert ballot.suggestions[first] == "<script>alert(1)</script>多下基层"
@@ -131,6 +141,7 @@ def test_guessing_is_throttled(db, monkeypatch):
 # runs. On PostgreSQL the cast share-locks the survey row and close_survey locks it for update; on
 # SQLite the IMMEDIATE transactions queue on the write lock. Either way nothing may be counted after
 # the seal, and a ballot whose code was claimed before the close is in the seal.
+
 
 def _in_thread(target, results: dict, key: str) -> threading.Thread:
     from django.db import connection as thread_connection
@@ -162,8 +173,9 @@ def test_a_ballot_cast_while_the_vote_closes_is_refused_not_counted_after_the_se
     results: dict = {}
     closing = _in_thread(lambda: services.close_survey(college.org_dept, survey), results, "close")
     assert in_close.wait(30)
-    casting = _in_thread(lambda: services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey)),
-                         results, "cast")
+    casting = _in_thread(
+        lambda: services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey)), results, "cast"
+    )
     casting.join(0.5)
     assert casting.is_alive(), "the cast must wait for the close to finish"
     release.set()
@@ -188,8 +200,9 @@ def test_a_vote_closing_while_a_ballot_is_being_cast_waits_for_it_and_seals_it(c
 
     monkeypatch.setattr(services.codelib, "new_receipt", receipt_then_wait)
     results: dict = {}
-    casting = _in_thread(lambda: services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey)),
-                         results, "cast")
+    casting = _in_thread(
+        lambda: services.cast_ballot(survey.pk, survey.test_codes[0], full_ballot(survey)), results, "cast"
+    )
     assert claimed.wait(30)
     closing = _in_thread(lambda: services.close_survey(college.org_dept, survey), results, "close")
     closing.join(0.5)
@@ -206,10 +219,18 @@ def test_a_vote_closing_while_a_ballot_is_being_cast_waits_for_it_and_seals_it(c
 
 # --- The invariant, over any sequence of attempts -------------------------------------------------
 
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(attempts=st.lists(st.tuples(st.sampled_from(["cast", "cast", "cast", "unknown", "close"]),
-                                   st.integers(0, 5), st.sampled_from(["plain", "formatted", "lower"])),
-                         max_size=25))
+@given(
+    attempts=st.lists(
+        st.tuples(
+            st.sampled_from(["cast", "cast", "cast", "unknown", "close"]),
+            st.integers(0, 5),
+            st.sampled_from(["plain", "formatted", "lower"]),
+        ),
+        max_size=25,
+    )
+)
 def test_any_sequence_of_attempts_counts_each_code_at_most_once(college, meeting, attempts):
     """Whatever voters try, in whatever order (the same code again, typed differently, unknown codes,
     voting after the close): ballots stored = codes accepted, each accepted code once, each receipt

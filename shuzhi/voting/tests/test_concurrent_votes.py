@@ -54,8 +54,9 @@ class Outcome:
     receipts: set[str] = field(default_factory=set)
 
 
-def _request(host: str, port: int, method: str, path: str, *, body: str | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, list[tuple[str, str]], str]:
+def _request(
+    host: str, port: int, method: str, path: str, *, body: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, list[tuple[str, str]], str]:
     conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -75,8 +76,9 @@ def _csrf(headers: list[tuple[str, str]], page: str) -> tuple[str, str]:
     return cookie, token
 
 
-def _phone(host: str, port: int, survey_id: int, presenters: list[int], outcome: Outcome,
-           barrier: threading.Barrier, seed: int) -> None:
+def _phone(
+    host: str, port: int, survey_id: int, presenters: list[int], outcome: Outcome, barrier: threading.Barrier, seed: int
+) -> None:
     path = f"/v/{outcome.code}/"
     try:
         status, headers, page = _request(host, port, "GET", path)
@@ -101,8 +103,13 @@ def _phone(host: str, port: int, survey_id: int, presenters: list[int], outcome:
     started = time.perf_counter()
     try:
         outcome.status, _headers, outcome.body = _request(
-            host, port, "POST", path, body=urllib.parse.urlencode(form),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"})
+            host,
+            port,
+            "POST",
+            path,
+            body=urllib.parse.urlencode(form),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
+        )
     except Exception as exc:  # noqa: BLE001
         outcome.error = f"POST: {type(exc).__name__}: {exc}"
     outcome.seconds = time.perf_counter() - started
@@ -113,8 +120,10 @@ def _connection_headroom() -> int | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('max_connections')::int - "
-                       "current_setting('superuser_reserved_connections')::int - count(*) FROM pg_stat_activity")
+        cursor.execute(
+            "SELECT current_setting('max_connections')::int - "
+            "current_setting('superuser_reserved_connections')::int - count(*) FROM pg_stat_activity"
+        )
         return cursor.fetchone()[0]
 
 
@@ -170,9 +179,15 @@ def test_500_simultaneous_ballots_each_code_counted_once(college, survey, produc
     presenters = [p["review"] for p in survey.presenters]
     outcomes = [Outcome(code) for code in plan]
     barrier = threading.Barrier(THREADS)
-    threads = [threading.Thread(target=_phone, args=(url.hostname, url.port, survey.pk, presenters, o, barrier, i),
-                                daemon=True, name=f"phone-{i}")
-               for i, o in enumerate(outcomes)]
+    threads = [
+        threading.Thread(
+            target=_phone,
+            args=(url.hostname, url.port, survey.pk, presenters, o, barrier, i),
+            daemon=True,
+            name=f"phone-{i}",
+        )
+        for i, o in enumerate(outcomes)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -197,7 +212,8 @@ def test_500_simultaneous_ballots_each_code_counted_once(college, survey, produc
     used = BallotCode.objects.filter(survey=survey, status=CodeStatus.USED)
     ballots = Ballot.objects.filter(survey=survey).count()
     assert len(accepted) == ballots == used.count() == len(set(plan)) == DISTINCT, (
-        f"accepted {len(accepted)}, ballots {ballots}, codes used {used.count()}, distinct codes {len(set(plan))}")
+        f"accepted {len(accepted)}, ballots {ballots}, codes used {used.count()}, distinct codes {len(set(plan))}"
+    )
     assert len(set(accepted_receipts)) == len(accepted) and set(accepted_receipts) == stored
     # Each code was accepted exactly once: by exactly one of the requests that carried it.
     per_code: dict[str, int] = {}
@@ -213,8 +229,11 @@ def test_500_simultaneous_ballots_each_code_counted_once(college, survey, produc
     refused = [o for o in outcomes if not o.receipts]
     assert len(refused) == 2 * REUSED_CODES
     assert all(o.status < 500 and already_used in html.unescape(o.body) for o in refused), [
-        (o.status, o.body[:300]) for o in refused if already_used not in html.unescape(o.body)][:3]
+        (o.status, o.body[:300]) for o in refused if already_used not in html.unescape(o.body)
+    ][:3]
     # The fixture's ten codes were not touched.
     assert BallotCode.objects.filter(survey=survey, status=CodeStatus.UNUSED).count() == len(survey.test_codes)
-    print(f"\n{THREADS} phones, {DISTINCT} ballots in {elapsed:.1f} s; "
-          f"POST p50 {sorted(o.seconds for o in outcomes)[THREADS // 2]:.2f} s, max {max(o.seconds for o in outcomes):.2f} s")
+    print(
+        f"\n{THREADS} phones, {DISTINCT} ballots in {elapsed:.1f} s; "
+        f"POST p50 {sorted(o.seconds for o in outcomes)[THREADS // 2]:.2f} s, max {max(o.seconds for o in outcomes):.2f} s"
+    )

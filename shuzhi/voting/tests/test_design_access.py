@@ -22,9 +22,18 @@ PAGES = [
     ("get", "{s}/archive.csv", True),
 ]
 WITH_SURVEY = [p for p in PAGES if "{s}" in p[1]]
-POSTED = {"cat-total": "1", "cat-0-name": "校领导", "cat-0-weight": "100",
-          "opt-total": "2", "opt-0-label": "好", "opt-0-value": "100", "opt-1-label": "差", "opt-1-value": "0",
-          "item-total": "0", "rule-void": "1"}
+POSTED = {
+    "cat-total": "1",
+    "cat-0-name": "校领导",
+    "cat-0-weight": "100",
+    "opt-total": "2",
+    "opt-0-label": "好",
+    "opt-0-value": "100",
+    "opt-1-label": "差",
+    "opt-1-value": "0",
+    "item-total": "0",
+    "rule-void": "1",
+}
 
 
 @pytest.fixture
@@ -36,8 +45,14 @@ def gb_vote(college, cycle):
     from shuzhi.meetings import services as meeting_services
 
     meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会", starts_at=timezone.now(),
-        place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     survey = services.create_survey(college.org_dept, meeting, rehearsal=True)
     services.issue_codes(college.org_dept, survey, 3)
     services.open_survey(college.org_dept, survey)
@@ -51,9 +66,13 @@ def path(meeting_id, survey_id, page):
 
 
 def state():
-    return (AuditEvent.objects.count(), Survey.objects.count(), BallotCode.objects.count(),
-            sorted(VoterCategory.objects.values_list("pk", "name", "weight")),
-            sorted(Survey.objects.values_list("pk", "form")))
+    return (
+        AuditEvent.objects.count(),
+        Survey.objects.count(),
+        BallotCode.objects.count(),
+        sorted(VoterCategory.objects.values_list("pk", "name", "weight")),
+        sorted(Survey.objects.values_list("pk", "form")),
+    )
 
 
 @pytest.mark.parametrize(("method", "page", "_readable"), PAGES)
@@ -67,21 +86,22 @@ def test_user_outside_the_scope_gets_404_and_nothing_is_written(college, gb_vote
 
 
 @pytest.mark.parametrize(("method", "page", "_readable"), WITH_SURVEY)
-def test_own_meeting_with_another_meetings_survey_id_is_404(college, gb_vote, meeting, client_for, method, page,
-                                                            _readable):
+def test_own_meeting_with_another_meetings_survey_id_is_404(
+    college, gb_vote, meeting, client_for, method, page, _readable
+):
     """The committee's organiser, on the committee's meeting, with 甲学院's survey id: 404, nothing written."""
     _gb_meeting, gb_survey = gb_vote
     before = state()
     client = client_for(college.committee_member)  # runs the committee's meeting
-    response = getattr(client, method)(path(meeting.pk, gb_survey.pk, page),
-                                       POSTED if method == "post" else None)
+    response = getattr(client, method)(path(meeting.pk, gb_survey.pk, page), POSTED if method == "post" else None)
     assert response.status_code == 404
     assert state() == before
 
 
 @pytest.mark.parametrize(("method", "page", "readable"), PAGES)
-def test_user_who_sees_but_does_not_run_the_meeting_gets_403_on_design_pages(college, gb_vote, client_for, method,
-                                                                             page, readable):
+def test_user_who_sees_but_does_not_run_the_meeting_gets_403_on_design_pages(
+    college, gb_vote, client_for, method, page, readable
+):
     meeting, survey = gb_vote
     before = state()
     client = client_for(college.committee_member)  # sees every meeting, runs only the committee's

@@ -57,11 +57,14 @@ def test_categories_must_add_up_to_100_refused_with_message_and_nothing_written(
     assert AuditEvent.objects.count() == before_events
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ([("校领导", "abc"), ("教职工", "70")], "校领导"),
-    ([("", "30"), ("教职工", "70")], ""),
-    ([("教职工", "50"), ("教职工", "50")], ""),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ([("校领导", "abc"), ("教职工", "70")], "校领导"),
+        ([("", "30"), ("教职工", "70")], ""),
+        ([("教职工", "50"), ("教职工", "50")], ""),
+    ],
+)
 def test_other_bad_categories_are_refused_and_kept(college, draft, client_for, typed, message):
     response = client_for(college.org_dept).post(page(draft, "categories/"), rows(typed))
     assert response.status_code == 400
@@ -79,8 +82,9 @@ def test_four_categories_are_saved_and_audited(college, draft, client_for):
 
 
 def test_preset_button_fills_the_usual_four_without_saving(college, draft, client_for):
-    response = client_for(college.org_dept).post(page(draft, "categories/"),
-                                                 rows([("参会人员", "100")], action="preset-categories"))
+    response = client_for(college.org_dept).post(
+        page(draft, "categories/"), rows([("参会人员", "100")], action="preset-categories")
+    )
     assert response.status_code == 200
     html = response.content.decode()
     for name, _weight in FOUR:
@@ -92,9 +96,13 @@ def test_add_and_remove_rows_keep_what_was_typed(college, draft, client_for):
     client = client_for(college.org_dept)
     html = client.post(page(draft, "categories/"), rows([("校领导", "40")], action="add-category")).content.decode()
     assert 'name="cat-1-name" value=""' in html and 'value="校领导"' in html and 'value="40"' in html
-    html = client.post(page(draft, "categories/"), rows([("校领导", "40"), ("教职工", "60")],
-                                                        action="remove-category-0")).content.decode()
-    assert 'name="cat-0-name" value="教职工"' in html and "校领导" not in html.split('id="category-rows"')[1].split("</table>")[0]
+    html = client.post(
+        page(draft, "categories/"), rows([("校领导", "40"), ("教职工", "60")], action="remove-category-0")
+    ).content.decode()
+    assert (
+        'name="cat-0-name" value="教职工"' in html
+        and "校领导" not in html.split('id="category-rows"')[1].split("</table>")[0]
+    )
     assert VoterCategory.objects.filter(survey=draft).count() == 1
 
 

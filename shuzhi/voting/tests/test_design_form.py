@@ -14,8 +14,14 @@ from shuzhi.voting.services import BallotInput
 def editor_data(options, items=(), *, void=True, share="", top="count", bottom="count", action="save"):
     """The editor's fields as a browser posts them. options: (key, label, value, satisfied);
     items: (key, label, same, own options text)."""
-    data = {"opt-total": str(len(options)), "item-total": str(len(items)), "rule-top-share": share,
-            "rule-top-action": top, "rule-bottom-action": bottom, "action": action}
+    data = {
+        "opt-total": str(len(options)),
+        "item-total": str(len(items)),
+        "rule-top-share": share,
+        "rule-top-action": top,
+        "rule-bottom-action": bottom,
+        "action": action,
+    }
     if void:
         data["rule-void"] = "1"
     for n, (key, label, value, satisfied) in enumerate(options):
@@ -42,10 +48,15 @@ def survey_page(survey, tail=""):
 
 # --- The year's form -----------------------------------------------------------------------------
 
+
 def test_cycle_form_is_for_the_org_dept_only(college, cycle, client_for):
     # Those taking part in the cycle are refused (403); an account outside it does not find it (404).
-    for user, refused in ((college.committee_member, 403), (college.gb_a_secretary, 403),
-                          (college.branch_a1_secretary, 403), (college.outsider, 404)):
+    for user, refused in (
+        (college.committee_member, 403),
+        (college.gb_a_secretary, 403),
+        (college.branch_a1_secretary, 403),
+        (college.outsider, 404),
+    ):
         client = client_for(user)
         assert client.get(cycle_page(cycle)).status_code == refused
         assert client.post(cycle_page(cycle), editor_data(FOUR_GRADES)).status_code == refused
@@ -65,20 +76,32 @@ def test_cycle_form_shows_the_default_options_as_rows(college, cycle, client_for
 
 
 def test_cycle_form_saves_options_items_and_rules(college, cycle, client_for):
-    data = editor_data(FOUR_GRADES, [("", "履行第一责任人职责", True, ""),
-                                     ("", "基层组织建设", False, "强=100；中=60；弱=0")],
-                       share="80", top="flag", bottom="flag")
+    data = editor_data(
+        FOUR_GRADES,
+        [("", "履行第一责任人职责", True, ""), ("", "基层组织建设", False, "强=100；中=60；弱=0")],
+        share="80",
+        top="flag",
+        bottom="flag",
+    )
     response = client_for(college.org_dept).post(cycle_page(cycle), data)
     assert response.status_code == 302
     cycle.refresh_from_db()
     form = cycle.ballot_form
     assert [(o["key"], o["label"], o["value"], o["satisfied"]) for o in form["options"]] == [
-        ("o1", "好", 100.0, True), ("o2", "较好", 80.0, True), ("o3", "一般", 60.0, False), ("o4", "差", 0.0, False)]
+        ("o1", "好", 100.0, True),
+        ("o2", "较好", 80.0, True),
+        ("o3", "一般", 60.0, False),
+        ("o4", "差", 0.0, False),
+    ]
     assert form["items"][0]["key"] == "i1" and form["items"][0]["options"] == form["options"]
     assert form["items"][1]["label"] == "基层组织建设"
     assert [(o["label"], o["value"]) for o in form["items"][1]["options"]] == [("强", 100), ("中", 60), ("弱", 0)]
-    assert form["rules"] == {"void_if_no_rating": True, "max_satisfied_share": 0.8, "max_satisfied_action": "flag",
-                             "all_unsatisfied_action": "flag"}
+    assert form["rules"] == {
+        "void_if_no_rating": True,
+        "max_satisfied_share": 0.8,
+        "max_satisfied_action": "flag",
+        "all_unsatisfied_action": "flag",
+    }
     # Shown again as rows, the own options as typed.
     html = client_for(college.org_dept).get(cycle_page(cycle)).content.decode()
     assert 'value="强=100；中=60；弱=0"' in html and 'name="rule-top-share" value="80"' in html
@@ -93,12 +116,15 @@ def test_existing_option_keys_are_kept_and_new_rows_get_position_keys(college, c
     assert [o["key"] for o in cycle.ballot_form["options"]] == ["satisfied", "basic", "unsatisfied", "o4"]
 
 
-@pytest.mark.parametrize(("options", "share", "message"), [
-    ([("", "好", "100", True)], "", "总体评价须有 2 至 7 个评价选项。"),
-    ([("", "好", "很多", True), ("", "差", "0", False)], "", "“好”"),
-    ([("", "好", "100", True), ("", "好", "0", False)], "", "好"),
-    ([("", "好", "100", True), ("", "差", "0", False)], "120", "80"),
-])
+@pytest.mark.parametrize(
+    ("options", "share", "message"),
+    [
+        ([("", "好", "100", True)], "", "总体评价须有 2 至 7 个评价选项。"),
+        ([("", "好", "很多", True), ("", "差", "0", False)], "", "“好”"),
+        ([("", "好", "100", True), ("", "好", "0", False)], "", "好"),
+        ([("", "好", "100", True), ("", "差", "0", False)], "120", "80"),
+    ],
+)
 def test_cycle_form_validation_message_and_typed_input_kept(college, cycle, client_for, options, share, message):
     before = AuditEvent.objects.count()
     response = client_for(college.org_dept).post(cycle_page(cycle), editor_data(options, share=share))
@@ -131,11 +157,13 @@ def test_rows_are_added_and_removed_up_to_seven_options(college, cycle, client_f
     assert 'name="opt-7-label"' not in html
     html = client.post(cycle_page(cycle), editor_data(seven, action="remove-option-0")).content.decode()
     assert 'name="opt-0-label" value="选项1"' in html and 'value="选项0"' not in html
-    html = client.post(cycle_page(cycle), editor_data(seven[:2], [("i1", "作风建设", True, "")],
-                                                      action="add-item")).content.decode()
+    html = client.post(
+        cycle_page(cycle), editor_data(seven[:2], [("i1", "作风建设", True, "")], action="add-item")
+    ).content.decode()
     assert 'name="item-0-label" value="作风建设"' in html and 'name="item-1-label" value=""' in html
-    html = client.post(cycle_page(cycle), editor_data(seven[:2], [("i1", "作风建设", True, "")],
-                                                      action="remove-item-0")).content.decode()
+    html = client.post(
+        cycle_page(cycle), editor_data(seven[:2], [("i1", "作风建设", True, "")], action="remove-item-0")
+    ).content.decode()
     assert 'id="no-items"' in html
     assert ReviewCycle.objects.get(pk=cycle.pk).ballot_form == {}  # row buttons never save
 
@@ -150,6 +178,7 @@ def test_new_votes_take_the_cycle_form(college, cycle, meeting, client_for):
 
 # --- The preview ---------------------------------------------------------------------------------
 
+
 def test_preview_renders_the_real_ballot_with_presenters_and_options(college, cycle, meeting, client_for):
     client = client_for(college.org_dept)
     response = client.get(cycle_page(cycle, "preview/"))
@@ -157,8 +186,10 @@ def test_preview_renders_the_real_ballot_with_presenters_and_options(college, cy
     html = response.content.decode()
     assert "css/ballot.css" in html and 'id="ballot"' in html  # the public ballot template itself
     # the first three of the cycle's presenters in the tree order of their organisations (orgs.tree)
-    names = [r.secretary.name for r in in_tree_order(cycle.reviews.select_related("secretary"),
-                                                      lambda review: review.organization_id)[:3]]
+    names = [
+        r.secretary.name
+        for r in in_tree_order(cycle.reviews.select_related("secretary"), lambda review: review.organization_id)[:3]
+    ]
     for name in names:
         assert name in html
     for option in ballotform.default_form()["options"]:
@@ -171,7 +202,8 @@ def test_preview_renders_the_real_ballot_with_presenters_and_options(college, cy
 
 def test_preview_follows_what_is_typed(college, cycle, client_for):
     query = BallotFormEditor.from_data(
-        _querydict(editor_data(FOUR_GRADES, [("", "履行第一责任人职责", True, "")]))).query()
+        _querydict(editor_data(FOUR_GRADES, [("", "履行第一责任人职责", True, "")]))
+    ).query()
     html = client_for(college.org_dept).get(cycle_page(cycle, "preview/") + "?" + query).content.decode()
     assert "<span>较好</span>" in html and "履行第一责任人职责" in html and "<span>满意</span>" not in html
     bad = BallotFormEditor.from_data(_querydict(editor_data([("", "好", "x", True), ("", "差", "0", False)]))).query()
@@ -198,10 +230,12 @@ def _querydict(data):
 
 # --- A vote's own form ---------------------------------------------------------------------------
 
+
 def test_survey_form_is_saved_before_the_first_ballot(college, meeting, client_for):
     survey = services.create_survey(college.org_dept, meeting)
-    response = client_for(college.org_dept).post(survey_page(survey, "form/"),
-                                                 editor_data(FOUR_GRADES, share="90", top="flag"))
+    response = client_for(college.org_dept).post(
+        survey_page(survey, "form/"), editor_data(FOUR_GRADES, share="90", top="flag")
+    )
     assert response.status_code == 302 and response["Location"].endswith("#form")
     survey.refresh_from_db()
     assert [o["label"] for o in survey.form["options"]] == ["好", "较好", "一般", "差"]
@@ -220,7 +254,7 @@ def test_survey_form_is_refused_after_the_first_ballot_and_shown_read_only(colle
     assert Survey.objects.get(pk=survey.pk).form == stored and AuditEvent.objects.count() == before
     html = client.get(survey_page(survey)).content.decode()
     editor = html.split('id="ballot-form-editor"')[1].split("</form>")[0]
-    assert 'id="form-locked"' in editor and "<fieldset class=\"field\" disabled>" in editor
+    assert 'id="form-locked"' in editor and '<fieldset class="field" disabled>' in editor
     assert 'id="save-form"' not in editor and 'value="add-option"' not in editor
 
 
@@ -230,8 +264,14 @@ def test_design_pages_have_no_inline_script_or_style(college, cycle, survey, cli
 
     client = client_for(college.org_dept)
     services.close_survey(college.org_dept, survey)
-    for url in (cycle_page(cycle), cycle_page(cycle, "preview/"), f"/meetings/{survey.meeting_id}/vote-design/",
-                survey_page(survey), survey_page(survey, "breakdown/"), survey_page(survey, "verify/")):
+    for url in (
+        cycle_page(cycle),
+        cycle_page(cycle, "preview/"),
+        f"/meetings/{survey.meeting_id}/vote-design/",
+        survey_page(survey),
+        survey_page(survey, "breakdown/"),
+        survey_page(survey, "verify/"),
+    ):
         response = client.get(url)
         html = response.content.decode()
         assert response.status_code == 200, url

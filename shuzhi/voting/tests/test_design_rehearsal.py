@@ -21,9 +21,13 @@ def vote(client, survey, code, rating="satisfied"):
 
 def snapshot(survey):
     survey = Survey.objects.get(pk=survey.pk)
-    return (survey.status, survey.form, list(survey.categories.values_list("name", "weight")),
-            sorted(BallotCode.objects.filter(survey=survey).values_list("code_hash", "status")),
-            sorted(Ballot.objects.filter(survey=survey).values_list("receipt", flat=True)))
+    return (
+        survey.status,
+        survey.form,
+        list(survey.categories.values_list("name", "weight")),
+        sorted(BallotCode.objects.filter(survey=survey).values_list("code_hash", "status")),
+        sorted(Ballot.objects.filter(survey=survey).values_list("receipt", flat=True)),
+    )
 
 
 def test_rehearsal_create_vote_wipe_leaves_the_real_vote_untouched(college, survey, client_for, client):
@@ -80,7 +84,10 @@ def test_rehearsal_copies_the_real_votes_categories(college, meeting, client_for
     services.set_categories(college.org_dept, real, [("校领导", 40), ("教职工", 60)])
     client_for(college.org_dept).post(f"/meetings/{meeting.pk}/vote-design/rehearsal/")
     rehearsal = Survey.objects.get(meeting=meeting, is_rehearsal=True)
-    assert list(rehearsal.categories.values_list("name", "weight")) == [("校领导", Decimal(40)), ("教职工", Decimal(60))]
+    assert list(rehearsal.categories.values_list("name", "weight")) == [
+        ("校领导", Decimal(40)),
+        ("教职工", Decimal(60)),
+    ]
 
 
 def test_a_double_click_starts_one_rehearsal_brought_up_to_date_with_the_real_vote(college, meeting, client_for):
@@ -93,7 +100,10 @@ def test_a_double_click_starts_one_rehearsal_brought_up_to_date_with_the_real_vo
     # Still untouched: starting again reuses it, with the real vote's categories as they are now.
     services.set_categories(college.org_dept, real, [("校领导", 40), ("教职工", 60)])
     assert services.start_rehearsal(college.org_dept, meeting).pk == rehearsal.pk
-    assert list(rehearsal.categories.values_list("name", "weight")) == [("校领导", Decimal(40)), ("教职工", Decimal(60))]
+    assert list(rehearsal.categories.values_list("name", "weight")) == [
+        ("校领导", Decimal(40)),
+        ("教职工", Decimal(60)),
+    ]
     # Once it has codes it is in use: the next start makes a new one.
     services.issue_codes(college.org_dept, rehearsal, 1)
     assert services.start_rehearsal(college.org_dept, meeting).pk != rehearsal.pk

@@ -24,9 +24,19 @@ def page(survey, tail=""):
 def closed(college, meeting):
     """A closed vote with two weighted categories, a void ballot, a set-aside ballot and suggestions."""
     survey = services.create_survey(college.org_dept, meeting)
-    services.set_survey_form(college.org_dept, survey, {**ballotform.default_form(), "rules": {
-        "void_if_no_rating": True, "max_satisfied_share": None, "max_satisfied_action": "count",
-        "all_unsatisfied_action": "flag"}})
+    services.set_survey_form(
+        college.org_dept,
+        survey,
+        {
+            **ballotform.default_form(),
+            "rules": {
+                "void_if_no_rating": True,
+                "max_satisfied_share": None,
+                "max_satisfied_action": "count",
+                "all_unsatisfied_action": "flag",
+            },
+        },
+    )
     leaders, staff = services.set_categories(college.org_dept, survey, [("校领导", 30), ("教职工", 70)])
     leader_codes = services.issue_codes(college.org_dept, survey, 2, category=leaders)
     staff_codes = services.issue_codes(college.org_dept, survey, 4, category=staff)
@@ -34,14 +44,23 @@ def closed(college, meeting):
     survey.refresh_from_db()
     first, second, third = (str(p["review"]) for p in survey.presenters)
     receipts = {
-        "leader": services.cast_ballot(survey.pk, leader_codes[0], BallotInput(
-            {first: "satisfied", second: "basic"}, {}, {first: "=SUM(A1) 注重调研"})),
-        "staff1": services.cast_ballot(survey.pk, staff_codes[0], BallotInput(
-            {first: "basic", second: "unsatisfied", third: "satisfied"}, {}, {}, "总体很好")),
+        "leader": services.cast_ballot(
+            survey.pk,
+            leader_codes[0],
+            BallotInput({first: "satisfied", second: "basic"}, {}, {first: "=SUM(A1) 注重调研"}),
+        ),
+        "staff1": services.cast_ballot(
+            survey.pk,
+            staff_codes[0],
+            BallotInput({first: "basic", second: "unsatisfied", third: "satisfied"}, {}, {}, "总体很好"),
+        ),
         "staff2": services.cast_ballot(survey.pk, staff_codes[1], BallotInput({first: "unsatisfied"}, {}, {})),
         "void": services.cast_ballot(survey.pk, staff_codes[2], BallotInput({}, {}, {})),
-        "flagged": services.cast_ballot(survey.pk, staff_codes[3], BallotInput(
-            {first: "unsatisfied", second: "unsatisfied", third: "unsatisfied"}, {}, {})),
+        "flagged": services.cast_ballot(
+            survey.pk,
+            staff_codes[3],
+            BallotInput({first: "unsatisfied", second: "unsatisfied", third: "unsatisfied"}, {}, {}),
+        ),
     }
     services.close_survey(college.org_dept, survey)
     survey.refresh_from_db()
@@ -50,8 +69,9 @@ def closed(college, meeting):
 
 
 def test_breakdown_is_hidden_while_the_vote_is_open(college, survey, client_for):
-    services.cast_ballot(survey.pk, survey.test_codes[0],
-                         BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {}))
+    services.cast_ballot(
+        survey.pk, survey.test_codes[0], BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {})
+    )
     client = client_for(college.org_dept)
     response = client.get(page(survey, "breakdown/"))
     assert response.status_code == 200
@@ -70,13 +90,21 @@ def test_breakdown_per_presenter_and_category_with_the_score_worked_out(college,
     # 5 ballots = 3 valid + 1 void + 1 set aside, with their reasons.
     assert '<span class="count-n" id="n-ballots">5</span>' in html
     assert '<span class="count-n" id="n-valid">3</span>' in html
-    assert '<span class="count-n" id="n-void">1</span>' in html and '<span class="count-n" id="n-flagged">1</span>' in html
+    assert (
+        '<span class="count-n" id="n-void">1</span>' in html and '<span class="count-n" id="n-flagged">1</span>' in html
+    )
     assert ballotform.REASONS["no_rating"] + "：1" in html and ballotform.REASONS["all_bottom"] + "：1" in html
     first = closed.presenters[0]
     section = html.split(f'id="presenter-{first["review"]}"')[1].split("</section>")[0]
     # 校领导: 1 × 满意 → mean 100; 教职工: 基本满意 + 不满意 → mean 30; score = (30×100 + 70×30) ÷ 100 = 51.
-    assert "<td>校领导</td><td class=\"num\">30</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">100.00</td>" in section
-    assert "<td>教职工</td><td class=\"num\">70</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">30.00</td>" in section
+    assert (
+        '<td>校领导</td><td class="num">30</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">100.00</td>'
+        in section
+    )
+    assert (
+        '<td>教职工</td><td class="num">70</td><td class="num">0</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">30.00</td>'
+        in section
+    )
     assert "(30 × 100.00 + 70 × 30.00) ÷ (30 + 70) = 51.00" in section
     # The third presenter was rated by 教职工 only: 校领导 is left out, weight and all.
     third = html.split(f'id="presenter-{closed.presenters[2]["review"]}"')[1].split("</section>")[0]
@@ -90,12 +118,13 @@ def test_breakdown_per_presenter_and_category_with_the_score_worked_out(college,
 
 def tamper(survey, receipt):
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE voting_ballot SET overall_suggestion = %s WHERE survey_id = %s AND receipt = %s",
-                       ["改过的意见", survey.pk, receipt])
+        cursor.execute(
+            "UPDATE voting_ballot SET overall_suggestion = %s WHERE survey_id = %s AND receipt = %s",
+            ["改过的意见", survey.pk, receipt],
+        )
 
 
-def test_verification_page_and_command_name_a_ballot_changed_behind_the_applications_back(college, closed,
-                                                                                          client_for):
+def test_verification_page_and_command_name_a_ballot_changed_behind_the_applications_back(college, closed, client_for):
     client = client_for(college.committee_member)  # anyone who can see the meeting
     html = client.get(page(closed, "verify/")).content.decode()
     assert 'id="verify-ok"' in html and closed.seal_digest in html
@@ -133,7 +162,7 @@ def reverify(content: bytes):
     lines = list(csv.reader(io.StringIO(text[1:], newline="")))
     start = next(n for n, line in enumerate(lines) if line and line[0] == "回执码")
     block = {line[0]: line[1] for line in lines[:start] if len(line) >= 2}
-    headers, rows = lines[start], [line for line in lines[start + 1:] if line]
+    headers, rows = lines[start], [line for line in lines[start + 1 :] if line]
     json_col, digest_col = headers.index("票面数据(JSON)"), headers.index("单票摘要(SHA-256)")
     digests = {}
     for row in rows:
@@ -164,8 +193,9 @@ def test_archive_csv_reverifies_from_its_own_content_alone(college, closed, clie
     assert archive.read_csv_table(client_for(college.org_dept).get(page(closed, "archive.csv")).content)[1] == headers
 
 
-def test_archive_xlsx_has_a_header_sheet_a_frozen_table_and_converts_with_libreoffice(college, closed, client_for,
-                                                                                       tmp_path):
+def test_archive_xlsx_has_a_header_sheet_a_frozen_table_and_converts_with_libreoffice(
+    college, closed, client_for, tmp_path
+):
     response = client_for(college.org_dept).get(page(closed, "archive.xlsx"))
     assert response.status_code == 200 and response["Content-Type"] == archive.XLSX_CONTENT_TYPE
     path = tmp_path / "archive.xlsx"

@@ -30,8 +30,21 @@ def convert_with_libreoffice(path: Path, fmt: str = "pdf") -> Path:
     outdir = Path(tempfile.mkdtemp(prefix="lo-out-"))
     profile = Path(tempfile.gettempdir()) / f"lo-{uuid.uuid4().hex}"
     try:
-        subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", fmt,
-                        "--outdir", str(outdir), str(path)], check=True, timeout=120, capture_output=True)
+        subprocess.run(
+            [
+                "libreoffice",
+                "--headless",
+                f"-env:UserInstallation=file://{profile}",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(path),
+            ],
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     result = outdir / (path.stem + "." + fmt)
@@ -42,10 +55,16 @@ def convert_with_libreoffice(path: Path, fmt: str = "pdf") -> Path:
 @pytest.fixture
 def closed(college, survey):
     first, second = (str(p["review"]) for p in survey.presenters[:2])
-    services.cast_ballot(survey.pk, survey.test_codes[0], BallotInput({first: "satisfied", second: "basic"}, {}, {
-        first: "=HYPERLINK(\"http://x\")"}, "会风很好"))
-    services.cast_ballot(survey.pk, survey.test_codes[1], BallotInput({first: "satisfied", second: "unsatisfied"}, {},
-                                                                      {second: "加强理论学习"}))
+    services.cast_ballot(
+        survey.pk,
+        survey.test_codes[0],
+        BallotInput({first: "satisfied", second: "basic"}, {}, {first: '=HYPERLINK("http://x")'}, "会风很好"),
+    )
+    services.cast_ballot(
+        survey.pk,
+        survey.test_codes[1],
+        BallotInput({first: "satisfied", second: "unsatisfied"}, {}, {second: "加强理论学习"}),
+    )
     services.cast_ballot(survey.pk, survey.test_codes[2], BallotInput({first: "basic"}, {}, {}))
     return services.close_survey(college.org_dept, survey)
 
@@ -66,8 +85,19 @@ def test_results_table_has_the_chinese_headers_and_the_right_values(college, clo
     assert closed.meeting.place in ws["A2"].value
     assert "发放测评码 10 个" in ws["A3"].value and "收回测评票 3 张" in ws["A3"].value
     headers = [c.value for c in ws[4]]
-    assert headers == ["序号", "述职人", "所在党组织", "满意", "基本满意", "不满意", "未评价", "有效票", "满意率", "得分",
-                       "发放测评码"]
+    assert headers == [
+        "序号",
+        "述职人",
+        "所在党组织",
+        "满意",
+        "基本满意",
+        "不满意",
+        "未评价",
+        "有效票",
+        "满意率",
+        "得分",
+        "发放测评码",
+    ]
     assert all(c.font.bold and c.border.left.style == "thin" for c in ws[4])
     first = [c.value for c in ws[5]]
     assert first[:8] == [1, closed.presenters[0]["name"], closed.presenters[0]["org"], 2, 1, 0, 0, 3]
@@ -87,8 +117,8 @@ def test_suggestions_sheet_holds_every_suggestion_as_text(college, closed, clien
     assert [c.value for c in ws[2]] == ["序号", "述职人", "所在党组织", "意见建议", "来源"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     texts = {row[3] for row in rows}
-    assert texts == {"=HYPERLINK(\"http://x\")", "加强理论学习", "会风很好"}
-    formula_cell = next(c for row in ws.iter_rows(min_row=3) for c in row if c.value == "=HYPERLINK(\"http://x\")")
+    assert texts == {'=HYPERLINK("http://x")', "加强理论学习", "会风很好"}
+    formula_cell = next(c for row in ws.iter_rows(min_row=3) for c in row if c.value == '=HYPERLINK("http://x")')
     assert formula_cell.data_type == "s"  # typed by a voter: data, never a formula
     assert [r[1] for r in rows if r[3] == "会风很好"] == ["总体意见建议"]
     assert {r[4] for r in rows} == {"有效票"}
@@ -100,10 +130,14 @@ def test_suggestions_on_void_and_set_aside_ballots_are_listed_last_and_labelled(
     first, second, third = (p["name"] for p in mixed.presenters)
     valid, void, flagged = "有效票", "无效票（未计入测评结果）", "存疑票（单独统计，未计入得分）"
     assert [(r[1], r[3], r[4]) for r in rows] == [
-        (first, "乙：多下基层", valid), (first, "甲：注重实效", valid), (second, "丙：加强学习", valid),
+        (first, "乙：多下基层", valid),
+        (first, "甲：注重实效", valid),
+        (second, "丙：加强学习", valid),
         *(("总体意见建议", text, valid) for text in sorted(["会风很好", "安排紧凑"])),
-        (first, "无效票上的意见", void), ("总体意见建议", "无效票上的总体意见", void),
-        (third, "存疑票上的意见", flagged), ("总体意见建议", "存疑票上的总体意见", flagged),
+        (first, "无效票上的意见", void),
+        ("总体意见建议", "无效票上的总体意见", void),
+        (third, "存疑票上的意见", flagged),
+        ("总体意见建议", "存疑票上的总体意见", flagged),
     ]
     assert [r[0] for r in rows] == list(range(1, 10))
     notes = [c.value for c in wb["测评结果统计表"]["A"] if c.value]
@@ -172,7 +206,8 @@ def test_names_and_suggestions_that_look_like_formulas_stay_literal_text(college
 
 def test_the_ballot_archive_keeps_formula_looking_text_literal(college, injected, client_for, tmp_path):
     response = client_for(college.org_dept).get(
-        f"/meetings/{injected.meeting_id}/vote-design/{injected.pk}/archive.xlsx")
+        f"/meetings/{injected.meeting_id}/vote-design/{injected.pk}/archive.xlsx"
+    )
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]

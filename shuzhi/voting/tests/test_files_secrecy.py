@@ -51,6 +51,7 @@ def _vote(college, meeting) -> tuple[object, list[tuple[str, str, str]]]:
 
 # --- Reading SQLite's files as the attacker would --------------------------------------------------
 
+
 def _sqlite_files() -> dict[str, bytes]:
     main = Path(connection.settings_dict["NAME"])
     files = {}
@@ -74,13 +75,16 @@ def _wal_commits(wal: bytes) -> list[list[bytes]]:
     generations: dict[bytes, list[list[bytes]]] = {}
     pending: dict[bytes, list[bytes]] = {}
     for offset in range(32, len(wal) - 24 - page_size + 1, 24 + page_size):
-        header = wal[offset:offset + 24]
+        header = wal[offset : offset + 24]
         salts = header[8:16]
-        pending.setdefault(salts, []).append(wal[offset + 24:offset + 24 + page_size])
+        pending.setdefault(salts, []).append(wal[offset + 24 : offset + 24 + page_size])
         if struct.unpack(">I", header[4:8])[0]:  # a commit frame: the database size after it
             generations.setdefault(salts, []).append(pending.pop(salts))
-    return [commit for salts in sorted(generations, key=lambda s: struct.unpack(">I", s[:4])[0])
-            for commit in generations[salts]]
+    return [
+        commit
+        for salts in sorted(generations, key=lambda s: struct.unpack(">I", s[:4])[0])
+        for commit in generations[salts]
+    ]
 
 
 def _pairs_from_wal(wal: bytes, hashes: set[str], receipts: set[str]) -> set[tuple[str, str]]:
@@ -144,8 +148,9 @@ def _sqlite_vote_then_close(college, meeting) -> None:
 
     # While the vote is open the log shows each commit go by: the attack works (so the checks below
     # are not vacuous), as docs/vote-anonymity.md says.
-    pairs = _pairs_from_wal(_sqlite_files().get(Path(connection.settings_dict["NAME"]).name + "-wal", b""),
-                            hashes, receipts)
+    pairs = _pairs_from_wal(
+        _sqlite_files().get(Path(connection.settings_dict["NAME"]).name + "-wal", b""), hashes, receipts
+    )
     assert len(pairs) > VOTERS // 2
 
     services.close_survey(college.org_dept, survey)
@@ -169,8 +174,11 @@ def test_a_code_is_never_stored_in_plain_text(college, meeting):
     survey = services.create_survey(college.org_dept, meeting)
     plain = services.issue_codes(college.org_dept, survey, 20)
     services.issue_codes(college.org_dept, survey, 5, paper=True)
-    files = (_sqlite_files() if connection.vendor == "sqlite"
-             else {"voting_ballotcode": _relation_bytes("voting_ballotcode")})
+    files = (
+        _sqlite_files()
+        if connection.vendor == "sqlite"
+        else {"voting_ballotcode": _relation_bytes("voting_ballotcode")}
+    )
     for name, data in files.items():
         for code in plain:
             assert code.encode() not in data, f"code {code} in plain text in {name}"
@@ -178,6 +186,7 @@ def test_a_code_is_never_stored_in_plain_text(college, meeting):
 
 
 # --- PostgreSQL: the rows, their system columns and the table files --------------------------------
+
 
 def _relation_bytes(table: str) -> bytes:
     """The table's file on the server's disk, as the database administrator can read it."""
@@ -196,16 +205,20 @@ def _postgresql_vote_then_close(college, meeting) -> None:
     services.close_survey(college.org_dept, survey)
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT xmin::text FROM voting_ballot WHERE survey_id = %s "
-                       "UNION SELECT DISTINCT xmin::text FROM voting_ballotcode WHERE survey_id = %s",
-                       [survey.pk, survey.pk])
+        cursor.execute(
+            "SELECT DISTINCT xmin::text FROM voting_ballot WHERE survey_id = %s "
+            "UNION SELECT DISTINCT xmin::text FROM voting_ballotcode WHERE survey_id = %s",
+            [survey.pk, survey.pk],
+        )
         assert len(cursor.fetchall()) == 1
         by_receipt = {r: i for i, (_c, _h, r) in enumerate(cast)}
         by_hash = {h: i for i, (_c, h, _r) in enumerate(cast)}
         cursor.execute("SELECT receipt FROM voting_ballot WHERE survey_id = %s ORDER BY ctid", [survey.pk])
         ballot_order = [by_receipt[r] for (r,) in cursor.fetchall()]
-        cursor.execute("SELECT code_hash FROM voting_ballotcode WHERE survey_id = %s AND status = 'used' "
-                       "ORDER BY ctid", [survey.pk])
+        cursor.execute(
+            "SELECT code_hash FROM voting_ballotcode WHERE survey_id = %s AND status = 'used' ORDER BY ctid",
+            [survey.pk],
+        )
         code_order = [by_hash[h] for (h,) in cursor.fetchall()]
     assert abs(_spearman(ballot_order, sorted(ballot_order))) < 1  # well defined
     right = sum(a == b for a, b in zip(ballot_order, code_order, strict=True))

@@ -26,8 +26,14 @@ def gb_meeting(college, cycle):
     from shuzhi.meetings import services as meeting_services
 
     return meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会", starts_at=timezone.now(),
-        place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
 
 
 def test_organiser_creates_the_vote(college, meeting, client_for):
@@ -48,8 +54,7 @@ def test_creating_twice_keeps_one_real_vote(college, meeting, client_for):
     assert Survey.objects.filter(meeting=meeting, is_rehearsal=False).count() == 1
 
 
-def test_rehearsals_are_listed_apart_clearly_marked_and_set_up_on_the_design_page(college, meeting, survey,
-                                                                                    client_for):
+def test_rehearsals_are_listed_apart_clearly_marked_and_set_up_on_the_design_page(college, meeting, survey, client_for):
     client = client_for(college.org_dept)
     rehearsal = services.start_rehearsal(college.org_dept, meeting)
     page = text(client.get(vote_url(meeting) + "?rehearsal=1"))
@@ -82,8 +87,9 @@ def test_turnout_shows_ballots_and_codes_issued(college, meeting, survey, client
 
 def test_issuing_phone_codes_goes_to_printing_that_batch(college, meeting, survey, client_for):
     category = survey.categories.get()
-    response = client_for(college.org_dept).post(f"{vote_url(meeting)}{survey.pk}/issue/",
-                                                 {"count": "25", "paper": "0", "category": category.pk})
+    response = client_for(college.org_dept).post(
+        f"{vote_url(meeting)}{survey.pk}/issue/", {"count": "25", "paper": "0", "category": category.pk}
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{vote_url(meeting)}{survey.pk}/cards/?batch=2"
     assert BallotCode.objects.filter(survey=survey, batch=2, is_paper=False).count() == 25
@@ -91,8 +97,9 @@ def test_issuing_phone_codes_goes_to_printing_that_batch(college, meeting, surve
 
 def test_issuing_paper_codes_goes_to_the_paper_ballots(college, meeting, survey, client_for):
     category = survey.categories.get()
-    response = client_for(college.org_dept).post(f"{vote_url(meeting)}{survey.pk}/issue/",
-                                                 {"count": "3", "paper": "1", "category": category.pk})
+    response = client_for(college.org_dept).post(
+        f"{vote_url(meeting)}{survey.pk}/issue/", {"count": "3", "paper": "1", "category": category.pk}
+    )
     assert response["Location"] == f"{vote_url(meeting)}{survey.pk}/paper-sheets/?batch=2"
     assert BallotCode.objects.filter(survey=survey, is_paper=True).count() == 3
 
@@ -100,8 +107,9 @@ def test_issuing_paper_codes_goes_to_the_paper_ballots(college, meeting, survey,
 @pytest.mark.parametrize(("count", "message"), [("5000", "2000"), ("0", "1"), ("abc", "")])
 def test_bad_count_is_explained_kept_and_issues_nothing(college, meeting, survey, client_for, count, message):
     category = survey.categories.get()
-    response = client_for(college.org_dept).post(f"{vote_url(meeting)}{survey.pk}/issue/",
-                                                 {"count": count, "paper": "0", "category": category.pk})
+    response = client_for(college.org_dept).post(
+        f"{vote_url(meeting)}{survey.pk}/issue/", {"count": count, "paper": "0", "category": category.pk}
+    )
     assert response.status_code == 400
     page = text(response)
     assert f'value="{count}"' in page and message in page.split('class="issue-form"')[1].split("</form>")[0]
@@ -135,8 +143,9 @@ def test_codes_are_issued_per_voter_category_and_listed_by_batch(college, meetin
 def test_a_voter_category_of_another_survey_is_refused(college, meeting, survey, client_for):
     rehearsal = services.create_survey(college.org_dept, meeting, rehearsal=True)
     other = rehearsal.categories.get()
-    response = client_for(college.org_dept).post(f"{vote_url(meeting)}{survey.pk}/issue/",
-                                                 {"count": "2", "paper": "0", "category": other.pk})
+    response = client_for(college.org_dept).post(
+        f"{vote_url(meeting)}{survey.pk}/issue/", {"count": "2", "paper": "0", "category": other.pk}
+    )
     assert response.status_code == 400
     assert BallotCode.objects.filter(survey=survey).count() == 10
     assert not BallotCode.objects.filter(survey=rehearsal).exists()
@@ -159,8 +168,14 @@ def test_opening_without_presenters_is_explained(college, cycle, client_for):
 
     from shuzhi.meetings import services as meeting_services
 
-    empty = meeting_services.schedule_meeting(college.org_dept, cycle=cycle, reviewer=college.committee,
-                                              title="空议程会议", starts_at=timezone.now(), place="会议室")
+    empty = meeting_services.schedule_meeting(
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.committee,
+        title="空议程会议",
+        starts_at=timezone.now(),
+        place="会议室",
+    )
     survey = services.create_survey(college.org_dept, empty)
     client = client_for(college.org_dept)
     response = client.post(f"{vote_url(empty)}{survey.pk}/open/", follow=True)
@@ -186,8 +201,11 @@ def test_closed_vote_takes_no_more_codes_and_cannot_reopen(college, meeting, sur
     client = client_for(college.org_dept)
     services.close_survey(college.org_dept, survey)
     assert 'name="count"' not in text(client.get(vote_url(meeting)))
-    response = client.post(f"{vote_url(meeting)}{survey.pk}/issue/",
-                           {"count": "5", "paper": "0", "category": survey.categories.get().pk}, follow=True)
+    response = client.post(
+        f"{vote_url(meeting)}{survey.pk}/issue/",
+        {"count": "5", "paper": "0", "category": survey.categories.get().pk},
+        follow=True,
+    )
     assert _("The vote is closed; no more codes can be issued.") in text(response)
     reopened = client.post(f"{vote_url(meeting)}{survey.pk}/open/", follow=True)
     assert _("A closed vote cannot be opened again.") in text(reopened)

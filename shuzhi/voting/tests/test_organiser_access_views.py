@@ -40,21 +40,32 @@ def gb_vote(college, cycle):
     from shuzhi.meetings import services as meeting_services
 
     meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支述职评议会", starts_at=timezone.now(),
-        place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支述职评议会",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     survey = services.create_survey(college.org_dept, meeting)
     services.issue_codes(college.org_dept, survey, 3)
     services.open_survey(college.org_dept, survey)
     survey.refresh_from_db()
-    entry = PaperEntry.objects.create(survey=survey, code_hash="x" * 64, clerk=college.gb_a_secretary,
-                                      content={"ratings": {}, "item_ratings": {}, "suggestions": {},
-                                               "overall_suggestion": ""})
+    entry = PaperEntry.objects.create(
+        survey=survey,
+        code_hash="x" * 64,
+        clerk=college.gb_a_secretary,
+        content={"ratings": {}, "item_ratings": {}, "suggestions": {}, "overall_suggestion": ""},
+    )
     return meeting, survey, entry
 
 
 def statuses(client, meeting_id, survey_id, entry_id, pages) -> dict[tuple[str, str], int]:
-    return {(method, page): getattr(client, method)(path(meeting_id, survey_id, entry_id, page)).status_code
-            for method, page, _readable in pages}
+    return {
+        (method, page): getattr(client, method)(path(meeting_id, survey_id, entry_id, page)).status_code
+        for method, page, _readable in pages
+    }
 
 
 def unchanged(survey, entry) -> bool:
@@ -75,8 +86,10 @@ def test_user_who_sees_but_does_not_run_the_meeting_gets_403_except_on_read_only
     client = client_for(college.committee_member)  # sees every meeting, runs only the committee's
     got = statuses(client, meeting.pk, survey.pk, entry.pk, PAGES)
     # Read-only pages answer (the .xlsx with 409 while the vote is open); everything else is forbidden.
-    expected = {(m, p): (got[(m, p)] if got[(m, p)] in (200, 409) else "200/409") if readable else 403
-                for m, p, readable in PAGES}
+    expected = {
+        (m, p): (got[(m, p)] if got[(m, p)] in (200, 409) else "200/409") if readable else 403
+        for m, p, readable in PAGES
+    }
     assert got == expected
     assert unchanged(survey, entry)
 

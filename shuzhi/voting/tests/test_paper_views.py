@@ -30,16 +30,20 @@ def paper_codes(college, survey):
 def test_clerk_enters_a_paper_ballot_and_it_counts(college, survey, paper_codes, client_for):
     client = client_for(college.org_dept)
     first = survey.presenters[0]["review"]
-    response = client.post(paper_url(survey), {"code": codelib.format_code(paper_codes[0]).lower(),
-                                               **marks(survey, "basic", **{f"s_{first}": "纸质票意见"})}, follow=True)
+    response = client.post(
+        paper_url(survey),
+        {"code": codelib.format_code(paper_codes[0]).lower(), **marks(survey, "basic", **{f"s_{first}": "纸质票意见"})},
+        follow=True,
+    )
     ballot = Ballot.objects.get(survey=survey)
     assert ballot.is_paper and ballot.suggestions == {str(first): "纸质票意见"}
     assert _("Paper ballot %(code)s is counted.") % {"code": codelib.format_code(paper_codes[0])} in text(response)
 
 
 def test_phone_code_is_refused_and_the_entry_is_kept(college, survey, paper_codes, client_for):
-    response = client_for(college.org_dept).post(paper_url(survey), {
-        "code": survey.test_codes[0], **marks(survey, "unsatisfied", overall="保留的总体意见")})
+    response = client_for(college.org_dept).post(
+        paper_url(survey), {"code": survey.test_codes[0], **marks(survey, "unsatisfied", overall="保留的总体意见")}
+    )
     page = text(response)
     assert response.status_code == 400
     assert _("This code was issued for phone voting, not for a paper ballot.") in page
@@ -56,10 +60,11 @@ def test_unknown_code_is_refused_with_the_voters_message(college, survey, paper_
 def test_two_clerks_who_agree_count_the_ballot_once(college, survey, paper_codes, client_for):
     Survey.objects.filter(pk=survey.pk).update(paper_double_entry=True)
     first = client_for(college.org_dept).post(paper_url(survey), {"code": paper_codes[0], **marks(survey)}, follow=True)
-    assert "id=\"paper-form\"" in text(first) and not Ballot.objects.exists()
+    assert 'id="paper-form"' in text(first) and not Ballot.objects.exists()
     assert PaperEntry.objects.filter(survey=survey).count() == 1
-    second = client_for(college.committee_member).post(paper_url(survey), {"code": paper_codes[0], **marks(survey)},
-                                                       follow=True)
+    second = client_for(college.committee_member).post(
+        paper_url(survey), {"code": paper_codes[0], **marks(survey)}, follow=True
+    )
     assert _("Paper ballot %(code)s is counted.") % {"code": codelib.format_code(paper_codes[0])} in text(second)
     assert Ballot.objects.filter(survey=survey, is_paper=True).count() == 1
     assert not PaperEntry.objects.filter(survey=survey).exists()
@@ -105,7 +110,8 @@ def test_organiser_switches_to_two_clerk_entry_until_paper_ballots_arrive(colleg
 
 def test_other_organisation_cannot_switch_the_paper_mode(college, survey, client_for):
     response = client_for(college.gb_a_secretary).post(
-        f"/meetings/{survey.meeting_id}/vote/{survey.pk}/paper/mode/", {"double": "1"})
+        f"/meetings/{survey.meeting_id}/vote/{survey.pk}/paper/mode/", {"double": "1"}
+    )
     assert response.status_code == 404
     survey.refresh_from_db()
     assert not survey.paper_double_entry

@@ -27,7 +27,9 @@ def voted(survey):
     first = str(survey.presenters[0]["review"])
     survey.receipts = [
         services.cast_ballot(survey.pk, survey.test_codes[0], BallotInput({first: "satisfied"}, {}, {}, "")),
-        services.cast_ballot(survey.pk, survey.test_codes[1], BallotInput({first: "satisfied"}, {}, {}, "总体<b>好</b>")),
+        services.cast_ballot(
+            survey.pk, survey.test_codes[1], BallotInput({first: "satisfied"}, {}, {}, "总体<b>好</b>")
+        ),
         services.cast_ballot(survey.pk, survey.test_codes[2], BallotInput({first: "unsatisfied"}, {}, {first: SCRIPT})),
     ]
     return survey
@@ -72,13 +74,15 @@ def test_suggestions_are_escaped_on_the_results_page(college, voted, client_for)
 def test_closed_vote_never_changes(college, voted, client_for):
     services.close_survey(college.org_dept, voted)
     client = client_for(college.org_dept)
+
     def shown():
         page = text(client.get(results_url(voted)))
-        return page[page.index('id="summary"'):page.index('id="suggestions"')]
+        return page[page.index('id="summary"') : page.index('id="suggestions"')]
 
     before = shown()
-    refused = client.post(f"/v/{voted.test_codes[5]}/", {"survey": voted.pk,
-                                                          f"r_{voted.presenters[0]['review']}": "unsatisfied"})
+    refused = client.post(
+        f"/v/{voted.test_codes[5]}/", {"survey": voted.pk, f"r_{voted.presenters[0]['review']}": "unsatisfied"}
+    )
     assert _("Voting is closed.") in text(refused)
     assert shown() == before
 
@@ -114,6 +118,7 @@ def test_someone_who_sees_the_meeting_reads_the_closed_results(college, voted, c
 
 
 # --- Every suggestion: on valid ballots, and apart, on void and set-aside ones (fixture `mixed`) -------
+
 
 def test_results_carry_every_suggestion_by_the_kind_of_ballot_it_is_on(mixed):
     result = services.results(mixed)

@@ -50,8 +50,10 @@ ballot_strategy = st.tuples(
 
 
 @settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ballots=st.lists(ballot_strategy, min_size=1, max_size=14),
-       weight=st.sampled_from(["30", "33.33", "50", "12.5", "87.25"]))
+@given(
+    ballots=st.lists(ballot_strategy, min_size=1, max_size=14),
+    weight=st.sampled_from(["30", "33.33", "50", "12.5", "87.25"]),
+)
 def test_the_stored_result_is_the_exact_weighted_tally_of_the_ballots(college, meeting, ballots, weight):
     actor = college.org_dept
     try:
@@ -72,9 +74,14 @@ def test_the_stored_result_is_the_exact_weighted_tally_of_the_ballots(college, m
             valid = [(category, marks) for category, marks in ballots if any(marks)]
             summary = VoteSummary.objects.get(survey=survey)
             assert (summary.ballots, summary.valid, summary.void) == (
-                len(ballots), len(valid), {"no_rating": len(ballots) - len(valid)} if len(valid) < len(ballots) else {})
-            assert summary.weights == [{"category": "校领导", "weight": f"{first_weight:.2f}"},
-                                       {"category": "教职工", "weight": f"{Decimal(100) - first_weight:.2f}"}]
+                len(ballots),
+                len(valid),
+                {"no_rating": len(ballots) - len(valid)} if len(valid) < len(ballots) else {},
+            )
+            assert summary.weights == [
+                {"category": "校领导", "weight": f"{first_weight:.2f}"},
+                {"category": "教职工", "weight": f"{Decimal(100) - first_weight:.2f}"},
+            ]
             stored = {r.review_id: r for r in VoteResult.objects.filter(survey=survey, kind=ResultKind.COUNTED)}
             for index, review in enumerate(reviews):
                 row = stored[int(review)]
@@ -91,7 +98,9 @@ def test_the_stored_result_is_the_exact_weighted_tally_of_the_ballots(college, m
                     rated += len(marks)
                 assert isinstance(row.score, (Decimal, type(None)))
                 assert row.score == (exact_half_up(weighted / weights, "0.0001") if weights else None)
-                assert row.satisfaction_rate == (exact_half_up(Fraction(satisfied, rated), "0.000001") if rated else None)
+                assert row.satisfaction_rate == (
+                    exact_half_up(Fraction(satisfied, rated), "0.000001") if rated else None
+                )
                 assert (row.rated, row.not_rated) == (rated, len(valid) - rated)
             # ...and it is what the pages get, and what a recount gives.
             assert closing.verify_results(survey).ok
@@ -130,7 +139,9 @@ def test_a_rehearsal_stores_no_result(college, meeting):
 
 
 def test_a_failure_while_closing_leaves_no_result_and_the_vote_open(college, survey, monkeypatch):
-    cast_ballot(survey.pk, survey.test_codes[0], BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {}, ""))
+    cast_ballot(
+        survey.pk, survey.test_codes[0], BallotInput({str(survey.presenters[0]["review"]): "satisfied"}, {}, {}, "")
+    )
 
     def fail(*args, **kwargs):  # close_survey audits last, after storing the results, in its transaction
         raise RuntimeError("disk full")
@@ -160,8 +171,10 @@ def test_verify_votes_names_a_stored_result_changed_behind_the_applications_back
     assert "OK" in out.getvalue() and "存储的测评结果与重新计票一致" in out.getvalue()
     first = survey.presenters[0]
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE voting_voteresult SET score = 99.5 WHERE survey_id = %s AND review_id = %s",
-                       [survey.pk, first["review"]])
+        cursor.execute(
+            "UPDATE voting_voteresult SET score = 99.5 WHERE survey_id = %s AND review_id = %s",
+            [survey.pk, first["review"]],
+        )
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("verify_votes", stdout=out)
@@ -179,17 +192,21 @@ def test_verify_votes_names_a_stored_result_changed_behind_the_applications_back
 def test_the_results_page_and_xlsx_show_the_stored_result(college, survey, client_for):
     survey = _closed(college, survey)
     with connection.cursor() as cursor:  # what the page shows comes from the stored rows, not a recount
-        cursor.execute("UPDATE voting_voteresult SET score = 12.3456 WHERE survey_id = %s AND review_id = %s",
-                       [survey.pk, survey.presenters[0]["review"]])
+        cursor.execute(
+            "UPDATE voting_voteresult SET score = 12.3456 WHERE survey_id = %s AND review_id = %s",
+            [survey.pk, survey.presenters[0]["review"]],
+        )
     client = client_for(college.org_dept)
     page = client.get(f"/meetings/{survey.meeting_id}/vote/{survey.pk}/results/").content.decode()
     assert "12.35" in page and 'id="recount-link"' in page
     from io import BytesIO
 
     from openpyxl import load_workbook
+
     xlsx = client.get(f"/meetings/{survey.meeting_id}/vote/{survey.pk}/results.xlsx")
-    values = [cell for row in load_workbook(BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True)
-              for cell in row]
+    values = [
+        cell for row in load_workbook(BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True) for cell in row
+    ]
     assert Decimal("12.35") in [Decimal(str(v)) for v in values if isinstance(v, (int, float, Decimal))]
 
 
@@ -206,24 +223,38 @@ def _vote(college, meeting, ratings_per_ballot: int, ballots: int):
     survey.refresh_from_db()
     reviews = [str(p["review"]) for p in survey.presenters][:ratings_per_ballot]
     for number, code in enumerate(codes):
-        cast_ballot(survey.pk, code, BallotInput({r: "basic" for r in reviews}, {}, {r: f"意见{number}" for r in reviews},
-                                                 f"总体{number}"))
+        cast_ballot(
+            survey.pk,
+            code,
+            BallotInput({r: "basic" for r in reviews}, {}, {r: f"意见{number}" for r in reviews}, f"总体{number}"),
+        )
     return closing.close_survey(college.org_dept, survey)
 
 
 def test_the_results_and_own_result_pages_take_the_same_queries_whatever_the_size_of_the_vote(
-        college, cycle, meeting, client_for):
+    college, cycle, meeting, client_for
+):
     small_meeting = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.gb_a, title="甲学院党总支委员会扩大会议",
-        starts_at=timezone.now(), place="甲学院会议室", agenda=[(review_of(cycle, college.branch_a1), "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.gb_a,
+        title="甲学院党总支委员会扩大会议",
+        starts_at=timezone.now(),
+        place="甲学院会议室",
+        agenda=[(review_of(cycle, college.branch_a1), "on_site")],
+    )
     small = _vote(college, small_meeting, 1, 1)
     large = _vote(college, meeting, 3, 30)
     client = client_for(college.org_dept)
-    for meeting_id, survey, review in ((small_meeting.pk, small, review_of(cycle, college.branch_a1)),
-                                       (meeting.pk, large, review_of(cycle, college.gb_a))):
-        counts = (_queries(client, f"/meetings/{meeting_id}/vote/{survey.pk}/results/"),
-                  _queries(client, result_url(review)),
-                  _queries(client, f"/meetings/{meeting_id}/vote-design/{survey.pk}/breakdown/"))
+    for meeting_id, survey, review in (
+        (small_meeting.pk, small, review_of(cycle, college.branch_a1)),
+        (meeting.pk, large, review_of(cycle, college.gb_a)),
+    ):
+        counts = (
+            _queries(client, f"/meetings/{meeting_id}/vote/{survey.pk}/results/"),
+            _queries(client, result_url(review)),
+            _queries(client, f"/meetings/{meeting_id}/vote-design/{survey.pk}/breakdown/"),
+        )
         if survey is small:
             expected = counts
     assert counts == expected
@@ -235,8 +266,15 @@ def test_a_review_presented_again_at_a_rerun_vote_has_one_current_result(college
     first = VoteResult.objects.get(survey=survey, review=review, kind=ResultKind.COUNTED)
     AgendaItem.objects.filter(review=review).delete()  # the presentation is redone at a second meeting
     rerun = meeting_services.schedule_meeting(
-        college.org_dept, cycle=cycle, reviewer=college.committee, title="重新评议会", starts_at=timezone.now(),
-        place="第二会议室", comment_mode="collective", agenda=[(review, "on_site")])
+        college.org_dept,
+        cycle=cycle,
+        reviewer=college.committee,
+        title="重新评议会",
+        starts_at=timezone.now(),
+        place="第二会议室",
+        comment_mode="collective",
+        agenda=[(review, "on_site")],
+    )
     meeting_services.add_comment(college.committee_member, rerun, review=None, problems="集中点评的问题")
     second = setup.create_survey(college.org_dept, rerun)
     codes = setup.issue_codes(college.org_dept, second, 2)
@@ -262,8 +300,12 @@ def test_each_secretary_sees_their_own_result_and_comments_and_nobody_elses(coll
     page = client.get(result_url(review)).content.decode()
     assert 'id="score">65.00<' in page and "75.0%" in page  # 3 of 4 satisfied or basically
     assert "党建与业务融合不够" in page and "乙的问题" not in page
-    for outsider in (college.gb_b_secretary, college.branch_b1_secretary, college.direct_secretary,
-                     college.branch_a1_secretary):
+    for outsider in (
+        college.gb_b_secretary,
+        college.branch_b1_secretary,
+        college.direct_secretary,
+        college.branch_a1_secretary,
+    ):
         assert client_for(outsider).get(result_url(review)).status_code == 404
     for reader in (college.committee_member, college.org_dept):
         assert client_for(reader).get(result_url(review)).status_code == 200
@@ -281,7 +323,8 @@ def test_the_report_page_says_when_the_meeting_is_then_links_to_the_result(colle
 
 
 def test_a_small_voter_category_is_flagged_on_the_results_and_not_broken_down_for_the_secretary(
-        college, cycle, meeting, client_for):
+    college, cycle, meeting, client_for
+):
     survey = setup.create_survey(college.org_dept, meeting)
     setup.set_categories(college.org_dept, survey, [("校领导", Decimal(30)), ("教职工", Decimal(70))])
     leaders, staff = survey.categories.all()

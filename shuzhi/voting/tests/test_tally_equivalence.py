@@ -22,6 +22,7 @@ from shuzhi.voting.tally import BallotData, summarize, tally, tally_rows
 
 # --- The reference implementations --------------------------------------------------------------
 
+
 def reference_classify(ratings, form, presenter_count):
     rules = {**ballotform.DEFAULT_RULES, **(form.get("rules") or {})}
     options = form["options"]
@@ -31,11 +32,19 @@ def reference_classify(ratings, form, presenter_count):
     top = options[0]["key"]
     bottom = min(options, key=lambda o: o["value"])["key"]
     share = rules.get("max_satisfied_share")
-    if share is not None and presenter_count and rated.count(top) / presenter_count > share \
-            and rules["max_satisfied_action"] == "flag":
+    if (
+        share is not None
+        and presenter_count
+        and rated.count(top) / presenter_count > share
+        and rules["max_satisfied_action"] == "flag"
+    ):
         return "flagged", "too_many_top"
-    if presenter_count > 1 and len(rated) == presenter_count and all(v == bottom for v in rated) \
-            and rules["all_unsatisfied_action"] == "flag":
+    if (
+        presenter_count > 1
+        and len(rated) == presenter_count
+        and all(v == bottom for v in rated)
+        and rules["all_unsatisfied_action"] == "flag"
+    ):
         return "flagged", "all_bottom"
     return "valid", ""
 
@@ -79,21 +88,30 @@ REVIEWS = ["1", "2", "3", "4", "5"]
 def options_strategy(min_size=1):
     return st.lists(st.sampled_from(KEY_POOL), min_size=min_size, max_size=5, unique=True).flatmap(
         lambda keys: st.tuples(*[st.tuples(st.integers(0, 3).map(lambda v: v * 50), st.booleans()) for _ in keys]).map(
-            lambda marks, keys=keys: [{"key": k, "label": k, "value": v, "satisfied": s}
-                                      for k, (v, s) in zip(keys, marks, strict=False)]))
+            lambda marks, keys=keys: [
+                {"key": k, "label": k, "value": v, "satisfied": s} for k, (v, s) in zip(keys, marks, strict=False)
+            ]
+        )
+    )
 
 
-rules_strategy = st.fixed_dictionaries({}, optional={
-    "void_if_no_rating": st.booleans(),
-    "max_satisfied_share": st.one_of(st.none(), st.sampled_from([0.2, 1 / 3, 0.5, 0.6, 2 / 3, 0.8]),
-                                     st.floats(0.01, 0.99)),
-    "max_satisfied_action": st.sampled_from(ballotform.ACTIONS),
-    "all_unsatisfied_action": st.sampled_from(ballotform.ACTIONS),
-})
+rules_strategy = st.fixed_dictionaries(
+    {},
+    optional={
+        "void_if_no_rating": st.booleans(),
+        "max_satisfied_share": st.one_of(
+            st.none(), st.sampled_from([0.2, 1 / 3, 0.5, 0.6, 2 / 3, 0.8]), st.floats(0.01, 0.99)
+        ),
+        "max_satisfied_action": st.sampled_from(ballotform.ACTIONS),
+        "all_unsatisfied_action": st.sampled_from(ballotform.ACTIONS),
+    },
+)
 form_strategy = st.fixed_dictionaries(
-    {"options": options_strategy()}, optional={"rules": st.one_of(st.none(), rules_strategy)})
-ratings_strategy = st.dictionaries(st.sampled_from(REVIEWS + ["99"]), st.sampled_from(KEY_POOL + ["bogus", ""]),
-                                   max_size=6)
+    {"options": options_strategy()}, optional={"rules": st.one_of(st.none(), rules_strategy)}
+)
+ratings_strategy = st.dictionaries(
+    st.sampled_from(REVIEWS + ["99"]), st.sampled_from(KEY_POOL + ["bogus", ""]), max_size=6
+)
 
 
 @given(form_strategy, st.integers(0, 6), st.lists(ratings_strategy, max_size=30))
@@ -109,37 +127,57 @@ def test_the_classifier_gives_the_reference_verdicts(form, presenter_count, ball
 def test_the_rules_that_set_ballots_aside_agree_with_the_reference(top, presenter_count, data):
     """Ballots built to sit on the edges of the two flagging rules (all ratings top, all bottom, one off)."""
     form = ballotform.default_form()
-    form["rules"] = {"void_if_no_rating": data.draw(st.booleans()), "max_satisfied_share": data.draw(
-        st.sampled_from([None, 0.5, 2 / 3, 0.8])), "max_satisfied_action": "flag", "all_unsatisfied_action": "flag"}
+    form["rules"] = {
+        "void_if_no_rating": data.draw(st.booleans()),
+        "max_satisfied_share": data.draw(st.sampled_from([None, 0.5, 2 / 3, 0.8])),
+        "max_satisfied_action": "flag",
+        "all_unsatisfied_action": "flag",
+    }
     reviews = REVIEWS[:presenter_count]
     classify = ballotform.Classifier(form, presenter_count)
-    for ratings in ({r: top for r in reviews}, {r: "unsatisfied" for r in reviews},
-                    {r: "unsatisfied" for r in reviews[1:]}, {**{r: top for r in reviews[1:]}, reviews[0]: "basic"},
-                    data.draw(st.dictionaries(st.sampled_from(reviews), st.sampled_from(KEY_POOL[:3])))):
+    for ratings in (
+        {r: top for r in reviews},
+        {r: "unsatisfied" for r in reviews},
+        {r: "unsatisfied" for r in reviews[1:]},
+        {**{r: top for r in reviews[1:]}, reviews[0]: "basic"},
+        data.draw(st.dictionaries(st.sampled_from(reviews), st.sampled_from(KEY_POOL[:3]))),
+    ):
         assert classify(ratings) == reference_classify(ratings, form, presenter_count)
 
 
 items_strategy = st.lists(st.sampled_from(["duty", "team", "style"]), max_size=3, unique=True).flatmap(
     lambda keys: st.tuples(*[st.one_of(st.none(), options_strategy(2)) for _ in keys]).map(
-        lambda opts, keys=keys: [{"key": k, "label": k, **({"options": o} if o is not None else {})}
-                                 for k, o in zip(keys, opts, strict=False)]))
+        lambda opts, keys=keys: [
+            {"key": k, "label": k, **({"options": o} if o is not None else {})}
+            for k, o in zip(keys, opts, strict=False)
+        ]
+    )
+)
 ballot_strategy = st.builds(
     BallotData,
     category_id=st.sampled_from([1, 2, 3, 4]),  # 4 is on no list of categories
     ratings=ratings_strategy,
-    item_ratings=st.dictionaries(st.sampled_from(REVIEWS + ["99"]), st.dictionaries(
-        st.sampled_from(["duty", "team", "style", "other"]), st.sampled_from(KEY_POOL + ["bogus"]), max_size=4),
-        max_size=5),
-    suggestions=st.dictionaries(st.sampled_from(REVIEWS + ["99"]), st.sampled_from(["", "  ", "多调研", " 注重实效 "]),
-                                max_size=5),
+    item_ratings=st.dictionaries(
+        st.sampled_from(REVIEWS + ["99"]),
+        st.dictionaries(
+            st.sampled_from(["duty", "team", "style", "other"]), st.sampled_from(KEY_POOL + ["bogus"]), max_size=4
+        ),
+        max_size=5,
+    ),
+    suggestions=st.dictionaries(
+        st.sampled_from(REVIEWS + ["99"]), st.sampled_from(["", "  ", "多调研", " 注重实效 "]), max_size=5
+    ),
 )
 
 
 @given(
     st.lists(st.sampled_from([1, 2, 3, 4, 5]), max_size=5, unique=True),
     options_strategy(),
-    st.lists(st.tuples(st.sampled_from([1, 2, 3]), st.sampled_from([Decimal(0), Decimal(30), Decimal("70.5")])),
-             max_size=3, unique_by=lambda c: c[0]),
+    st.lists(
+        st.tuples(st.sampled_from([1, 2, 3]), st.sampled_from([Decimal(0), Decimal(30), Decimal("70.5")])),
+        max_size=3,
+        unique_by=lambda c: c[0],
+    ),
     items_strategy,
     st.lists(ballot_strategy, max_size=40),
 )
@@ -153,6 +191,7 @@ def test_the_count_equals_the_reference_count(reviews, options, categories, item
 
 
 # --- services.results() on a real closed vote ---------------------------------------------------
+
 
 def reference_results(survey):
     """The count the way results() did it before: JSONField rows, classify per ballot, BallotData."""
@@ -170,9 +209,14 @@ def reference_results(survey):
             flagged[reason] = flagged.get(reason, 0) + 1
             flagged_ballots.append(data)
     options, items = survey.form["options"], survey.form.get("items", [])
-    return (reference_tally(survey.presenters, options, categories, valid, items), len(rows), len(valid), void,
-            flagged, reference_tally(survey.presenters, options, categories, flagged_ballots, items)
-            if flagged_ballots else [])
+    return (
+        reference_tally(survey.presenters, options, categories, valid, items),
+        len(rows),
+        len(valid),
+        void,
+        flagged,
+        reference_tally(survey.presenters, options, categories, flagged_ballots, items) if flagged_ballots else [],
+    )
 
 
 def in_any_order(presenters):
@@ -186,12 +230,17 @@ def test_results_of_a_closed_vote_equal_the_reference_count(college, meeting, se
     survey = services.create_survey(college.org_dept, meeting)
     form = ballotform.default_form()
     form["items"] = [{"key": "duty", "label": "履行第一责任人职责", "options": form["options"]}]
-    form["rules"] = {"void_if_no_rating": True, "max_satisfied_share": 0.5, "max_satisfied_action": "flag",
-                     "all_unsatisfied_action": "flag"}
+    form["rules"] = {
+        "void_if_no_rating": True,
+        "max_satisfied_share": 0.5,
+        "max_satisfied_action": "flag",
+        "all_unsatisfied_action": "flag",
+    }
     services.set_survey_form(college.org_dept, survey, form)
     leaders, staff = services.set_categories(college.org_dept, survey, [("校领导", 30), ("教职工", 70)])
     codes = services.issue_codes(college.org_dept, survey, 15, category=leaders) + services.issue_codes(
-        college.org_dept, survey, 25, category=staff)
+        college.org_dept, survey, 25, category=staff
+    )
     services.open_survey(college.org_dept, survey)
     survey.refresh_from_db()
     reviews = [str(p["review"]) for p in survey.presenters]

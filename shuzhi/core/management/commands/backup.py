@@ -27,8 +27,11 @@ class Command(BaseCommand):
     help = "Back up the database and uploaded files into one verified archive (default: var/backups/)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", type=Path,
-                            help="a directory (default var/backups), or the archive's file name ending in .tar.gz")
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="a directory (default var/backups), or the archive's file name ending in .tar.gz",
+        )
         parser.add_argument("--keep-days", type=int, help="delete backups in the same directory older than this")
 
     def handle(self, *args, output, keep_days, **options):
@@ -41,9 +44,11 @@ class Command(BaseCommand):
         media = sum(1 for part in manifest["parts"] if part["role"] == "media")
         audit = tables.get(AuditEvent._meta.db_table, {}).get("rows", 0)
         self.stdout.write(f"Backup written to {result.path} ({human_size(result.size)})")
-        self.stdout.write(f"  {manifest['database']['vendor']} {manifest['database']['server_version']}: "
-                          f"{len(tables)} tables, {sum(t['rows'] for t in tables.values())} rows, "
-                          f"{audit} audit events, {len(manifest['contents']['seals'])} sealed votes, "
-                          f"{media} uploaded files")
+        self.stdout.write(
+            f"  {manifest['database']['vendor']} {manifest['database']['server_version']}: "
+            f"{len(tables)} tables, {sum(t['rows'] for t in tables.values())} rows, "
+            f"{audit} audit events, {len(manifest['contents']['seals'])} sealed votes, "
+            f"{media} uploaded files"
+        )
         for path in result.pruned:
             self.stdout.write(f"  removed {path.name} (older than {keep_days} days)")

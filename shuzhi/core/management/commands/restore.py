@@ -54,6 +54,8 @@ class Command(BaseCommand):
     def _describe(self, archive: Path, manifest: dict) -> None:
         app, database = manifest["app"], manifest["database"]
         commit = f" @ {app['commit'][:10]}" if app.get("commit") else ""
-        self.stdout.write(f"Archive {archive}: made {manifest['created_at']} from {database['vendor']} "
-                          f"{database['server_version']} by shuzhi {app['version']}{commit}; "
-                          f"{len(manifest['parts'])} part(s), every checksum matches")
+        self.stdout.write(
+            f"Archive {archive}: made {manifest['created_at']} from {database['vendor']} "
+            f"{database['server_version']} by shuzhi {app['version']}{commit}; "
+            f"{len(manifest['parts'])} part(s), every checksum matches"
+        )

@@ -34,10 +34,14 @@ def _review(name: str, cycle) -> Review:
 def build() -> list[str]:
     """Open the 2026 cycle and populate it; returns three unused ballot codes to try."""
     result = cycles.open_cycle(
-        ACTOR, year=2026, title="2026年度基层党组织书记抓党建工作述职评议考核",
+        ACTOR,
+        year=2026,
+        title="2026年度基层党组织书记抓党建工作述职评议考核",
         key_items=["深入学习贯彻党的二十届三中全会精神", "党支部标准化规范化建设", "党建与事业发展深度融合"],
-        preparation_due=datetime.date(2026, 12, 10), report_due=datetime.date(2026, 12, 20),
-        meeting_from=datetime.date(2027, 1, 5), meeting_to=datetime.date(2027, 1, 15),
+        preparation_due=datetime.date(2026, 12, 10),
+        report_due=datetime.date(2026, 12, 20),
+        meeting_from=datetime.date(2027, 1, 5),
+        meeting_to=datetime.date(2027, 1, 15),
     )
     cycle = result.cycle
     branch = Organization.objects.get(name="信息工程学院教工第一党支部")
@@ -55,16 +59,28 @@ def build() -> list[str]:
 
     review = _review(branch.name, cycle)
     for kind, date, place, people, content in [
-        (PreparationKind.RESEARCH, datetime.date(2026, 10, 14), "计算机实训中心", "实训室管理员、学生党员",
-         "实训室晚间开放时间不足，学生党员希望参与实训室管理服务"),
-        (PreparationKind.RESEARCH, datetime.date(2026, 11, 3), "软件技术教研室", "青年教师4名",
-         "青年教师科研压力大，参加支部活动的时间难以保证"),
+        (
+            PreparationKind.RESEARCH,
+            datetime.date(2026, 10, 14),
+            "计算机实训中心",
+            "实训室管理员、学生党员",
+            "实训室晚间开放时间不足，学生党员希望参与实训室管理服务",
+        ),
+        (
+            PreparationKind.RESEARCH,
+            datetime.date(2026, 11, 3),
+            "软件技术教研室",
+            "青年教师4名",
+            "青年教师科研压力大，参加支部活动的时间难以保证",
+        ),
         (PreparationKind.OPINION, None, "", "学生党员代表", "希望主题党日多结合专业技能服务社区"),
         (PreparationKind.PROBLEM, None, "", "", "支部书记与青年教师谈心谈话不够经常"),
     ]:
         cycles.add_preparation_item(ACTOR, review, kind=kind, date=date, place=place, people=people, content=content)
-    answers = {str(p.pk): "已整改。" + ("今年组织生活会前开展谈心谈话全覆盖，会上相互批评意见28条。" if i == 0 else "")
-               for i, p in enumerate(cycles.prior_problems_for(review))}
+    answers = {
+        str(p.pk): "已整改。" + ("今年组织生活会前开展谈心谈话全覆盖，会上相互批评意见28条。" if i == 0 else "")
+        for i, p in enumerate(cycles.prior_problems_for(review))
+    }
     reports.save_draft(ACTOR, review, ReportContent(PRACTICES, "", "", answers), base_revision=0)
 
     # Two more branches of the same general branch: one submitted, one accepted.
@@ -77,14 +93,26 @@ def build() -> list[str]:
             reports.vet(vetter, other, version_number=1, outcome="passed")
 
     committee = Organization.objects.get(kind=OrgKind.COMMITTEE)
-    presenters = [(r, "written" if r.organization.kind == OrgKind.DIRECT_BRANCH and r.organization.sort_order > 102
-                   else "on_site")
-                  for r in cycle.reviews.filter(reviewer=committee).select_related("organization")
-                  .order_by("organization__sort_order")]
+    presenters = [
+        (
+            r,
+            "written"
+            if r.organization.kind == OrgKind.DIRECT_BRANCH and r.organization.sort_order > 102
+            else "on_site",
+        )
+        for r in cycle.reviews.filter(reviewer=committee)
+        .select_related("organization")
+        .order_by("organization__sort_order")
+    ]
     meeting = meetings.schedule_meeting(
-        ACTOR, cycle=cycle, reviewer=committee, title=meetings.default_title(cycle, committee),
-        starts_at=timezone.now().replace(hour=14, minute=30, second=0, microsecond=0), place="行政楼三楼第一会议室",
-        expected_attendees=60, agenda=presenters,
+        ACTOR,
+        cycle=cycle,
+        reviewer=committee,
+        title=meetings.default_title(cycle, committee),
+        starts_at=timezone.now().replace(hour=14, minute=30, second=0, microsecond=0),
+        place="行政楼三楼第一会议室",
+        expected_attendees=60,
+        agenda=presenters,
     )
     survey = voting.create_survey(ACTOR, meeting)
     codes = voting.issue_codes(ACTOR, survey, 60)

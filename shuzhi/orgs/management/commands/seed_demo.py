@@ -29,8 +29,40 @@ BRANCHES = ["教工第一党支部", "教工第二党支部", "学生第一党�
 DIRECT_BRANCHES = ["机关第一党支部", "机关第二党支部", "后勤服务中心党支部", "图书馆党支部"]
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
-         "霞", "平", "刚", "桂英", "建华", "文博", "思远", "海燕", "志强", "晓东", "雪梅", "国庆", "红梅", "建国"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "文博",
+    "思远",
+    "海燕",
+    "志强",
+    "晓东",
+    "雪梅",
+    "国庆",
+    "红梅",
+    "建国",
+]
 
 # (staff number, role label printed, how to find the organisation)
 DEMO_LOGINS = [
@@ -64,8 +96,12 @@ class Command(BaseCommand):
     help = "Load the demo college and print the demo logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000,
-                            help="the port the demo server listens on (make demo PORT=...), for the printed addresses")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help="the port the demo server listens on (make demo PORT=...), for the printed addresses",
+        )
 
     def handle(self, *args, **options):
         port = options["port"]
@@ -98,13 +134,15 @@ class Command(BaseCommand):
         """Where phones are sent (the printed addresses and the cards' QR codes), and how to make that an
         address a phone on the LAN can reach."""
         if settings.PUBLIC_BASE_URL:
-            self.stdout.write(f"测评卡二维码和投票地址指向 {settings.PUBLIC_BASE_URL}（PUBLIC_BASE_URL），"
-                              "手机须与本机在同一局域网。")
+            self.stdout.write(
+                f"测评卡二维码和投票地址指向 {settings.PUBLIC_BASE_URL}（PUBLIC_BASE_URL），手机须与本机在同一局域网。"
+            )
             public = urlsplit(settings.PUBLIC_BASE_URL)
             public_port = public.port or (443 if public.scheme == "https" else 80)
             if public_port != port:
-                self.stdout.write(f"注意：PUBLIC_BASE_URL 的端口 {public_port} 与演示服务器的端口 {port} 不同，"
-                                  "手机将打不开投票页。")
+                self.stdout.write(
+                    f"注意：PUBLIC_BASE_URL 的端口 {public_port} 与演示服务器的端口 {port} 不同，手机将打不开投票页。"
+                )
             return
         lan = _lan_address() or "本机局域网地址"
         self.stdout.write(
@@ -120,14 +158,20 @@ class Command(BaseCommand):
         def person(staff_no: str | None = None, gender: str = "") -> Person:
             no = staff_no or f"5{next(counter):05d}"
             return services.create_person(
-                ACTOR, name=next(names), staff_no=no, phone=f"139{int(no) % 100000000:08d}",
-                gender=gender or ("F" if int(no) % 3 == 0 else "M"), is_party_member=True,
+                ACTOR,
+                name=next(names),
+                staff_no=no,
+                phone=f"139{int(no) % 100000000:08d}",
+                gender=gender or ("F" if int(no) % 3 == 0 else "M"),
+                is_party_member=True,
             )
 
         def appoint(p: Person, org: Organization, role: str) -> None:
             services.appoint(ACTOR, person=p, organization=org, role=role, start_date=START)
 
-        committee = services.create_organization(ACTOR, name="中共周口职业技术学院委员会", kind=OrgKind.COMMITTEE, parent=None)
+        committee = services.create_organization(
+            ACTOR, name="中共周口职业技术学院委员会", kind=OrgKind.COMMITTEE, parent=None
+        )
         appoint(person("10001", "F"), committee, PositionRole.ORG_DEPT_STAFF)
         appoint(person("10003"), committee, PositionRole.ORG_DEPT_STAFF)
         appoint(person("10000"), committee, PositionRole.SECRETARY)
@@ -137,22 +181,25 @@ class Command(BaseCommand):
             appoint(person(), committee, PositionRole.MEMBER)
 
         for i, college in enumerate(COLLEGES, start=1):
-            gb = services.create_organization(ACTOR, name=f"{college}党总支", kind=OrgKind.GENERAL_BRANCH,
-                                              parent=committee, sort_order=i)
+            gb = services.create_organization(
+                ACTOR, name=f"{college}党总支", kind=OrgKind.GENERAL_BRANCH, parent=committee, sort_order=i
+            )
             secretary_no = "20001" if college == "信息工程学院" else None
             appoint(person(secretary_no), gb, PositionRole.SECRETARY)
             appoint(person(), gb, PositionRole.DEPUTY_SECRETARY)
             appoint(person(), gb, PositionRole.MEMBER)
             appoint(person(), gb, PositionRole.ORGANIZER)
             for j, branch in enumerate(BRANCHES, start=1):
-                b = services.create_organization(ACTOR, name=f"{college}{branch}", kind=OrgKind.BRANCH, parent=gb,
-                                                 sort_order=j)
+                b = services.create_organization(
+                    ACTOR, name=f"{college}{branch}", kind=OrgKind.BRANCH, parent=gb, sort_order=j
+                )
                 no = "20011" if (college == "信息工程学院" and j == 1) else None
                 appoint(person(no), b, PositionRole.SECRETARY)
                 appoint(person(), b, PositionRole.MEMBER)
         for k, name in enumerate(DIRECT_BRANCHES, start=1):
-            db = services.create_organization(ACTOR, name=name, kind=OrgKind.DIRECT_BRANCH, parent=committee,
-                                              sort_order=100 + k)
+            db = services.create_organization(
+                ACTOR, name=name, kind=OrgKind.DIRECT_BRANCH, parent=committee, sort_order=100 + k
+            )
             appoint(person("30001" if k == 1 else None), db, PositionRole.SECRETARY)
             appoint(person(), db, PositionRole.MEMBER)
 

@@ -29,8 +29,10 @@ class Command(BaseCommand):
             stored = verify_results(survey)
             label = f"#{survey.pk} {survey.meeting.title}"
             if check.ok and stored.ok:
-                self.stdout.write(f"OK    {label}: {check.count} 张票与封存摘要 {survey.seal_digest[:16]}… 一致；"
-                                  "存储的测评结果与重新计票一致")
+                self.stdout.write(
+                    f"OK    {label}: {check.count} 张票与封存摘要 {survey.seal_digest[:16]}… 一致；"
+                    "存储的测评结果与重新计票一致"
+                )
                 continue
             failed += 1
             self.stdout.write(f"FAIL  {label}:")
