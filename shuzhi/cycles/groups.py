@@ -173,18 +173,23 @@ def _sync_cycle_stage(actor, cycle: ReviewCycle, ip: str | None) -> None:
         return
     earliest = min(group_stages, key=stages.index)
     if earliest != cycle.stage:
-        before = snapshot(cycle, ["stage"])
-        cycle.stage = earliest
-        cycle.save(update_fields=["stage", "updated_at"])
-        record(
-            actor,
-            Verb.CYCLE_STAGE_MOVED,
-            cycle,
-            before=before,
-            after=snapshot(cycle, ["stage"]),
-            ip=ip,
-            note=_("stage changed"),
-        )
+        _set_cycle_stage(actor, cycle, earliest, ip)
+
+
+def _set_cycle_stage(actor, cycle: ReviewCycle, stage: str, ip: str | None) -> None:
+    """Record the cycle's new stage (cycle already locked), with its audit event."""
+    before = snapshot(cycle, ["stage"])
+    cycle.stage = stage
+    cycle.save(update_fields=["stage", "updated_at"])
+    record(
+        actor,
+        Verb.CYCLE_STAGE_MOVED,
+        cycle,
+        before=before,
+        after=snapshot(cycle, ["stage"]),
+        ip=ip,
+        note=_("stage changed"),
+    )
 
 
 def _check_override(actor, unmet: list[gates.Unmet], reason: str, group: ReviewGroup, *, with_name=False) -> None:
@@ -270,18 +275,7 @@ def advance_cycle(
     for group, unmet in blocked:
         _check_override(actor, unmet, reason, group, with_name=True)
     if not behind:
-        before = snapshot(cycle, ["stage"])
-        cycle.stage = target
-        cycle.save(update_fields=["stage", "updated_at"])
-        record(
-            actor,
-            Verb.CYCLE_STAGE_MOVED,
-            cycle,
-            before=before,
-            after=snapshot(cycle, ["stage"]),
-            ip=ip,
-            note=_("stage changed"),
-        )
+        _set_cycle_stage(actor, cycle, target, ip)
         return cycle
     for group, unmet in checked:
         _move(actor, group, target, unmet, reason, ip)
