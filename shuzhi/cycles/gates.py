@@ -68,126 +68,60 @@ class Unmet:
     filters: dict = field(default_factory=dict)
 
 
+def _when(count: int, code: str, text: str, link: str = BOARD, **filters: str) -> list[Unmet]:
+    """The condition `code` as unmet when `count` is not 0 (`text` has %(n)d for the count), else none."""
+    return [Unmet(code, text % {"n": count}, count, link, filters)] if count else []
+
+
 def _preparation(f: GroupFacts) -> list[Unmet]:
-    if not f.preparation_not_done:
-        return []
-    return [
-        Unmet(
-            "preparation",
-            _("%(n)d secretaries have not marked their preparation done.") % {"n": f.preparation_not_done},
-            f.preparation_not_done,
-            BOARD,
-            {"prepared": "no"},
-        )
-    ]
+    return _when(
+        f.preparation_not_done,
+        "preparation",
+        _("%(n)d secretaries have not marked their preparation done."),
+        prepared="no",
+    )
 
 
 def _reports_for_meeting(f: GroupFacts) -> list[Unmet]:
-    found = []
-    if f.on_site_not_accepted:
-        found.append(
-            Unmet(
-                "on_site_not_accepted",
-                _("%(n)d on-site reports have not been accepted.") % {"n": f.on_site_not_accepted},
-                f.on_site_not_accepted,
-                BOARD,
-                {},
-            )
-        )
-    if f.written_not_submitted:
-        found.append(
-            Unmet(
-                "written_not_submitted",
-                _("%(n)d written reports have not been submitted.") % {"n": f.written_not_submitted},
-                f.written_not_submitted,
-                BOARD,
-                {},
-            )
-        )
-    return found
+    return _when(
+        f.on_site_not_accepted, "on_site_not_accepted", _("%(n)d on-site reports have not been accepted.")
+    ) + _when(f.written_not_submitted, "written_not_submitted", _("%(n)d written reports have not been submitted."))
 
 
 def _meeting_done(f: GroupFacts) -> list[Unmet]:
-    found = []
-    if f.open_votes:
-        found.append(
-            Unmet(
-                "open_votes",
-                _("%(n)d votes of this group's review meetings are still open.") % {"n": f.open_votes},
-                f.open_votes,
-                MEETINGS,
-            )
+    return (
+        _when(f.open_votes, "open_votes", _("%(n)d votes of this group's review meetings are still open."), MEETINGS)
+        + _when(
+            f.on_site_not_on_agenda,
+            "not_on_agenda",
+            _("%(n)d on-site presenters are on no review meeting's agenda."),
+            MEETINGS,
         )
-    if f.on_site_not_on_agenda:
-        found.append(
-            Unmet(
-                "not_on_agenda",
-                _("%(n)d on-site presenters are on no review meeting's agenda.") % {"n": f.on_site_not_on_agenda},
-                f.on_site_not_on_agenda,
-                MEETINGS,
-            )
+        + _when(
+            f.on_site_not_voted,
+            "not_voted",
+            _("%(n)d on-site presenters have not been presented and voted on (their meeting's vote is not closed)."),
+            MEETINGS,
         )
-    if f.on_site_not_voted:
-        found.append(
-            Unmet(
-                "not_voted",
-                _("%(n)d on-site presenters have not been presented and voted on (their meeting's vote is not closed).")
-                % {"n": f.on_site_not_voted},
-                f.on_site_not_voted,
-                MEETINGS,
-            )
-        )
-    return found
+    )
 
 
 def _all_accepted(f: GroupFacts) -> list[Unmet]:
-    if not f.not_accepted:
-        return []
-    return [
-        Unmet(
-            "not_accepted",
-            _("%(n)d reports have not been accepted.") % {"n": f.not_accepted},
-            f.not_accepted,
-            BOARD,
-            {},
-        )
-    ]
+    return _when(f.not_accepted, "not_accepted", _("%(n)d reports have not been accepted."))
 
 
 def _reports_closed(f: GroupFacts) -> list[Unmet]:
-    found = []
-    if f.submitted:
-        found.append(
-            Unmet(
-                "awaiting_review",
-                _("%(n)d reports are awaiting review.") % {"n": f.submitted},
-                f.submitted,
-                BOARD,
-                {"status": "submitted"},
-            )
-        )
-    if f.returned:
-        found.append(
-            Unmet(
-                "returned",
-                _("%(n)d returned reports have not been submitted again.") % {"n": f.returned},
-                f.returned,
-                BOARD,
-                {"status": "returned"},
-            )
-        )
     unwritten = f.draft + f.not_started
-    if unwritten:
-        found.append(
-            Unmet(
-                "unwritten",
-                _("%(n)d reports have not been submitted (not started or in draft).") % {"n": unwritten},
-                unwritten,
-                BOARD,
-                {"status": "draft"} if not f.not_started else {"status": "not_started"},
-            )
+    return (
+        _when(f.submitted, "awaiting_review", _("%(n)d reports are awaiting review."), status="submitted")
+        + _when(f.returned, "returned", _("%(n)d returned reports have not been submitted again."), status="returned")
+        + _when(
+            unwritten,
+            "unwritten",
+            _("%(n)d reports have not been submitted (not started or in draft)."),
+            status="not_started" if f.not_started else "draft",
         )
-    return found
+    )
 
 
 def _after_meeting(f: GroupFacts) -> list[Unmet]:
