@@ -14,7 +14,7 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import MAX_INT32, Count, IdParam, Text
 from shuzhi.cycles import services as cycle_services
 from shuzhi.cycles.forms import MAX_PREP_CONTENT, MAX_PREP_SHORT
-from shuzhi.cycles.models import Review, ReviewCycle
+from shuzhi.cycles.models import PreparationItem, Review, ReviewCycle
 from shuzhi.cycles.review_stage import with_stage
 from shuzhi.orgs import access
 from shuzhi.reports import services as report_services
@@ -242,21 +242,22 @@ def get_review(request: HttpRequest, review_id: IdParam) -> ReviewOut:
     return _review_out(review, statuses)
 
 
+def _preparation_out(item: PreparationItem) -> PreparationOut:
+    return PreparationOut(
+        id=item.pk,
+        kind=item.kind,
+        content=item.content,
+        date=item.date,
+        place=item.place,
+        people=item.people,
+        withdrawn=item.is_withdrawn,
+    )
+
+
 @router.get("/reviews/{review_id}/preparation", response={200: list[PreparationOut], **READ_ERRORS})
 def list_preparation(request: HttpRequest, review_id: IdParam) -> list[PreparationOut]:
     review = access.access_review(request.user, review_id)
-    return [
-        PreparationOut(
-            id=i.pk,
-            kind=i.kind,
-            content=i.content,
-            date=i.date,
-            place=i.place,
-            people=i.people,
-            withdrawn=i.is_withdrawn,
-        )
-        for i in review.preparation_items.all()
-    ]
+    return [_preparation_out(item) for item in review.preparation_items.all()]
 
 
 @router.post(
@@ -268,18 +269,7 @@ def add_preparation(request: HttpRequest, review_id: IdParam, payload: Preparati
     review = access.access_review(request.user, review_id)
     access.check_review_secretary(request.user, review)
     item = cycle_services.add_preparation_item(request.user, review, ip=client_ip(request), **payload.dict())
-    return Status(
-        201,
-        PreparationOut(
-            id=item.pk,
-            kind=item.kind,
-            content=item.content,
-            date=item.date,
-            place=item.place,
-            people=item.people,
-            withdrawn=item.is_withdrawn,
-        ),
-    )
+    return Status(201, _preparation_out(item))
 
 
 @router.post("/reviews/{review_id}/preparation/{item_id}/withdraw", response={200: PreparationOut, **WRITE_ERRORS})
@@ -288,15 +278,7 @@ def withdraw_preparation(request: HttpRequest, review_id: IdParam, item_id: IdPa
     access.check_review_secretary(request.user, review)
     item = access.access_preparation_item(request.user, item_id, review=review)
     item = cycle_services.withdraw_preparation_item(request.user, item, ip=client_ip(request))
-    return PreparationOut(
-        id=item.pk,
-        kind=item.kind,
-        content=item.content,
-        date=item.date,
-        place=item.place,
-        people=item.people,
-        withdrawn=item.is_withdrawn,
-    )
+    return _preparation_out(item)
 
 
 def _report_out(request: HttpRequest, review: Review) -> ReportOut:

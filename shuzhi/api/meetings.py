@@ -17,7 +17,7 @@ from shuzhi.audit.services import client_ip
 from shuzhi.core.inputs import Count, Flag, Id, IdParam, JsonObject, Text, Weight
 from shuzhi.meetings import services as meeting_services
 from shuzhi.meetings.forms import MAX_COMMENT, MAX_PLACE, MAX_ROLE, MAX_TITLE
-from shuzhi.meetings.models import Meeting
+from shuzhi.meetings.models import Comment, Meeting
 from shuzhi.orgs import access
 from shuzhi.voting import services as voting
 from shuzhi.voting.models import Survey, SurveyStatus
@@ -233,21 +233,22 @@ def set_agenda(request: HttpRequest, meeting_id: IdParam, payload: list[AgendaIt
     return _meeting_out(meeting)
 
 
+def _comment_out(comment: Comment) -> CommentOut:
+    return CommentOut(
+        id=comment.pk,
+        review_id=comment.review_id,
+        author=comment.author_name,
+        author_role=comment.author_role,
+        problems=comment.problems,
+        direction=comment.direction,
+        created_at=comment.created_at,
+    )
+
+
 @router.get("/meetings/{meeting_id}/comments", response={200: list[CommentOut], **READ_ERRORS})
 def list_comments(request: HttpRequest, meeting_id: IdParam) -> list[CommentOut]:
     meeting = access.access_meeting(request.user, meeting_id)
-    return [
-        CommentOut(
-            id=c.pk,
-            review_id=c.review_id,
-            author=c.author_name,
-            author_role=c.author_role,
-            problems=c.problems,
-            direction=c.direction,
-            created_at=c.created_at,
-        )
-        for c in meeting.comments.all()
-    ]
+    return [_comment_out(comment) for comment in meeting.comments.all()]
 
 
 @router.post(
@@ -268,18 +269,7 @@ def add_comment(request: HttpRequest, meeting_id: IdParam, payload: CommentIn) -
         author_role=payload.author_role,
         ip=client_ip(request),
     )
-    return Status(
-        201,
-        CommentOut(
-            id=comment.pk,
-            review_id=comment.review_id,
-            author=comment.author_name,
-            author_role=comment.author_role,
-            problems=comment.problems,
-            direction=comment.direction,
-            created_at=comment.created_at,
-        ),
-    )
+    return Status(201, _comment_out(comment))
 
 
 def _survey(request: HttpRequest, meeting_id: int, survey_id: int, *, run: bool = False) -> Survey:
