@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -55,6 +56,17 @@ def child(args) -> None:
     get_s, post_s = [], []
     pages = []
     get_profiler = cProfile.Profile()
+    collections = {0: [0, 0.0], 1: [0, 0.0], 2: [0, 0.0]}  # generation: [runs, seconds] during the GETs
+    gc_started = [0.0]
+
+    def gc_timer(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            collections[info["generation"]][0] += 1
+            collections[info["generation"]][1] += time.perf_counter() - gc_started[0]
+
+    gc.callbacks.append(gc_timer)
     cpu = time.process_time()
     with connection.execute_wrapper(timed):
         sql.clear()
@@ -74,6 +86,7 @@ def child(args) -> None:
             )
         get_sql = {k: v[:] for k, v in sql.items()}
         get_cpu = time.process_time() - cpu
+        gc.callbacks.remove(gc_timer)
         sql.clear()
         profiler = cProfile.Profile()
         cpu = time.process_time()
@@ -98,6 +111,12 @@ def child(args) -> None:
     print(
         f"GET  /v/<code>/  mean {1000 * sum(get_s) / n:.2f} ms wall, {1000 * get_cpu / n:.2f} ms CPU of this process "
         f"(median wall {1000 * sorted(get_s)[n // 2]:.2f})"
+    )
+    print(
+        "     the cyclic garbage collector during the GETs: "
+        + ", ".join(f"generation {g} {runs}x {1000 * spent:.1f} ms" for g, (runs, spent) in collections.items())
+        + f" ({1000 * sum(spent for _, spent in collections.values()) / n:.3f} ms per GET; "
+        f"{gc.get_freeze_count()} objects frozen)"
     )
     print(
         f"POST /v/<code>/  mean {1000 * sum(post_s) / n:.2f} ms wall, {1000 * post_cpu / n:.2f} ms CPU of this "
