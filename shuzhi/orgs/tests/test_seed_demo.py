@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from shuzhi.cycles.models import Review, ReviewCycle
 from shuzhi.orgs.models import Organization
-from shuzhi.voting.models import Survey
+from shuzhi.voting.models import Survey, VoteResult
 
 
 def test_demo_loads_the_college_and_a_cycle_and_prints_the_logins(db, client):
@@ -18,12 +18,18 @@ def test_demo_loads_the_college_and_a_cycle_and_prints_the_logins(db, client):
     assert "/v/" in text
     assert Organization.objects.filter(kind="general_branch").count() == 6
     assert Review.objects.filter(cycle__year=2026).count() == Organization.objects.exclude(kind="committee").count()
-    assert Survey.objects.get().status == "open"
+    assert Survey.objects.get(meeting__cycle__year=2026).status == "open"
+    # The 2025 cycle is past its review meetings: every group at 综合评价, each meeting's vote closed with
+    # a stored result for every presenter.
+    last_year = ReviewCycle.objects.get(year=2025)
+    assert set(last_year.groups.values_list("stage", flat=True)) == {"evaluation"}
+    assert set(Survey.objects.filter(meeting__cycle=last_year).values_list("status", flat=True)) == {"closed"}
+    assert VoteResult.objects.filter(review__cycle=last_year, is_current=True).count() == last_year.reviews.count()
     assert client.post("/accounts/login/", {"username": "20011", "password": "Demo@2026"}).status_code == 302
 
     again = StringIO()
     call_command("seed_demo", stdout=again)
-    assert ReviewCycle.objects.count() == 1 and "工号 10001" in again.getvalue()
+    assert ReviewCycle.objects.count() == 2 and "工号 10001" in again.getvalue()
 
 
 def test_demo_prints_the_port_it_serves_on_and_how_phones_on_the_lan_reach_the_ballot(db, settings):

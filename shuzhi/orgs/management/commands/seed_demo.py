@@ -114,8 +114,11 @@ class Command(BaseCommand):
         from shuzhi.cycles.models import ReviewCycle
 
         if not ReviewCycle.objects.exists():
-            from shuzhi.orgs.management.commands import demo_cycle
+            from shuzhi.orgs.management.commands import demo_cycle, demo_history
 
+            with transaction.atomic():
+                demo_history.build()
+            self.stdout.write("已载入 2025 年度述职评议考核：述职评议会已开，测评已结束，进入综合评价。")
             with transaction.atomic():
                 codes = demo_cycle.build()
             self.stdout.write("已启动 2026 年度述职评议考核，并安排党委扩大会议、开启满意度测评。")
