@@ -59,8 +59,8 @@ removed.
 
 The package, one concern per module: ``conventions`` (fonts, sizes, page measures, font fallbacks),
 ``text`` (text helpers), ``oxml`` (WordprocessingML helpers python-docx lacks), ``document``
-(OfficialDocument) with its methods in ``paragraphs`` (title, headings, body, signature), ``tables`` and
-``page`` (page set-up, styles, page numbers).
+(OfficialDocument) with its methods in ``paragraphs`` (title, headings, body, signature), ``masthead``
+(a 文件's 版头, 主送机关 and 版记), ``tables`` and ``page`` (page set-up, styles, page numbers).
 """
 
 from shuzhi.core.officedoc.conventions import (
@@ -79,6 +79,7 @@ from shuzhi.core.officedoc.conventions import (
     fontconfig_substitutes,
 )
 from shuzhi.core.officedoc.document import OfficialDocument
+from shuzhi.core.officedoc.masthead import Masthead
 from shuzhi.core.officedoc.text import chinese_date, chinese_numeral, clean_text, split_paragraphs
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "LINE_SPACING",
     "FONT_FALLBACKS",
     "OfficialDocument",
+    "Masthead",
     "clean_text",
     "split_paragraphs",
     "chinese_date",
