@@ -23,7 +23,9 @@ class CheckForm(forms.Form):
     the message) and a reason."""
 
     organization = forms.IntegerField(label=_("Checked organisation"), required=True)
-    date = forms.DateField(label=_("Date of the check"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date of the check"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     co_inspectors = forms.CharField(
         label=_("Other inspectors"),

@@ -166,6 +166,14 @@ def set_indicators(actor: Any, cycle, rows: list[IndicatorRow], *, ip: str | Non
             raise ValidationError({"indicators": [locked_message()]})
         current = {i.pk: i for i in Indicator.objects.filter(cycle=cycle).order_by("order", "id")}
         before = _indicator_text(current.values()) + [i.guidance for i in current.values()]
+        # A new row named as an existing indicator no other row keeps is that indicator (the same form
+        # submitted twice adds nothing twice).
+        by_name = {i.name: i.pk for i in current.values()}
+        claimed = {row.pk for row in rows if row.pk in current}
+        for row in rows:
+            if row.pk not in current and by_name.get(row.name) not in claimed | {None}:
+                row.pk = by_name[row.name]
+                claimed.add(row.pk)
         kept = {row.pk for row in rows if row.pk in current}
         removed = [pk for pk in current if pk not in kept]
         if removed:

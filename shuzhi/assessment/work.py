@@ -44,8 +44,10 @@ def daily_assessment(user, scope: Scope) -> list[WorkItem]:
     cycle = ReviewCycle.objects.exclude(stage=Stage.ARCHIVED).order_by("-year").first()
     if cycle is None or not access.can_inspect_in(user, cycle):
         return []
-    counts = access.visible_checks(user).filter(cycle=cycle, status=CheckStatus.RECORDED).aggregate(
-        total=Count("id"), not_preferred=Count("id", filter=Q(uses_not_preferred=True))
+    counts = (
+        access.visible_checks(user)
+        .filter(cycle=cycle, status=CheckStatus.RECORDED)
+        .aggregate(total=Count("id"), not_preferred=Count("id", filter=Q(uses_not_preferred=True)))
     )
     items = [
         WorkItem(
