@@ -196,7 +196,7 @@ def create_check(request: HttpRequest, cycle_id: IdParam, payload: CheckCreateIn
 @router.put("/checks/{check_id}", response={200: CheckOut, 409: ErrorOut, **WRITE_ERRORS}, summary="Change a draft")
 def update_check(request: HttpRequest, check_id: IdParam, payload: CheckIn):
     check = access.access_check(request.user, check_id)
-    if not check.is_draft:
+    if not check.is_draft and check.recorded_by_id == request.user.pk:
         return Status(409, ErrorOut(detail=str(services.CheckNotEditable(check))))
     access.check_edit_check(request.user, check)
     try:

@@ -94,8 +94,8 @@ check_new = _with_upload_handler(_check_new)
 def _check_edit(request: HttpRequest, check_id: int, handler: EvidenceUploadHandler) -> HttpResponse:
     """The check form for the recorder's draft."""
     check = access.access_check(request.user, check_id)
-    if not check.is_draft:
-        return redirect("assessment:check", check.pk)
+    if not check.is_draft and check.recorded_by_id == request.user.pk:
+        return redirect("assessment:check", check.pk)  # the recorder's link to a draft since recorded
     access.check_edit_check(request.user, check)
     indicators = services.indicators_of(check.cycle)
     form = forms.CheckForm(request.POST or None, indicators=indicators, initial=forms.check_initial(check))
