@@ -5,8 +5,8 @@ per page."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
