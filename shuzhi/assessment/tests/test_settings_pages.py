@@ -87,7 +87,9 @@ def test_the_method_shares_per_inspector_and_organisation(college, cycle, client
     record_check(college.org_dept, cycle, college.gb_a, [20, 20, 20, 10], methods=("on_site", "briefing"))
     record_check(college.org_dept, cycle, college.gb_a, [20, 20, 20, 10], methods=("people",))
     record_check(college.gb_a_secretary, cycle, college.branch_a1, [20, 20, 20, 10], methods=("ledgers",))
-    record_check(college.gb_a_secretary, cycle, college.branch_a1, [20, 20, 20, 10], methods=("ledgers",), to_record=False)
+    record_check(
+        college.gb_a_secretary, cycle, college.branch_a1, [20, 20, 20, 10], methods=("ledgers",), to_record=False
+    )
     page = client_for(college.org_dept).get(f"/assessment/cycles/{cycle.pk}/methods/").content.decode()
     assert "已记录的 3 次检查中有 2 次（66.7%）用了非首选方式。" in page
     from shuzhi.assessment import listing
