@@ -10,6 +10,7 @@ Callers do the access checks (shuzhi.orgs.access), as each docstring says; the r
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -32,6 +33,7 @@ from shuzhi.assessment.models import (
 )
 from shuzhi.audit.services import record
 from shuzhi.audit.verbs import Verb
+from shuzhi.core.inputs import text_problem
 from shuzhi.orgs.models import OrgKind, Person, Position, PositionRole
 
 # The four indicators of seed 五（二）, with their points (summing to 100) and scoring guidance: the
@@ -148,6 +150,9 @@ def validate_indicators(rows: list[IndicatorRow]) -> None:
             errors.append(_("Indicator %(n)d: points must be a number above 0 and at most 1000.") % {"n": n})
         elif row.points != row.points.quantize(Decimal("0.01")):
             errors.append(_("Indicator %(n)d: points take at most two decimal places.") % {"n": n})
+        for value in (row.name, row.guidance):
+            if text_problem(value):
+                errors.append(_("Indicator %(n)d: ") % {"n": n} + text_problem(value))
         if len(row.guidance) > REASON_MAX:
             errors.append(_("Indicator %(n)d: the guidance is longer than 2000 characters.") % {"n": n})
     if errors:
@@ -182,7 +187,7 @@ def set_indicators(actor: Any, cycle, rows: list[IndicatorRow], *, ip: str | Non
         # Names are unique per cycle: park the kept ones' names before writing the new ones.
         for indicator in current.values():
             if indicator.pk in kept:
-                Indicator.objects.filter(pk=indicator.pk).update(name=f"\0{indicator.pk}")
+                Indicator.objects.filter(pk=indicator.pk).update(name=f"parked-{uuid.uuid4().hex}")
         result = []
         for n, row in enumerate(rows, start=1):
             if row.pk in kept:
@@ -367,6 +372,8 @@ def validate_check(cycle, data: CheckInput, indicators: list[Indicator], *, to_r
     ):
         if len(value) > limit:
             add(name, _("At most %(n)d characters.") % {"n": limit})
+        elif text_problem(value):
+            add(name, text_problem(value))
     for indicator in indicators:
         entry = data.scores.get(indicator.pk, ScoreInput())
         key = f"score_{indicator.pk}"
@@ -385,6 +392,8 @@ def validate_check(cycle, data: CheckInput, indicators: list[Indicator], *, to_r
             add(key, _("A score takes at most two decimal places."))
         if len(entry.reason) > REASON_MAX:
             add(f"reason_{indicator.pk}", _("At most %(n)d characters.") % {"n": REASON_MAX})
+        elif text_problem(entry.reason):
+            add(f"reason_{indicator.pk}", text_problem(entry.reason))
         elif to_record and not entry.reason.strip():
             add(f"reason_{indicator.pk}", _("Give the reason for the score of “%(name)s”.") % {"name": indicator.name})
     if errors:

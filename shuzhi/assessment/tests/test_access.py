@@ -124,3 +124,13 @@ def services_attachments(check):
     from shuzhi.attachments.services import attachments_of
 
     return list(attachments_of(check))
+
+
+def test_nobody_records_checks_in_an_archived_cycle(college, cycle, client_for):
+    from shuzhi.cycles.models import ReviewCycle
+    from shuzhi.cycles.stages import Stage
+
+    ReviewCycle.objects.filter(pk=cycle.pk).update(stage=Stage.ARCHIVED)
+    cycle.refresh_from_db()
+    assert not access.can_inspect_in(college.org_dept, cycle)
+    assert client_for(college.org_dept).get(f"/assessment/cycles/{cycle.pk}/new/").status_code == 403

@@ -222,3 +222,15 @@ def test_withdrawing_needs_a_reason_and_keeps_the_check(college, cycle):
     check.refresh_from_db()
     assert check.status == CheckStatus.WITHDRAWN and check.withdrawal_reason == "重复录入"
     assert events(Verb.CHECK_WITHDRAWN) == 1
+
+
+def test_control_characters_are_refused_not_stored(college, cycle):
+    with pytest.raises(ValidationError) as refused:
+        services.set_indicators(
+            college.org_dept, cycle, [services.IndicatorRow(pk=None, name="组织\x00生活", points=Decimal(10))]
+        )
+    assert "第 1 项指标：" in refused.value.messages[0] and "U+0000" in refused.value.messages[0]
+    data = check_input(cycle, [20, 20, 20, 10], seen="看了\x00活动室")
+    with pytest.raises(ValidationError) as refused:
+        services.save_check(college.org_dept, cycle=cycle, organization=college.gb_a, data=data, form_token="t6")
+    assert "U+0000" in refused.value.message_dict["seen"][0]
