@@ -131,3 +131,24 @@ def test_withdrawing_a_recorded_check(college, cycle, client_for):
     assert client.post(f"/assessment/checks/{check.pk}/withdraw/", {"reason": "重复"}).status_code == 302
     check.refresh_from_db()
     assert check.status == CheckStatus.WITHDRAWN
+
+
+def test_the_form_s_error_states_are_chinese_for_an_english_browser(college, cycle, client_for, settings):
+    from shuzhi.core.tests.test_pages_in_chinese import ENGLISH_BROWSER, english_in
+
+    client = client_for(college.org_dept)
+    indicator = services.indicators_of(cycle)[0]
+    refused = client.post(
+        f"/assessment/cycles/{cycle.pk}/new/",
+        {"organization": str(college.gb_a.pk), "form_token": "en", "action": "record", f"score_{indicator.pk}": "x"},
+        **ENGLISH_BROWSER,
+    )
+    fake = SimpleUploadedFile("a.jpg", b"MZ" + b"\x00" * 100)
+    bad_file = client.post(
+        f"/assessment/cycles/{cycle.pk}/new/",
+        {"organization": str(college.gb_a.pk), "form_token": "en2", "action": "draft", "files": [fake]},
+        **ENGLISH_BROWSER,
+    )
+    for response in (refused, bad_file):
+        assert response.status_code == 400
+        assert english_in(response.content.decode()) == []
