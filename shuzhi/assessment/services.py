@@ -499,6 +499,7 @@ def save_check(
                     before=before,
                     after=after,
                     organization_id=check.organization_id,
+                    person_id=_checked_secretary(check),
                     ip=ip,
                 )
             del settings_row
@@ -564,7 +565,19 @@ def withdraw_check(actor: Any, check: Check, *, reason: str, ip: str | None = No
             before=before,
             after={"status": check.status, "withdrawal_reason": reason},
             organization_id=check.organization_id,
+            person_id=_checked_secretary(check),
             ip=ip,
             note=reason,
         )
     return check
+
+
+def _checked_secretary(check: Check) -> int | None:
+    """The person an event about a check concerns: the secretary of the checked organisation's Review."""
+    from shuzhi.cycles.models import Review
+
+    return (
+        Review.objects.filter(cycle_id=check.cycle_id, organization_id=check.organization_id)
+        .values_list("secretary_id", flat=True)
+        .first()
+    )

@@ -234,3 +234,11 @@ def test_control_characters_are_refused_not_stored(college, cycle):
     with pytest.raises(ValidationError) as refused:
         services.save_check(college.org_dept, cycle=cycle, organization=college.gb_a, data=data, form_token="t6")
     assert "U+0000" in refused.value.message_dict["seen"][0]
+
+
+def test_a_check_s_events_concern_the_checked_secretary(college, cycle):
+    check = record_check(college.org_dept, cycle, college.branch_a1, [20, 20, 20, 10])
+    services.withdraw_check(college.org_dept, check, reason="重复")
+    secretary = Person.objects.get(user=college.branch_a1_secretary)
+    concerned = AuditEvent.objects.filter(verb__in=[Verb.CHECK_RECORDED, Verb.CHECK_WITHDRAWN])
+    assert list(concerned.values_list("person_id", flat=True)) == [secretary.pk, secretary.pk]
