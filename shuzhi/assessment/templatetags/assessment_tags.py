@@ -30,6 +30,7 @@ def daily_score_card(context, review) -> dict:
         "result": result,
         "checks": checks,
         "rule": result.rule if result else scores.rule_statement(scores.cycle_rule(review.cycle)),
+        "can_inspect": access.can_inspect(user, review.cycle, review.organization),
     }
 
 

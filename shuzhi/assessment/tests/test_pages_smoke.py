@@ -29,3 +29,11 @@ def test_every_page_renders_for_the_org_dept(college, cycle, client_for):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "甲学院党总支" in client.get(f"/assessment/cycles/{cycle.pk}/").content.decode()
+
+
+def test_the_report_page_offers_an_inspector_a_check_of_that_organisation(college, cycle, client_for):
+    url = f"/reports/review/{review_of(cycle, college.branch_a1).pk}/"
+    link = f"/assessment/cycles/{cycle.pk}/new/?organization={college.branch_a1.pk}"
+    assert link in client_for(college.gb_a_secretary).get(url).content.decode()
+    page = client_for(college.branch_a1_secretary).get(url).content.decode()
+    assert link not in page and "日常考核得分暂缺（不按零分计）" in page
