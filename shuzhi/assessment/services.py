@@ -459,7 +459,8 @@ def save_check(
     created_files = []
     try:
         with transaction.atomic():
-            settings_row = AssessmentSettings.objects.select_for_update().get(cycle=cycle)
+            # One writer at a time per cycle: the indicators' lock (set_indicators) and the form token.
+            AssessmentSettings.objects.select_for_update().get(cycle=cycle)
             indicators = list(Indicator.objects.filter(cycle=cycle).order_by("order", "id"))
             validate_check(cycle, data, indicators, to_record=to_record)
             check = _lock_or_create(actor, cycle, organization, form_token, check)
@@ -482,12 +483,7 @@ def save_check(
                 check.recorded_at = timezone.now()
             check.save()
             scores = _write_scores(check, indicators, data)
-            for file in files:
-                attachment, new = attachment_services._store(
-                    actor, file, organization=check.organization, attached_to=check, ip=ip
-                )
-                if new:
-                    created_files.append(attachment)
+            created_files = attachment_services.attach_within(actor, check, files, ip=ip)[1]
             after = _check_snapshot(check, scores)
             if created_files:
                 after["files"] = [a.original_name for a in created_files]
@@ -502,7 +498,6 @@ def save_check(
                     person_id=_checked_secretary(check),
                     ip=ip,
                 )
-            del settings_row
     except BaseException:
         for attachment in created_files:
             attachment_services.storage().delete(attachment.storage_name)
