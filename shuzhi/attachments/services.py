@@ -106,10 +106,13 @@ def download_name(attachment: Attachment) -> str:
 
 def owner_organization_id(owner: models.Model) -> int:
     """Whose data a record's files are. Each owning model says it here (the later stages add theirs)."""
+    from shuzhi.assessment.models import Check
     from shuzhi.cycles.models import PreparationItem
 
     if isinstance(owner, PreparationItem):
         return owner.review.organization_id
+    if isinstance(owner, Check):
+        return owner.organization_id
     raise TypeError(f"{type(owner).__name__} cannot own attachments (add it to owner_organization_id)")
 
 
@@ -123,6 +126,10 @@ def owner_closed_message(owner: models.Model | None) -> str:
             return _("This record was withdrawn; its files can no longer be changed.")
         if not preparation_is_open(owner.review):
             return _("The preparation and report stages of this cycle are over.")
+    from shuzhi.assessment.models import Check
+
+    if isinstance(owner, Check) and not owner.is_draft:
+        return _("This check is no longer a draft; its files can no longer be changed.")
     return ""
 
 
@@ -209,6 +216,32 @@ def _store(
             files.delete(stored)
         raise
     return attachment, True
+
+
+def attach_within(
+    actor: Any, owner: models.Model, files: list[IO[bytes]], *, ip: str | None = None
+) -> tuple[list[Attachment], list[Attachment]]:
+    """Store `files` as attachments of `owner` inside the caller's own transaction: (every attachment,
+    those newly stored). For an owner whose service saves the record and its files together (a daily
+    check): the caller checked the files first (check_files), holds its owner's lock, and deletes the
+    new ones' bytes from storage() if its transaction fails."""
+    every, new = [], []
+    organization = owner_organization(owner)
+    try:
+        for file in files:
+            attachment, created = _store(actor, file, organization=organization, attached_to=owner, ip=ip)
+            every.append(attachment)
+            if created:
+                new.append(attachment)
+    except BaseException:
+        for attachment in new:
+            storage().delete(attachment.storage_name)
+        raise
+    return every, new
+
+
+def owner_organization(owner: models.Model) -> Organization:
+    return Organization.objects.get(pk=owner_organization_id(owner))
 
 
 class FilesRefused(Exception):
