@@ -1,4 +1,5 @@
-"""The demo's 2025 cycle, carried through the review meetings and their votes: every secretary prepared,
+"""The demo's 2025 cycle, carried through the review meetings and their votes: daily checks through the
+year (日常考核), then every secretary prepared,
 wrote and passed their report; the committee's 党委扩大会议 and each 党总支's 党总支委员会扩大会议 were held
 in January 2026, with comments and a closed satisfaction vote whose results are stored. Built through the
 services, like real use, with a fixed random seed so every demo shows the same figures."""
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -137,6 +139,64 @@ def _hold_meeting(cycle: ReviewCycle, reviewer: Organization, day: datetime.date
     voting.close_survey(ACTOR, survey)
 
 
+SEEN = [
+    "党员活动室制度上墙，“三会一课”记录与计划一致，主题党日照片和签到表齐全。",
+    "旁听支委会，议题围绕党员发展和教研室党建，支委发言具体，会后形成任务清单。",
+    "党员先锋岗有岗位职责和服务承诺，学生反映先锋岗党员答疑及时。",
+    "组织生活会前谈心谈话记录覆盖全体党员，问题清单有整改时限。",
+]
+HEARD = [
+    "青年教师说支部每月组织一次理论学习，和专业结合得更紧了。",
+    "学生党员希望多开展志愿服务，活动时间尽量避开实训课。",
+    "有教师反映个别党员参加组织生活不够积极，支部提醒不够。",
+    "",
+]
+# The organisations left without a daily check in 2025 (the evaluation re-weights over what is there).
+NOT_CHECKED = {"后勤服务中心党支部", "医学院学生第二党支部"}
+
+
+def _daily_checks(cycle: ReviewCycle, rng: random.Random) -> None:
+    """Through the year, one or two checks of every organisation but NOT_CHECKED: the org dept checks
+    those the committee reviews, each 党总支's secretary its 党支部; one check in five also read
+    documents or ledgers (not the preferred way, seed 五（二）)."""
+    from shuzhi.assessment import services as assessment
+
+    indicators = assessment.indicators_of(cycle)
+    org_dept = _user_of("10001")
+    reviews = cycle.reviews.select_related("organization", "reviewer").order_by("organization_id")
+    for n, review in enumerate(reviews):
+        org = review.organization
+        if org.name in NOT_CHECKED:
+            continue
+        inspector = org_dept if review.reviewer.kind == OrgKind.COMMITTEE else _leader_user(review.reviewer)
+        level = (0.95, 0.88, 0.8, 0.7, 0.9, 0.6)[(org.pk * 7) % 6]  # as the room rated them, roughly
+        for k in range(1 + n % 2):
+            methods = ["on_site", "people"] if (n + k) % 5 else ["on_site", "documents"]
+            scores = {
+                i.pk: assessment.ScoreInput(
+                    score=min(i.points, (i.points * Decimal(str(level + rng.uniform(-0.06, 0.06)))).quantize(1)),
+                    reason="对照评分要点现场查看，" + ("基本到位。" if level >= 0.8 else "有差距，需整改。"),
+                )
+                for i in indicators
+            }
+            data = assessment.CheckInput(
+                date=datetime.date(YEAR, 4 + 5 * k, 10 + n % 15),
+                place=f"{org.name}党员活动室",
+                methods=methods,
+                seen=SEEN[(n + k) % len(SEEN)],
+                heard=HEARD[(n + k) % len(HEARD)],
+                scores=scores,
+            )
+            assessment.save_check(
+                inspector,
+                cycle=cycle,
+                organization=org,
+                data=data,
+                form_token=f"demo-{YEAR}-{org.pk}-{k}",
+                to_record=True,
+            )
+
+
 def build() -> ReviewCycle:
     """Open the 2025 cycle and carry it through its review meetings; returns the cycle (at 综合评价)."""
     cycle = cycles.open_cycle(
@@ -149,8 +209,9 @@ def build() -> ReviewCycle:
         meeting_from=datetime.date(YEAR + 1, 1, 6),
         meeting_to=datetime.date(YEAR + 1, 1, 16),
     ).cycle
-    _prepare_and_write(cycle, vetter=_user_of("10001"))
     rng = random.Random(YEAR)  # noqa: S311 - made-up demo ballots, reproducible on purpose
+    _daily_checks(cycle, rng)
+    _prepare_and_write(cycle, vetter=_user_of("10001"))
     committee = Organization.objects.get(kind=OrgKind.COMMITTEE)
     _hold_meeting(cycle, committee, datetime.date(YEAR + 1, 1, 8), rng)
     for i, general in enumerate(Organization.objects.filter(kind=OrgKind.GENERAL_BRANCH).order_by("sort_order")):
