@@ -226,13 +226,18 @@ def main() -> int:
     )
     failed = False
     all_misses = []
+    batch2 = [s for s in groups["heldout"] if s.data.get("batch") == 2]
     for group, title in (
         ("heldout", "Held-out samples (never tuned on)"),
+        ("heldout-2", "Of these, batch 2 (written after the first held-out evaluation)"),
         ("tuning", "Tuning samples"),
         ("older", "Older samples (expect / expect_not only)"),
     ):
-        scores, per_problem, misses = score(groups[group], fired)
-        print_table(f"{title}: {len(groups[group])} reports", scores, per_problem)
+        chosen = batch2 if group == "heldout-2" else groups[group]
+        scores, per_problem, misses = score(chosen, fired)
+        print_table(f"{title}: {len(chosen)} reports", scores, per_problem)
+        if group == "heldout-2":
+            continue
         all_misses += [f"[{group}] {m}" for m in misses]
         if group == "heldout":
             for code in JUDGED:
