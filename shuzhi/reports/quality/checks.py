@@ -169,7 +169,12 @@ def _answer_verdict(problem: str, answer: str, rules: RuleSet, compiled: _Compil
         for topic in rules.prior_problems.topics
         if any(w in problem for w in topic.keywords) and any(w in body for w in topic.keywords)
     ]
-    on_topic = len(matched) >= rules.prior_problems.min_matches or bool(topics) or not pieces
+    on_topic = (
+        not pieces
+        or len(matched) >= rules.prior_problems.min_matches
+        or _share(len(matched), len(pieces)) >= rules.prior_problems.min_match_share
+        or bool(topics)
+    )
     substance = bool(body) and (
         _fact_score(body, rules, compiled)[1] > 0
         or (compiled.answer_action is not None and compiled.answer_action.search(body) is not None)
@@ -296,7 +301,7 @@ def _check_substitutions(
     business_any: list[str] = []
     for s in practices:
         is_personal = bool(_match_words(personal_words, s.text, s))
-        _score, hard = _fact_score(s.text, rules, compiled)
+        _score, hard = s.facts(rules, compiled)
         if is_personal:
             personal.append(s.text)
         elif _match_words(report_words, s.text, s) or hard:
@@ -354,13 +359,28 @@ def _check_substitutions(
         )
     # 3. 以单位工作代替书记工作
     unit_share = _share(len(achievement_hits), len(achievement_hits) + len(party_hits) + len(first_hits))
+    business_share = _share(len(business_hits), len(business_hits) + len(party_hits))
+    whole_work = len(business_hits) >= gw.min_hits and business_share >= gw.min_share
+    first_share = _share(len(first_hits), len(business_hits) + len(party_hits) + len(first_hits))
     if len(achievement_hits) >= uw.min_hits and unit_share >= uw.min_share:
+        measured = (
+            f"“主要做法”中讲单位业务成绩的说法出现 {len(achievement_hits)} 次（{_quote(achievement_hits)}等），"
+            f"讲党建的说法只有 {len(party_hits)} 次，以“我”“本人”出现的只有 {len(first_hits)} 次，"
+            f"业务成绩占三者的 {_pct(unit_share)}。"
+        )
+    elif whole_work and first_share <= uw.max_first_person_share:
+        measured = (
+            f"“主要做法”讲的多是本单位的业务（{_quote(business_hits)}等，出现 {len(business_hits)} 次），"
+            f"讲党建的说法只有 {len(party_hits)} 次，书记本人（“我”“本人”）只出现 {len(first_hits)} 次。"
+        )
+        achievement = business_only or business_any
+    else:
+        measured = ""
+    if measured:
         findings.append(
             _finding(
                 "unit_work",
-                f"“主要做法”中讲单位业务成绩的说法出现 {len(achievement_hits)} 次（{_quote(achievement_hits)}等），"
-                f"讲党建的说法只有 {len(party_hits)} 次，以“我”“本人”出现的只有 {len(first_hits)} 次，"
-                f"业务成绩占三者的 {_pct(unit_share)}。{_example(achievement)}"
+                f"{measured}{_example(achievement)}"
                 "这样写，读者看到的是单位的成绩单，看不到书记本人抓党建做了什么。"
                 "改写示例：把“学院毕业生就业率达到97%”改成“我推动党员教师结对帮扶困难毕业生（做了什么、多少人），"
                 "就业率达到97%（作为结果，一句带过）”。",
@@ -369,8 +389,7 @@ def _check_substitutions(
             )
         )
     # 4. 以全面工作代替党建工作
-    business_share = _share(len(business_hits), len(business_hits) + len(party_hits))
-    if len(business_hits) >= gw.min_hits and business_share >= gw.min_share:
+    if whole_work:
         findings.append(
             _finding(
                 "general_work",
@@ -434,11 +453,16 @@ def _check_vague(sections: dict[str, list[_Sentence]], rules: RuleSet, compiled:
             has_reflection = bool(_match_words(reflection_words, s.text, s))
             if has_reflection:
                 reflections += 1
-            _score, hard = _fact_score(s.text, rules, compiled)
+            hits = _match_words(slogans, s.text, s)
             concrete = name == "next_steps" and compiled.concrete is not None and compiled.concrete.search(s.text)
+            # The fact score is the slow part: only when it can change the outcome.
+            hard = (
+                0
+                if concrete or not (name == "next_steps" or (hits and not has_reflection))
+                else s.facts(rules, compiled)[1]
+            )
             if hard or concrete:
                 measured_items += 1
-            hits = _match_words(slogans, s.text, s)
             if not hits or has_reflection or hard or concrete:
                 continue
             empty[name].append(s.text)

@@ -68,6 +68,8 @@ class UnitWorkRules:
 
     min_hits: int = _bounded(1, 1_000)
     min_share: float = _bounded(0, 1)
+    # Also unit work: the business measure of general_work fires and the secretary hardly appears at all.
+    max_first_person_share: float = _bounded(0, 1)
     achievement_words: tuple[str, ...] = _words()
 
 
@@ -97,10 +99,11 @@ class VagueRules:
 @dataclass(frozen=True)
 class PriorProblemRules:
     """An answer addresses its problem when, beside its blanket clauses, it shares at least min_matches
-    two-character pieces of the problem's own words (or a topic's words) and says what was done: a number,
-    a date, a named document or one of action_words."""
+    two-character pieces of the problem's own words, or at least min_match_share of them, or a topic's words,
+    and says what was done: a number, a date, a named document or one of action_words."""
 
     min_matches: int = _bounded(1, 20)
+    min_match_share: float = _bounded(0, 1)
     blanket_words: tuple[str, ...] = _words(nonempty=False)
     common_words: tuple[str, ...] = _words(nonempty=False)
     action_words: tuple[str, ...] = _words(nonempty=False)

@@ -186,6 +186,10 @@ def _compile(rules: RuleSet) -> _Compiled:
     )
 
 
+_QUOTES = re.compile('[《“「"]')
+_NUMERAL = re.compile("[0-9一二两三四五六七八九十百千万]")
+
+
 def _mask(pattern: re.Pattern[str], text: str) -> tuple[int, str]:
     """Count the pattern's matches and blank them out so that later patterns do not count them again."""
     count = 0
@@ -202,15 +206,18 @@ def _mask(pattern: re.Pattern[str], text: str) -> tuple[int, str]:
 def _fact_score(text: str, rules: RuleSet, compiled: _Compiled) -> tuple[float, int]:
     """(weighted fact score, number of hard facts: numbers, dates, titles)."""
     titles = 0
-    for match in compiled.title.finditer(text):
-        inner = match.group(0)[1:-1].strip()
-        if inner and inner not in rules.facts.fixed_phrases:
-            titles += 1
-    work = compiled.title.sub(lambda m: " " * len(m.group(0)), text)
-    if compiled.fixed is not None:
+    work = text
+    if _QUOTES.search(text):
+        for match in compiled.title.finditer(text):
+            inner = match.group(0)[1:-1].strip()
+            if inner and inner not in rules.facts.fixed_phrases:
+                titles += 1
+        work = compiled.title.sub(lambda m: " " * len(m.group(0)), text)
+    numeral = _NUMERAL.search(work) is not None
+    if compiled.fixed is not None and numeral:
         work = compiled.fixed.sub(lambda m: " " * len(m.group(0)), work)
     dates, work = _mask(compiled.date, work)
-    numbers, work = _mask(compiled.number, work)
+    numbers, work = _mask(compiled.number, work) if numeral else (0, work)
     actions = len(compiled.action.findall(work)) if compiled.action is not None else 0
     hard = titles + dates + numbers
     return hard + actions * rules.facts.action_weight, hard
@@ -219,13 +226,20 @@ def _fact_score(text: str, rules: RuleSet, compiled: _Compiled) -> tuple[float, 
 class _Sentence:
     """A sentence of a section; segmented only when a rule needs its tokens (jieba is the slow part)."""
 
-    __slots__ = ("text", "me", "_tokenizer", "_token_set")
+    __slots__ = ("text", "me", "_tokenizer", "_token_set", "_facts")
 
     def __init__(self, text: str, tokenizer: Any, me: re.Pattern[str] = _DEFAULT_ME) -> None:
         self.text = text
         self.me = me
         self._tokenizer = tokenizer
         self._token_set: frozenset[str] | None = None
+        self._facts: tuple[float, int] | None = None
+
+    def facts(self, rules: RuleSet, compiled: _Compiled) -> tuple[float, int]:
+        """_fact_score of the sentence, computed once (several rules ask)."""
+        if self._facts is None:
+            self._facts = _fact_score(self.text, rules, compiled)
+        return self._facts
 
     @property
     def token_set(self) -> frozenset[str]:
