@@ -230,12 +230,14 @@ def main() -> int:
         "heldout-1": [s for s in groups["heldout"] if s.data.get("batch", 1) == 1],
         "heldout-2": [s for s in groups["heldout"] if s.data.get("batch") == 2],
         "heldout-3": [s for s in groups["heldout"] if s.data.get("batch") == 3],
+        "heldout-4": [s for s in groups["heldout"] if s.data.get("batch") == 4],
     }
     for group, title in (
         ("heldout", "Held-out samples (never tuned on)"),
         ("heldout-1", "Held-out batch 1"),
         ("heldout-2", "Held-out batch 2"),
-        ("heldout-3", "Held-out batch 3 (written after the last rule change, never seen by it)"),
+        ("heldout-3", "Held-out batch 3"),
+        ("heldout-4", "Held-out batch 4 (written after the last rule change, first run is the clean figure)"),
         ("tuning", "Tuning samples"),
         ("older", "Older samples (expect / expect_not only)"),
     ):

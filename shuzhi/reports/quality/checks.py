@@ -132,7 +132,10 @@ def _problem_pieces(problem: str, rules: RuleSet) -> list[str]:
     """The two-character pieces of a problem's own words: the label (上年度述职通报问题：) and stop, generic and
     common words are cut out first, then every pair of neighbouring Chinese characters is a piece. Pieces do
     not depend on how jieba cuts the text (临床带教 gives 临床, 床带, 带教)."""
-    body = _PROBLEM_LABEL.sub("", problem.strip())
+    return _pieces(_PROBLEM_LABEL.sub("", problem.strip()), rules)
+
+
+def _pieces(body: str, rules: RuleSet) -> list[str]:
     ignore = [w for w in (*rules.stop_words, *rules.generic_words, *rules.prior_problems.common_words) if w]
     if ignore:
         body = re.sub(_alternation(ignore), " ", body)
@@ -164,6 +167,10 @@ def _answer_verdict(problem: str, answer: str, rules: RuleSet, compiled: _Compil
     body = "，".join(specific)
     pieces = _problem_pieces(problem, rules)
     matched = [p for p in pieces if p in body]
+    # A clause that only restates the problem (对党外教师联系不够的问题) shows it is on topic, but says nothing of
+    # what was done: it does not count as substance.
+    piece_set = set(pieces)
+    doing = "，".join(c for c in specific if not _restates(c, piece_set, rules) or _fact_score(c, rules, compiled)[1])
     topics = [
         topic.name
         for topic in rules.prior_problems.topics
@@ -175,9 +182,9 @@ def _answer_verdict(problem: str, answer: str, rules: RuleSet, compiled: _Compil
         or _share(len(matched), len(pieces)) >= rules.prior_problems.min_match_share
         or bool(topics)
     )
-    substance = bool(body) and (
-        _fact_score(body, rules, compiled)[1] > 0
-        or (compiled.answer_action is not None and compiled.answer_action.search(body) is not None)
+    substance = bool(doing) and (
+        _fact_score(doing, rules, compiled)[1] > 0
+        or (compiled.answer_action is not None and compiled.answer_action.search(doing) is not None)
     )
     if on_topic and substance:
         return None
@@ -186,6 +193,12 @@ def _answer_verdict(problem: str, answer: str, rules: RuleSet, compiled: _Compil
     if not on_topic:
         return ("blanket", blanket_hits) if blanket_hits else ("off_topic", pieces)
     return "no_substance", blanket_hits
+
+
+def _restates(clause: str, pieces: set[str], rules: RuleSet) -> bool:
+    """Half or more of the clause's own pieces (stop, generic and common words cut out) are the problem's."""
+    own = _pieces(clause, rules)
+    return bool(own) and sum(1 for p in own if p in pieces) * 2 >= len(own)
 
 
 _PUNCT_SPACE = " \t\r\n，,。；;！!？?：:、"
