@@ -57,7 +57,7 @@ def _example(sentences: list[str], limit: int = 48) -> str:
     """“例如：……” quoting the first sentence that caused a finding (shortened)."""
     if not sentences:
         return ""
-    first = sentences[0].strip()
+    first = sentences[0].strip().rstrip("。！？!?；;，,")
     quoted = first if len(first) <= limit else first[:limit] + "……"
     return f"例如：“{quoted}”。"
 
@@ -204,7 +204,7 @@ def _restates(clause: str, pieces: set[str], rules: RuleSet) -> bool:
 _PUNCT_SPACE = " \t\r\n，,。；;！!？?：:、"
 
 
-def _check_prior(text: ReportText, rules: RuleSet, compiled: _Compiled) -> list[Finding]:
+def _check_prior(text: ReportText, rules: RuleSet, compiled: _Compiled, tokenizer: Any) -> list[Finding]:
     unanswered: list[str] = []
     reasons: list[str] = []
     for index, (problem, answer) in enumerate(text.prior_answers, start=1):
@@ -215,16 +215,24 @@ def _check_prior(text: ReportText, rules: RuleSet, compiled: _Compiled) -> list[
             continue
         unanswered.append(problem.strip())
         reason, words = verdict
+        reply = answer.strip().rstrip("。！？!?；;，,")
+        said = f"（“{reply if len(reply) <= 30 else reply[:30] + '……'}”）" if reply else ""
         if reason == "blank":
             reasons.append(f"第 {index} 条回应是空的")
         elif reason == "blanket":
             reasons.append(
-                f"第 {index} 条回应只有{_quote(words, 4)}一类概括的说法，没有说到问题本身，也没有写做了什么、结果怎样"
+                f"第 {index} 条回应{said}只有{_quote(words, 4)}一类概括的说法，没有说到问题本身，也没有写做了什么、结果怎样"
             )
         elif reason == "off_topic":
-            reasons.append(f"第 {index} 条回应没有提到问题所说的事（问题中的{_quote(words, 4)}等在回应中都没有出现）")
+            common = set(rules.prior_problems.common_words)
+            named = [w for w in _keywords(_PROBLEM_LABEL.sub("", problem.strip()), rules, tokenizer) if w not in common]
+            reasons.append(
+                f"第 {index} 条回应{said}没有提到问题所说的事（问题中的{_quote(named or words, 4)}在回应中都没有出现）"
+            )
         else:
-            reasons.append(f"第 {index} 条回应提到了问题，但没有写采取了什么措施、结果如何（没有时间、数字或具体做法）")
+            reasons.append(
+                f"第 {index} 条回应{said}提到了问题，但没有写采取了什么措施、结果如何（没有时间、数字或具体做法）"
+            )
     if not unanswered:
         return []
     return [
@@ -534,7 +542,7 @@ def check_report(text: ReportText, rules: RuleSet | None = None) -> list[Finding
     tokenizer, pos_tokenizer = _tokenizers(rules)
     compiled = _compile(rules)
     findings = _check_sections(text, rules)
-    findings.extend(_check_prior(text, rules, compiled))
+    findings.extend(_check_prior(text, rules, compiled, tokenizer))
     if text.practices.strip():
         findings.extend(_check_coverage(text, rules, tokenizer))
         findings.extend(_check_facts(text, rules, compiled))

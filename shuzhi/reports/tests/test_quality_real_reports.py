@@ -291,7 +291,7 @@ def test_problems_written_as_one_long_sentence_of_set_phrases_are_vague():
 def test_next_steps_without_a_deadline_an_owner_or_a_measure_are_vague_even_without_set_phrases():
     next_steps = "一是把文创作品推出去。二是多关心老教师，让他们参与进来。三是把廉洁风险防控措施落实好。"
     finding = only(check_report(replace(GOOD, next_steps=next_steps)), "vague", "next_steps")
-    assert "完成时间、责任人" in finding.explanation and "例如：“一是把文创作品推出去。”" in finding.explanation
+    assert "完成时间、责任人" in finding.explanation and "例如：“一是把文创作品推出去”" in finding.explanation
 
 
 def test_next_steps_with_deadlines_and_owners_are_not_vague():
