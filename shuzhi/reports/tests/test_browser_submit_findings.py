@@ -70,6 +70,8 @@ def test_the_secretary_sees_the_number_of_findings_and_still_submits_on_a_phone(
     expect(findings.first).to_be_visible()
     rules = {findings.nth(i).get_attribute("data-rule") for i in range(findings.count())}
     assert {"unit_work", "unanswered_problem", "vague"} <= rules
+    page.locator('#findings .finding[data-rule="unit_work"]').scroll_into_view_if_needed()
+    shot(page, "findings-panel-phone")
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("main #submit-button")
