@@ -23,6 +23,10 @@ def _words(*, nonempty: bool = True) -> Any:
     return field(metadata={"nonempty": nonempty})
 
 
+def _groups(*, nonempty: bool = True, most: int = 20) -> Any:
+    return field(metadata={"nonempty": nonempty, "most": most})
+
+
 @dataclass(frozen=True)
 class Area:
     """One content area of seed 三（一）–（六）: a short name and the keywords that show it is covered."""
@@ -59,17 +63,23 @@ class TeamReportRules:
 
 @dataclass(frozen=True)
 class UnitWorkRules:
-    min_sentences: int = _bounded(1, 1_000)
+    """Counted over the whole practices text (not per sentence): achievement words against party-building
+    words and first-person words."""
+
+    min_hits: int = _bounded(1, 1_000)
     min_share: float = _bounded(0, 1)
-    dense_hits: int = _bounded(1, 100)
+    # Also unit work: the business measure of general_work fires and the secretary hardly appears at all.
+    max_first_person_share: float = _bounded(0, 1)
     achievement_words: tuple[str, ...] = _words()
 
 
 @dataclass(frozen=True)
 class GeneralWorkRules:
-    min_sentences: int = _bounded(1, 1_000)
+    """Counted over the whole practices text: business words (general_words and unit_work.achievement_words)
+    against party-building words."""
+
+    min_hits: int = _bounded(1, 1_000)
     min_share: float = _bounded(0, 1)
-    min_business_sentences: int = _bounded(0, 1_000)
     general_words: tuple[str, ...] = _words()
     party_words: tuple[str, ...] = _words()
 
@@ -83,12 +93,21 @@ class VagueRules:
     section_min_share: float = _bounded(0, 1)
     slogan_words: tuple[str, ...] = _words()
     reflection_words: tuple[str, ...] = _words()
+    concrete_words: tuple[str, ...] = _words(nonempty=False)  # a deadline, an owner, a frequency (next steps)
 
 
 @dataclass(frozen=True)
 class PriorProblemRules:
-    min_overlap: float = _bounded(0, 1)
-    rectified_words: tuple[str, ...] = _words(nonempty=False)
+    """An answer addresses its problem when, beside its blanket clauses, it shares at least min_matches
+    two-character pieces of the problem's own words, or at least min_match_share of them, or a topic's words,
+    and says what was done: a number, a date, a named document or one of action_words."""
+
+    min_matches: int = _bounded(1, 20)
+    min_match_share: float = _bounded(0, 1)
+    blanket_words: tuple[str, ...] = _words(nonempty=False)
+    common_words: tuple[str, ...] = _words(nonempty=False)
+    action_words: tuple[str, ...] = _words(nonempty=False)
+    topics: tuple[Area, ...] = _groups(nonempty=False, most=100)
 
 
 @dataclass(frozen=True)
@@ -176,11 +195,11 @@ def _parse_number(value: Any, path: str, kind: type, bounds: tuple[float, float]
     return number
 
 
-def _parse_areas(value: Any, path: str) -> tuple[Area, ...]:
-    if not isinstance(value, list) or not value:
-        _fail(path, '应为非空列表，每项形如 {"name": "理论武装", "keywords": [...]}')
-    if len(value) > MAX_AREAS:
-        _fail(path, f"最多只能有 {MAX_AREAS} 个方面")
+def _parse_areas(value: Any, path: str, nonempty: bool = True, most: int = MAX_AREAS) -> tuple[Area, ...]:
+    if not isinstance(value, list) or (nonempty and not value):
+        _fail(path, f'应为{"非空" if nonempty else ""}列表，每项形如 {{"name": "理论武装", "keywords": [...]}}')
+    if len(value) > most:
+        _fail(path, f"最多只能有 {most} 项")
     areas: list[Area] = []
     for index, item in enumerate(value, start=1):
         item_path = f"{path}[{index}]"
@@ -234,7 +253,9 @@ def _parse_dataclass(cls: type, data: Any, path: str) -> Any:
         elif kind == tuple[str, ...]:
             values[f.name] = _parse_words(value, key_path, f.metadata.get("nonempty", True))
         elif kind == tuple[Area, ...]:
-            values[f.name] = _parse_areas(value, key_path)
+            values[f.name] = _parse_areas(
+                value, key_path, f.metadata.get("nonempty", True), f.metadata.get("most", MAX_AREAS)
+            )
         elif isinstance(kind, type) and is_dataclass(kind):
             values[f.name] = _parse_dataclass(kind, value, key_path)
         else:  # pragma: no cover - a programming error in this module

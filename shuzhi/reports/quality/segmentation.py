@@ -26,13 +26,14 @@ def _dictionary_words(rules: RuleSet) -> list[str]:
         rules.unit_work,
         rules.general_work,
         rules.vague,
-        rules.prior_problems,
     ):
         for f in fields(group):
             value = getattr(group, f.name)
             if isinstance(value, tuple):
                 words.extend(value)
-    for area in rules.coverage.areas:
+    # Prior problems are compared by two-character pieces and plain substrings, not by tokens: only the topic
+    # words are added (so that they stay whole in the key-item comparison as well).
+    for area in (*rules.coverage.areas, *rules.prior_problems.topics):
         words.extend(area.keywords)
     # Only Chinese words of two or more characters (jieba segments runs of Han characters), and not phrases
     # such as 我主持 / 我认为: 我 must stay a token of its own for the subject to be found. Collective words

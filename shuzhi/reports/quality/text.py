@@ -59,15 +59,39 @@ def split_sentences(text: str) -> list[str]:
     return [text[begin:end] for begin, end in _sentence_spans(text or "")]
 
 
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# "我" on its own: not the first character of 我们/我院/我校/我国… nor the last of 自我/忘我. Collective words of
+# the rules that begin with 我 are excluded as well (see _compile).
+_NOT_ME_AFTER = ("们", "国", "省", "市", "县", "区", "党", "军", "校", "院", "系", "处", "部", "馆", "科", "室", "单位")
+_NOT_ME_BEFORE = "自忘敌唯"
+
+
+def _me_pattern(collective_words: Iterable[str]) -> re.Pattern[str]:
+    tails = set(_NOT_ME_AFTER) | {w[1:] for w in collective_words if len(w) > 1 and w[0] == "我"}
+    return re.compile(rf"(?<![{_NOT_ME_BEFORE}])我(?!{_alternation(tails)})")
+
+
+_DEFAULT_ME = _me_pattern(())
+
+
 def _match_words(words: Sequence[str], text: str, sentence: _Sentence | None = None) -> list[str]:
-    """The words of the list found in the text: longer words as substrings, single characters only as whole
-    jieba tokens (so that 我 does not match 我们 or 我院)."""
+    """The words of the list found in the text: longer words as substrings; "我" only on its own (so that it does
+    not match 我们 or 我院); other single characters only as whole jieba tokens."""
     found = []
     for word in words:
         if len(word) > 1:
             if word in text:
                 found.append(word)
-        elif word in text and sentence is not None and word in sentence.token_set:
+        elif word not in text:
+            continue
+        elif word == "我":
+            me = sentence.me if sentence is not None else _DEFAULT_ME
+            if me.search(text):
+                found.append(word)
+        elif sentence is not None and word in sentence.token_set:
             found.append(word)
     return found
 
@@ -98,10 +122,14 @@ class _Compiled:
     first_person_tokens: frozenset[str]
     collective_words: tuple[str, ...]
     verbs: frozenset[str]  # rule words that act as verbs (our added words have no part-of-speech tag)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    me: re.Pattern[str]  # "我" on its own
+    first_person_count: re.Pattern[str]  # every first-person mention (我 on its own, 本人, 作为书记 …)
+    achievement: re.Pattern[str]  # unit_work.achievement_words
+    party: re.Pattern[str]  # general_work.party_words
+    business: re.Pattern[str]  # general_work.general_words and unit_work.achievement_words
+    blanket: re.Pattern[str] | None  # prior_problems.blanket_words
+    answer_action: re.Pattern[str] | None  # prior_problems.action_words
+    concrete: re.Pattern[str] | None  # vague.concrete_words
 
 
 @functools.lru_cache(maxsize=16)
@@ -125,6 +153,13 @@ def _compile(rules: RuleSet) -> _Compiled:
         )
     fixed = re.compile(_alternation(facts.fixed_phrases)) if facts.fixed_phrases else None
     first_person = rules.team_report.first_person_words
+    me = _me_pattern(rules.team_report.collective_words)
+    others = [w for w in set(first_person) | set(rules.work_report.personal_words) if "我" not in w and len(w) > 1]
+    first_person_count = re.compile(f"{me.pattern}|{_alternation(others)}" if others else me.pattern)
+
+    def optional(words: Sequence[str]) -> re.Pattern[str] | None:
+        return re.compile(_alternation(words)) if words else None
+
     return _Compiled(
         date=re.compile("|".join(date_parts)),
         number=re.compile(number),
@@ -138,9 +173,21 @@ def _compile(rules: RuleSet) -> _Compiled:
             rules.vague.slogan_words
             + rules.work_report.report_words
             + rules.work_report.personal_words
-            + rules.prior_problems.rectified_words
+            + rules.prior_problems.action_words
         ),
+        me=me,
+        first_person_count=first_person_count,
+        achievement=re.compile(_alternation(rules.unit_work.achievement_words)),
+        party=re.compile(_alternation(rules.general_work.party_words)),
+        business=re.compile(_alternation(rules.general_work.general_words + rules.unit_work.achievement_words)),
+        blanket=optional(rules.prior_problems.blanket_words),
+        answer_action=optional(rules.prior_problems.action_words),
+        concrete=optional(rules.vague.concrete_words),
     )
+
+
+_QUOTES = re.compile('[《“「"]')
+_NUMERAL = re.compile("[0-9一二两三四五六七八九十百千万]")
 
 
 def _mask(pattern: re.Pattern[str], text: str) -> tuple[int, str]:
@@ -159,15 +206,18 @@ def _mask(pattern: re.Pattern[str], text: str) -> tuple[int, str]:
 def _fact_score(text: str, rules: RuleSet, compiled: _Compiled) -> tuple[float, int]:
     """(weighted fact score, number of hard facts: numbers, dates, titles)."""
     titles = 0
-    for match in compiled.title.finditer(text):
-        inner = match.group(0)[1:-1].strip()
-        if inner and inner not in rules.facts.fixed_phrases:
-            titles += 1
-    work = compiled.title.sub(lambda m: " " * len(m.group(0)), text)
-    if compiled.fixed is not None:
+    work = text
+    if _QUOTES.search(text):
+        for match in compiled.title.finditer(text):
+            inner = match.group(0)[1:-1].strip()
+            if inner and inner not in rules.facts.fixed_phrases:
+                titles += 1
+        work = compiled.title.sub(lambda m: " " * len(m.group(0)), text)
+    numeral = _NUMERAL.search(work) is not None
+    if compiled.fixed is not None and numeral:
         work = compiled.fixed.sub(lambda m: " " * len(m.group(0)), work)
     dates, work = _mask(compiled.date, work)
-    numbers, work = _mask(compiled.number, work)
+    numbers, work = _mask(compiled.number, work) if numeral else (0, work)
     actions = len(compiled.action.findall(work)) if compiled.action is not None else 0
     hard = titles + dates + numbers
     return hard + actions * rules.facts.action_weight, hard
@@ -176,12 +226,20 @@ def _fact_score(text: str, rules: RuleSet, compiled: _Compiled) -> tuple[float, 
 class _Sentence:
     """A sentence of a section; segmented only when a rule needs its tokens (jieba is the slow part)."""
 
-    __slots__ = ("text", "_tokenizer", "_token_set")
+    __slots__ = ("text", "me", "_tokenizer", "_token_set", "_facts")
 
-    def __init__(self, text: str, tokenizer: Any) -> None:
+    def __init__(self, text: str, tokenizer: Any, me: re.Pattern[str] = _DEFAULT_ME) -> None:
         self.text = text
+        self.me = me
         self._tokenizer = tokenizer
         self._token_set: frozenset[str] | None = None
+        self._facts: tuple[float, int] | None = None
+
+    def facts(self, rules: RuleSet, compiled: _Compiled) -> tuple[float, int]:
+        """_fact_score of the sentence, computed once (several rules ask)."""
+        if self._facts is None:
+            self._facts = _fact_score(self.text, rules, compiled)
+        return self._facts
 
     @property
     def token_set(self) -> frozenset[str]:
@@ -190,8 +248,8 @@ class _Sentence:
         return self._token_set
 
 
-def _analyse(text: str, tokenizer: Any) -> list[_Sentence]:
-    return [_Sentence(sentence, tokenizer) for sentence in split_sentences(text)]
+def _analyse(text: str, tokenizer: Any, me: re.Pattern[str] = _DEFAULT_ME) -> list[_Sentence]:
+    return [_Sentence(sentence, tokenizer, me) for sentence in split_sentences(text)]
 
 
 _CLAUSE = re.compile(r"[，,：:]")
@@ -208,7 +266,17 @@ def _subject(sentence: _Sentence, rules: RuleSet, compiled: _Compiled, pos_token
     stripped = _LEADING.sub("", sentence.text)
     if any(phrase in stripped[:window] for phrase in compiled.first_person_phrases):
         return "first", next(p for p in compiled.first_person_phrases if p in stripped[:window])
-    for clause in _CLAUSE.split(stripped, maxsplit=2)[:2]:
+    clauses = _CLAUSE.split(stripped, maxsplit=2)[:2]
+    # Cheap answers before part-of-speech tagging (the slow part): 我 in the first clause's window makes it
+    # the secretary's sentence; no collective word and no 我 near the start of either clause leaves no subject.
+    if clauses and compiled.me.search(clauses[0][:window]):
+        return "first", "我"
+    if not any(
+        any(c in clause[: window + 6] for c in compiled.collective_words) or compiled.me.search(clause[:window])
+        for clause in clauses
+    ):
+        return None
+    for clause in clauses:
         pairs: list[tuple[str, str]] = []
         offset = 0
         for item in pos_tokenizer.lcut(clause[: window + 6], HMM=False):

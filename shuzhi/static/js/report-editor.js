@@ -105,12 +105,27 @@
     timer = setTimeout(save, DEBOUNCE_MS);
   }
 
+  // --- How many findings the quality check has, next to the submit button ----------------------------
+  function findingsCount() {
+    var counter = document.getElementById("findings-count");
+    return counter ? Number(counter.textContent) || 0 : 0;
+  }
+
+  function showFindingsCount(count) {
+    var line = document.getElementById("submit-findings");
+    if (!line) { return; }
+    line.hidden = !count;
+    var link = line.querySelector("a") || line;
+    link.textContent = msg.msgFindings.replace("{n}", String(count));
+  }
+
   function saved(body, sent) {
     revisionInput.value = body.revision;
     var findings = document.getElementById("findings");
     if (findings && typeof body.findings_html === "string") {
       findings.innerHTML = body.findings_html;  // rendered by the server's template, every text escaped
       document.getElementById("findings-count").textContent = body.findings_count;
+      showFindingsCount(body.findings_count);
     }
     clearErrors();
     clearLocalIf(sent);
@@ -149,14 +164,16 @@
 
   function failed() { setStatus("failed", msg.msgFailed); }
 
+  var inflight = null;  // the save on its way, so that submitting can wait for its findings
+
   function save() {
-    if (stopped || held || leaving || !dirty) { return; }
-    if (saving) { again = true; return; }
+    if (stopped || held || leaving || !dirty) { return inflight || Promise.resolve(); }
+    if (saving) { again = true; return inflight; }
     clearTimeout(timer);
     saving = true;
     var sent = values();
     setStatus("saving", msg.msgSaving);
-    fetch(saveUrl, {
+    inflight = fetch(saveUrl, {
       method: "POST", body: formData(), credentials: "same-origin", redirect: "manual",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
@@ -173,8 +190,10 @@
       });
     }).catch(offline).then(function () {
       saving = false;
+      inflight = null;
       if (again) { again = false; schedule(); }
     });
+    return inflight;
   }
 
   textareas.forEach(function (textarea) {
@@ -204,10 +223,26 @@
     save();
   });
 
-  document.getElementById("submit-button").addEventListener("click", function (event) {
-    if (!window.confirm(msg.msgConfirmSubmit)) { event.preventDefault(); return; }
-    leaving = true;  // the form posts the text itself; no autosave or beacon alongside
-    clearTimeout(timer);
+  // Submitting: first the latest text is checked (a save), then the secretary is told how many findings
+  // the quality check has and may submit all the same: the check advises, it never blocks.
+  var submitButton = document.getElementById("submit-button");
+  var confirmed = false;
+  submitButton.addEventListener("click", function (event) {
+    if (confirmed) { confirmed = false; return; }  // the click below, after the question was answered
+    event.preventDefault();
+    var ready = (dirty && !stopped && !held) ? save() : (inflight || Promise.resolve());
+    submitButton.disabled = true;
+    ready.then(function () {
+      submitButton.disabled = false;
+      var count = findingsCount();
+      var question = msg.msgConfirmSubmit;
+      if (count > 0) { question = msg.msgConfirmFindings.replace("{n}", String(count)) + "\n\n" + question; }
+      if (!window.confirm(question)) { return; }
+      leaving = true;  // the form posts the text itself; no autosave or beacon alongside
+      clearTimeout(timer);
+      confirmed = true;
+      submitButton.click();
+    });
   });
 
   // Leaving the page or hiding it (phones rarely fire pagehide): send what is not saved yet.
