@@ -87,6 +87,14 @@ class Verb(models.TextChoices):
     # Evidence files (attachments)
     ATTACHMENT_ADDED = "attachment.added", pgettext_lazy("audit verb", "evidence file uploaded")
     ATTACHMENT_WITHDRAWN = "attachment.withdrawn", pgettext_lazy("audit verb", "evidence file withdrawn")
+    # The comprehensive evaluation (evaluation)
+    SCHEME_SAVED = "scheme.saved", pgettext_lazy("audit verb", "scoring scheme saved")
+    GRADES_PROPOSED = "grading.proposed", pgettext_lazy("audit verb", "grades proposed")
+    GRADE_CHANGED = "grading.grade_changed", pgettext_lazy("audit verb", "grade changed")
+    REVIEWER_SCORE_SET = "grading.reviewer_score_set", pgettext_lazy("audit verb", "reviewer's score set")
+    GRADING_SUBMITTED = "grading.submitted", pgettext_lazy("audit verb", "group grading submitted")
+    GRADING_REOPENED = "grading.reopened", pgettext_lazy("audit verb", "group grading reopened")
+    OPINION_SAVED = "opinion.saved", pgettext_lazy("audit verb", "evaluation opinion saved")
 
 
 # Each verb's coarse kind, stored in AuditEvent.action (what events before the verbs had alone).
@@ -148,6 +156,13 @@ KINDS: dict[str, AuditAction] = {
     Verb.VOTE_REHEARSAL_WIPED: _A.DEACTIVATE,
     Verb.ATTACHMENT_ADDED: _A.CREATE,
     Verb.ATTACHMENT_WITHDRAWN: _A.DEACTIVATE,
+    Verb.SCHEME_SAVED: _A.UPDATE,
+    Verb.GRADES_PROPOSED: _A.UPDATE,
+    Verb.GRADE_CHANGED: _A.UPDATE,
+    Verb.REVIEWER_SCORE_SET: _A.UPDATE,
+    Verb.GRADING_SUBMITTED: _A.UPDATE,
+    Verb.GRADING_REOPENED: _A.UPDATE,
+    Verb.OPINION_SAVED: _A.UPDATE,
 }
 
 LABELS: dict[str, object] = dict(Verb.choices)
