@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shuzhi.meetings",
     "shuzhi.voting",
     "shuzhi.attachments",
+    "shuzhi.assessment",
     "shuzhi.evaluation",
 ]
 

@@ -106,10 +106,13 @@ def download_name(attachment: Attachment) -> str:
 
 def owner_organization_id(owner: models.Model) -> int:
     """Whose data a record's files are. Each owning model says it here (the later stages add theirs)."""
+    from shuzhi.assessment.models import Check
     from shuzhi.cycles.models import PreparationItem
 
     if isinstance(owner, PreparationItem):
         return owner.review.organization_id
+    if isinstance(owner, Check):
+        return owner.organization_id
     raise TypeError(f"{type(owner).__name__} cannot own attachments (add it to owner_organization_id)")
 
 
@@ -123,6 +126,10 @@ def owner_closed_message(owner: models.Model | None) -> str:
             return _("This record was withdrawn; its files can no longer be changed.")
         if not preparation_is_open(owner.review):
             return _("The preparation and report stages of this cycle are over.")
+    from shuzhi.assessment.models import Check
+
+    if isinstance(owner, Check) and not owner.is_draft:
+        return _("This check is no longer a draft; its files can no longer be changed.")
     return ""
 
 

@@ -81,10 +81,13 @@ class EvidenceUploadHandler(FileUploadHandler):
 
 def owner_url(owner) -> str:
     """Where a record's files are shown."""
+    from shuzhi.assessment.models import Check
     from shuzhi.cycles.models import PreparationItem
 
     if isinstance(owner, PreparationItem):
         return reverse("cycles:preparation", args=[owner.review_id]) + f"#files-{owner.pk}"
+    if isinstance(owner, Check):
+        return reverse("assessment:check", args=[owner.pk]) + "#files"
     return reverse("core:home")
 
 

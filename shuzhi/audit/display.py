@@ -58,6 +58,10 @@ LABELS = {
     "stage": gettext_lazy("Stage"),
     "unmet": pgettext_lazy("audit", "Conditions not met"),
     "override_reason": pgettext_lazy("audit", "Reason for moving on anyway"),
+    # Daily assessment
+    "indicators": pgettext_lazy("audit", "Indicators"),
+    "scores": pgettext_lazy("audit", "Scores"),
+    "files": pgettext_lazy("audit", "Files"),
 }
 # Keys whose model field's label says the wrong thing for that model (the shared "kind" reads 组织类型).
 TYPE_LABELS = {
@@ -95,7 +99,7 @@ OBJECT_TYPES = {
     "cycles.groupstagechange": pgettext_lazy("audit", "Review group's stage change"),
 }
 # The apps whose models events are about (the object-type filter offers every model of these).
-APPS = ("orgs", "accounts", "cycles", "reports", "meetings", "voting", "attachments")
+APPS = ("orgs", "accounts", "cycles", "reports", "meetings", "voting", "attachments", "assessment")
 # Actors that are not a person's account.
 ACTORS = {"system": gettext_lazy("System (automatic)"), "seed_demo": gettext_lazy("Demo data")}
 _DEFAULT_REPR = re.compile(r"\w+ object \((?P<pk>[^)]*)\)")

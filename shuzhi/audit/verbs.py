@@ -87,6 +87,17 @@ class Verb(models.TextChoices):
     # Evidence files (attachments)
     ATTACHMENT_ADDED = "attachment.added", pgettext_lazy("audit verb", "evidence file uploaded")
     ATTACHMENT_WITHDRAWN = "attachment.withdrawn", pgettext_lazy("audit verb", "evidence file withdrawn")
+    # Daily assessment (assessment)
+    ASSESSMENT_INDICATORS_SET = (
+        "assessment.indicators_set",
+        pgettext_lazy("audit verb", "daily assessment indicators set"),
+    )
+    ASSESSMENT_RULE_SET = "assessment.rule_set", pgettext_lazy("audit verb", "daily score rule set")
+    INSPECTOR_NAMED = "assessment.inspector_named", pgettext_lazy("audit verb", "inspector named")
+    INSPECTOR_REMOVED = "assessment.inspector_removed", pgettext_lazy("audit verb", "inspector removed")
+    CHECK_DRAFT_SAVED = "check.draft_saved", pgettext_lazy("audit verb", "daily check draft saved")
+    CHECK_RECORDED = "check.recorded", pgettext_lazy("audit verb", "daily check recorded")
+    CHECK_WITHDRAWN = "check.withdrawn", pgettext_lazy("audit verb", "daily check withdrawn")
     # The comprehensive evaluation (evaluation)
     SCHEME_SAVED = "scheme.saved", pgettext_lazy("audit verb", "scoring scheme saved")
     GRADES_PROPOSED = "grading.proposed", pgettext_lazy("audit verb", "grades proposed")
@@ -156,6 +167,13 @@ KINDS: dict[str, AuditAction] = {
     Verb.VOTE_REHEARSAL_WIPED: _A.DEACTIVATE,
     Verb.ATTACHMENT_ADDED: _A.CREATE,
     Verb.ATTACHMENT_WITHDRAWN: _A.DEACTIVATE,
+    Verb.ASSESSMENT_INDICATORS_SET: _A.UPDATE,
+    Verb.ASSESSMENT_RULE_SET: _A.UPDATE,
+    Verb.INSPECTOR_NAMED: _A.CREATE,
+    Verb.INSPECTOR_REMOVED: _A.DEACTIVATE,
+    Verb.CHECK_DRAFT_SAVED: _A.UPDATE,
+    Verb.CHECK_RECORDED: _A.CREATE,
+    Verb.CHECK_WITHDRAWN: _A.DEACTIVATE,
     Verb.SCHEME_SAVED: _A.UPDATE,
     Verb.GRADES_PROPOSED: _A.UPDATE,
     Verb.GRADE_CHANGED: _A.UPDATE,

@@ -494,7 +494,8 @@ def access_prior_problem(user, cycle, problem_id: object, *, set_up: bool = Fals
 # not merely the organisation (a 党支部's 委员 sees the organisation, not its secretary's Review). A file
 # not yet attached to anything: its uploader, and those who see everything. Files of an owner kind no
 # rule names here: only those who see everything (the later stages add their kind's rule). Anything
-# else is missing (404). Withdrawing follows the owner's editor: a preparation item's secretary.
+# else is missing (404). Withdrawing follows the owner's editor: a preparation item's secretary. A daily
+# check's files: whoever may read the check (visible_checks); changed by its recorder while a draft.
 
 
 def visible_attachments(user) -> QuerySet:
@@ -509,9 +510,12 @@ def visible_attachments(user) -> QuerySet:
         return Attachment.objects.all()
     if scope.is_anonymous:
         return Attachment.objects.none()
+    from shuzhi.assessment.models import Check
+
     items = PreparationItem.objects.filter(review__in=visible_reviews(user)).values("pk")
     return Attachment.objects.filter(
         Q(owner_type=ContentType.objects.get_for_model(PreparationItem), owner_id__in=items)
+        | Q(owner_type=ContentType.objects.get_for_model(Check), owner_id__in=visible_checks(user).values("pk"))
         | Q(owner_type__isnull=True, uploaded_by_id=user.pk)
     )
 
@@ -530,10 +534,13 @@ def access_attachment(user, attachment_id: object, *, for_update: bool = False):
 def can_change_attachments_of(user, owner) -> bool:
     """Attach files to `owner`, and withdraw them: a preparation item's Review secretary; an unattached
     file's uploader. (Whether the owner still takes changes is the services' rule.)"""
+    from shuzhi.assessment.models import Check
     from shuzhi.cycles.models import PreparationItem
 
     if isinstance(owner, PreparationItem):
         return is_review_secretary(user, owner.review)
+    if isinstance(owner, Check):
+        return can_edit_check(user, owner)
     return False
 
 
@@ -552,6 +559,120 @@ def check_withdraw_attachment(user, attachment) -> None:
     if not can_withdraw_attachment(user, attachment):
         raise PermissionDenied
 
+
+# --- Daily assessment (日常考核) ------------------------------------------------------------------------
+#
+# Who may inspect (record a check against an organisation in a cycle): the org dept, any organisation
+# under review in the cycle; a leader of a 党总支, its own 党支部 (the Reviews it reviews); a committee
+# member the org dept named inspector for the cycle (assessment.Inspector), the organisations the
+# committee reviews (党总支 and 直属党支部). Nobody checks their own organisation's Review.
+# Who sees checks: a recorded or withdrawn check follows its organisation's Review (visible_reviews: the
+# org dept and the committee all, a reviewing organisation's leaders theirs, the checked secretary their
+# own); a draft only its recorder. The checked organisation never uploads anything: a check's files
+# belong to its recorder's draft.
+
+
+def is_named_inspector(user, cycle) -> bool:
+    from shuzhi.assessment.models import Inspector
+
+    scope = scope_for(user)
+    if scope.person_id is None or Role.COMMITTEE not in scope.roles:
+        return False
+    return Inspector.objects.filter(cycle=cycle, person_id=scope.person_id, removed_at__isnull=True).exists()
+
+
+def inspectable_reviews(user, cycle) -> QuerySet:
+    """The Reviews of the cycle whose organisation the user may check (see above)."""
+    from django.db.models import Q
+
+    from shuzhi.cycles.models import Review
+
+    scope = scope_for(user)
+    reviews = Review.objects.filter(cycle=cycle)
+    if scope.can_manage:
+        return reviews
+    remit = Q(reviewer_id__in=scope.leader_org_ids, reviewer__kind=OrgKind.GENERAL_BRANCH)
+    if is_named_inspector(user, cycle):
+        remit |= Q(reviewer__kind=OrgKind.COMMITTEE)
+    reviews = reviews.filter(remit)
+    return reviews.exclude(secretary_id=scope.person_id) if scope.person_id else reviews
+
+
+def can_inspect_in(user, cycle) -> bool:
+    """Whether the user may record checks in the cycle at all (the check form's link)."""
+    return inspectable_reviews(user, cycle).exists()
+
+
+def can_inspect(user, cycle, organization) -> bool:
+    return inspectable_reviews(user, cycle).filter(organization=organization).exists()
+
+
+def check_inspect(user, cycle, organization) -> None:
+    """403 unless the user may record a check of `organization` (one they see) in the cycle."""
+    if not can_inspect(user, cycle, organization):
+        raise PermissionDenied
+
+
+def can_set_up_assessment(user) -> bool:
+    """The cycle's indicators, scoring rule and inspectors, and the method-share page: the org dept."""
+    return scope_for(user).can_manage
+
+
+def check_set_up_assessment(user) -> None:
+    if not can_set_up_assessment(user):
+        raise PermissionDenied
+
+
+def visible_checks(user) -> QuerySet:
+    """Checks the user may read (see above): recorded and withdrawn ones of the Reviews they read, and
+    their own drafts."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from shuzhi.assessment.models import Check, CheckStatus
+
+    scope = scope_for(user)
+    if scope.is_anonymous:
+        return Check.objects.none()
+    own_drafts = Q(status=CheckStatus.DRAFT, recorded_by_id=user.pk)
+    if scope.sees_all:
+        return Check.objects.filter(~Q(status=CheckStatus.DRAFT) | own_drafts)
+    reviews = visible_reviews(user).filter(cycle_id=OuterRef("cycle_id"), organization_id=OuterRef("organization_id"))
+    return Check.objects.filter((~Q(status=CheckStatus.DRAFT) & Exists(reviews)) | own_drafts)
+
+
+def access_check(user, check_id: object, *, for_update: bool = False):
+    """The check if the user may read it, else 404 (another organisation's check, another's draft)."""
+    return _get(
+        visible_checks(user).select_related("cycle", "organization", "recorded_by", "withdrawn_by"),
+        check_id,
+        manage=False,
+        for_update=for_update,
+        user=user,
+    )
+
+
+def can_edit_check(user, check) -> bool:
+    """Change a draft check (and its files), and record it: its recorder, while still in remit."""
+    return check.is_draft and check.recorded_by_id == user.pk and can_inspect(user, check.cycle, check.organization)
+
+
+def check_edit_check(user, check) -> None:
+    if not can_edit_check(user, check):
+        raise PermissionDenied
+
+
+def can_withdraw_check(user, check) -> bool:
+    """Withdraw a check (with a reason; it stays on record): its recorder, or the org dept."""
+    from shuzhi.assessment.models import CheckStatus
+
+    if check.status == CheckStatus.WITHDRAWN:
+        return False
+    return check.recorded_by_id == user.pk or scope_for(user).can_manage
+
+
+def check_withdraw_check(user, check) -> None:
+    if not can_withdraw_check(user, check):
+        raise PermissionDenied
 
 # --- The comprehensive evaluation (综合评价: scheme, grading, breakdown, opinion) ------------------------
 
