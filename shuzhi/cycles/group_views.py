@@ -47,6 +47,8 @@ def unmet_links(group: ReviewGroup, unmet: list[gates.Unmet]) -> list[dict]:
     for item in unmet:
         if item.link == gates.MEETINGS:
             url = reverse("meetings:list")
+        elif item.link == gates.GRADING:
+            url = reverse("evaluation:grading", args=[group.pk])
         else:
             url = f"{board}?{urlencode({'reviewer': group.reviewer_id, **item.filters})}#progress-heading"
         found.append({"text": item.text, "count": item.count, "url": url, "code": item.code})

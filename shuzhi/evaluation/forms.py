@@ -36,15 +36,19 @@ class SchemeForm(forms.Form):
     )
     weight_reviewer = _percent(
         _("Reviewer's assessment of the report and presentation (%)"),
-        _("Default 30: the reviewing body's own 0–100 score of each presenter's report and presentation. "
-          "The three weights add up to exactly 100; one college uses vote 50 + daily 50 + reviewer 0."),
+        _(
+            "Default 30: the reviewing body's own 0–100 score of each presenter's report and presentation. "
+            "The three weights add up to exactly 100; one college uses vote 50 + daily 50 + reviewer 0."
+        ),
     )
     missing_rule = forms.ChoiceField(
         label=_("A Review missing a component"),
         choices=MissingRule.choices,
-        help_text=_("Default: re-weight over the components present, so nobody is marked down for a check that "
-                    "was never made. Counting it as 0 is only for a scheme that wants it; either way the "
-                    "Review is flagged and its breakdown says what was done."),
+        help_text=_(
+            "Default: re-weight over the components present, so nobody is marked down for a check that "
+            "was never made. Counting it as 0 is only for a scheme that wants it; either way the "
+            "Review is flagged and its breakdown says what was done."
+        ),
     )
     good_share = _percent(_("“Good” at most (% of the group)"), _("Default 30 %, counting people (seed 五（三）)."))
     rounding = forms.ChoiceField(

@@ -17,8 +17,8 @@ The draft is a starting point; the opinion saved is what the editor typed (servi
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _

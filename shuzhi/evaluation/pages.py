@@ -71,5 +71,3 @@ def preview_status(group: ReviewGroup, scheme: Scheme, typed: dict[int, str]) ->
         if review_id in grades and value in valid:
             grades[review_id] = value
     return proposal.quota_status(grades.values(), scheme.quotas)
-
-

@@ -230,9 +230,13 @@ class QuotaStatus:
             Rounding.CEIL: _("rounded up"),
         }[Rounding(q.rounding)]
         share = format(q.good_share.normalize(), "f")
-        good = _(
-            "“Good” at most %(share)s%% of %(people)d people, %(rounding)s: at most %(cap)d; now %(good)d."
-        ) % {"share": share, "people": self.people, "rounding": rounding, "cap": self.cap, "good": self.good}
+        good = _("“Good” at most %(share)s%% of %(people)d people, %(rounding)s: at most %(cap)d; now %(good)d.") % {
+            "share": share,
+            "people": self.people,
+            "rounding": rounding,
+            "cap": self.cap,
+            "good": self.good,
+        }
         if self.over_cap:
             good += " " + _("%(n)d over the cap: the group cannot be submitted like this.") % {
                 "n": self.good - self.cap
@@ -300,5 +304,3 @@ def quotas_problem(quotas: Quotas) -> str | None:
     if quotas.poor_below is not None and (quotas.poor_below < 0 or quotas.poor_below > 100):
         return _("The “Poor” score is between 0 and 100.")
     return None
-
-

@@ -30,7 +30,9 @@ from django.utils.translation import gettext_lazy
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-PRECISION = 60  # digits: scores have ≤ 4 places and weights ≤ 2, so one division at 60 digits is exact to far below a cent
+PRECISION = (
+    60  # digits: scores have ≤ 4 places and weights ≤ 2, so one division at 60 digits is exact to far below a cent
+)
 
 
 class Component(enum.StrEnum):

@@ -112,7 +112,9 @@ def scheme_problems(data: SchemeInput) -> dict[str, str]:
     if data.rounding not in {r.value for r in proposal.Rounding}:
         problems["rounding"] = _("Choose how counts are rounded.")
         return problems
-    quotas = proposal.Quotas(data.good_share, proposal.Rounding(data.rounding), data.low_share, data.low_min_people, data.poor_below)
+    quotas = proposal.Quotas(
+        data.good_share, proposal.Rounding(data.rounding), data.low_share, data.low_min_people, data.poor_below
+    )
     if problem := proposal.quotas_problem(quotas):
         problems["good_share"] = problem
     return problems
@@ -133,8 +135,10 @@ def save_scheme(actor, cycle: ReviewCycle, data: SchemeInput, *, ip: str | None 
         return scheme
     if grading_started(cycle):
         raise ValidationError(
-            _("Grading has started in this cycle, so its scoring scheme can no longer change (every group would be "
-              "graded under different rules).")
+            _(
+                "Grading has started in this cycle, so its scoring scheme can no longer change (every group would be "
+                "graded under different rules)."
+            )
         )
     before = snapshot(scheme, SCHEME_FIELDS) if scheme else {}
     if scheme is None:
@@ -386,7 +390,9 @@ def set_reviewer_score(
 
 
 def current_status(grading: GroupGrading, scheme: Scheme, reviews: list[Review]) -> proposal.QuotaStatus:
-    grades = dict(ReviewGrade.objects.filter(review__in=reviews).values_list("review_id", "grade")) if grading.pk else {}
+    grades = (
+        dict(ReviewGrade.objects.filter(review__in=reviews).values_list("review_id", "grade")) if grading.pk else {}
+    )
     return proposal.quota_status([grades.get(r.pk, "") for r in reviews], scheme.quotas)
 
 
@@ -412,11 +418,15 @@ def submit(
     if not reviews:
         raise ValidationError(_("This group has no Reviews to grade."))
     if status.ungraded:
-        raise ValidationError(_("%(n)d people have no grade yet: give every Review a grade first.") % {"n": status.ungraded})
+        raise ValidationError(
+            _("%(n)d people have no grade yet: give every Review a grade first.") % {"n": status.ungraded}
+        )
     if status.over_cap:
         raise ValidationError(
-            _("“Good” is given to %(good)d people, over the cap of %(cap)d: the group cannot be submitted. Lower "
-              "%(over)d of them first.")
+            _(
+                "“Good” is given to %(good)d people, over the cap of %(cap)d: the group cannot be submitted. Lower "
+                "%(over)d of them first."
+            )
             % {"good": status.good, "cap": status.cap, "over": status.good - status.cap}
         )
     if status.below_minimum and not justification:
@@ -504,8 +514,10 @@ def save_opinion(
         return opinion
     if base_revision != opinion.revision:
         raise Conflict(
-            _("Someone else saved this opinion while you were editing. Your text is kept below; compare it with "
-              "the saved one and save again.")
+            _(
+                "Someone else saved this opinion while you were editing. Your text is kept below; compare it with "
+                "the saved one and save again."
+            )
         )
     before = snapshot(opinion, ["strengths", "problems"])
     opinion.strengths, opinion.problems = strengths, problems

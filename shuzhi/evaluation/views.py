@@ -267,7 +267,9 @@ def opinion_editor(request: HttpRequest, review_id: int) -> HttpResponse:
                 messages.success(request, _("The evaluation opinion is saved."))
                 return redirect("evaluation:opinion", review.pk)
     elif saved is not None:
-        form = OpinionForm(initial={"strengths": saved.strengths, "problems": saved.problems, "revision": saved.revision})
+        form = OpinionForm(
+            initial={"strengths": saved.strengths, "problems": saved.problems, "revision": saved.revision}
+        )
     else:
         form = OpinionForm(
             initial={"strengths": drafted.strengths_text(), "problems": drafted.problems_text(), "revision": 0}

@@ -94,7 +94,9 @@ def test_people_without_a_composite_get_no_proposal_and_still_count(group, quota
 
 
 def test_ties_at_the_good_boundary_are_left_to_the_reviewer():
-    group = [Candidate(i, Decimal(s)) for i, s in enumerate(["95", "90", "90", "80", "70", "70", "65", "64", "63", "62"])]
+    group = [
+        Candidate(i, Decimal(s)) for i, s in enumerate(["95", "90", "90", "80", "70", "70", "65", "64", "63", "62"])
+    ]
     result = proposal.propose(group, Quotas())
     assert result.cap == 3
     assert [result.grades[i] for i in range(3)] == [Grade.GOOD, Grade.GOOD, Grade.GOOD]
@@ -132,10 +134,10 @@ def test_the_quota_status_says_how_each_quota_is_met():
 
 # --- The composite ------------------------------------------------------------------------------------
 
-weights = st.tuples(
-    st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=100)
-).filter(lambda t: t[0] + t[1] <= 100).map(
-    lambda t: scoring.Weights(Decimal(t[0]), Decimal(t[1]), Decimal(100 - t[0] - t[1]))
+weights = (
+    st.tuples(st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=100))
+    .filter(lambda t: t[0] + t[1] <= 100)
+    .map(lambda t: scoring.Weights(Decimal(t[0]), Decimal(t[1]), Decimal(100 - t[0] - t[1])))
 )
 component_scores = st.fixed_dictionaries(
     {c: st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=4)) for c in scoring.COMPONENTS}
@@ -180,7 +182,11 @@ def test_a_missing_component_is_never_silently_zero(values, w):
 def test_reweighting_a_review_with_no_daily_check():
     w = scoring.DEFAULT_WEIGHTS
     result = scoring.composite(
-        {scoring.Component.VOTE: Decimal("90"), scoring.Component.DAILY: None, scoring.Component.REVIEWER: Decimal("80")},
+        {
+            scoring.Component.VOTE: Decimal("90"),
+            scoring.Component.DAILY: None,
+            scoring.Component.REVIEWER: Decimal("80"),
+        },
         w,
         scoring.MissingRule.REWEIGHT,
     )
@@ -189,7 +195,11 @@ def test_reweighting_a_review_with_no_daily_check():
     assert result.missing == (scoring.Component.DAILY,)
     assert result.reweighted
     zero = scoring.composite(
-        {scoring.Component.VOTE: Decimal("90"), scoring.Component.DAILY: None, scoring.Component.REVIEWER: Decimal("80")},
+        {
+            scoring.Component.VOTE: Decimal("90"),
+            scoring.Component.DAILY: None,
+            scoring.Component.REVIEWER: Decimal("80"),
+        },
         w,
         scoring.MissingRule.ZERO,
     )
@@ -199,7 +209,9 @@ def test_reweighting_a_review_with_no_daily_check():
 def test_rounded_once_half_up():
     w = scoring.Weights(Decimal(50), Decimal(50), Decimal(0))
     result = scoring.composite(
-        {scoring.Component.VOTE: Decimal("80.005"), scoring.Component.DAILY: Decimal("80.005")}, w, scoring.MissingRule.REWEIGHT
+        {scoring.Component.VOTE: Decimal("80.005"), scoring.Component.DAILY: Decimal("80.005")},
+        w,
+        scoring.MissingRule.REWEIGHT,
     )
     assert result.composite == Decimal("80.01")
 
