@@ -129,7 +129,7 @@ def _review_in(group, review_id: int) -> Review:
 def _row_response(request: HttpRequest, group, review: Review, *, typed: dict, error: str = "", saved: str = ""):
     view = pages.grading_view(request.user, group)
     row = next(r for r in view.rows if r.review.pk == review.pk)
-    context = {"v": view, "row": row, "grade_options": GRADE_OPTIONS, "typed": {review.pk: typed}, "oob": True}
+    context = {"v": view, "row": row, "group": group, "grade_options": GRADE_OPTIONS, "typed": {review.pk: typed}}
     context.update({"row_error": error, "row_saved": saved, "conflict": False})
     return render(request, "evaluation/grading_row_response.html", context)
 
