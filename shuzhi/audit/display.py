@@ -69,6 +69,8 @@ TYPE_LABELS = {
     ("cycles.preparationitem", "kind"): pgettext_lazy("audit", "Kind of preparation"),
     ("meetings.meeting", "kind"): pgettext_lazy("audit", "Kind of meeting"),
     ("cycles.review", "preparation_done_at"): pgettext_lazy("audit", "Preparation done at"),
+    ("evaluation.reviewgrade", "reason"): gettext_lazy("reason for the change"),
+    ("evaluation.groupgrading", "reason"): gettext_lazy("reason for reopening"),
 }
 # Recorded values that are data, not words: shown as they are, marked as code.
 DATA_KEYS = {"seal", "form", "ballot_form", "sha256", "storage_name", "content_type"}  # the last: evidence files

@@ -67,6 +67,7 @@ def _context(request: HttpRequest, group: ReviewGroup, form: AdvanceForm | None 
         "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
         "unmet": unmet_links(group, unmet),
         "can_move": access.can_move_group(user, group),
+        "can_read_grading": access.can_read_grading(user, group),
         "can_override": access.can_override_gate(user),
         "changes": groups.stage_changes(group),
         "review_count": group.reviews.count(),
