@@ -206,13 +206,14 @@ def _review(group, review_id: int) -> Review:
 
 
 @router.post(
-    "/groups/{group_id}/grading/reviews/{review_id}/grade",
+    "/groups/{group_id}/grading/reviews/{member_id}/grade",
     response={200: GradingOut, **WRITE_ERRORS, **CONFLICT},
     summary="Change a Review's grade, with a written reason",
 )
-def change_grade(request: HttpRequest, group_id: IdParam, review_id: IdParam, payload: GradeIn):
+def change_grade(request: HttpRequest, group_id: IdParam, member_id: IdParam, payload: GradeIn):
+    """member_id: the id of a Review of the group."""
     group = _group(request, group_id, grade=True)
-    review = _review(group, review_id)
+    review = _review(group, member_id)
 
     def call():
         services.change_grade(
@@ -229,13 +230,14 @@ def change_grade(request: HttpRequest, group_id: IdParam, review_id: IdParam, pa
 
 
 @router.post(
-    "/groups/{group_id}/grading/reviews/{review_id}/score",
+    "/groups/{group_id}/grading/reviews/{member_id}/score",
     response={200: GradingOut, **WRITE_ERRORS, **CONFLICT},
     summary="Set the reviewer's own 0–100 score of the report and presentation",
 )
-def set_score(request: HttpRequest, group_id: IdParam, review_id: IdParam, payload: ScoreIn):
+def set_score(request: HttpRequest, group_id: IdParam, member_id: IdParam, payload: ScoreIn):
+    """member_id: the id of a Review of the group."""
     group = _group(request, group_id, grade=True)
-    review = _review(group, review_id)
+    review = _review(group, member_id)
 
     def call():
         score = services.parse_score(payload.score)

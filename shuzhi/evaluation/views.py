@@ -154,28 +154,29 @@ def _row_action(request: HttpRequest, group_id: int, review_id: int, action, typ
 
 @login_required
 @require_POST
-def change_grade(request: HttpRequest, group_id: int, review_id: int) -> HttpResponse:
-    grade = request.POST.get(f"grade_{review_id}", "")
-    reason = request.POST.get(f"reason_{review_id}", "")
+def change_grade(request: HttpRequest, group_id: int, member_id: int) -> HttpResponse:
+    """member_id: the Review, a member of the group."""
+    grade = request.POST.get(f"grade_{member_id}", "")
+    reason = request.POST.get(f"reason_{member_id}", "")
 
     def act(group, review):
         services.change_grade(
             request.user, review, grade, reason, base_version=_version(request), ip=client_ip(request)
         )
 
-    return _row_action(request, group_id, review_id, act, {"grade": grade, "reason": reason})
+    return _row_action(request, group_id, member_id, act, {"grade": grade, "reason": reason})
 
 
 @login_required
 @require_POST
-def reviewer_score(request: HttpRequest, group_id: int, review_id: int) -> HttpResponse:
-    text = request.POST.get(f"score_{review_id}", "")
+def reviewer_score(request: HttpRequest, group_id: int, member_id: int) -> HttpResponse:
+    text = request.POST.get(f"score_{member_id}", "")
 
     def act(group, review):
         score = services.parse_score(text)
         services.set_reviewer_score(request.user, review, score, base_version=_version(request), ip=client_ip(request))
 
-    return _row_action(request, group_id, review_id, act, {"score": text})
+    return _row_action(request, group_id, member_id, act, {"score": text})
 
 
 @login_required

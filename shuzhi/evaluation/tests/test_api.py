@@ -17,9 +17,13 @@ def test_read_propose_change_and_submit_through_the_api(college, committee_group
     review = reviews["gb_a"]
     no_reason = post(client, f"{base}/reviews/{review.pk}/grade", {"base_version": 1, "grade": "good", "reason": ""})
     assert no_reason.status_code == 422 and no_reason.json()["detail"][0]["field"] == "reason"
-    changed = post(client, f"{base}/reviews/{review.pk}/grade", {"base_version": 1, "grade": "good", "reason": "实绩突出"})
+    changed = post(
+        client, f"{base}/reviews/{review.pk}/grade", {"base_version": 1, "grade": "good", "reason": "实绩突出"}
+    )
     assert changed.status_code == 200 and changed.json()["quota"]["over_cap"] is True
-    stale = post(client, f"{base}/reviews/{reviews['gb_b'].pk}/grade", {"base_version": 1, "grade": "good", "reason": "x"})
+    stale = post(
+        client, f"{base}/reviews/{reviews['gb_b'].pk}/grade", {"base_version": 1, "grade": "good", "reason": "x"}
+    )
     assert stale.status_code == 409 and "其他人修改" in stale.json()["detail"]
     over = post(client, f"{base}/submit", {"base_version": 2})
     assert over.status_code == 422 and "超过上限" in over.json()["detail"][0]["message"]
@@ -44,5 +48,7 @@ def test_the_breakdown_is_scoped(college, committee_group, reviews, client_for):
     assert [p["effective_weight"] for p in body["parts"]] == ["100.00", "0.00", "0.00"]
     assert client_for(college.direct_secretary).get(f"/api/reviews/{reviews['gb_b'].pk}/breakdown").status_code == 404
     assert client_for(college.direct_secretary).get(f"/api/reviews/{reviews['direct'].pk}/breakdown").status_code == 403
-    other = post(client_for(college.gb_b_secretary), f"/api/groups/{committee_group.pk}/grading/propose", {"base_version": 0})
+    other = post(
+        client_for(college.gb_b_secretary), f"/api/groups/{committee_group.pk}/grading/propose", {"base_version": 0}
+    )
     assert other.status_code == 403

@@ -117,7 +117,10 @@ def test_submitting_below_the_minimum_needs_a_justification_and_keeps_it(college
 def test_only_the_org_dept_reopens(college, committee_group, client_for):
     services.propose(college.committee_member, committee_group)
     services.submit(college.committee_member, committee_group, base_version=1)
-    assert client_for(college.committee_member).post(url(committee_group, "reopen/"), {"reason": "调整"}).status_code == 403
+    assert (
+        client_for(college.committee_member).post(url(committee_group, "reopen/"), {"reason": "调整"}).status_code
+        == 403
+    )
     page = client_for(college.org_dept).post(url(committee_group, "reopen/"), {"reason": ""}).content.decode()
     assert "这个字段是必填项" in page
     client_for(college.org_dept).post(url(committee_group, "reopen/"), {"reason": "委员会研究后调整"})

@@ -54,7 +54,9 @@ def test_the_opinion_is_drafted_with_sources_and_saving_keeps_what_was_typed(
 
     review = reviews["direct"]
     meeting = Meeting.objects.get(cycle=cycle, reviewer=college.committee)
-    meeting_services.add_comment(college.org_dept, meeting, review=review, problems="调研不够深入。", direction="多下基层。")
+    meeting_services.add_comment(
+        college.org_dept, meeting, review=review, problems="调研不够深入。", direction="多下基层。"
+    )
     record_check(college.org_dept, cycle, college.direct, [10, 20, 20, 12], seen="党员活动室制度上墙，三会一课记录完整")
     client = client_for(college.committee_member)
     page = client.get(f"/evaluation/reviews/{review.pk}/opinion/").content.decode()
@@ -65,7 +67,11 @@ def test_the_opinion_is_drafted_with_sources_and_saving_keeps_what_was_typed(
     typed = {"strengths": "基层党建工作扎实。", "problems": "调研不够深入，须多下基层。", "revision": "0"}
     assert client.post(f"/evaluation/reviews/{review.pk}/opinion/", typed).status_code == 302
     opinion = Opinion.objects.get(review=review)
-    assert (opinion.strengths, opinion.problems, opinion.revision) == ("基层党建工作扎实。", "调研不够深入，须多下基层。", 1)
+    assert (opinion.strengths, opinion.problems, opinion.revision) == (
+        "基层党建工作扎实。",
+        "调研不够深入，须多下基层。",
+        1,
+    )
     page = client.get(f"/evaluation/reviews/{review.pk}/opinion/").content.decode()
     assert "基层党建工作扎实。" in page and "尚未保存" not in page
     # A second editor working from the first page: refused, their text kept, the saved one shown.
@@ -73,7 +79,9 @@ def test_the_opinion_is_drafted_with_sources_and_saving_keeps_what_was_typed(
     page = client_for(college.org_dept).post(f"/evaluation/reviews/{review.pk}/opinion/", stale).content.decode()
     assert "其他人保存了这份意见" in page and "另一位的草稿" in page and "基层党建工作扎实。" in page
     assert AuditEvent.objects.filter(verb=Verb.OPINION_SAVED).count() == 1
-    assert client_for(college.gb_a_secretary).post(f"/evaluation/reviews/{review.pk}/opinion/", typed).status_code == 404
+    assert (
+        client_for(college.gb_a_secretary).post(f"/evaluation/reviews/{review.pk}/opinion/", typed).status_code == 404
+    )
 
 
 def test_the_scheme_page_refuses_weights_not_adding_up_and_keeps_the_input(college, cycle, client_for):
