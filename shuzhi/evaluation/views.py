@@ -101,7 +101,8 @@ def quota_preview(request: HttpRequest, group_id: int) -> HttpResponse:
         if key.startswith("grade_") and key[6:].isdigit():
             typed[int(key[6:])] = value
     status = pages.preview_status(group, services.scheme_for(group.cycle), typed)
-    return render(request, "evaluation/quota_status.html", {"status": status, "preview": True})
+    version = services.grading_of(group).version
+    return render(request, "evaluation/quota_status.html", {"status": status, "preview": True, "version": version})
 
 
 @login_required

@@ -133,7 +133,7 @@ def test_a_group_with_an_open_vote_says_why_it_cannot_be_graded(college, cycle, 
 
     group = at_evaluation(ReviewGroup.objects.get(cycle=cycle, reviewer=college.committee))
     page = client_for(college.committee_member).get(url(group)).content.decode()
-    assert "还有 1 场测评尚未结束" in page and "propose-form" not in page
+    assert "还有 1 场测评尚未结束" in page and 'id="propose-form"' not in page
     response = client_for(college.committee_member).post(url(group, "propose/"), {"version": "0"})
     assert "还有 1 场测评尚未结束" in response.content.decode()
 
