@@ -101,8 +101,7 @@ def quota_preview(request: HttpRequest, group_id: int) -> HttpResponse:
         if key.startswith("grade_") and key[6:].isdigit():
             typed[int(key[6:])] = value
     status = pages.preview_status(group, services.scheme_for(group.cycle), typed)
-    version = services.grading_of(group).version
-    return render(request, "evaluation/quota_status.html", {"status": status, "preview": True, "version": version})
+    return render(request, "evaluation/quota_status.html", {"status": status, "preview": True})
 
 
 @login_required

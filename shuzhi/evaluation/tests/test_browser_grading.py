@@ -55,6 +55,8 @@ def test_grading_a_group_change_with_a_reason_quota_status_and_the_cap(college, 
     row.locator("select").select_option("fair")
     row.locator(f"input[name=reason_{lowered.review_id}]").fill("名额所限，经研究调整")
     row.get_by_role("button", name="保存等次").click()
+    # (the quota preview already counted the choice: wait for the save itself)
+    expect(page.locator(f"#row-{lowered.review_id}")).to_contain_text("原因： 名额所限，经研究调整")
     expect(page.locator("#quota-status")).to_contain_text("未超过上限。")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="提交等次").click()
