@@ -62,6 +62,11 @@ LABELS = {
     "indicators": pgettext_lazy("audit", "Indicators"),
     "scores": pgettext_lazy("audit", "Scores"),
     "files": pgettext_lazy("audit", "Files"),
+    # The comprehensive evaluation
+    "grades": pgettext_lazy("audit", "Grades"),
+    "ties": pgettext_lazy("audit", "Ties at a boundary"),
+    "quotas": pgettext_lazy("audit", "Where the quotas stand"),
+    "justification": pgettext_lazy("audit", "Justification for the minimum share"),
 }
 # Keys whose model field's label says the wrong thing for that model (the shared "kind" reads 组织类型).
 TYPE_LABELS = {

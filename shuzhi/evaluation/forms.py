@@ -50,14 +50,14 @@ class SchemeForm(forms.Form):
             "Review is flagged and its breakdown says what was done."
         ),
     )
-    good_share = _percent(_("“Good” at most (% of the group)"), _("Default 30 %, counting people (seed 五（三）)."))
+    good_share = _percent(_("“Good” at most (per cent of the group)"), _("Default 30 %, counting people (seed 五（三）)."))
     rounding = forms.ChoiceField(
         label=_("Rounding of the counts"),
         choices=Rounding.choices,
-        help_text=_("Default: round down, so 30 % of 11 people allows 3 “Good”, never 4."),
+        help_text=_("Default: round down, so 30 per cent of 11 people allows 3 “Good”, never 4."),
     )
     low_share = _percent(
-        _("“Average and below” at least (% of the group)"), _("Default 10 %, and never fewer than one person.")
+        _("“Average and below” at least (per cent of the group)"), _("Default 10 %, and never fewer than one person.")
     )
     low_min_people = forms.IntegerField(
         label=_("The minimum share applies from (people)"),
