@@ -50,7 +50,9 @@ class SchemeForm(forms.Form):
             "Review is flagged and its breakdown says what was done."
         ),
     )
-    good_share = _percent(_("“Good” at most (per cent of the group)"), _("Default 30 %, counting people (seed 五（三）)."))
+    good_share = _percent(
+        _("“Good” at most (per cent of the group)"), _("Default 30 %, counting people (seed 五（三）).")
+    )
     rounding = forms.ChoiceField(
         label=_("Rounding of the counts"),
         choices=Rounding.choices,

@@ -42,7 +42,9 @@ class Scheme(models.Model):
     )
     good_share = models.DecimalField(_("“Good” at most (per cent of the group)"), max_digits=5, decimal_places=2)
     rounding = models.CharField(_("rounding of the counts"), max_length=10, choices=Rounding.choices)
-    low_share = models.DecimalField(_("“Average and below” at least (per cent of the group)"), max_digits=5, decimal_places=2)
+    low_share = models.DecimalField(
+        _("“Average and below” at least (per cent of the group)"), max_digits=5, decimal_places=2
+    )
     low_min_people = models.PositiveIntegerField(_("minimum share applies from (people)"))
     poor_below = models.DecimalField(
         _("“Poor” proposed below (composite)"), max_digits=5, decimal_places=2, null=True, blank=True

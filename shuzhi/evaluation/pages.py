@@ -22,6 +22,7 @@ class GradingView:
     can_reopen: bool
     changes: list[GradeChange]
     last_reason: dict[int, GradeChange]
+    person_id: int | None = None  # the user's own person: their own Review's row is not theirs to grade
 
     @property
     def editable(self) -> bool:
@@ -58,6 +59,7 @@ def grading_view(user, group: ReviewGroup) -> GradingView:
         can_reopen=access.can_reopen_grading(user),
         changes=changes,
         last_reason=last_reason,
+        person_id=access.scope_for(user).person_id,
     )
 
 
