@@ -17,6 +17,7 @@ urlpatterns = [
     path("v/", include("shuzhi.voting.urls_ballot")),
     path("meetings/", include("shuzhi.meetings.urls")),
     path("attachments/", include("shuzhi.attachments.urls")),
+    path("assessment/", include("shuzhi.assessment.urls")),
     path("evaluation/", include("shuzhi.evaluation.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from shuzhi.api import errors
+from shuzhi.api.assessment import router as assessment_router
 from shuzhi.api.cycles import router as cycles_router
 from shuzhi.api.evaluation import router as evaluation_router
 from shuzhi.api.me import router as me_router
@@ -43,4 +44,5 @@ api.add_router("/", people_router)
 api.add_router("/", positions_router)
 api.add_router("/", cycles_router)
 api.add_router("/", meetings_router)
+api.add_router("/", assessment_router)
 api.add_router("/", evaluation_router)

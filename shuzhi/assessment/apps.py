@@ -12,3 +12,4 @@ class AssessmentConfig(AppConfig):
         from shuzhi.core import worklist
 
         worklist.register("assessment.drafts", work.my_draft_checks)
+        worklist.register("assessment.checks", work.daily_assessment)

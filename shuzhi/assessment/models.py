@@ -46,7 +46,9 @@ NOT_PREFERRED_METHODS = (Method.BRIEFING, Method.DOCUMENTS, Method.LEDGERS)
 class AssessmentSettings(models.Model):
     """A cycle's daily-assessment setting (one row per cycle, made with the default indicators)."""
 
-    cycle = models.OneToOneField(ReviewCycle, on_delete=models.PROTECT, related_name="assessment_settings")
+    cycle = models.OneToOneField(
+        ReviewCycle, on_delete=models.PROTECT, related_name="assessment_settings", verbose_name=_("review cycle")
+    )
     rule = models.CharField(_("scoring rule"), max_length=20, choices=ScoreRule.choices, default=ScoreRule.MEAN)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -60,7 +62,9 @@ class AssessmentSettings(models.Model):
 class Indicator(models.Model):
     """One indicator of a cycle's daily assessment (考核指标), with its points and scoring guidance."""
 
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="assessment_indicators")
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.PROTECT, related_name="assessment_indicators", verbose_name=_("review cycle")
+    )
     name = models.CharField(_("indicator"), max_length=100)
     points = models.DecimalField(
         _("points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
@@ -84,7 +88,9 @@ class Inspector(models.Model):
     """A committee member the org dept names as inspector for a cycle (they then may check the
     organisations the committee reviews: 党总支 and 直属党支部). Removed, never deleted."""
 
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="assessment_inspectors")
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.PROTECT, related_name="assessment_inspectors", verbose_name=_("review cycle")
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
     named_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     named_at = models.DateTimeField(auto_now_add=True)
@@ -116,7 +122,9 @@ class Check(models.Model):
     """One on-site check (日常考核检查) of an organisation in a cycle, by the recording user (and the
     co-inspectors named in `co_inspectors`). Only recorded checks count towards the daily score."""
 
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="assessment_checks")
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.PROTECT, related_name="assessment_checks", verbose_name=_("review cycle")
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="assessment_checks", verbose_name=_("checked organisation")
     )
@@ -178,13 +186,18 @@ class CheckScore(models.Model):
     """A check's score and reason for one indicator (score within 0..the indicator's points; empty only
     in a draft)."""
 
-    check_record = models.ForeignKey(Check, on_delete=models.PROTECT, related_name="scores")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="scores")
+    check_record = models.ForeignKey(
+        Check, on_delete=models.PROTECT, related_name="scores", verbose_name=_("daily check")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="scores", verbose_name=_("indicator")
+    )
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["indicator__order", "indicator_id"]
+        verbose_name = _("check score")
         constraints = [
             models.UniqueConstraint(fields=["check_record", "indicator"], name="assessment_score_once"),
             models.CheckConstraint(

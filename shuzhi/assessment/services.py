@@ -10,6 +10,7 @@ Callers do the access checks (shuzhi.orgs.access), as each docstring says; the r
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -32,6 +33,7 @@ from shuzhi.assessment.models import (
 )
 from shuzhi.audit.services import record
 from shuzhi.audit.verbs import Verb
+from shuzhi.core.inputs import text_problem
 from shuzhi.orgs.models import OrgKind, Person, Position, PositionRole
 
 # The four indicators of seed 五（二）, with their points (summing to 100) and scoring guidance: the
@@ -148,6 +150,9 @@ def validate_indicators(rows: list[IndicatorRow]) -> None:
             errors.append(_("Indicator %(n)d: points must be a number above 0 and at most 1000.") % {"n": n})
         elif row.points != row.points.quantize(Decimal("0.01")):
             errors.append(_("Indicator %(n)d: points take at most two decimal places.") % {"n": n})
+        for value in (row.name, row.guidance):
+            if text_problem(value):
+                errors.append(_("Indicator %(n)d: ") % {"n": n} + text_problem(value))
         if len(row.guidance) > REASON_MAX:
             errors.append(_("Indicator %(n)d: the guidance is longer than 2000 characters.") % {"n": n})
     if errors:
@@ -166,6 +171,14 @@ def set_indicators(actor: Any, cycle, rows: list[IndicatorRow], *, ip: str | Non
             raise ValidationError({"indicators": [locked_message()]})
         current = {i.pk: i for i in Indicator.objects.filter(cycle=cycle).order_by("order", "id")}
         before = _indicator_text(current.values()) + [i.guidance for i in current.values()]
+        # A new row named as an existing indicator no other row keeps is that indicator (the same form
+        # submitted twice adds nothing twice).
+        by_name = {i.name: i.pk for i in current.values()}
+        claimed = {row.pk for row in rows if row.pk in current}
+        for row in rows:
+            if row.pk not in current and by_name.get(row.name) not in claimed | {None}:
+                row.pk = by_name[row.name]
+                claimed.add(row.pk)
         kept = {row.pk for row in rows if row.pk in current}
         removed = [pk for pk in current if pk not in kept]
         if removed:
@@ -174,7 +187,7 @@ def set_indicators(actor: Any, cycle, rows: list[IndicatorRow], *, ip: str | Non
         # Names are unique per cycle: park the kept ones' names before writing the new ones.
         for indicator in current.values():
             if indicator.pk in kept:
-                Indicator.objects.filter(pk=indicator.pk).update(name=f"\0{indicator.pk}")
+                Indicator.objects.filter(pk=indicator.pk).update(name=f"parked-{uuid.uuid4().hex}")
         result = []
         for n, row in enumerate(rows, start=1):
             if row.pk in kept:
@@ -359,6 +372,8 @@ def validate_check(cycle, data: CheckInput, indicators: list[Indicator], *, to_r
     ):
         if len(value) > limit:
             add(name, _("At most %(n)d characters.") % {"n": limit})
+        elif text_problem(value):
+            add(name, text_problem(value))
     for indicator in indicators:
         entry = data.scores.get(indicator.pk, ScoreInput())
         key = f"score_{indicator.pk}"
@@ -377,6 +392,8 @@ def validate_check(cycle, data: CheckInput, indicators: list[Indicator], *, to_r
             add(key, _("A score takes at most two decimal places."))
         if len(entry.reason) > REASON_MAX:
             add(f"reason_{indicator.pk}", _("At most %(n)d characters.") % {"n": REASON_MAX})
+        elif text_problem(entry.reason):
+            add(f"reason_{indicator.pk}", text_problem(entry.reason))
         elif to_record and not entry.reason.strip():
             add(f"reason_{indicator.pk}", _("Give the reason for the score of “%(name)s”.") % {"name": indicator.name})
     if errors:
@@ -442,7 +459,8 @@ def save_check(
     created_files = []
     try:
         with transaction.atomic():
-            settings_row = AssessmentSettings.objects.select_for_update().get(cycle=cycle)
+            # One writer at a time per cycle: the indicators' lock (set_indicators) and the form token.
+            AssessmentSettings.objects.select_for_update().get(cycle=cycle)
             indicators = list(Indicator.objects.filter(cycle=cycle).order_by("order", "id"))
             validate_check(cycle, data, indicators, to_record=to_record)
             check = _lock_or_create(actor, cycle, organization, form_token, check)
@@ -465,12 +483,7 @@ def save_check(
                 check.recorded_at = timezone.now()
             check.save()
             scores = _write_scores(check, indicators, data)
-            for file in files:
-                attachment, new = attachment_services._store(
-                    actor, file, organization=check.organization, attached_to=check, ip=ip
-                )
-                if new:
-                    created_files.append(attachment)
+            created_files = attachment_services.attach_within(actor, check, files, ip=ip)[1]
             after = _check_snapshot(check, scores)
             if created_files:
                 after["files"] = [a.original_name for a in created_files]
@@ -482,9 +495,9 @@ def save_check(
                     before=before,
                     after=after,
                     organization_id=check.organization_id,
+                    person_id=_checked_secretary(check),
                     ip=ip,
                 )
-            del settings_row
     except BaseException:
         for attachment in created_files:
             attachment_services.storage().delete(attachment.storage_name)
@@ -547,7 +560,19 @@ def withdraw_check(actor: Any, check: Check, *, reason: str, ip: str | None = No
             before=before,
             after={"status": check.status, "withdrawal_reason": reason},
             organization_id=check.organization_id,
+            person_id=_checked_secretary(check),
             ip=ip,
             note=reason,
         )
     return check
+
+
+def _checked_secretary(check: Check) -> int | None:
+    """The person an event about a check concerns: the secretary of the checked organisation's Review."""
+    from shuzhi.cycles.models import Review
+
+    return (
+        Review.objects.filter(cycle_id=check.cycle_id, organization_id=check.organization_id)
+        .values_list("secretary_id", flat=True)
+        .first()
+    )

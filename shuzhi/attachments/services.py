@@ -218,6 +218,32 @@ def _store(
     return attachment, True
 
 
+def attach_within(
+    actor: Any, owner: models.Model, files: list[IO[bytes]], *, ip: str | None = None
+) -> tuple[list[Attachment], list[Attachment]]:
+    """Store `files` as attachments of `owner` inside the caller's own transaction: (every attachment,
+    those newly stored). For an owner whose service saves the record and its files together (a daily
+    check): the caller checked the files first (check_files), holds its owner's lock, and deletes the
+    new ones' bytes from storage() if its transaction fails."""
+    every, new = [], []
+    organization = owner_organization(owner)
+    try:
+        for file in files:
+            attachment, created = _store(actor, file, organization=organization, attached_to=owner, ip=ip)
+            every.append(attachment)
+            if created:
+                new.append(attachment)
+    except BaseException:
+        for attachment in new:
+            storage().delete(attachment.storage_name)
+        raise
+    return every, new
+
+
+def owner_organization(owner: models.Model) -> Organization:
+    return Organization.objects.get(pk=owner_organization_id(owner))
+
+
 class FilesRefused(Exception):
     """Some files of an upload are refused; nothing was stored. `problems`: (file name, why) each."""
 

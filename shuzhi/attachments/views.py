@@ -87,7 +87,7 @@ def owner_url(owner) -> str:
     if isinstance(owner, PreparationItem):
         return reverse("cycles:preparation", args=[owner.review_id]) + f"#files-{owner.pk}"
     if isinstance(owner, Check):
-        return reverse("assessment:check", args=[owner.pk]) + "#files"
+        return reverse("assessment:edit" if owner.is_draft else "assessment:check", args=[owner.pk]) + "#files"
     return reverse("core:home")
 
 

@@ -565,7 +565,8 @@ def check_withdraw_attachment(user, attachment) -> None:
 # Who may inspect (record a check against an organisation in a cycle): the org dept, any organisation
 # under review in the cycle; a leader of a 党总支, its own 党支部 (the Reviews it reviews); a committee
 # member the org dept named inspector for the cycle (assessment.Inspector), the organisations the
-# committee reviews (党总支 and 直属党支部). Nobody checks their own organisation's Review.
+# committee reviews (党总支 and 直属党支部). Nobody checks their own organisation's Review, and nobody records
+# checks in an archived cycle.
 # Who sees checks: a recorded or withdrawn check follows its organisation's Review (visible_reviews: the
 # org dept and the committee all, a reviewing organisation's leaders theirs, the checked secretary their
 # own); a draft only its recorder. The checked organisation never uploads anything: a check's files
@@ -586,8 +587,11 @@ def inspectable_reviews(user, cycle) -> QuerySet:
     from django.db.models import Q
 
     from shuzhi.cycles.models import Review
+    from shuzhi.cycles.stages import Stage
 
     scope = scope_for(user)
+    if cycle.stage == Stage.ARCHIVED:  # the year is closed: no more checks
+        return Review.objects.none()
     reviews = Review.objects.filter(cycle=cycle)
     if scope.can_manage:
         return reviews

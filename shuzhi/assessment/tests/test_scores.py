@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import review_of
@@ -142,3 +142,34 @@ def test_the_latest_rule_stays_within_0_and_max_and_is_a_check_s_own_scores(case
     last = max(c for c, _o, _pk, _s in rows)
     assert result.total == sum(score for c, _o, _pk, score in rows if c == last)
     assert Decimal(0) <= result.total <= result.max_points
+
+
+# --- The same property through the database ---------------------------------------------------------
+
+db_cases = st.lists(
+    st.lists(st.decimals(min_value=Decimal(0), max_value=Decimal(15), places=2), min_size=4, max_size=4),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(per_org=st.lists(db_cases, min_size=1, max_size=3))
+def test_daily_scores_from_the_database_equal_the_mean_per_indicator_summed(college, cycle, per_org):
+    from django.db import transaction
+
+    orgs = [college.gb_a, college.gb_b, college.direct]
+    with transaction.atomic():
+        for org, checks in zip(orgs, per_org, strict=False):
+            for values in checks:
+                record_check(college.org_dept, cycle, org, values)
+        result = scores.daily_scores(cycle, [org.pk for org in orgs])
+        for org, checks in zip(orgs, per_org, strict=False):
+            expected = sum(
+                (sum((Fraction(c[n]) for c in checks), Fraction(0)) / len(checks) for n in range(4)), Fraction(0)
+            )
+            assert abs(Fraction(result[org.pk].total) - expected) < Fraction(1, 10**30)
+            assert Decimal(0) <= result[org.pk].total <= result[org.pk].max_points
+        for org in orgs[len(per_org) :]:
+            assert result[org.pk] is None
+        transaction.set_rollback(True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -154,6 +155,24 @@ def every_event(college, survey, client):
         college.branch_a1_secretary, evidence, [SimpleUploadedFile("记录.png", samples.photo_png())]
     )
     attachments.withdraw_attachment(college.branch_a1_secretary, photo, reason="传错了")
+    # the daily assessment
+    from shuzhi.assessment import services as assessment
+    from shuzhi.assessment.models import ScoreRule
+    from shuzhi.assessment.tests.helpers import record_check
+
+    first = assessment.indicators_of(cycle)[0]
+    assessment.set_indicators(
+        dept,
+        cycle,
+        [assessment.IndicatorRow(pk=i.pk, name=i.name, points=i.points, guidance=i.guidance) for i in [first]]
+        + [assessment.IndicatorRow(pk=None, name="党建与业务融合", points=Decimal(70))],
+    )
+    assessment.set_rule(dept, cycle, ScoreRule.LATEST)
+    named = assessment.name_inspector(dept, cycle, college.committee_member.person)
+    assessment.remove_inspector(dept, named)
+    record_check(college.gb_a_secretary, cycle, college.branch_a1, [20, 50], to_record=False)
+    checked = record_check(college.gb_a_secretary, cycle, college.branch_a1, [25, 60], seen="支部活动室整洁")
+    assessment.withdraw_check(college.gb_a_secretary, checked, reason="日期记错")
     new_secretary = orgs.create_person(dept, name="赵书记", staff_no="70002", gender="M")
     old = college.direct_secretary.person.positions.get(role=PositionRole.SECRETARY)
     orgs.end_position(dept, old, today - datetime.timedelta(days=1))

@@ -169,6 +169,13 @@ def test_every_verb_of_the_old_services_has_a_rule_for_its_old_events():
         Verb.GROUP_GATE_OVERRIDDEN,
         Verb.ATTACHMENT_ADDED,
         Verb.ATTACHMENT_WITHDRAWN,
+        Verb.ASSESSMENT_INDICATORS_SET,
+        Verb.ASSESSMENT_RULE_SET,
+        Verb.INSPECTOR_NAMED,
+        Verb.INSPECTOR_REMOVED,
+        Verb.CHECK_DRAFT_SAVED,
+        Verb.CHECK_RECORDED,
+        Verb.CHECK_WITHDRAWN,
         # The comprehensive evaluation
         Verb.SCHEME_SAVED,
         Verb.GRADES_PROPOSED,

@@ -172,6 +172,12 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
         voting.cast_ballot(rehearsal.pk, code, BallotInput({first: rating}, {}, {first: "多听取师生意见"}, "会风很好"))
     voting.close_survey(college.org_dept, rehearsal)
 
+    from shuzhi.assessment import services as assessment_services
+    from shuzhi.assessment.tests.helpers import record_check
+
+    check = record_check(college.org_dept, cycle, college.branch_a1, [25, 20, 15, 10], seen="看了党员活动室")
+    inspector = assessment_services.name_inspector(college.org_dept, cycle, college.committee_member.person)
+
     values = {
         "org_id": college.branch_a1.pk,
         "person_id": secretary.person.pk,
@@ -188,6 +194,8 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
         "entry_id": PaperEntry.objects.get(survey=survey).pk,
         "code": survey.test_codes[0],
         "attachment_id": attachment.pk,
+        "check_id": check.pk,
+        "inspector_id": inspector.pk,
     }
     return [values, {**values, "survey_id": rehearsal.pk, "code": codes[2]}]
 

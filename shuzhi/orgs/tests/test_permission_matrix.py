@@ -278,6 +278,27 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "shuzhi_api_meetings_wipe_rehearsal": R(delete=RUN),
     "shuzhi_api_meetings_verify": R(get=SEE_MEETING),
     "shuzhi_api_meetings_archive": R(get=SEE_MEETING),
+    # --- Daily assessment (日常考核) ---------------------------------------------------------------------
+    # An inspector records a check: the org dept any organisation under review, a named committee member
+    # (named in the world) the 党总支 and 直属党支部, a 党总支's leaders their 党支部; secretaries never.
+    "assessment:list": R(get=SEE),
+    "assessment:new": R(get="AA AA AN FN FN", post="AA AA AN FN FN"),
+    "assessment:settings": R(get=MANAGE_OBJ, post=MANAGE_OBJ),
+    "assessment:inspector_name": R(post=MANAGE_OBJ),
+    "assessment:inspector_remove": R(post=MANAGE_OBJ),
+    "assessment:methods": R(get=MANAGE_OBJ),
+    "assessment:check": R(get=SEE),  # the checked secretary sees her own organisation's checks
+    "assessment:edit": R(get=MANAGE_OBJ, post=MANAGE_OBJ),  # the world's checks are the org dept's, recorded
+    "assessment:withdraw": R(get=MANAGE_OBJ, post=MANAGE_OBJ),  # the recorder or the org dept
+    "shuzhi_api_assessment_list_checks": R(get=SEE),
+    "shuzhi_api_assessment_get_check": R(get=SEE),
+    "shuzhi_api_assessment_create_check": R(
+        post="AA AF AN FN FN",
+        body={"POST": lambda w: {"organization_id": w["check_org_id"], "form_token": "matrix", "seen": "看了"}},
+    ),
+    "shuzhi_api_assessment_update_check": R(put=MANAGE_OBJ, body={"PUT": lambda w: {"seen": "改"}}),
+    "shuzhi_api_assessment_withdraw_check": R(post=MANAGE_OBJ, body={"POST": lambda w: {"reason": "录错"}}),
+    "shuzhi_api_assessment_daily_score": R(get=SEE),
     "shuzhi_api_evaluation_get_grading": R(get=READ_GRADING),
     "shuzhi_api_evaluation_propose_grades": R(post=GRADE, body={"POST": lambda w: {"base_version": 0}}),
     "shuzhi_api_evaluation_change_grade": R(
@@ -469,6 +490,20 @@ def build_world(college) -> dict[str, dict]:
     }
     # A second 党支部 of 甲学院 with no meeting yet: what an agenda change may add.
     spare_a = cycle.reviews.get(organization=college.branch_a2)
+    # Daily assessment: the committee member named inspector in both cycles; a check recorded by the org
+    # dept of each organisation in each cycle it is reviewed in.
+    from shuzhi.assessment import services as assessment_services
+    from shuzhi.assessment.tests.helpers import record_check
+
+    inspectors = {
+        c.pk: assessment_services.name_inspector(od, c, college.committee_member.person) for c in (cycle, old)
+    }
+    checks = {
+        (key, c.pk): record_check(od, c, orgs[key], [20, 20, 20, 10])
+        for c in (cycle, old)
+        for key in secretaries
+        if c.reviews.filter(organization=orgs[key]).exists()
+    }
 
     def world(key, *, person, review_key, meeting_key, reviewer, cycle_, agenda_review):
         from shuzhi.cycles.models import ReviewGroup
@@ -495,6 +530,9 @@ def build_world(college) -> dict[str, dict]:
             "reviewer_id": reviewer.pk,
             "agenda_review_id": agenda_review.pk,
             "code": "ABCDEFGHJKMNPQRS",
+            "check_id": checks[review_key, cycle_.pk].pk,
+            "check_org_id": orgs[review_key].pk,
+            "inspector_id": inspectors[cycle_.pk].pk,
         }
 
     c = college

@@ -46,24 +46,18 @@
     statusLine.textContent = text;
   }
 
-  // --- The copy on this device ---------------------------------------------------------------------
+  // --- The copy on this device (local-draft.js) ------------------------------------------------------
+  var local = new window.ShuzhiLocalDraft(storageKey);
+
   function storeLocally() {
-    try {
-      localStorage.setItem(storageKey, JSON.stringify({
-        rev: Number(revisionInput.value), at: Date.now(), fields: values()
-      }));
-    } catch (e) { /* storage full or disabled: the server copy is all there is */ }
+    local.store({ rev: Number(revisionInput.value), fields: values() });
   }
 
-  function readLocal() {
-    try { return JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { return null; }
-  }
+  function readLocal() { return local.read(); }
 
   function clearLocalIf(saved) {
     var entry = readLocal();
-    if (entry && (!saved || (entry.fields && sameValues(entry.fields, saved)))) {
-      try { localStorage.removeItem(storageKey); } catch (e) { /* nothing to do */ }
-    }
+    if (entry && (!saved || (entry.fields && sameValues(entry.fields, saved)))) { local.clear(); }
   }
 
   // --- Messages at the fields -----------------------------------------------------------------------

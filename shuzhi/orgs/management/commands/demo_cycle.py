@@ -118,4 +118,7 @@ def build() -> list[str]:
     codes = voting.issue_codes(ACTOR, survey, 60)
     voting.issue_codes(ACTOR, survey, 10, paper=True)
     voting.open_survey(ACTOR, survey)
+    from shuzhi.assessment.demo import add_demo_checks
+
+    add_demo_checks(cycle)  # the year's daily checks (日常考核)
     return codes[:3]
