@@ -23,6 +23,10 @@ class GradingView:
     changes: list[GradeChange]
     last_reason: dict[int, GradeChange]
     person_id: int | None = None  # the user's own person: their own Review's row is not theirs to grade
+    ties: tuple[proposal.Tie, ...] = ()  # where the quotas' boundaries split equal composites, as they stand now
+
+    def tie_statements(self) -> list[str]:
+        return [t.statement() for t in self.ties]
 
     @property
     def editable(self) -> bool:
@@ -60,6 +64,9 @@ def grading_view(user, group: ReviewGroup) -> GradingView:
         changes=changes,
         last_reason=last_reason,
         person_id=access.scope_for(user).person_id,
+        ties=proposal.propose(
+            [proposal.Candidate(r.review.pk, r.breakdown.composite) for r in rows], scheme.quotas
+        ).ties,
     )
 
 

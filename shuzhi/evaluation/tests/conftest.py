@@ -46,7 +46,7 @@ def reviews(college, cycle) -> dict[str, Review]:
     return {k: review_of(cycle, getattr(college, k)) for k in COMMITTEE_ORGS}
 
 
-def group_of_size(college, size: int, *, year: int = 2025, prefix: str = "丁") -> ReviewGroup:
+def group_of_size(college, size: int, *, year: int = 2025, prefix: str = "丁", daily: bool = True) -> ReviewGroup:
     """乙学院党总支's group in a cycle of `year` with `size` 党支部 secretaries (乙学院教工党支部 and
     size − 1 more), in the 综合评价 stage, each with a reviewer's score; one in three has a daily check."""
     from decimal import Decimal
@@ -61,6 +61,6 @@ def group_of_size(college, size: int, *, year: int = 2025, prefix: str = "丁") 
     group = at_evaluation(ReviewGroup.objects.get(cycle=cycle, reviewer=college.gb_b))
     for i, review in enumerate(group.reviews.select_related("group", "organization").order_by("pk")):
         services.set_reviewer_score(college.org_dept, review, Decimal(60 + (i * 7) % 40))
-        if i % 3 == 0:
+        if daily and i % 3 == 0:
             record_check(college.org_dept, cycle, review.organization, [25, 20, 20, 12])
     return group

@@ -156,3 +156,14 @@ def test_the_pages_queries_do_not_grow_with_the_group(college, client_for, size,
 
 
 QUERIES: dict[int, int] = {}
+
+
+def test_ties_at_a_boundary_are_stated_on_the_page(college, client_for):
+    from decimal import Decimal
+
+    group = group_of_size(college, 10, daily=False)
+    for review in group.reviews.select_related("group"):  # everyone the same score, no vote, no daily check
+        services.set_reviewer_score(college.org_dept, review, Decimal(80))
+    page = client_for(college.gb_b_secretary).get(url(group)).content.decode()
+    assert "分界处同分" in page
+    assert "有 10 人综合得分同为 80.00" in page
