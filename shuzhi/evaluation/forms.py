@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shuzhi.evaluation import services
+from shuzhi.evaluation import opinion, services
 from shuzhi.evaluation.models import MissingRule, Rounding
 
 
@@ -105,13 +105,13 @@ class OpinionForm(forms.Form):
     strengths = forms.CharField(
         label=_("Achievements affirmed"),
         required=False,
-        max_length=services.OPINION_MAX,
+        max_length=opinion.OPINION_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     problems = forms.CharField(
         label=_("Problems pointed out"),
         required=False,
-        max_length=services.OPINION_MAX,
+        max_length=opinion.OPINION_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

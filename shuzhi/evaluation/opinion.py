@@ -12,7 +12,7 @@ each sentence with where it came from, so nothing anyone typed is typed again:
   - the report's own problems section (述职报告·存在的突出问题);
   - the report's quality-check findings (述职报告体检).
 
-The draft is a starting point; the opinion saved is what the editor typed (services.save_opinion)."""
+The draft is a starting point; the opinion saved is what the editor typed (save_opinion, below)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,20 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shuzhi.audit.services import record, snapshot
+from shuzhi.audit.verbs import Verb
 from shuzhi.cycles.models import Review
+from shuzhi.evaluation.models import Opinion
+from shuzhi.evaluation.services import Conflict, check_grader, is_account, stripped
+from shuzhi.orgs import access
 
 PRACTICE_SENTENCES = 3
+OPINION_MAX = 5000
 _SPLIT = re.compile(r"(?<=[。！？；!?;])|\n+")
 
 
@@ -132,3 +140,55 @@ def _dedupe(items: list[Sentence]) -> list[Sentence]:
         seen.add(item.text)
         found.append(item)
     return found
+
+
+# --- Saving ---------------------------------------------------------------------------------------
+
+
+def opinion_of(review: Review) -> Opinion | None:
+    return Opinion.objects.filter(review=review).first()
+
+
+@transaction.atomic
+def save_opinion(
+    actor, review: Review, *, strengths: str, problems: str, base_revision: int, ip: str | None = None
+) -> Opinion:
+    """Save the opinion as typed. Refused (Conflict) when it was saved by someone else since the page
+    showed revision `base_revision`; saving the same text again changes nothing."""
+    check_grader(actor, review.group)
+    if is_account(actor) and access.is_review_secretary(actor, review):
+        raise PermissionDenied
+    strengths, problems = stripped(strengths), stripped(problems)
+    errors = {}
+    for field, text in (("strengths", strengths), ("problems", problems)):
+        if len(text) > OPINION_MAX:
+            errors[field] = _("At most %(n)d characters.") % {"n": OPINION_MAX}
+    if errors:
+        raise ValidationError(errors)
+    Opinion.objects.get_or_create(review=review)
+    opinion = Opinion.objects.select_for_update().get(review=review)
+    if opinion.strengths == strengths and opinion.problems == problems and opinion.revision:
+        return opinion
+    if base_revision != opinion.revision:
+        raise Conflict(
+            _(
+                "Someone else saved this opinion while you were editing. Your text is kept below; compare it with "
+                "the saved one and save again."
+            )
+        )
+    before = snapshot(opinion, ["strengths", "problems"])
+    opinion.strengths, opinion.problems = strengths, problems
+    opinion.revision += 1
+    opinion.updated_by = actor if is_account(actor) else None
+    opinion.save()
+    record(
+        actor,
+        Verb.OPINION_SAVED,
+        opinion,
+        before=before,
+        after=snapshot(opinion, ["strengths", "problems"]),
+        organization_id=review.organization_id,
+        person_id=review.secretary_id,
+        ip=ip,
+    )
+    return opinion

@@ -1,5 +1,5 @@
 """Every change of the comprehensive evaluation: the cycle's scheme, a group's grading (propose, change a
-grade with a reason, the reviewer's scores, submit, reopen).
+grade with a reason, the reviewer's scores, submit, reopen). Saving an opinion: opinion.save_opinion.
 
 Each function runs in one transaction with the grading row locked (select_for_update), writes an audit
 event, and is a no-op when what it asks for already holds (a double click changes nothing twice).
@@ -34,7 +34,6 @@ from shuzhi.evaluation.models import (
     GradeChange,
     GradingStatus,
     GroupGrading,
-    Opinion,
     ReviewGrade,
     Scheme,
 )
@@ -43,7 +42,6 @@ from shuzhi.orgs import access
 REASON_MAX = 500
 REOPEN_REASON_MAX = 200
 JUSTIFICATION_MAX = 1000
-OPINION_MAX = 5000
 GRADING_STAGES = (Stage.EVALUATION, Stage.DECISION)
 
 
@@ -51,11 +49,12 @@ class Conflict(ValidationError):
     """The group (or opinion) changed since the user's page was loaded."""
 
 
-def _user(actor) -> bool:
+def is_account(actor) -> bool:
+    """An account (checked for its rights), not the system named by a string."""
     return getattr(actor, "is_authenticated", False) is True
 
 
-def _clean(text: str) -> str:
+def stripped(text: str) -> str:
     return (text or "").strip()
 
 
@@ -124,7 +123,7 @@ def scheme_problems(data: SchemeInput) -> dict[str, str]:
 def save_scheme(actor, cycle: ReviewCycle, data: SchemeInput, *, ip: str | None = None) -> Scheme:
     """Set the cycle's scheme. Refused (ValidationError, Chinese) when the weights do not add up to 100 or
     a quota is out of range, and once grading has started in any of the cycle's groups."""
-    if _user(actor):
+    if is_account(actor):
         access.check_set_up_cycles(actor)
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if problems := scheme_problems(data):
@@ -145,7 +144,7 @@ def save_scheme(actor, cycle: ReviewCycle, data: SchemeInput, *, ip: str | None 
         scheme = Scheme(cycle=cycle)
     for field, value in values.items():
         setattr(scheme, field, value)
-    scheme.updated_by = actor if _user(actor) else None
+    scheme.updated_by = actor if is_account(actor) else None
     scheme.save()
     record(actor, Verb.SCHEME_SAVED, scheme, before=before, after=snapshot(scheme, SCHEME_FIELDS), ip=ip)
     return scheme
@@ -180,8 +179,9 @@ def grading_problem(group: ReviewGroup) -> str | None:
     return None
 
 
-def _check_actor(actor, group: ReviewGroup) -> None:
-    if _user(actor) and not access.can_grade_group(actor, group):
+def check_grader(actor, group: ReviewGroup) -> None:
+    """PermissionDenied unless the account may grade the group (access.can_grade_group)."""
+    if is_account(actor) and not access.can_grade_group(actor, group):
         raise PermissionDenied
 
 
@@ -216,7 +216,7 @@ def propose(actor, group: ReviewGroup, *, base_version: int | None = None, ip: s
     """Store the grade proposal for the group from the current composites under the cycle's quotas.
     A grade nobody changed by hand follows the proposal; a grade changed by hand stays. Re-proposing
     while the group is a draft (e.g. after the reviewer's scores are in) is allowed."""
-    _check_actor(actor, group)
+    check_grader(actor, group)
     grading = _locked_grading(group)
     _check_open(grading)
     scheme = scheme_for(grading.group.cycle)
@@ -259,10 +259,10 @@ def propose(actor, group: ReviewGroup, *, base_version: int | None = None, ip: s
                 old=old_grade,
                 new=new_grade,
                 is_proposal=True,
-                changed_by=actor if _user(actor) else None,
+                changed_by=actor if is_account(actor) else None,
             )
     grading.proposed_at = timezone.now()
-    grading.proposed_by = actor if _user(actor) else None
+    grading.proposed_by = actor if is_account(actor) else None
     _bump(grading)
     status = proposal.quota_status([result.grades[r.review.pk] for r in rows], scheme.quotas)
     record(
@@ -294,12 +294,12 @@ def change_grade(
     """Set the Review's grade, with a written reason (required, at most REASON_MAX characters). Over
     the 好 cap is allowed while editing (the page says so); submitting is not."""
     group = review.group
-    _check_actor(actor, group)
-    if _user(actor) and access.is_review_secretary(actor, review):
+    check_grader(actor, group)
+    if is_account(actor) and access.is_review_secretary(actor, review):
         raise PermissionDenied
     if new_grade not in {g.value for g in proposal.GRADES}:
         raise ValidationError({"grade": _("Choose one of “Good”, “Fairly good”, “Average” and “Poor”.")})
-    reason = _clean(reason)
+    reason = stripped(reason)
     grading = _locked_grading(group)
     _check_open(grading)
     grade = _grade_row(grading, review)
@@ -319,7 +319,7 @@ def change_grade(
         old=old,
         new=new_grade,
         reason=reason,
-        changed_by=actor if _user(actor) else None,
+        changed_by=actor if is_account(actor) else None,
     )
     _bump(grading)
     record(
@@ -354,8 +354,8 @@ def set_reviewer_score(
 ) -> ReviewGrade:
     """Set (or clear, None) the reviewing body's own score of the report and presentation, 0–100."""
     group = review.group
-    _check_actor(actor, group)
-    if _user(actor) and access.is_review_secretary(actor, review):
+    check_grader(actor, group)
+    if is_account(actor) and access.is_review_secretary(actor, review):
         raise PermissionDenied
     if score is not None and (problem := scoring.score_problem(score)):
         raise ValidationError({"reviewer_score": problem})
@@ -373,7 +373,7 @@ def set_reviewer_score(
         field=ChangeField.REVIEWER_SCORE,
         old="" if old is None else str(old),
         new="" if score is None else str(score),
-        changed_by=actor if _user(actor) else None,
+        changed_by=actor if is_account(actor) else None,
     )
     _bump(grading)
     record(
@@ -403,13 +403,13 @@ def submit(
     """Submit the group's grades, which locks them. Refused while a Review has no grade, while 好 is over
     the cap (counted here, under the lock), and below the minimum share of 一般 and below without a
     written justification."""
-    _check_actor(actor, group)
+    check_grader(actor, group)
     grading = _locked_grading(group)
     if grading.is_submitted:
         return grading
     _check_open(grading)
     _check_version(grading, base_version)
-    justification = _clean(justification)
+    justification = stripped(justification)
     if len(justification) > JUSTIFICATION_MAX:
         raise ValidationError({"justification": _("At most %(n)d characters.") % {"n": JUSTIFICATION_MAX}})
     scheme = scheme_for(grading.group.cycle)
@@ -441,7 +441,7 @@ def submit(
     grading.status = GradingStatus.SUBMITTED
     grading.low_justification = justification if status.below_minimum else ""
     grading.submitted_at = timezone.now()
-    grading.submitted_by = actor if _user(actor) else None
+    grading.submitted_by = actor if is_account(actor) else None
     _bump(grading)
     record(
         actor,
@@ -458,19 +458,19 @@ def submit(
 @transaction.atomic
 def reopen(actor, group: ReviewGroup, reason: str, *, ip: str | None = None) -> GroupGrading:
     """Reopen a submitted grading for changes (the org dept, with a reason of at most REOPEN_REASON_MAX)."""
-    if _user(actor):
+    if is_account(actor):
         access.check_reopen_grading(actor)
     grading = _locked_grading(group)
     if not grading.is_submitted:
         return grading
-    reason = _clean(reason)
+    reason = stripped(reason)
     if not reason:
         raise ValidationError({"reason": _("Write why the grading is reopened; the reason is kept on record.")})
     if len(reason) > REOPEN_REASON_MAX:
         raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": REOPEN_REASON_MAX}})
     grading.status = GradingStatus.DRAFT
     grading.reopened_at = timezone.now()
-    grading.reopened_by = actor if _user(actor) else None
+    grading.reopened_by = actor if is_account(actor) else None
     grading.reopen_reason = reason
     _bump(grading)
     record(
@@ -483,55 +483,3 @@ def reopen(actor, group: ReviewGroup, reason: str, *, ip: str | None = None) -> 
         ip=ip,
     )
     return grading
-
-
-# --- The evaluation opinion ----------------------------------------------------------------------
-
-
-def opinion_of(review: Review) -> Opinion | None:
-    return Opinion.objects.filter(review=review).first()
-
-
-@transaction.atomic
-def save_opinion(
-    actor, review: Review, *, strengths: str, problems: str, base_revision: int, ip: str | None = None
-) -> Opinion:
-    """Save the opinion as typed. Refused (Conflict) when it was saved by someone else since the page
-    showed revision `base_revision`; saving the same text again changes nothing."""
-    _check_actor(actor, review.group)
-    if _user(actor) and access.is_review_secretary(actor, review):
-        raise PermissionDenied
-    strengths, problems = _clean(strengths), _clean(problems)
-    errors = {}
-    for field, text in (("strengths", strengths), ("problems", problems)):
-        if len(text) > OPINION_MAX:
-            errors[field] = _("At most %(n)d characters.") % {"n": OPINION_MAX}
-    if errors:
-        raise ValidationError(errors)
-    Opinion.objects.get_or_create(review=review)
-    opinion = Opinion.objects.select_for_update().get(review=review)
-    if opinion.strengths == strengths and opinion.problems == problems and opinion.revision:
-        return opinion
-    if base_revision != opinion.revision:
-        raise Conflict(
-            _(
-                "Someone else saved this opinion while you were editing. Your text is kept below; compare it with "
-                "the saved one and save again."
-            )
-        )
-    before = snapshot(opinion, ["strengths", "problems"])
-    opinion.strengths, opinion.problems = strengths, problems
-    opinion.revision += 1
-    opinion.updated_by = actor if _user(actor) else None
-    opinion.save()
-    record(
-        actor,
-        Verb.OPINION_SAVED,
-        opinion,
-        before=before,
-        after=snapshot(opinion, ["strengths", "problems"]),
-        organization_id=review.organization_id,
-        person_id=review.secretary_id,
-        ip=ip,
-    )
-    return opinion

@@ -235,46 +235,56 @@ def breakdown(request: HttpRequest, review_id: int) -> HttpResponse:
     )
 
 
+def _save_opinion(request: HttpRequest, review: Review) -> tuple[OpinionForm, bool] | None:
+    """Save the posted opinion: None when saved, else (the form with what was typed and the errors,
+    whether it was a conflict — then the form carries the saved revision, so saving again overwrites
+    knowingly)."""
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        return form, False
+    try:
+        opinion.save_opinion(
+            request.user,
+            review,
+            strengths=form.cleaned_data["strengths"],
+            problems=form.cleaned_data["problems"],
+            base_revision=form.cleaned_data["revision"],
+            ip=client_ip(request),
+        )
+    except ValidationError as error:
+        conflict = isinstance(error, services.Conflict)
+        saved = opinion.opinion_of(review)
+        if conflict and saved is not None:
+            form = OpinionForm({**request.POST.dict(), "revision": saved.revision})
+            form.is_valid()
+        apply_validation_error(form, error)
+        return form, conflict
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def opinion_editor(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The opinion: drafted from what the system holds until first saved, then as saved."""
     review = access.access_evaluation(request.user, review_id)
     can_edit = access.can_grade_group(request.user, review.group)
-    saved = services.opinion_of(review)
     drafted = opinion.draft(review)
     conflict = False
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = OpinionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.save_opinion(
-                    request.user,
-                    review,
-                    strengths=form.cleaned_data["strengths"],
-                    problems=form.cleaned_data["problems"],
-                    base_revision=form.cleaned_data["revision"],
-                    ip=client_ip(request),
-                )
-            except ValidationError as error:
-                conflict = isinstance(error, services.Conflict)
-                saved = services.opinion_of(review)
-                if conflict and saved is not None:  # a second save overwrites knowingly; the typed text stays
-                    form = OpinionForm({**request.POST.dict(), "revision": saved.revision})
-                    form.is_valid()
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("The evaluation opinion is saved."))
-                return redirect("evaluation:opinion", review.pk)
-    elif saved is not None:
-        form = OpinionForm(
-            initial={"strengths": saved.strengths, "problems": saved.problems, "revision": saved.revision}
+        refused = _save_opinion(request, review)
+        if refused is None:
+            messages.success(request, _("The evaluation opinion is saved."))
+            return redirect("evaluation:opinion", review.pk)
+        form, conflict = refused
+    saved = opinion.opinion_of(review)
+    if request.method == "GET":
+        initial = (
+            {"strengths": saved.strengths, "problems": saved.problems, "revision": saved.revision}
+            if saved is not None
+            else {"strengths": drafted.strengths_text(), "problems": drafted.problems_text(), "revision": 0}
         )
-    else:
-        form = OpinionForm(
-            initial={"strengths": drafted.strengths_text(), "problems": drafted.problems_text(), "revision": 0}
-        )
+        form = OpinionForm(initial=initial)
     context = {"review": review, "form": form, "draft": drafted, "saved": saved, "can_edit": can_edit}
-    context["conflict"] = conflict
-    return render(request, "evaluation/opinion.html", context)
+    return render(request, "evaluation/opinion.html", {**context, "conflict": conflict})

@@ -247,7 +247,11 @@ def every_event(college, survey, client):
         evaluation.change_grade(dept, other, "fair", "评议组综合研判")
     evaluation.submit(dept, committee_group)
     evaluation.reopen(dept, committee_group, "党委研究后调整")
-    evaluation.save_opinion(dept, graded, strengths="抓党建责任落实到位", problems="调研不够深入", base_revision=0)
+    from shuzhi.evaluation import opinion as evaluation_opinion
+
+    evaluation_opinion.save_opinion(
+        dept, graded, strengths="抓党建责任落实到位", problems="调研不够深入", base_revision=0
+    )
     return cycle
 
 
