@@ -36,6 +36,7 @@ _VOTE_CLOSED = "stage_vote_closed"
 
 ACCEPTED, SUBMITTED, RETURNED, DRAFT = "accepted", "submitted", "returned", "draft"  # reports.ReportStatus
 ON_SITE, WRITTEN = "on_site", "written"  # meetings.PresentMode; cycles.ReportMode.WRITTEN is "written" too
+GRADING_SUBMITTED = "submitted"  # evaluation.GradingStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Rule:
 
 RULES: list[Rule] = [
     Rule(Stage.ARCHIVED, lambda: Q(group__stage=Stage.ARCHIVED), lambda f: f.group_stage == Stage.ARCHIVED),
-    Rule(Stage.DECISION, lambda: Q(grade__grade__gt="", group__grading__status=SUBMITTED), lambda f: f.graded),
+    Rule(Stage.DECISION, lambda: Q(grade__grade__gt="", group__grading__status=GRADING_SUBMITTED), lambda f: f.graded),
     Rule(
         Stage.EVALUATION,
         lambda: Q(**{_VOTE_CLOSED: True}) | (written_q() & Q(report__status=ACCEPTED)),
@@ -161,5 +162,5 @@ def facts_of(review) -> ReviewFacts:
         report_mode=row["report_mode"],
         agenda_mode=row["agenda_item__mode"],
         vote_closed=bool(row[_VOTE_CLOSED]),
-        graded=bool(row["grade__grade"]) and row["group__grading__status"] == SUBMITTED,
+        graded=bool(row["grade__grade"]) and row["group__grading__status"] == GRADING_SUBMITTED,
     )

@@ -221,3 +221,9 @@ def test_the_decision_gate_needs_every_review_graded_and_the_grading_submitted(c
     assert unmet() == set()
     assert {review_stage.stage_of(r) for r in reviews.values()} == {Stage.DECISION}
     assert {review_stage.stage_from_facts(review_stage.facts_of(r)) for r in reviews.values()} == {Stage.DECISION}
+
+
+def test_the_stage_constant_matches_the_grading_status():
+    from shuzhi.evaluation.models import GradingStatus
+
+    assert review_stage.GRADING_SUBMITTED == GradingStatus.SUBMITTED
