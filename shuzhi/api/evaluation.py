@@ -72,6 +72,9 @@ class GradingOut(Schema):
     version: int = Field(description="Send it back as base_version with every change.")
     problem: str | None = Field(description="Why the group cannot be graded now (a vote still open, its stage).")
     quota: QuotaOut
+    ties: list[str] = Field(
+        description="Each tie at a quota's boundary, as the composites stand: the reviewer decides."
+    )
     rows: list[GradeRowOut]
 
 
@@ -142,6 +145,7 @@ def _grading_out(request: HttpRequest, group) -> GradingOut:
             below_minimum=s.below_minimum,
             statements=s.statements(),
         ),
+        ties=view.tie_statements(),
         rows=[
             GradeRowOut(
                 review_id=r.review.pk,

@@ -10,7 +10,7 @@ def test_read_propose_change_and_submit_through_the_api(college, committee_group
     client = client_for(college.committee_member)
     base = f"/api/groups/{committee_group.pk}/grading"
     got = client.get(base).json()
-    assert got["version"] == 0 and got["status"] == "draft" and len(got["rows"]) == 3
+    assert got["version"] == 0 and got["status"] == "draft" and len(got["rows"]) == 3 and got["ties"] == []
     assert all(r["flagged"] for r in got["rows"])  # no daily check, no reviewer score
     proposed = post(client, f"{base}/propose", {"base_version": 0}).json()
     assert proposed["version"] == 1 and {r["proposed"] for r in proposed["rows"]} == {"fair"}
