@@ -678,6 +678,7 @@ def check_withdraw_check(user, check) -> None:
     if not can_withdraw_check(user, check):
         raise PermissionDenied
 
+
 # --- The comprehensive evaluation (综合评价: scheme, grading, breakdown, opinion) ------------------------
 
 
