@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "shuzhi.voting",
     "shuzhi.attachments",
     "shuzhi.assessment",
+    "shuzhi.evaluation",
 ]
 
 MIDDLEWARE = [

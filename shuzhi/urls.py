@@ -18,6 +18,7 @@ urlpatterns = [
     path("meetings/", include("shuzhi.meetings.urls")),
     path("attachments/", include("shuzhi.attachments.urls")),
     path("assessment/", include("shuzhi.assessment.urls")),
+    path("evaluation/", include("shuzhi.evaluation.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("shuzhi.core.urls")),

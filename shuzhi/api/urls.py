@@ -12,6 +12,7 @@ from ninja.security import django_auth
 from shuzhi.api import errors
 from shuzhi.api.assessment import router as assessment_router
 from shuzhi.api.cycles import router as cycles_router
+from shuzhi.api.evaluation import router as evaluation_router
 from shuzhi.api.me import router as me_router
 from shuzhi.api.meetings import router as meetings_router
 from shuzhi.api.orgs import router as orgs_router
@@ -44,3 +45,4 @@ api.add_router("/", positions_router)
 api.add_router("/", cycles_router)
 api.add_router("/", meetings_router)
 api.add_router("/", assessment_router)
+api.add_router("/", evaluation_router)

@@ -62,6 +62,11 @@ LABELS = {
     "indicators": pgettext_lazy("audit", "Indicators"),
     "scores": pgettext_lazy("audit", "Scores"),
     "files": pgettext_lazy("audit", "Files"),
+    # The comprehensive evaluation
+    "grades": pgettext_lazy("audit", "Grades"),
+    "ties": pgettext_lazy("audit", "Ties at a boundary"),
+    "quotas": pgettext_lazy("audit", "Where the quotas stand"),
+    "justification": pgettext_lazy("audit", "Justification for the minimum share"),
 }
 # Keys whose model field's label says the wrong thing for that model (the shared "kind" reads 组织类型).
 TYPE_LABELS = {
@@ -69,6 +74,8 @@ TYPE_LABELS = {
     ("cycles.preparationitem", "kind"): pgettext_lazy("audit", "Kind of preparation"),
     ("meetings.meeting", "kind"): pgettext_lazy("audit", "Kind of meeting"),
     ("cycles.review", "preparation_done_at"): pgettext_lazy("audit", "Preparation done at"),
+    ("evaluation.reviewgrade", "reason"): gettext_lazy("reason for the change"),
+    ("evaluation.groupgrading", "reason"): gettext_lazy("reason for reopening"),
 }
 # Recorded values that are data, not words: shown as they are, marked as code.
 DATA_KEYS = {"seal", "form", "ballot_form", "sha256", "storage_name", "content_type"}  # the last: evidence files

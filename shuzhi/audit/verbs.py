@@ -98,6 +98,14 @@ class Verb(models.TextChoices):
     CHECK_DRAFT_SAVED = "check.draft_saved", pgettext_lazy("audit verb", "daily check draft saved")
     CHECK_RECORDED = "check.recorded", pgettext_lazy("audit verb", "daily check recorded")
     CHECK_WITHDRAWN = "check.withdrawn", pgettext_lazy("audit verb", "daily check withdrawn")
+    # The comprehensive evaluation (evaluation)
+    SCHEME_SAVED = "scheme.saved", pgettext_lazy("audit verb", "scoring scheme saved")
+    GRADES_PROPOSED = "grading.proposed", pgettext_lazy("audit verb", "grades proposed")
+    GRADE_CHANGED = "grading.grade_changed", pgettext_lazy("audit verb", "grade changed")
+    REVIEWER_SCORE_SET = "grading.reviewer_score_set", pgettext_lazy("audit verb", "reviewer's score set")
+    GRADING_SUBMITTED = "grading.submitted", pgettext_lazy("audit verb", "group grading submitted")
+    GRADING_REOPENED = "grading.reopened", pgettext_lazy("audit verb", "group grading reopened")
+    OPINION_SAVED = "opinion.saved", pgettext_lazy("audit verb", "evaluation opinion saved")
 
 
 # Each verb's coarse kind, stored in AuditEvent.action (what events before the verbs had alone).
@@ -166,6 +174,13 @@ KINDS: dict[str, AuditAction] = {
     Verb.CHECK_DRAFT_SAVED: _A.UPDATE,
     Verb.CHECK_RECORDED: _A.CREATE,
     Verb.CHECK_WITHDRAWN: _A.DEACTIVATE,
+    Verb.SCHEME_SAVED: _A.UPDATE,
+    Verb.GRADES_PROPOSED: _A.UPDATE,
+    Verb.GRADE_CHANGED: _A.UPDATE,
+    Verb.REVIEWER_SCORE_SET: _A.UPDATE,
+    Verb.GRADING_SUBMITTED: _A.UPDATE,
+    Verb.GRADING_REOPENED: _A.UPDATE,
+    Verb.OPINION_SAVED: _A.UPDATE,
 }
 
 LABELS: dict[str, object] = dict(Verb.choices)

@@ -15,10 +15,12 @@ meeting's conditions until their own issues tighten them):
   → 综合评价 EVALUATION    no real vote of the group's meetings still open; every on-site Review on a
                            meeting's agenda, and presented and voted on (its meeting's vote closed);
                            every report accepted;
-  → 研究决定 DECISION      as EVALUATION (the grading issue adds: every Review graded, quotas kept);
-  → 反馈通报 FEEDBACK      as EVALUATION (the decision issue adds: the decision recorded);
-  → 整改落实 RECTIFICATION as EVALUATION (the feedback issue adds: every secretary's feedback delivered);
-  → 归档 ARCHIVED          as EVALUATION, with the reports split by what is missing: none awaiting review
+  → 研究决定 DECISION      as EVALUATION, and every Review graded and the group's grading submitted
+                           (shuzhi.evaluation: submitting checks the quotas, so a submitted grading
+                           keeps them);
+  → 反馈通报 FEEDBACK      as DECISION (the decision issue adds: the decision recorded);
+  → 整改落实 RECTIFICATION as DECISION (the feedback issue adds: every secretary's feedback delivered);
+  → 归档 ARCHIVED          as DECISION, with the reports split by what is missing: none awaiting review
                            (submitted), none returned, none in draft or not started (later issues add
                            the rectification plans and the 党总支's filing).
 """
@@ -32,8 +34,8 @@ from django.utils.translation import gettext as _
 from shuzhi.cycles.stages import Stage
 
 # Where an unmet condition's link goes: the cycle's progress board with these filters (the group's
-# reviewer added), or the meetings list.
-BOARD, MEETINGS = "board", "meetings"
+# reviewer added), the meetings list, or the group's grading page.
+BOARD, MEETINGS, GRADING = "board", "meetings", "grading"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class GroupFacts:
     on_site_not_on_agenda: int = 0
     on_site_not_voted: int = 0  # on an agenda whose meeting's real vote is not closed
     open_votes: int = 0
+    ungraded: int = 0  # Reviews without a grade (shuzhi.evaluation.ReviewGrade)
+    grading_not_submitted: bool = False  # the group has Reviews and its grading is not submitted
 
     @property
     def not_accepted(self) -> int:
@@ -128,15 +132,25 @@ def _after_meeting(f: GroupFacts) -> list[Unmet]:
     return _meeting_done(f) + _all_accepted(f)
 
 
+def _graded(f: GroupFacts) -> list[Unmet]:
+    return _when(f.ungraded, "ungraded", _("%(n)d Reviews have no grade yet."), GRADING) + _when(
+        int(f.grading_not_submitted), "grading_not_submitted", _("The group's grades have not been submitted."), GRADING
+    )
+
+
+def _after_grading(f: GroupFacts) -> list[Unmet]:
+    return _after_meeting(f) + _graded(f)
+
+
 GATES = {
     Stage.PREPARATION: lambda f: [],
     Stage.REPORT: _preparation,
     Stage.MEETING: _reports_for_meeting,
     Stage.EVALUATION: _after_meeting,
-    Stage.DECISION: _after_meeting,
-    Stage.FEEDBACK: _after_meeting,
-    Stage.RECTIFICATION: _after_meeting,
-    Stage.ARCHIVED: lambda f: _meeting_done(f) + _reports_closed(f),
+    Stage.DECISION: _after_grading,
+    Stage.FEEDBACK: _after_grading,
+    Stage.RECTIFICATION: _after_grading,
+    Stage.ARCHIVED: lambda f: _meeting_done(f) + _reports_closed(f) + _graded(f),
 }
 
 

@@ -47,6 +47,8 @@ def unmet_links(group: ReviewGroup, unmet: list[gates.Unmet]) -> list[dict]:
     for item in unmet:
         if item.link == gates.MEETINGS:
             url = reverse("meetings:list")
+        elif item.link == gates.GRADING:
+            url = reverse("evaluation:grading", args=[group.pk])
         else:
             url = f"{board}?{urlencode({'reviewer': group.reviewer_id, **item.filters})}#progress-heading"
         found.append({"text": item.text, "count": item.count, "url": url, "code": item.code})
@@ -65,6 +67,7 @@ def _context(request: HttpRequest, group: ReviewGroup, form: AdvanceForm | None 
         "next_stage_label": stages.Stage(next_stage).label if next_stage else "",
         "unmet": unmet_links(group, unmet),
         "can_move": access.can_move_group(user, group),
+        "can_read_grading": access.can_read_grading(user, group),
         "can_override": access.can_override_gate(user),
         "changes": groups.stage_changes(group),
         "review_count": group.reviews.count(),

@@ -81,9 +81,17 @@ def facts_for_groups(groups: list[ReviewGroup]) -> dict[int, gates.GroupFacts]:
             ),
             on_site_not_on_agenda=Count("pk", filter=on_site & Q(agenda_item__isnull=True)),
             on_site_not_voted=Count("pk", filter=on_site & Q(agenda_item__isnull=False) & Q(voted=False)),
+            # The grading (shuzhi.evaluation): a Review graded has a grade; the group's grading row,
+            # joined through the group, says whether it was submitted.
+            ungraded=Count("pk", filter=Q(grade__isnull=True) | Q(grade__grade="")),
+            grading_submitted=Count("pk", filter=Q(group__grading__status="submitted")),
         )
     )
-    counts = {row.pop("group_id"): row for row in rows}
+    counts = {}
+    for row in rows:
+        group_id = row.pop("group_id")
+        row["grading_not_submitted"] = row.pop("grading_submitted") == 0
+        counts[group_id] = row
     votes = (
         Survey.objects.filter(
             meeting__cycle_id__in={g.cycle_id for g in groups}, is_rehearsal=False, status=SurveyStatus.OPEN

@@ -9,6 +9,8 @@ holds for is in PREPARATION. Tests check that both sides agree.
 
 The rules today:
   归档 (ARCHIVED)      the Review's group is archived;
+  研究决定 (DECISION)   graded: the Review has a grade and its group's grading is submitted
+                       (shuzhi.evaluation);
   综合评价 (EVALUATION) presented and voted on (its meeting's real vote is closed), or a written review
                        (书面述职: written on its agenda item, or not on an agenda with the written report
                        mode) whose report is accepted;
@@ -16,8 +18,8 @@ The rules today:
   撰写报告 (REPORT)     preparation marked done, or the report started (saved once, or submitted);
   述前准备 (PREPARATION) otherwise.
 
-Later issues add their rule above EVALUATION in RULES (graded → DECISION, decided → FEEDBACK, feedback
-delivered → RECTIFICATION, ...), with a Q and a predicate over a new field of ReviewFacts.
+Later issues add their rule above DECISION in RULES (decided → FEEDBACK, feedback delivered →
+RECTIFICATION, ...), with a Q and a predicate over a new field of ReviewFacts.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ _VOTE_CLOSED = "stage_vote_closed"
 
 ACCEPTED, SUBMITTED, RETURNED, DRAFT = "accepted", "submitted", "returned", "draft"  # reports.ReportStatus
 ON_SITE, WRITTEN = "on_site", "written"  # meetings.PresentMode; cycles.ReportMode.WRITTEN is "written" too
+GRADING_SUBMITTED = "submitted"  # evaluation.GradingStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class ReviewFacts:
     report_mode: str = "both"  # the Review's report mode (cycles.ReportMode)
     agenda_mode: str | None = None  # None: on no meeting's agenda
     vote_closed: bool = False  # the real vote of its agenda's meeting is closed
+    graded: bool = False  # it has a grade and its group's grading is submitted (shuzhi.evaluation)
 
 
 def is_written(facts: ReviewFacts) -> bool:
@@ -67,6 +71,7 @@ class Rule:
 
 RULES: list[Rule] = [
     Rule(Stage.ARCHIVED, lambda: Q(group__stage=Stage.ARCHIVED), lambda f: f.group_stage == Stage.ARCHIVED),
+    Rule(Stage.DECISION, lambda: Q(grade__grade__gt="", group__grading__status=GRADING_SUBMITTED), lambda f: f.graded),
     Rule(
         Stage.EVALUATION,
         lambda: Q(**{_VOTE_CLOSED: True}) | (written_q() & Q(report__status=ACCEPTED)),
@@ -143,6 +148,8 @@ def facts_of(review) -> ReviewFacts:
             "report__revision",
             "report_mode",
             "agenda_item__mode",
+            "grade__grade",
+            "group__grading__status",
             _VOTE_CLOSED,
         )
         .get()
@@ -155,4 +162,5 @@ def facts_of(review) -> ReviewFacts:
         report_mode=row["report_mode"],
         agenda_mode=row["agenda_item__mode"],
         vote_closed=bool(row[_VOTE_CLOSED]),
+        graded=bool(row["grade__grade"]) and row["group__grading__status"] == GRADING_SUBMITTED,
     )

@@ -132,6 +132,7 @@ def _group_rows(user, cycle: ReviewCycle, ranks: dict[int, int]) -> list[dict]:
                 "next_label": stages.Stage(nxt).label if nxt else "",
                 "unmet": unmet,
                 "can_move": access.can_move_group(user, group),
+                "can_read_grading": access.can_read_grading(user, group),
             }
         )
     return rows

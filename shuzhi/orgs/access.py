@@ -677,3 +677,65 @@ def can_withdraw_check(user, check) -> bool:
 def check_withdraw_check(user, check) -> None:
     if not can_withdraw_check(user, check):
         raise PermissionDenied
+
+
+# --- The comprehensive evaluation (综合评价: scheme, grading, breakdown, opinion) ------------------------
+
+
+def can_grade_group(user, group) -> bool:
+    """Grade a review group (propose, change a grade with a reason, the reviewer's scores, submit) and
+    write its secretaries' evaluation opinions: the org dept (any group), or a leader of the reviewing
+    organisation (for the committee's group, its members; for a 党总支's group, that 党总支's leaders)."""
+    scope = scope_for(user)
+    return scope.can_manage or group.reviewer_id in scope.leader_org_ids
+
+
+def check_grade_group(user, group) -> None:
+    if not can_grade_group(user, group):
+        raise PermissionDenied
+
+
+def can_reopen_grading(user) -> bool:
+    """Reopen a submitted grading, with a reason: the org dept only."""
+    return scope_for(user).can_manage
+
+
+def check_reopen_grading(user) -> None:
+    if not can_reopen_grading(user):
+        raise PermissionDenied
+
+
+def can_read_grading(user, group) -> bool:
+    """Read a group's grading page (every Review's components, composite and grade): its graders, the
+    org dept and the committee. A secretary whose Review is in the group sees the group, not its grading."""
+    scope = scope_for(user)
+    return can_grade_group(user, group) or Role.COMMITTEE in scope.roles
+
+
+def access_grading_group(user, group_id: object):
+    """The review group for its grading page: 404 outside the user's scope (access_group), 403 for one
+    they see but whose grading is not theirs to read (can_read_grading)."""
+    group = access_group(user, group_id)
+    if not can_read_grading(user, group):
+        raise PermissionDenied
+    return group
+
+
+def access_evaluation(user, review_id: object):
+    """A Review's evaluation (its composite breakdown and opinion): 404 for a Review the user may not
+    read — another secretary's, whatever the id — and 403 for one they read but whose evaluation is
+    not theirs (the secretary's own: her feedback comes with the decision)."""
+    review = access_review(user, review_id)
+    if is_review_secretary(user, review) or not can_read_grading(user, review.group):
+        raise PermissionDenied
+    return review
+
+
+def gradable_groups(user) -> QuerySet:
+    """The review groups the user may grade (can_grade_group as a queryset)."""
+    from shuzhi.cycles.models import ReviewGroup
+
+    scope = scope_for(user)
+    if scope.can_manage:
+        return ReviewGroup.objects.all()
+    return ReviewGroup.objects.filter(reviewer_id__in=scope.leader_org_ids)

@@ -227,6 +227,31 @@ def every_event(college, survey, client):
         cycles.mark_preparation_done(dept, member)
     groups.move_group(dept, gb_b_group, "report")
     cycles.advance_cycle(dept, cycle, "report", override_reason="按党委部署先行启动撰写")
+    # the comprehensive evaluation: the scheme, the committee's group graded, submitted, reopened; an opinion
+    from shuzhi.cycles.models import ReviewGroup
+    from shuzhi.evaluation import services as evaluation
+    from shuzhi.evaluation.models import Scheme
+
+    scheme = Scheme.defaults(cycle)
+    evaluation.save_scheme(
+        dept, cycle, evaluation.SchemeInput(**{f: getattr(scheme, f) for f in evaluation.SCHEME_FIELDS})
+    )
+    committee_group = ReviewGroup.objects.get(cycle=cycle, reviewer=college.committee)
+    ReviewGroup.objects.filter(pk=committee_group.pk).update(stage="evaluation")
+    committee_group.refresh_from_db()
+    graded = review_of(cycle, college.gb_a)
+    evaluation.set_reviewer_score(dept, graded, evaluation.parse_score("88"))
+    evaluation.propose(dept, committee_group)
+    evaluation.change_grade(dept, graded, "average", "整改不到位")
+    for other in committee_group.reviews.exclude(pk=graded.pk).select_related("group"):  # no composite: by hand
+        evaluation.change_grade(dept, other, "fair", "评议组综合研判")
+    evaluation.submit(dept, committee_group)
+    evaluation.reopen(dept, committee_group, "党委研究后调整")
+    from shuzhi.evaluation import opinion as evaluation_opinion
+
+    evaluation_opinion.save_opinion(
+        dept, graded, strengths="抓党建责任落实到位", problems="调研不够深入", base_revision=0
+    )
     return cycle
 
 

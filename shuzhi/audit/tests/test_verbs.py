@@ -176,6 +176,14 @@ def test_every_verb_of_the_old_services_has_a_rule_for_its_old_events():
         Verb.CHECK_DRAFT_SAVED,
         Verb.CHECK_RECORDED,
         Verb.CHECK_WITHDRAWN,
+        # The comprehensive evaluation
+        Verb.SCHEME_SAVED,
+        Verb.GRADES_PROPOSED,
+        Verb.GRADE_CHANGED,
+        Verb.REVIEWER_SCORE_SET,
+        Verb.GRADING_SUBMITTED,
+        Verb.GRADING_REOPENED,
+        Verb.OPINION_SAVED,
     }
     assert {rule.verb for rule in legacy.RULES} | added_later == set(verbs.KINDS) - {
         Verb.PRIOR_PROBLEM_IMPORTED,  # old events read as 'added': the same stored shape

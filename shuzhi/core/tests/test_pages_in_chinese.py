@@ -185,6 +185,7 @@ def build_world(college, cycle, meeting, survey) -> list[dict]:
         "cycle_id": cycle.pk,
         "review_id": review.pk,
         "group_id": review.group_id,
+        "member_id": review.pk,  # a Review of the group (its grading)
         "meeting_id": meeting.pk,
         "survey_id": survey.pk,
         "item_id": item.pk,

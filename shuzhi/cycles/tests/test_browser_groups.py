@@ -13,7 +13,7 @@ def test_org_dept_is_refused_by_the_gate_then_overrides_it_with_a_reason(college
     group = ReviewGroup.objects.get(cycle=cycle, reviewer=college.gb_a)
     page = page_for(college.org_dept, DESKTOP)
     page.goto(f"/cycles/{cycle.pk}/")
-    page.locator(f"#group-table tr[data-group='{group.pk}'] a").click()
+    page.locator(f"#group-table tr[data-group='{group.pk}']").get_by_role("link", name=group.reviewer.name).click()
     page.wait_for_url(f"**/cycles/{cycle.pk}/groups/{group.pk}/")
     expect(page.locator("#group-stage")).to_have_text("述前准备")
     expect(page.locator("#gate-unmet")).to_contain_text("1 名书记尚未完成述前准备。")

@@ -238,6 +238,15 @@ def test_the_committees_group_runs_its_meeting_and_vote_before_evaluation(colleg
     cycle.refresh_from_db()
     assert cycle.stage == S.PREPARATION
     assert {review_stage.stage_of(r) for r in reviews} == {S.EVALUATION}
+    # Before the decision: every Review graded and the group's grading submitted (shuzhi.evaluation).
+    assert {u.code for u in groups.gate(group)} == {"ungraded", "grading_not_submitted"}
+    from shuzhi.evaluation import services as evaluation
+
+    for review in reviews:
+        evaluation.change_grade(college.committee_member, review, "fair", "评议组综合研判")
+    evaluation.submit(college.committee_member, group)
+    assert groups.gate(group) == []
+    assert {review_stage.stage_of(r) for r in reviews} == {S.DECISION}
     for target in (S.DECISION, S.FEEDBACK, S.RECTIFICATION, S.ARCHIVED):
         groups.move_group(college.org_dept, group, target)
     assert {review_stage.stage_of(r) for r in reviews} == {S.ARCHIVED}

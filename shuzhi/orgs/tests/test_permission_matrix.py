@@ -86,6 +86,8 @@ WRITE = "FF FF FN AN AN"  # the review's secretary only: preparation and the dut
 VET = "AA AF AN FN FN"  # vet (审核: pass or return) a report: org dept, the reviewing organisation's leaders
 RUN = "AA AF AN NN NN"  # run the meeting or its vote: org dept, the reviewer's leaders; secretaries never see it
 SEE_MEETING = "AA AA AN NN NN"  # read a meeting or its vote: secretaries of a 党支部 do not see the meeting
+READ_GRADING = "AA AA AN FN FN"  # a group's grading or a Review's evaluation: its graders, the org dept, the committee
+GRADE = "AA AF AN FN FN"  # grade a group: the org dept, or the reviewing organisation's leaders
 ADMIN = "MM MM MM MM MM"  # placeholder; Django's admin is tested by test_django_admin_is_refused_and_read_only
 
 
@@ -200,6 +202,17 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "attachments:preparation_item": R(get=SEE, post=WRITE),
     "attachments:download": R(get=SEE),
     "attachments:withdraw": R(get=WRITE, post=WRITE),
+    # --- The comprehensive evaluation --------------------------------------------------------------------
+    "evaluation:scheme": R(get=MANAGE_OBJ, post=MANAGE_OBJ),
+    "evaluation:grading": R(get=READ_GRADING),
+    "evaluation:quota": R(get=READ_GRADING),
+    "evaluation:propose": R(post=GRADE),
+    "evaluation:change_grade": R(post=GRADE),
+    "evaluation:reviewer_score": R(post=GRADE),
+    "evaluation:submit": R(post=GRADE),
+    "evaluation:reopen": R(post=MANAGE_OBJ),  # the org dept only
+    "evaluation:breakdown": R(get=READ_GRADING),
+    "evaluation:opinion": R(get=READ_GRADING, post=GRADE),
     # --- The JSON API (operation ids of /api/openapi.json) ------------------------------------------
     "shuzhi_api_me_me": R(get=ALL),
     "shuzhi_api_orgs_list_organizations": R(get=ALL),
@@ -286,6 +299,14 @@ PERMISSION_MATRIX: dict[str, Rule] = {
     "shuzhi_api_assessment_update_check": R(put=MANAGE_OBJ, body={"PUT": lambda w: {"seen": "改"}}),
     "shuzhi_api_assessment_withdraw_check": R(post=MANAGE_OBJ, body={"POST": lambda w: {"reason": "录错"}}),
     "shuzhi_api_assessment_daily_score": R(get=SEE),
+    "shuzhi_api_evaluation_get_grading": R(get=READ_GRADING),
+    "shuzhi_api_evaluation_propose_grades": R(post=GRADE, body={"POST": lambda w: {"base_version": 0}}),
+    "shuzhi_api_evaluation_change_grade": R(
+        post=GRADE, body={"POST": lambda w: {"base_version": 0, "grade": "good", "reason": "工作实绩突出"}}
+    ),
+    "shuzhi_api_evaluation_set_score": R(post=GRADE, body={"POST": lambda w: {"base_version": 0, "score": "85"}}),
+    "shuzhi_api_evaluation_submit_grading": R(post=GRADE, body={"POST": lambda w: {"base_version": 0}}),
+    "shuzhi_api_evaluation_get_breakdown": R(get=READ_GRADING),
 }
 
 # URL names not tried here, with the reason: they are not addresses of their own.
@@ -489,6 +510,7 @@ def build_world(college) -> dict[str, dict]:
 
         meeting, survey, entry = meetings[meeting_key]
         org = orgs[key]
+        group = ReviewGroup.objects.get(cycle=cycle_, reviewer=reviewer)
         return {
             "org_id": org.pk,
             "person_id": person.pk,
@@ -497,7 +519,8 @@ def build_world(college) -> dict[str, dict]:
             "review_id": reviews[review_key].pk,
             "item_id": items[review_key].pk,
             "attachment_id": attachments[review_key].pk,
-            "group_id": ReviewGroup.objects.get(cycle=cycle_, reviewer=reviewer).pk,
+            "group_id": group.pk,
+            "member_id": group.reviews.order_by("pk").first().pk,  # a Review of the group (its grading)
             "kind": "research",
             "number": 1,
             "meeting_id": meeting.pk,
