@@ -7,6 +7,8 @@ Run from the project root (no Django settings needed):
 
 The samples are in three groups (shuzhi/reports/tests/samples/):
 
+* ``clean/`` — written by a session that never saw the rules, the checker or the other samples (clean room), and
+  never tuned on: the figures that say how well the check works on reports nobody wrote for it;
 * ``heldout/`` — written once, before the rules were changed for them, and never tuned on: the figures that
   say how well the check works on reports it has not seen;
 * ``tuning/`` — written at the same time, used to tune the word lists and thresholds;
@@ -84,7 +86,13 @@ def _report(text: dict) -> ReportText:
 
 def load_samples() -> list[Sample]:
     samples = []
-    for group, folder in (("heldout", SAMPLES / "heldout"), ("tuning", SAMPLES / "tuning"), ("older", SAMPLES)):
+    folders = (
+        ("clean", SAMPLES / "clean"),
+        ("heldout", SAMPLES / "heldout"),
+        ("tuning", SAMPLES / "tuning"),
+        ("older", SAMPLES),
+    )
+    for group, folder in folders:
         for path in sorted(folder.glob("*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
             samples.append(Sample(path.stem, group, data, _report(data["text"])))
@@ -218,9 +226,10 @@ def main() -> int:
                 for sentence in finding.sentences[:3]:
                     print(f"      · {sentence[:70]}")
 
-    groups = {g: [s for s in samples if s.group == g] for g in ("heldout", "tuning", "older")}
+    groups = {g: [s for s in samples if s.group == g] for g in ("clean", "heldout", "tuning", "older")}
     print(
-        f"Rules version {rules.version}. Samples: {len(groups['heldout'])} held-out, {len(groups['tuning'])} tuning, "
+        f"Rules version {rules.version}. Samples: {len(groups['clean'])} clean-room held-out, "
+        f"{len(groups['heldout'])} held-out, {len(groups['tuning'])} tuning, "
         f"{len(groups['older'])} older ({sum(1 for s in samples if s.data.get('good'))} good in all). "
         "* = judged rule (labelled in full on held-out and tuning samples)."
     )
@@ -233,7 +242,8 @@ def main() -> int:
         "heldout-4": [s for s in groups["heldout"] if s.data.get("batch") == 4],
     }
     for group, title in (
-        ("heldout", "Held-out samples (never tuned on)"),
+        ("clean", "Clean-room held-out samples (written by someone who never saw the rules or the other samples)"),
+        ("heldout", "Held-out samples (written before each rule change; batches 1-3 informed later changes)"),
         ("heldout-1", "Held-out batch 1"),
         ("heldout-2", "Held-out batch 2"),
         ("heldout-3", "Held-out batch 3"),
@@ -247,7 +257,7 @@ def main() -> int:
         if group in batches:
             continue
         all_misses += [f"[{group}] {m}" for m in misses]
-        if group == "heldout":
+        if group in ("clean", "heldout"):
             for code in JUDGED:
                 s = scores[code]
                 if (s.precision is not None and s.precision < TARGET) or (s.recall or 0) < TARGET:
