@@ -5,6 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from shuzhi.cycles.models import Review, ReviewCycle
+from shuzhi.evaluation.models import GradeChange, GroupGrading, Opinion, ReviewGrade
 from shuzhi.orgs.models import Organization
 from shuzhi.voting.models import Survey, VoteResult
 
@@ -19,10 +20,16 @@ def test_demo_loads_the_college_and_a_cycle_and_prints_the_logins(db, client):
     assert Organization.objects.filter(kind="general_branch").count() == 6
     assert Review.objects.filter(cycle__year=2026).count() == Organization.objects.exclude(kind="committee").count()
     assert Survey.objects.get(meeting__cycle__year=2026).status == "open"
-    # The 2025 cycle is past its review meetings: every group at 综合评价, each meeting's vote closed with
-    # a stored result for every presenter.
+    # The 2025 cycle is past its review meetings and its grading: each meeting's vote closed with a stored
+    # result for every presenter; every group graded under the quotas, submitted, at 研究决定.
     last_year = ReviewCycle.objects.get(year=2025)
-    assert set(last_year.groups.values_list("stage", flat=True)) == {"evaluation"}
+    assert set(last_year.groups.values_list("stage", flat=True)) == {"decision"}
+    gradings = GroupGrading.objects.filter(group__cycle=last_year)
+    assert gradings.count() == last_year.groups.count() and {g.status for g in gradings} == {"submitted"}
+    assert not ReviewGrade.objects.filter(review__cycle=last_year, grade="").exists()
+    hand = GradeChange.objects.filter(review_grade__review__cycle=last_year, field="grade", is_proposal=False)
+    assert hand.count() == 1 and hand.get().reason  # one grade changed by hand, with its reason
+    assert Opinion.objects.filter(review__cycle=last_year).count() == last_year.reviews.count()
     assert set(Survey.objects.filter(meeting__cycle=last_year).values_list("status", flat=True)) == {"closed"}
     assert VoteResult.objects.filter(review__cycle=last_year, is_current=True).count() == last_year.reviews.count()
     assert client.post("/accounts/login/", {"username": "20011", "password": "Demo@2026"}).status_code == 302

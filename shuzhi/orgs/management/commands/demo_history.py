@@ -69,7 +69,7 @@ SUGGESTIONS = [
     "希望书记多深入班级了解学生想法",
 ]
 # How the room rated each presenter: the share of 满意 and of 不满意 (the rest 基本满意), in turn.
-RATING_PROFILES = [(0.92, 0.0), (0.8, 0.04), (0.7, 0.08), (0.55, 0.15), (0.86, 0.02), (0.4, 0.25)]
+RATING_PROFILES = [(0.92, 0.0), (0.8, 0.04), (0.7, 0.08), (0.55, 0.15), (0.86, 0.02), (0.45, 0.2)]
 
 
 def _user_of(staff_no: str):
@@ -169,7 +169,7 @@ def _daily_checks(cycle: ReviewCycle, rng: random.Random) -> None:
         if org.name in NOT_CHECKED:
             continue
         inspector = org_dept if review.reviewer.kind == OrgKind.COMMITTEE else _leader_user(review.reviewer)
-        level = (0.95, 0.88, 0.8, 0.7, 0.9, 0.6)[(org.pk * 7) % 6]  # as the room rated them, roughly
+        level = (0.95, 0.88, 0.8, 0.7, 0.9, 0.66)[(org.pk * 7) % 6]  # as the room rated them, roughly
         for k in range(1 + n % 2):
             methods = ["on_site", "people"] if (n + k) % 5 else ["on_site", "documents"]
             scores = {
@@ -197,8 +197,47 @@ def _daily_checks(cycle: ReviewCycle, rng: random.Random) -> None:
             )
 
 
+def _grade(cycle: ReviewCycle, rng: random.Random) -> None:
+    """The comprehensive evaluation of every group under the default scheme: the reviewer's own score of
+    each report and presentation, the proposal, one grade changed with a reason in the committee's group,
+    an opinion drafted from what the system holds and saved for each secretary, and the group submitted;
+    then every group moves on to 研究决定 (the committee's decision, next)."""
+    from shuzhi.evaluation import opinion
+    from shuzhi.evaluation import services as evaluation
+
+    org_dept = _user_of("10001")
+    for group in cycle.groups.select_related("reviewer").order_by("reviewer__kind", "reviewer__sort_order"):
+        grader = org_dept if group.reviewer.kind == OrgKind.COMMITTEE else _leader_user(group.reviewer)
+        reviews = list(group.reviews.select_related("organization").order_by("organization__sort_order"))
+        for review in reviews:
+            level = (95, 88, 80, 72, 90, 66)[(review.organization_id * 7) % 6]
+            score = Decimal(level + rng.randint(-4, 4))
+            evaluation.set_reviewer_score(grader, review, score)
+        grading = evaluation.propose(grader, group)
+        if group.reviewer.kind == OrgKind.COMMITTEE:
+            # The committee's judgment on one presenter: the lowest-placed 较好 lowered, with its reason.
+            grades = {g.review_id: g for g in grading.grades.all()}
+            fair = [r for r in reviews if grades[r.pk].grade == "fair"]
+            lowest = min(fair, key=lambda r: grades[r.pk].proposed_composite)
+            evaluation.change_grade(
+                grader,
+                lowest,
+                "average",
+                "述职评议中多名委员指出，该党组织上年度通报的组织生活会质量问题整改不到位，日常考核也有同样发现。",
+                base_version=grading.version,
+            )
+        for review in reviews:
+            drafted = opinion.draft(review)
+            opinion.save_opinion(
+                grader, review, strengths=drafted.strengths_text(), problems=drafted.problems_text(), base_revision=0
+            )
+        evaluation.submit(grader, group, base_version=evaluation.grading_of(group).version)
+    cycles.advance_cycle(ACTOR, cycle, Stage.DECISION)
+
+
 def build() -> ReviewCycle:
-    """Open the 2025 cycle and carry it through its review meetings; returns the cycle (at 综合评价)."""
+    """Open the 2025 cycle and carry it through its review meetings and the grading; returns the cycle
+    (every group submitted, at 研究决定)."""
     cycle = cycles.open_cycle(
         ACTOR,
         year=YEAR,
@@ -217,4 +256,5 @@ def build() -> ReviewCycle:
     for i, general in enumerate(Organization.objects.filter(kind=OrgKind.GENERAL_BRANCH).order_by("sort_order")):
         _hold_meeting(cycle, general, datetime.date(YEAR + 1, 1, 12) + datetime.timedelta(days=i % 3), rng)
     cycles.advance_cycle(ACTOR, cycle, Stage.EVALUATION)
+    _grade(cycle, rng)
     return cycle
