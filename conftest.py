@@ -228,3 +228,18 @@ def survey(college, meeting):
     survey.refresh_from_db()
     survey.test_codes = codes
     return survey
+
+
+@pytest.fixture
+def attachment_root(tmp_path, settings):
+    """The test's own folder for the "attachments" storage (evidence files), instead of the suite's shared
+    one; the apps whose tests look at the stored files use it for every test (their conftest)."""
+    root = tmp_path / "attachment-storage"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+        },
+    }
+    return root

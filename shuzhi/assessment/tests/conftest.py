@@ -2,17 +2,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def attachment_root(tmp_path, settings):
-    """Each test's own storage folder for the evidence files of checks."""
-    root = tmp_path / "attachment-storage"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
-        },
-    }
-    return root
+def _own_attachment_storage(attachment_root):
+    """Each test stores the evidence files of checks in its own folder (the root conftest's attachment_root)."""
+    return attachment_root
 
 
 @pytest.fixture
