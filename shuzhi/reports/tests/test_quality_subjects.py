@@ -10,8 +10,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from shuzhi.reports.quality import check_report, load_default_rules, merge_over_defaults, parse_rules, rules_to_dict
+from shuzhi.reports.quality import (
+    check_report,
+    load_default_rules,
+    merge_over_defaults,
+    parse_rules,
+    rules_to_dict,
+    split_sentences,
+)
 from shuzhi.reports.tests.test_quality import load_sample
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -121,6 +130,30 @@ def test_section_headings_do_not_dilute_a_work_report():
 6.志愿服务。
 支部重视宣传工作，及时宣传党员中的先进典型，营造了比学赶超的良好氛围。"""
     assert "work_report" in practices(text)
+
+
+# Tuning and older samples that are, or are close to, a work report (labelled work_report, or team_report beside it).
+WORK_AND_TEAM = sorted(
+    path
+    for path in [*(SAMPLES / "tuning").glob("*.json"), *SAMPLES.glob("*.json")]
+    if {"work_report", "team_report"} & set(load_sample(path)[0]["expect"])
+)
+HEADINGS = ("思想建设方面。", "（二）组织建设", "3.其他工作。", "二、主要工作开展情况", "四、工作成效")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    index=st.integers(min_value=0, max_value=len(WORK_AND_TEAM) - 1),
+    inserted=st.lists(st.tuples(st.integers(min_value=0, max_value=40), st.sampled_from(HEADINGS)), max_size=12),
+)
+def test_headings_added_between_sentences_never_change_the_work_report_verdict(index, inserted):
+    report = load_sample(WORK_AND_TEAM[index])[1]
+    sentences = split_sentences(report.practices)
+    for position, heading in sorted(inserted, reverse=True):
+        sentences.insert(min(position, len(sentences)), heading)
+    other = replace(report, practices="\n".join(sentences))
+    plain = replace(report, practices="\n".join(split_sentences(report.practices)))
+    assert ("work_report" in rules_of(check_report(plain))) == ("work_report" in rules_of(check_report(other)))
 
 
 # --------------------------------------------------------------------------------------------------
