@@ -299,6 +299,21 @@ def _check_facts(text: ReportText, rules: RuleSet, compiled: _Compiled) -> list[
     ]
 
 
+_CHAPTER = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])"
+)
+_FINAL = "。！？!?；;…"
+
+
+def _is_heading(sentence: str, max_chars: int) -> bool:
+    """A heading rather than a statement: at most max_chars Chinese characters (思想建设方面。／1.理论学习情况), or a
+    numbered line without a full stop of at most twice that (一、坚持政治引领，理论武装持续深化)."""
+    count = han_count(sentence)
+    if count <= max_chars:
+        return True
+    return count <= 2 * max_chars and bool(_CHAPTER.match(sentence)) and sentence.rstrip()[-1:] not in _FINAL
+
+
 def _check_substitutions(
     text: ReportText, rules: RuleSet, compiled: _Compiled, tokenizer: Any, pos_tokenizer: Any
 ) -> list[Finding]:
@@ -320,19 +335,25 @@ def _check_substitutions(
     achievement: list[str] = []
     business_only: list[str] = []
     business_any: list[str] = []
+    counted = 0  # sentences that are statements, not short headings (一、班子带头学／思想建设方面)
     for s in practices:
         is_personal = bool(_match_words(personal_words, s.text, s))
         _score, hard = s.facts(rules, compiled)
-        if is_personal:
-            personal.append(s.text)
-        elif _match_words(report_words, s.text, s) or hard:
-            report.append(s.text)
+        listing = not is_personal and bool(_match_words(report_words, s.text, s) or hard)
         subject = _subject(s, rules, compiled, pos_tokenizer)
         if subject is not None and subject[0] == "first":
             first.append(s.text)
-        elif subject is not None:
+        elif subject is not None and subject[0] == "collective":
             collective.append(s.text)
             collective_hits.append(subject[1])
+        if is_personal or listing or not _is_heading(s.text, wr.heading_max_chars):
+            counted += 1
+        if is_personal:
+            personal.append(s.text)
+        elif listing and (subject is None or subject[0] != "collective"):
+            # What was done, with no subject or the unit as subject: the organisation's account. With the team
+            # as subject (班子召开……) the sentence is team_report's, not a work report's.
+            report.append(s.text)
         if compiled.achievement.search(s.text):
             achievement.append(s.text)
         if compiled.business.search(s.text):
@@ -347,10 +368,14 @@ def _check_substitutions(
     first_hits = compiled.first_person_count.findall(body)
     business_hits = compiled.business.findall(body)
 
-    total = len(practices)
-    # 1. 以工作汇报代替工作述职
-    personal_share = _share(len(personal), total)
-    report_share = _share(len(report), total)
+    # 2. 以班子述职代替书记述职 (decided first: a team report explains why the secretary is absent)
+    with_subject = len(first) + len(collective)
+    collective_share = _share(len(collective), with_subject)
+    team = len(collective) >= tr.min_sentences and collective_share >= tr.min_collective_share
+    # 1. 以工作汇报代替工作述职: the organisation's account of what was done fills the practices, or the
+    # secretary never appears in them at all and the team is not the subject either.
+    personal_share = _share(len(personal), counted)
+    report_share = _share(len(report), counted)
     if (
         len(report) >= wr.min_sentences
         and personal_share <= wr.max_personal_share
@@ -359,16 +384,24 @@ def _check_substitutions(
         findings.append(
             _finding(
                 "work_report",
-                f"“主要做法”{total} 句中有 {len(report)} 句是“召开了、完成了、共计”一类的工作罗列，"
+                f"“主要做法”{counted} 句中有 {len(report)} 句是“召开了、完成了、共计”一类的工作罗列，"
                 f"体现本人责任的句子只有 {len(personal)} 句（{_pct(personal_share)}）。",
                 "practices",
                 report,
             )
         )
-    # 2. 以班子述职代替书记述职
-    with_subject = len(first) + len(collective)
-    collective_share = _share(len(collective), with_subject)
-    if len(collective) >= tr.min_sentences and collective_share >= tr.min_collective_share:
+    elif not team and counted >= wr.min_sentences and not first_hits:
+        statements = [s.text for s in practices if not _is_heading(s.text, wr.heading_max_chars)]
+        findings.append(
+            _finding(
+                "work_report",
+                f"“主要做法”{counted} 句中一次也没有出现“我”“本人”“作为书记”，写的是单位、组织做了什么，"
+                f"看不出书记本人怎样履行职责。{_example(statements)}",
+                "practices",
+                statements or [s.text for s in practices],
+            )
+        )
+    if team:
         findings.append(
             _finding(
                 "team_report",

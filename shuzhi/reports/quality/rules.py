@@ -45,9 +45,14 @@ class SectionRules:
 
 @dataclass(frozen=True)
 class WorkReportRules:
+    """Listing sentences (a report word or a hard fact, no personal word) whose subject is not the team: the
+    organisation's account of what was done. Sentences with a team subject are team_report's. Short headings
+    (at most heading_max_chars Chinese characters, neither personal nor listing) are not counted at all."""
+
     min_sentences: int = _bounded(1, 1_000)
     max_personal_share: float = _bounded(0, 1)
     min_report_share: float = _bounded(0, 1)
+    heading_max_chars: int = _bounded(0, 200)
     personal_words: tuple[str, ...] = _words()
     report_words: tuple[str, ...] = _words()
 
@@ -59,6 +64,10 @@ class TeamReportRules:
     subject_window: int = _bounded(2, 60)
     first_person_words: tuple[str, ...] = _words()
     collective_words: tuple[str, ...] = _words()
+    # The unit or its offices as the subject (学院、我院、处室): not the team. Such sentences are unit work
+    # (unit_work) or the organisation's account (work_report), never 班子述职. A unit word followed by a team
+    # word (学院党总支班子) is the team.
+    unit_words: tuple[str, ...] = _words(nonempty=False)
 
 
 @dataclass(frozen=True)

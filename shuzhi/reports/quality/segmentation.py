@@ -37,9 +37,9 @@ def _dictionary_words(rules: RuleSet) -> list[str]:
         words.extend(area.keywords)
     # Only Chinese words of two or more characters (jieba segments runs of Han characters), and not phrases
     # such as 我主持 / 我认为: 我 must stay a token of its own for the subject to be found. Collective words
-    # (我们, 我院, 我支部) are added so that they do not split into 我 + ….
+    # and unit words (我们, 我支部, 我院) are added so that they do not split into 我 + ….
     first_person = {w for w in rules.team_report.first_person_words if len(w) == 1}
-    collective = set(rules.team_report.collective_words)
+    collective = set(rules.team_report.collective_words) | set(rules.team_report.unit_words)
     return [
         w for w in words if len(w) >= 2 and _HAN_ONLY.fullmatch(w) and (w[0] not in first_person or w in collective)
     ]

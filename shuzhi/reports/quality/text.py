@@ -120,7 +120,8 @@ class _Compiled:
     fixed: re.Pattern[str] | None
     first_person_phrases: tuple[str, ...]
     first_person_tokens: frozenset[str]
-    collective_words: tuple[str, ...]
+    collective_words: tuple[str, ...]  # the team (班子、党总支、支委会、我们): collective_words minus unit_words
+    unit_words: tuple[str, ...]  # the unit or its offices (学院、我院、处室): team_report.unit_words
     verbs: frozenset[str]  # rule words that act as verbs (our added words have no part-of-speech tag)
     me: re.Pattern[str]  # "我" on its own
     first_person_count: re.Pattern[str]  # every first-person mention (我 on its own, 本人, 作为书记 …)
@@ -153,7 +154,10 @@ def _compile(rules: RuleSet) -> _Compiled:
         )
     fixed = re.compile(_alternation(facts.fixed_phrases)) if facts.fixed_phrases else None
     first_person = rules.team_report.first_person_words
-    me = _me_pattern(rules.team_report.collective_words)
+    # A word in both lists is the unit's (rules saved before unit_words existed listed 学院 as the team).
+    unit_words = rules.team_report.unit_words
+    collective_words = tuple(w for w in rules.team_report.collective_words if w not in unit_words)
+    me = _me_pattern(collective_words + unit_words)
     others = [w for w in set(first_person) | set(rules.work_report.personal_words) if "我" not in w and len(w) > 1]
     first_person_count = re.compile(f"{me.pattern}|{_alternation(others)}" if others else me.pattern)
 
@@ -168,7 +172,8 @@ def _compile(rules: RuleSet) -> _Compiled:
         fixed=fixed,
         first_person_phrases=tuple(w for w in first_person if len(w) > 1),
         first_person_tokens=frozenset(first_person),
-        collective_words=rules.team_report.collective_words,
+        collective_words=collective_words,
+        unit_words=unit_words,
         verbs=frozenset(
             rules.vague.slogan_words
             + rules.work_report.report_words
@@ -257,23 +262,26 @@ _CLAUSE = re.compile(r"[，,：:]")
 
 def _subject(sentence: _Sentence, rules: RuleSet, compiled: _Compiled, pos_tokenizer: Any) -> tuple[str, str] | None:
     """("first", word) when the sentence's subject is the secretary, ("collective", word) when it is the team
-    or the organisation, None when neither can be told (no subject, or the subject is something else).
+    (班子、党总支、支委会、我们), ("unit", word) when it is the unit or one of its offices (学院、我院、处室), None
+    when none of these can be told (no subject, or the subject is something else).
 
     The subject is looked for in the first words of the sentence (after list markers such as 一是、（二）
     and time phrases such as 今年以来). An opening clause that starts with a preposition or is only a time
-    phrase (在党总支的领导下，…／年初，…) is skipped: the subject follows it."""
+    phrase (在党总支的领导下，…／年初，…) is skipped: the subject follows it. A unit word followed by a team
+    word before the verb (学院党总支班子坚持……) makes the team the subject."""
     window = rules.team_report.subject_window
     stripped = _LEADING.sub("", sentence.text)
     if any(phrase in stripped[:window] for phrase in compiled.first_person_phrases):
         return "first", next(p for p in compiled.first_person_phrases if p in stripped[:window])
     clauses = _CLAUSE.split(stripped, maxsplit=2)[:2]
     # Cheap answers before part-of-speech tagging (the slow part): 我 in the first clause's window makes it
-    # the secretary's sentence; no collective word and no 我 near the start of either clause leaves no subject.
+    # the secretary's sentence; no collective or unit word and no 我 near the start of either clause leaves no
+    # subject.
     if clauses and compiled.me.search(clauses[0][:window]):
         return "first", "我"
+    named = compiled.collective_words + compiled.unit_words
     if not any(
-        any(c in clause[: window + 6] for c in compiled.collective_words) or compiled.me.search(clause[:window])
-        for clause in clauses
+        any(c in clause[: window + 6] for c in named) or compiled.me.search(clause[:window]) for clause in clauses
     ):
         return None
     for clause in clauses:
@@ -289,18 +297,26 @@ def _subject(sentence: _Sentence, rules: RuleSet, compiled: _Compiled, pos_token
         for word, _flag in pairs:
             if word in compiled.first_person_tokens:
                 return "first", word
-        bare_time = all(
-            flag.startswith(("t", "m", "x", "eng")) and word not in compiled.collective_words for word, flag in pairs
-        )
+        bare_time = all(flag.startswith(("t", "m", "x", "eng")) and word not in named for word, flag in pairs)
         if pairs[0][1] == "p" or bare_time:
             continue  # 在…下／通过…／围绕…，or a bare time phrase: the subject comes in the next clause
+        unit: str | None = None
         for word, flag in pairs:
-            if word in compiled.collective_words:
-                return "collective", word
-            for collective in compiled.collective_words:
-                if len(collective) > 1 and collective in word:
-                    return "collective", collective
+            team = _named(word, compiled.collective_words)
+            if team is not None:
+                return "collective", team
+            if unit is None:
+                unit = _named(word, compiled.unit_words)
+                if unit is not None:
+                    continue  # 学院 may be followed by 党总支 / 班子: the team is then the subject
             if (flag.startswith(("v", "p")) and flag != "vn") or word in compiled.verbs:
-                return None  # a verb or preposition comes first: what follows is an object, not the subject
-        return None
+                break  # a verb or preposition comes first: what follows is an object, not the subject
+        return ("unit", unit) if unit is not None else None
     return None
+
+
+def _named(word: str, names: tuple[str, ...]) -> str | None:
+    """The name of the list that the token is or contains (护理学院 contains 学院), or None."""
+    if word in names:
+        return word
+    return next((name for name in names if len(name) > 1 and name in word), None)

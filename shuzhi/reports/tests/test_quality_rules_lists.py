@@ -39,6 +39,8 @@ def test_the_rules_editor_shows_the_new_lists(college, client_for):
         ("prior_problems", "topics"),
         ("vague", "concrete_words"),
         ("unit_work", "max_first_person_share"),
+        ("team_report", "unit_words"),
+        ("work_report", "heading_max_chars"),
     ):
         assert key in shown[group], key
     assert "已基本整改到位" in html(page) or "整改到位" in shown["prior_problems"]["blanket_words"]
@@ -54,6 +56,17 @@ def test_a_bad_topic_is_refused_naming_the_key_and_the_text_is_kept(college, cli
     page = html(response)
     assert "prior_problems.topics[2].keywords" in page and "应为文字列表" in page
     assert page.count("中心组学习") >= 1  # the typed rules are back in the form, not the saved ones
+    assert response.context["form"]["data"].value() == typed
+    assert not QualityRules.objects.exists()
+
+
+def test_a_bad_unit_list_is_refused_naming_the_key_in_chinese(college, client_for):
+    data = default_rules()
+    data["team_report"]["unit_words"] = ["学院", 3]
+    typed = json.dumps(data, ensure_ascii=False)
+    response = client_for(college.org_dept).post(URL, {"data": typed, "loaded": "default", "action": "save"})
+    assert response.status_code == 400
+    assert "team_report.unit_words" in html(response) and "第 2 项应为文字" in html(response)
     assert response.context["form"]["data"].value() == typed
     assert not QualityRules.objects.exists()
 
